@@ -1,0 +1,247 @@
+/**
+ * Shared harness for component tests: renders real Mini Program pages (TypeScript sources, vant from
+ * miniprogram_npm, templates compiled by the official wcc) in jsdom through miniprogram-simulate.
+ *
+ * How TypeScript reaches simulate: `simulate.load()` runs a component's JS with Node's own
+ * `require(<folder>/index)`. We register a `.ts` loader on Node's module system (TypeScript's
+ * `transpileModule` to CommonJS with inline source maps, per file like DevTools' TypeScript plugin;
+ * esbuild refuses to load under jsdom's globals), so `require` finds `index.ts` next to the template
+ * and every relative import it makes. Bare imports from Mini Program code
+ * (`mobx-miniprogram`, `dayjs`, …) are resolved inside `miniprogram/miniprogram_npm`, as the Mini
+ * Program runtime does, so tests exercise exactly what `npm run build:mp-npm` ships. Nothing is
+ * written to disk.
+ */
+import fs from 'node:fs';
+import Module, { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import simulate from 'miniprogram-simulate';
+import type { Envelope } from '../../typings/envelope';
+import { buildMiniprogramNpm } from '../../local/tools/build-miniprogram-npm';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const MINIPROGRAM_ROOT = path.join(PROJECT_ROOT, 'miniprogram');
+const NPM_ROOT = path.join(MINIPROGRAM_ROOT, 'miniprogram_npm');
+
+// Mini Program code: everything under miniprogramRoot except the npm build output.
+function isMiniprogramSource(file: string): boolean {
+  return file.startsWith(MINIPROGRAM_ROOT + path.sep) && !file.startsWith(NPM_ROOT + path.sep);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node module hooks (installed once per worker)
+
+interface ModuleInternals {
+  _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
+  _resolveFilename(request: string, parent: { filename?: string } | undefined, ...rest: unknown[]): string;
+  _cache: Record<string, unknown>;
+}
+
+const internals = Module as unknown as ModuleInternals;
+const HOOKED = Symbol.for('mashang.component-harness.hooked');
+
+function isBareSpecifier(request: string): boolean {
+  return !request.startsWith('.') && !path.isAbsolute(request) && !request.startsWith('node:') &&
+    !builtinModules.includes(request);
+}
+
+/** miniprogram_npm lookup as the Mini Program does it: `<name>/index.js`, `<path>.js`, `<path>/index.js`. */
+function resolveMiniprogramNpm(request: string): string | undefined {
+  const base = path.join(NPM_ROOT, request);
+  for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+function installModuleHooks(): void {
+  const state = globalThis as { [HOOKED]?: boolean };
+  if (state[HOOKED]) return;
+  state[HOOKED] = true;
+
+  internals._extensions['.ts'] = (module, file) => {
+    const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2020,
+        esModuleInterop: true,
+        inlineSourceMap: true,
+        inlineSources: true,
+      },
+    });
+    module._compile(outputText, file);
+  };
+
+  const resolve = internals._resolveFilename;
+  internals._resolveFilename = function (request, parent, ...rest) {
+    const from = parent?.filename;
+    // Node tries `.json` before `.ts`, and every page folder has an index.json: prefer the source.
+    if (path.isAbsolute(request) || request.startsWith('.')) {
+      const target = path.resolve(from ? path.dirname(from) : process.cwd(), request);
+      if (isMiniprogramSource(target)) {
+        for (const candidate of [`${target}.ts`, path.join(target, 'index.ts')]) {
+          if (fs.existsSync(candidate)) return candidate;
+        }
+      }
+    }
+    if (from && from.startsWith(MINIPROGRAM_ROOT + path.sep) && isBareSpecifier(request)) {
+      const hit = resolveMiniprogramNpm(request);
+      if (hit) return hit;
+      throw new Error(
+        `找不到 miniprogram_npm/${request}（来自 ${path.relative(PROJECT_ROOT, from)}）：先运行 npm run build:mp-npm`,
+      );
+    }
+    return resolve.call(this, request, parent, ...rest);
+  };
+}
+
+/** Forget loaded page/store/service modules so each render starts with fresh singletons. */
+function forgetMiniprogramModules(): void {
+  for (const file of Object.keys(internals._cache)) {
+    if (isMiniprogramSource(file)) delete internals._cache[file];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// usingComponents mapping
+
+/**
+ * simulate only resolves relative and root-absolute paths, and applies its `usingComponents` option
+ * (tag → path) to every component it loads. Map each npm-style path our JSON files use
+ * (`@vant/weapp/button/index`) to its root-absolute place in miniprogram_npm.
+ */
+function collectNpmUsingComponents(dir: string, into: Record<string, string>): Record<string, string> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (full !== NPM_ROOT) collectNpmUsingComponents(full, into);
+      continue;
+    }
+    if (!entry.name.endsWith('.json')) continue;
+    const json = JSON.parse(fs.readFileSync(full, 'utf8')) as { usingComponents?: Record<string, string> };
+    for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
+      if (target.startsWith('.') || target.startsWith('/')) continue;
+      const mapped = `/miniprogram_npm/${target}`;
+      if (into[tag] && into[tag] !== mapped) {
+        // The option is global to a render, so one tag must mean one component everywhere.
+        throw new Error(`usingComponents 冲突：<${tag}> 同时指向 ${into[tag]} 和 ${mapped}`);
+      }
+      into[tag] = mapped;
+    }
+  }
+  return into;
+}
+
+// ---------------------------------------------------------------------------------------------
+// wx stand-ins
+
+type WxGlobal = Record<string, unknown>;
+
+function wxGlobal(): WxGlobal {
+  return (globalThis as unknown as { wx: WxGlobal }).wx;
+}
+
+const originalWx: WxGlobal = { ...wxGlobal() };
+
+/** Overrides `wx.*` members for one test; `resetWx()` (run after each test) puts the originals back. */
+export function stubWx(members: WxGlobal): void {
+  Object.assign(wxGlobal(), members);
+}
+
+export function resetWx(): void {
+  const wx = wxGlobal();
+  for (const key of Object.keys(wx)) if (!(key in originalWx)) delete wx[key];
+  Object.assign(wx, originalWx);
+}
+
+export interface CloudCall {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export type CloudReply = Envelope<unknown> | { throws: string } | unknown;
+
+/**
+ * Provides `wx.cloud` (simulate has none). `reply` decides what each call returns: an envelope (or
+ * any value, to test malformed replies), or `{ throws: errMsg }` to fail like a dead network.
+ * Returns the list of calls made, for assertions on function and action names.
+ */
+export function stubCloud(reply: (call: CloudCall) => CloudReply | Promise<CloudReply>): CloudCall[] {
+  const calls: CloudCall[] = [];
+  stubWx({
+    cloud: {
+      init() {},
+      async callFunction(param: { name: string; data?: Record<string, unknown> }) {
+        const call = { name: param.name, data: param.data ?? {} };
+        calls.push(call);
+        const result = await reply(call);
+        if (typeof result === 'object' && result !== null && 'throws' in result) {
+          throw { errMsg: `cloud.callFunction:fail ${String(result.throws)}` };
+        }
+        return { result, errMsg: 'cloud.callFunction:ok', requestID: 'test-request' };
+      },
+    },
+  });
+  return calls;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+export type RenderedPage = ReturnType<typeof simulate.render>;
+
+let usingComponents: Record<string, string> | undefined;
+
+export function prepare(): void {
+  buildMiniprogramNpm(); // no-op when up to date; globalSetup normally did it already
+  installModuleHooks();
+  usingComponents ??= collectNpmUsingComponents(MINIPROGRAM_ROOT, {});
+}
+
+/**
+ * Loads, renders and attaches a page written with `Component()`, then runs its page lifecycles
+ * (`onLoad(query)`, `onShow`) the way the framework would on navigation.
+ */
+export async function renderPage(pagePath: string, query: Record<string, string> = {}): Promise<RenderedPage> {
+  prepare();
+  forgetMiniprogramModules();
+  const id = simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), {
+    compiler: 'official',
+    rootPath: MINIPROGRAM_ROOT,
+    usingComponents: { ...usingComponents },
+    // All of vant's templates compile into one script, well past execFile's 1 MB default.
+    compilerOptions: { maxBuffer: 64 * 1024 * 1024 },
+  });
+  const page = simulate.render(id);
+  const host = document.createElement('page-host');
+  document.body.appendChild(host);
+  page.attach(host);
+
+  const instance = page.instance as unknown as Record<string, unknown>;
+  if (typeof instance.onLoad === 'function') instance.onLoad.call(instance, query);
+  if (typeof instance.onShow === 'function') instance.onShow.call(instance);
+  await settle();
+  return page;
+}
+
+/** Lets pending promises, setTimeout-based wx mocks and store → data syncs (next tick) run. */
+export async function settle(rounds = 3): Promise<void> {
+  for (let i = 0; i < rounds; i++) await simulate.sleep(0);
+}
+
+/** The text a user would read, whitespace collapsed. */
+export function visibleText(page: RenderedPage): string {
+  return (page.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Rendered DOM elements matching a CSS selector anywhere in the page, vant internals included. */
+export function findAll(page: RenderedPage, selector: string): Element[] {
+  return Array.from(page.dom?.querySelectorAll(selector) ?? []);
+}
+
+export function cleanup(): void {
+  document.body.innerHTML = '';
+  resetWx();
+}
