@@ -1,0 +1,24 @@
+import { cloud } from './cloud.js';
+
+/** Who is calling, as CloudBase vouches for it. Never read from the event. */
+export interface Caller {
+  openid?: string;
+  appid?: string;
+  unionid?: string;
+  clientIp?: string;
+  /** CloudBase trigger chain, e.g. `wx_client`, `wx_trigger`, `wx_http`. */
+  source: string;
+}
+
+export function currentCaller(): Caller {
+  const wx = cloud.getWXContext();
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
+  return {
+    openid: text(wx.OPENID),
+    appid: text(wx.APPID),
+    unionid: text(wx.UNIONID),
+    clientIp: text(wx.CLIENTIP),
+    source: text(wx.SOURCE) ?? 'unknown',
+  };
+}

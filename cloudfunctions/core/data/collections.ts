@@ -1,0 +1,112 @@
+/**
+ * The one declaration of every collection and its indexes.
+ *
+ * The local emulator creates these collections and enforces these indexes (a duplicate key on a
+ * unique index fails exactly as CloudBase's does); in production they are created once in the
+ * CloudBase console (数据库 → 集合 → 索引管理), as the README lists. Correctness under concurrency
+ * leans on the unique indexes here, so a change to this file is a change to the product.
+ */
+
+export type IndexDirection = 1 | -1;
+
+export interface IndexSpec {
+  /** Index name as shown in the console. */
+  name: string;
+  /** Field paths (dot notation for nested fields) and their order. */
+  keys: Record<string, IndexDirection>;
+  unique?: boolean;
+}
+
+export interface CollectionSpec {
+  name: string;
+  /** One line: what a document of this collection is. */
+  describes: string;
+  indexes: IndexSpec[];
+}
+
+export const COLLECTIONS: readonly CollectionSpec[] = [
+  {
+    name: 'operators',
+    describes: 'a Mini Program user seen by the admin function: first and last visit, role',
+    indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],
+  },
+  {
+    name: 'jobs',
+    describes: 'a scheduled job: last run, outcome and run count (one document per job name)',
+    indexes: [{ name: 'name_unique', keys: { name: 1 }, unique: true }],
+  },
+  {
+    name: 'tokens',
+    describes: 'a centrally refreshed access token (one document per appid)',
+    indexes: [],
+  },
+  {
+    name: 'codeApplications',
+    describes: 'an applycode order and the code ranges WeChat generated for it',
+    indexes: [{ name: 'isv_application_id_unique', keys: { isvApplicationId: 1 }, unique: true }],
+  },
+  {
+    name: 'codeRanges',
+    describes: 'an activated segment of codes and the product, campaign and region it belongs to',
+    indexes: [{ name: 'application_range', keys: { applicationId: 1, codeStart: 1 }, unique: true }],
+  },
+  {
+    name: 'codes',
+    describes: 'a scanned code (created on its first scan): scan counts, first scan, reward state',
+    indexes: [{ name: 'code_unique', keys: { code: 1 }, unique: true }],
+  },
+  {
+    name: 'scans',
+    describes: 'one scan of one code by one user',
+    indexes: [
+      { name: 'code_time', keys: { code: 1, scannedAt: -1 } },
+      { name: 'openid_time', keys: { openid: 1, scannedAt: -1 } },
+    ],
+  },
+  {
+    name: 'products',
+    describes: 'a product: title, brand, images, attributes and origin trace steps',
+    indexes: [{ name: 'ean', keys: { ean: 1 } }],
+  },
+  {
+    name: 'campaigns',
+    describes: 'a reward campaign: budget, amount rule, window, targeting and risk limits',
+    indexes: [{ name: 'status', keys: { status: 1 } }],
+  },
+  {
+    name: 'payouts',
+    describes: 'one reward payout with its deterministic out-number and state ledger',
+    indexes: [
+      { name: 'out_no_unique', keys: { outNo: 1 }, unique: true },
+      { name: 'reward_code_unique', keys: { code: 1 }, unique: true },
+      { name: 'state', keys: { state: 1 } },
+    ],
+  },
+  {
+    name: 'roles',
+    describes: 'an administrator or marketer role granted to a Mini Program openid',
+    indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],
+  },
+  {
+    name: 'oaQrcodes',
+    describes: 'an Official Account channel QR code with its auto-tags, auto-replies and counters',
+    indexes: [{ name: 'scene_unique', keys: { scene: 1 }, unique: true }],
+  },
+  {
+    name: 'oaEvents',
+    describes: 'an Official Account push event (subscribe, SCAN, …) as received',
+    indexes: [{ name: 'dedupe_unique', keys: { dedupeKey: 1 }, unique: true }],
+  },
+  {
+    name: 'oaScanUsers',
+    describes: 'an Official Account user who scanned a channel QR code',
+    indexes: [{ name: 'qrcode_openid', keys: { qrcodeId: 1, openid: 1 }, unique: true }],
+  },
+  { name: 'audiences', describes: 'a saved audience of Official Account users', indexes: [] },
+  { name: 'materials', describes: 'a reply material (text, image, mini program card)', indexes: [] },
+  {
+    name: 'exports',
+    describes: 'an export job and the cloud files it produced',
+    indexes: [{ name: 'status', keys: { status: 1 } }],
+  },
+];

@@ -1,0 +1,73 @@
+/**
+ * The code of one function instance, run in a worker thread. It loads the built function once
+ * (cold start) and then serves one invocation at a time, as a CloudBase instance does. Identity
+ * travels in this thread's own copy of `process.env`, which is where `cloud.getWXContext()` reads
+ * it, so concurrent calls as different users never see each other.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InstanceMessage, InvokeMessage } from './protocol';
+
+interface InstanceData {
+  entry: string;
+  functionName: string;
+  envId: string;
+  memoryMb: number;
+}
+
+const { entry, functionName, envId, memoryMb } = workerData as InstanceData;
+const port = parentPort;
+if (!port) throw new Error('instance-entry must run in a worker thread');
+
+const IDENTITY_KEYS = ['OPENID', 'APPID', 'UNIONID', 'CLIENTIP'] as const;
+
+type Main = (event: unknown, context: unknown) => unknown;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loaded = require(entry) as { main?: Main };
+if (typeof loaded.main !== 'function') {
+  throw new Error(`${functionName}: index.js exports no main function`);
+}
+const main = loaded.main;
+
+function post(message: InstanceMessage): void {
+  port!.postMessage(message);
+}
+
+port.on('message', (message: InvokeMessage) => {
+  void serve(message);
+});
+post({ type: 'ready' });
+
+async function serve({ requestId, event, identity, timeoutMs }: InvokeMessage): Promise<void> {
+  const contextKeys: string[] = [];
+  for (const key of IDENTITY_KEYS) {
+    const value = identity[key];
+    if (value) {
+      process.env[`WX_${key}`] = value;
+      contextKeys.push(`WX_${key}`);
+    } else {
+      delete process.env[`WX_${key}`];
+    }
+  }
+  process.env.WX_CONTEXT_KEYS = contextKeys.join(',');
+  process.env.TCB_SOURCE = identity.SOURCE;
+  const context = {
+    callbackWaitsForEmptyEventLoop: false,
+    memory_limit_in_mb: memoryMb,
+    time_limit_in_ms: timeoutMs,
+    request_id: requestId,
+    function_name: functionName,
+    function_version: '$LATEST',
+    namespace: envId,
+    tencentcloud_region: 'ap-shanghai',
+    environment: JSON.stringify({ TCB_ENV: envId, SCF_NAMESPACE: envId, TCB_SOURCE: identity.SOURCE }),
+  };
+  try {
+    const value = await main(event, context);
+    // CloudBase hands the caller the JSON of the return value, so Dates become strings etc.
+    post({ type: 'result', requestId, value: value === undefined ? undefined : JSON.stringify(value) });
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    post({ type: 'failure', requestId, message: failure.message, stack: failure.stack });
+  }
+}

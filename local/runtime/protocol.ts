@@ -1,0 +1,24 @@
+/** Messages between the runtime and a function instance (a worker thread). */
+
+/** Identity CloudBase attaches to a call; it reaches the function through `cloud.getWXContext()`. */
+export interface CallIdentity {
+  OPENID?: string;
+  APPID?: string;
+  UNIONID?: string;
+  CLIENTIP?: string;
+  /** Trigger chain: `wx_client` (Mini Program), `wx_trigger` (timer), `wx_http` (HTTP access). */
+  SOURCE: string;
+}
+
+export interface InvokeMessage {
+  type: 'invoke';
+  requestId: string;
+  event: unknown;
+  identity: CallIdentity;
+  timeoutMs: number;
+}
+
+export type InstanceMessage =
+  | { type: 'ready' }
+  | { type: 'result'; requestId: string; value: string | undefined }
+  | { type: 'failure'; requestId: string; message: string; stack?: string };

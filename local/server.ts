@@ -1,0 +1,179 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { EmulatedDatabase } from './cloudbase/database';
+import { CloudBaseError, ErrorCode } from './cloudbase/errors';
+import type { FileStorage } from './cloudbase/storage';
+import { FAILURES, type InvokeOutcome } from './runtime/instance';
+import { fromFunctionResult, matchRoute, toIntegrationRequest } from './runtime/http-access';
+import type { CallIdentity } from './runtime/protocol';
+import type { HttpRoute } from './runtime/registry';
+import type { FunctionRuntime } from './runtime/runtime';
+
+export interface ServerParts {
+  envId: string;
+  database: EmulatedDatabase;
+  storage: FileStorage;
+  runtime: FunctionRuntime;
+  httpRoutes: readonly HttpRoute[];
+  startedAt: Date;
+}
+
+/** CloudBase caps a document at 16 MB; a batch insert may carry several. */
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The local stack's one HTTP front (the public local interface of ARCHITECTURE.md):
+ *   GET  /health                 liveness and what is loaded
+ *   POST /admin                  the CloudBase HTTP protocol (database, functions, storage)
+ *   POST /functions/<name>       call a function as a Mini Program user (x-wx-openid, …)
+ *   ANY  /http/<path>            the HTTP access service in front of HTTP-triggered functions
+ *   PUT|GET /storage/objects/*   object upload and temporary download URLs
+ */
+export function createServer(parts: ServerParts): FastifyInstance {
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+
+  app.get('/health', async () => ({
+    ok: true,
+    envId: parts.envId,
+    startedAt: parts.startedAt.toISOString(),
+    functions: parts.runtime.names(),
+    instances: parts.runtime.stats(),
+    collections: parts.database.collectionNames().length,
+  }));
+
+  app.post('/admin', async (request, reply) => {
+    const requestId = randomUUID();
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const answer = await dispatchAdmin(parts, String(body.action ?? ''), body);
+      return reply.send({ requestId, ...answer });
+    } catch (error) {
+      return sendCloudBaseError(reply, requestId, error);
+    }
+  });
+
+  app.post<{ Params: { name: string } }>('/functions/:name', async (request, reply) => {
+    const identity: CallIdentity = {
+      OPENID: header(request.headers['x-wx-openid']),
+      APPID: header(request.headers['x-wx-appid']),
+      UNIONID: header(request.headers['x-wx-unionid']),
+      CLIENTIP: header(request.headers['x-wx-clientip']) ?? request.ip,
+      SOURCE: header(request.headers['x-wx-source']) ?? 'wx_client',
+    };
+    const outcome = await parts.runtime.invoke(request.params.name, request.body ?? {}, identity);
+    if (outcome.ok) return reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.result));
+    return reply.code(failureStatus(outcome)).send(failureBody(outcome));
+  });
+
+  // Raw bodies below: an OA push is XML, a pay callback is signed JSON whose bytes must not change,
+  // an upload is a file.
+  void app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    raw.all('/http/*', async (request, reply) => {
+      const url = new URL(request.url, 'http://local');
+      const path = url.pathname.slice('/http'.length) || '/';
+      const route = matchRoute(parts.httpRoutes, path);
+      if (!route) return reply.code(404).send({ errCode: -501000, errMsg: `no HTTP access service path matches ${path}` });
+      const event = toIntegrationRequest({
+        path,
+        method: request.method,
+        headers: request.headers,
+        search: url.searchParams,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        requestId: randomUUID(),
+        sourceIp: request.ip,
+        envId: parts.envId,
+      });
+      const outcome = await parts.runtime.invoke(route.functionName, event, { SOURCE: 'wx_http', CLIENTIP: request.ip });
+      if (!outcome.ok) return reply.code(failureStatus(outcome)).send(failureBody(outcome));
+      const response = fromFunctionResult(outcome.result);
+      return reply.code(response.statusCode).headers(response.headers).send(response.body);
+    });
+
+    raw.put('/storage/objects/*', async (request, reply) => {
+      try {
+        const content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        await parts.storage.put(objectPath(request.url), header(request.headers.authorization), content);
+        return reply.code(200).send('');
+      } catch (error) {
+        return sendCosError(reply, error);
+      }
+    });
+  });
+
+  app.get<{ Querystring: { expires?: string; sign?: string } }>('/storage/objects/*', async (request, reply) => {
+    try {
+      const file = await parts.storage.open(objectPath(request.url), request.query.expires, request.query.sign);
+      return reply.header('content-length', file.size).type('application/octet-stream').send(file.stream);
+    } catch (error) {
+      return sendCosError(reply, error);
+    }
+  });
+
+  return app;
+}
+
+async function dispatchAdmin(parts: ServerParts, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (action.startsWith('database.')) return parts.database.handle(action, body);
+  if (action.startsWith('storage.')) return parts.storage.handle(action, body);
+  if (action === 'functions.invokeFunction') {
+    const name = String(body.function_name ?? '');
+    let event: unknown = {};
+    if (typeof body.request_data === 'string' && body.request_data !== '') {
+      try {
+        event = JSON.parse(body.request_data);
+      } catch {
+        throw new CloudBaseError(ErrorCode.InvalidParam, 'request_data must be JSON');
+      }
+    }
+    // A function called by another function (or a script) carries no user identity.
+    const outcome = await parts.runtime.invoke(name, event, { SOURCE: 'scf' });
+    if (outcome.ok) return { data: { response_data: JSON.stringify(outcome.result) } };
+    const code = outcome.failure === 'notFound' ? ErrorCode.FunctionNotFound : outcome.failure === 'timeout' ? ErrorCode.FunctionTimeout : ErrorCode.FunctionExecuteFail;
+    throw new CloudBaseError(code, `${FAILURES[outcome.failure].errCode} ${FAILURES[outcome.failure].label}. ${outcome.message}`);
+  }
+  throw new CloudBaseError(ErrorCode.ActionNotSupported, `action ${action || '(empty)'} is not supported by the local emulator`);
+}
+
+function failureStatus(outcome: Extract<InvokeOutcome, { ok: false }>): number {
+  return outcome.failure === 'notFound' ? 404 : outcome.failure === 'timeout' ? 504 : 502;
+}
+
+/** The shape `wx.cloud.callFunction` rejects with on CloudBase. */
+function failureBody(outcome: Extract<InvokeOutcome, { ok: false }>): { errCode: number; errMsg: string } {
+  const { errCode, label } = FAILURES[outcome.failure];
+  return { errCode, errMsg: `cloud.callFunction:fail ${errCode} ${label}. ${outcome.message}` };
+}
+
+function sendCloudBaseError(reply: FastifyReply, requestId: string, error: unknown): FastifyReply {
+  if (error instanceof CloudBaseError) return reply.code(error.httpStatus).send({ requestId, code: error.code, message: error.message });
+  console.error('[emulator] internal error', error);
+  return reply.code(500).send({ requestId, code: 'SYS_ERR', message: error instanceof Error ? error.message : String(error) });
+}
+
+/** Object storage answers in COS's XML error format, which the SDK parses. */
+function sendCosError(reply: FastifyReply, error: unknown): FastifyReply {
+  const known = error instanceof CloudBaseError;
+  const code = known ? error.code : 'InternalError';
+  const message = known ? error.message : 'We encountered an internal error. Please try again.';
+  return reply
+    .code(known ? error.httpStatus : 500)
+    .type('application/xml')
+    .send(`<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${randomUUID()}</RequestId><TraceId>local</TraceId></Error>`);
+}
+
+function objectPath(url: string): string {
+  const pathname = new URL(url, 'http://local').pathname.slice('/storage/objects/'.length);
+  return pathname.split('/').map(decodeURIComponent).join('/');
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}

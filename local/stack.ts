@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { COLLECTIONS } from '../cloudfunctions/core/data/collections';
+import { openDatabase, type EmulatedDatabase } from './cloudbase/database';
+import { FileStorage } from './cloudbase/storage';
+import { loadProjectFunctions, type HttpRoute } from './runtime/registry';
+import { FunctionRuntime } from './runtime/runtime';
+import { createServer } from './server';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** Values the functions get locally for settings the developer has not set. Nothing secret. */
+export const LOCAL_SETTINGS: Readonly<Record<string, string>> = {
+  ADMIN_OPENIDS: 'o-local-admin',
+  MP_APPID: 'wx-local-miniprogram',
+};
+
+export interface StackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  dataDir: string;
+  envId?: string;
+  /** Folder of built function folders; defaults to the project's cloudfunctions/. */
+  functionsRoot?: string;
+  cloudbaseRc?: string;
+  /** Overrides of the functions' settings (environment variables). */
+  settings?: Record<string, string>;
+  /** Run timer triggers (on by default). */
+  timers?: boolean;
+  maxInstancesPerFunction?: number;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  port: number;
+  envId: string;
+  dataDir: string;
+  database: EmulatedDatabase;
+  runtime: FunctionRuntime;
+  storage: FileStorage;
+  httpRoutes: readonly HttpRoute[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local CloudBase: emulator (database, storage, functions protocol) and the function
+ * runtime behind one HTTP port. Functions must be built first (see cloudfunctions/build.ts).
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const envId = options.envId ?? 'local';
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true });
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  const database = openDatabase({ file: path.join(options.dataDir, 'cloudbase.sqlite'), collections: COLLECTIONS });
+  let url = '';
+  const storage = new FileStorage(path.join(options.dataDir, 'storage'), envId, stackSecret(options.dataDir), () => url);
+  const project = loadProjectFunctions(
+    options.functionsRoot ?? path.join(REPO_ROOT, 'cloudfunctions'),
+    options.cloudbaseRc ?? path.join(REPO_ROOT, 'cloudbaserc.json'),
+  );
+  const settings = { ...LOCAL_SETTINGS, ...pickDefined(process.env), ...options.settings };
+  const baseEnv: Record<string, string> = {
+    TCB_ENV: envId,
+    SCF_NAMESPACE: envId,
+    TENCENTCLOUD_SECRETID: 'local',
+    TENCENTCLOUD_SECRETKEY: 'local',
+    // Tells the SDK it runs in the cloud, so it does not probe for instance metadata.
+    TENCENTCLOUD: 'true',
+    SILENCE: 'true',
+    TZ: process.env.TZ ?? 'Asia/Shanghai',
+    PATH: process.env.PATH ?? '',
+  };
+  const runtime = new FunctionRuntime({
+    functions: project.functions,
+    envId,
+    baseEnv,
+    settings,
+    maxInstancesPerFunction: options.maxInstancesPerFunction,
+    log: (name, stream, line) => log(`[${name}]${stream === 'stderr' ? ' !' : ''} ${line}`),
+  });
+  const app = createServer({ envId, database, storage, runtime, httpRoutes: project.httpRoutes, startedAt: new Date() });
+
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const port = (app.server.address() as AddressInfo).port;
+  url = `http://${host}:${port}`;
+  // The functions reach the emulator exactly as they reach CloudBase: through the SDK's endpoint.
+  baseEnv.TCB_CONTEXT_CNFG = JSON.stringify({ URL: `${url}/admin` });
+  if (options.timers !== false) {
+    runtime.startTimers((name, trigger, outcome) => {
+      if (!outcome.ok) log(`[${name}] ! timer ${trigger} failed: ${outcome.message}`);
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    envId,
+    dataDir: options.dataDir,
+    database,
+    runtime,
+    storage,
+    httpRoutes: project.httpRoutes,
+    close: () => {
+      closing ??= (async () => {
+        await runtime.close();
+        app.server.closeAllConnections();
+        await app.close();
+        database.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A random key per data folder for signing storage URLs; kept so URLs survive a restart. */
+function stackSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'storage-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm start`: builds the cloud functions and the Mini Program's npm folder, then runs the local
+ * stack on one port and prints `ready http://127.0.0.1:<port>`.
+ *
+ *   PORT               port to listen on (default 8787)
+ *   MASHANG_DATA_DIR   where data lives (default .mashang/ in the project)
+ */
+import path from 'node:path';
+import { buildFunctions } from '../cloudfunctions/build';
+import { REPO_ROOT, startStack } from './stack';
+
+const DEFAULT_PORT = 8787;
+
+async function main(): Promise<void> {
+  const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const dataDir = path.resolve(process.env.MASHANG_DATA_DIR ?? path.join(REPO_ROOT, '.mashang'));
+
+  const built = await buildFunctions();
+  console.log(`built ${built.length} cloud functions: ${built.map((fn) => fn.name).join(', ')}`);
+
+  const stack = await startStack({ port, dataDir });
+  console.log(`data in ${dataDir}`);
+  console.log(`CloudBase endpoint: TCB_CONTEXT_CNFG='{"URL":"${stack.url}/admin"}'`);
+  console.log(`ready ${stack.url}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { createRequire } from 'node:module';
+
+const requireFresh = createRequire(__filename);
+
+/**
+ * Loads the real wx-server-sdk pointed at a local stack, the way any script would: through
+ * `TCB_CONTEXT_CNFG` and nothing else. Each call gets a fresh module so stacks on other ports do
+ * not share one SDK instance.
+ */
+export function sdkFor(url: string, envId = 'local'): typeof import('wx-server-sdk') {
+  Object.assign(process.env, {
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),
+    TENCENTCLOUD_SECRETID: 'local',
+    TENCENTCLOUD_SECRETKEY: 'local',
+    TCB_ENV: envId,
+    TENCENTCLOUD: 'true',
+    SILENCE: 'true',
+  });
+  for (const key of Object.keys(requireFresh.cache)) {
+    if (key.includes(`${'node_modules'}/wx-server-sdk/`) || key.includes('@cloudbase/')) delete requireFresh.cache[key];
+  }
+  const cloud = requireFresh('wx-server-sdk') as typeof import('wx-server-sdk');
+  cloud.init({ env: envId });
+  return cloud;
+}
