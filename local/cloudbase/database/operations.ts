@@ -1,0 +1,212 @@
+/**
+ * CloudBase's document operations on one store, with MongoDB semantics from mingo.
+ *
+ * Each public method is synchronous and meant to run inside `store.atomically`, so a request's
+ * read-modify-write is one SQLite transaction (50 concurrent `_.inc(1)` sum exactly; a
+ * conditional update that lost the race sees the new state and updates 0).
+ */
+import { randomBytes } from 'node:crypto';
+import { Aggregator, Query, update as applyUpdateOperators } from 'mingo';
+import type { AnyObject, Options } from 'mingo/types';
+import { decodeStoredDocument, encodeStoredDocument, idKey, isPlainObject, type Document } from './codec.js';
+import { invalidOperator, requestFailed } from './failures.js';
+import { planPrefilter } from './planner.js';
+import type { DocumentStore, StoredDocument } from './storage.js';
+
+export interface FindOptions {
+  order?: Document;
+  offset?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+export interface ModifyOptions {
+  multi: boolean;
+  upsert: boolean;
+  /** true: `data` holds update operators; false: `data` replaces the document. */
+  merge: boolean;
+}
+
+export interface ModifyResult {
+  /** Documents actually changed (Mongo's nModified): a no-op update does not count. */
+  updated: number;
+  upsertedId?: unknown;
+}
+
+/** Pipeline stages that would write elsewhere; CloudBase's aggregate is read-only. */
+const WRITING_STAGES = new Set(['$out', '$merge']);
+
+/** A CloudBase-looking id: 8 hex digits of seconds, then 24 random hex digits (32 in all). */
+export function newDocumentId(): string {
+  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return seconds + randomBytes(12).toString('hex');
+}
+
+/** Runs a mingo call, reporting its complaints (unknown operator, bad projection) as CloudBase does. */
+function withQueryEngine<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    // mingo signals bad input with Error or its MingoError subclass; our own failures pass through.
+    if (error instanceof Error && (error.constructor === Error || error.name === 'MingoError' || error.constructor.name === 'MingoError')) {
+      throw invalidOperator(error.message);
+    }
+    throw error;
+  }
+}
+
+/** Fields an upsert copies from the filter into the new document (Mongo: equality conditions). */
+function equalityFields(filter: Document, into: Document = {}): Document {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(condition)) {
+      for (const branch of condition) if (isPlainObject(branch)) equalityFields(branch, into);
+    } else if (key.startsWith('$') || condition instanceof RegExp) {
+      continue;
+    } else if (isPlainObject(condition) && Object.keys(condition).some((k) => k.startsWith('$'))) {
+      if ('$eq' in condition) into[key] = condition.$eq;
+    } else {
+      into[key] = condition;
+    }
+  }
+  return into;
+}
+
+/** Splits update data into operators; plain fields (never sent by the SDK with merge) mean $set. */
+function normalizeUpdate(data: Document): { operators: Document; setOnInsert?: Document } {
+  const operators: Document = {};
+  let setOnInsert: Document | undefined;
+  for (const [key, value] of Object.entries(data)) {
+    if (key === '$setOnInsert' && isPlainObject(value)) setOnInsert = value;
+    else if (key.startsWith('$')) operators[key] = value;
+    else operators.$set = { ...(operators.$set as Document | undefined), [key]: value };
+  }
+  return { operators, setOnInsert };
+}
+
+export class CollectionOperations {
+  constructor(private readonly store: DocumentStore) {}
+
+  find(collection: string, filter: Document, options: FindOptions): Document[] {
+    const documents = this.matching(collection, filter).map((row) => row.document);
+    return withQueryEngine(() => {
+      let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
+      if (options.order && Object.keys(options.order).length > 0) cursor = cursor.sort(options.order);
+      if (options.offset) cursor = cursor.skip(options.offset);
+      if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+      return cursor.all();
+    });
+  }
+
+  count(collection: string, filter: Document): number {
+    return this.matching(collection, filter).length;
+  }
+
+  /** Inserts all documents or none; returns their `_id`s in order. */
+  insert(collection: string, documents: Document[]): unknown[] {
+    return documents.map((document) => {
+      const { _id, ...fields } = document;
+      const stored: Document = { _id: _id ?? newDocumentId(), ...fields };
+      this.store.insert(collection, stored);
+      return stored._id;
+    });
+  }
+
+  modify(collection: string, filter: Document, data: Document, options: ModifyOptions): ModifyResult {
+    const matched = this.matching(collection, filter);
+    const targets = options.multi ? matched : matched.slice(0, 1);
+    let updated = 0;
+    for (const row of targets) {
+      if (this.rewrite(collection, row, data, options.merge)) updated += 1;
+    }
+    if (matched.length > 0 || !options.upsert) return { updated };
+    const inserted = this.upsertDocument(filter, data, options.merge);
+    this.store.insert(collection, inserted);
+    return { updated, upsertedId: inserted._id };
+  }
+
+  /** Updates the first match and returns it as it is after the update (null when none matched). */
+  modifyAndReturn(collection: string, filter: Document, data: Document): { updated: number; document: Document | null } {
+    const [row] = this.matching(collection, filter);
+    if (!row) return { updated: 0, document: null };
+    const changed = this.rewrite(collection, row, data, true);
+    const [after] = this.store.select(collection, { where: 'seq = ?', params: [row.seq] });
+    return { updated: changed ? 1 : 0, document: after?.document ?? null };
+  }
+
+  remove(collection: string, filter: Document, multi: boolean): number {
+    const matched = this.matching(collection, filter);
+    const targets = multi ? matched : matched.slice(0, 1);
+    for (const row of targets) this.store.delete(collection, row.seq);
+    return targets.length;
+  }
+
+  aggregate(collection: string, pipeline: Document[]): Document[] {
+    for (const stage of pipeline) {
+      const name = Object.keys(stage)[0];
+      if (name && WRITING_STAGES.has(name)) throw invalidOperator(`aggregate stage ${name} is not supported`);
+    }
+    // A leading $match narrows the source through the planner like a plain query would.
+    const [first] = pipeline;
+    const leadingMatch = first && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : null;
+    const source = leadingMatch
+      ? this.matching(collection, leadingMatch).map((row) => row.document)
+      : this.all(collection);
+    const stages = leadingMatch ? pipeline.slice(1) : pipeline;
+    const options: Partial<Options> = {
+      collectionResolver: (name: string) => (this.store.hasCollection(name) ? this.all(name) : []),
+    };
+    return withQueryEngine(() => new Aggregator(stages, options).run(source) as Document[]);
+  }
+
+  private all(collection: string): Document[] {
+    return this.store.select(collection, null).map((row) => row.document);
+  }
+
+  private matching(collection: string, filter: Document): StoredDocument[] {
+    const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));
+    const prefilter = planPrefilter(filter, this.store.indexedPaths(collection));
+    const rows = this.store.select(collection, prefilter);
+    return withQueryEngine(() => rows.filter((row) => query.test(row.document)));
+  }
+
+  /** Applies an update or replacement to one stored document; true when it really changed. */
+  private rewrite(collection: string, row: StoredDocument, data: Document, merge: boolean): boolean {
+    const original = row.document;
+    let next: Document;
+    if (merge) {
+      next = decodeStoredDocument(row.text);
+      const { operators } = normalizeUpdate(data);
+      withQueryEngine(() => applyUpdateOperators(next, operators, undefined, undefined, { cloneMode: 'deep' }));
+    } else {
+      const { _id, ...fields } = data;
+      if (_id !== undefined && idKey(_id) !== idKey(original._id)) throw immutableId();
+      next = { _id: original._id, ...fields };
+    }
+    if (idKey(next._id) !== idKey(original._id)) throw immutableId();
+    if (encodeStoredDocument(next) === row.text) return false;
+    this.store.replace(collection, row.seq, next);
+    return true;
+  }
+
+  private upsertDocument(filter: Document, data: Document, merge: boolean): Document {
+    if (!merge) {
+      const { _id, ...fields } = data;
+      const filterId = equalityFields(filter)._id;
+      return { _id: _id ?? filterId ?? newDocumentId(), ...fields };
+    }
+    const seed: Document = {};
+    const { operators, setOnInsert } = normalizeUpdate(data);
+    const fromFilter = equalityFields(filter);
+    withQueryEngine(() => {
+      if (Object.keys(fromFilter).length > 0) applyUpdateOperators(seed, { $set: fromFilter }, undefined, undefined, { cloneMode: 'deep' });
+      if (setOnInsert) applyUpdateOperators(seed, { $set: setOnInsert }, undefined, undefined, { cloneMode: 'deep' });
+      applyUpdateOperators(seed, operators, undefined, undefined, { cloneMode: 'deep' });
+    });
+    const { _id, ...fields } = seed;
+    return { _id: _id ?? newDocumentId(), ...fields };
+  }
+}
+
+function immutableId() {
+  return requestFailed("Performing an update on the path '_id' would modify the immutable field '_id'");
+}

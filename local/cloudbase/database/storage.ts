@@ -1,0 +1,246 @@
+/**
+ * SQLite storage: one table per collection, one row per document.
+ *
+ * A row keeps the document as relaxed EJSON text plus its `_id` key (unique, like Mongo's `_id_`
+ * index) and an insertion sequence that gives the natural order. Declared indexes become SQLite
+ * expression indexes on `json_extract(doc, …)`; unique ones are UNIQUE, so a duplicate key fails
+ * inside the same statement that writes it, also for updates and upserts.
+ *
+ * better-sqlite3 is synchronous: every request runs its whole read-modify-write in one SQLite
+ * transaction (`atomically`), and commits before the reply leaves (WAL, synchronous=NORMAL is
+ * durable across a process kill).
+ */
+import Database from 'better-sqlite3';
+import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/core/data/collections.js';
+import { decodeStoredDocument, encodeStoredDocument, idKey, type Document } from './codec.js';
+import { duplicateKey } from './failures.js';
+
+export interface StoredDocument {
+  /** Insertion sequence: the natural order of the collection. */
+  seq: number;
+  document: Document;
+  /** The stored text, compared to tell a real modification from a no-op. */
+  text: string;
+}
+
+/** An SQL condition on a collection table that selects a superset of the matching documents. */
+export interface SqlPrefilter {
+  where: string;
+  params: unknown[];
+}
+
+interface CollectionTable {
+  name: string;
+  table: string;
+  indexes: IndexSpec[];
+}
+
+const ID_INDEX_NAME = '_id_';
+const TABLE_PREFIX = 'docs:';
+const INDEX_PREFIX = 'idx:';
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The SQL expression for a document field. Planner and index definitions share it, because
+ * SQLite only uses an expression index for the identical expression.
+ */
+export function fieldExpression(path: string): string {
+  const jsonPath = '$' + path.split('.').map((segment) => `."${segment}"`).join('');
+  return `json_extract(doc, ${quoteLiteral(jsonPath)})`;
+}
+
+/** Paths SQLite can address safely (no quotes inside segments, no empty segments). */
+export function isIndexablePath(path: string): boolean {
+  return path.length > 0 && !path.includes('"') && !path.split('.').includes('');
+}
+
+export function readPath(document: unknown, path: string): unknown {
+  let current: unknown = document;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+interface SqliteErrorLike {
+  code?: string;
+  message: string;
+}
+
+export class DocumentStore {
+  private readonly sqlite: Database.Database;
+  private readonly tables = new Map<string, CollectionTable>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string, declared: readonly CollectionSpec[]) {
+    this.sqlite = new Database(file);
+    this.sqlite.pragma('journal_mode = WAL');
+    this.sqlite.pragma('synchronous = NORMAL');
+    this.sqlite.exec('CREATE TABLE IF NOT EXISTS created_collections (name TEXT PRIMARY KEY)');
+    const applyDeclaration = this.sqlite.transaction(() => {
+      for (const spec of declared) this.openTable(spec.name, spec.indexes);
+      const created = this.sqlite.prepare('SELECT name FROM created_collections').all() as { name: string }[];
+      for (const { name } of created) if (!this.tables.has(name)) this.openTable(name, []);
+    });
+    applyDeclaration();
+  }
+
+  collectionNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  hasCollection(name: string): boolean {
+    return this.tables.has(name);
+  }
+
+  /** Creates an undeclared collection (db.createCollection); false when it already exists. */
+  createCollection(name: string): boolean {
+    if (this.tables.has(name)) return false;
+    this.atomically(() => {
+      this.sqlite.prepare('INSERT OR IGNORE INTO created_collections (name) VALUES (?)').run(name);
+      this.openTable(name, []);
+    });
+    return true;
+  }
+
+  /** Top-level paths that carry an index (the planner only prefilters on these). */
+  indexedPaths(name: string): ReadonlySet<string> {
+    const paths = new Set<string>();
+    for (const index of this.table(name).indexes) for (const path of Object.keys(index.keys)) paths.add(path);
+    return paths;
+  }
+
+  /** Candidate documents in natural order; `prefilter` may only narrow to a superset of matches. */
+  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
+    const table = this.table(name);
+    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+    const rows = this.statement(`SELECT seq, doc FROM ${table.table}${where} ORDER BY seq`).all(
+      ...(prefilter?.params ?? []),
+    ) as { seq: number; doc: string }[];
+    return rows.map((row) => ({ seq: row.seq, document: decodeStoredDocument(row.doc), text: row.doc }));
+  }
+
+  insert(name: string, document: Document): void {
+    const table = this.table(name);
+    this.write(table, document, () =>
+      this.statement(`INSERT INTO ${table.table} (id, doc) VALUES (?, ?)`).run(
+        idKey(document._id),
+        encodeStoredDocument(document),
+      ),
+    );
+  }
+
+  replace(name: string, seq: number, document: Document): void {
+    const table = this.table(name);
+    this.write(table, document, () =>
+      this.statement(`UPDATE ${table.table} SET id = ?, doc = ? WHERE seq = ?`).run(
+        idKey(document._id),
+        encodeStoredDocument(document),
+        seq,
+      ),
+    );
+  }
+
+  delete(name: string, seq: number): void {
+    const table = this.table(name);
+    this.statement(`DELETE FROM ${table.table} WHERE seq = ?`).run(seq);
+  }
+
+  /** Runs `work` as one SQLite transaction (a savepoint when a long transaction is open). */
+  atomically<T>(work: () => T): T {
+    return this.sqlite.transaction(work)();
+  }
+
+  /** Opens the SQLite transaction behind a CloudBase transaction (held across requests). */
+  beginLongTransaction(): void {
+    this.sqlite.exec('BEGIN IMMEDIATE');
+  }
+
+  commitLongTransaction(): void {
+    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
+  }
+
+  rollbackLongTransaction(): void {
+    if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+  }
+
+  close(): void {
+    this.rollbackLongTransaction();
+    this.statements.clear();
+    this.sqlite.close();
+  }
+
+  private table(name: string): CollectionTable {
+    const table = this.tables.get(name);
+    if (!table) throw new Error(`collection ${name} is not open`);
+    return table;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs a write and turns a UNIQUE violation into CloudBase's duplicate-key failure. */
+  private write(table: CollectionTable, document: Document, run: () => unknown): void {
+    try {
+      run();
+    } catch (error) {
+      const sqliteError = error as SqliteErrorLike;
+      if (!sqliteError.code?.startsWith('SQLITE_CONSTRAINT')) throw error;
+      const indexMatch = /index '([^']+)'/.exec(sqliteError.message);
+      const index = table.indexes.find((spec) => indexMatch?.[1] === this.indexName(table.name, spec.name));
+      if (index) {
+        const key: Record<string, unknown> = {};
+        for (const path of Object.keys(index.keys)) key[path] = readPath(document, path);
+        throw duplicateKey(table.name, index.name, key);
+      }
+      throw duplicateKey(table.name, ID_INDEX_NAME, { _id: document._id });
+    }
+  }
+
+  private indexName(collection: string, index: string): string {
+    return `${INDEX_PREFIX}${collection}:${index}`;
+  }
+
+  /** Creates the collection's table and brings its indexes in line with the declaration. */
+  private openTable(name: string, declaredIndexes: IndexSpec[]): void {
+    const table = quoteIdentifier(TABLE_PREFIX + name);
+    this.sqlite.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`,
+    );
+    const indexes = declaredIndexes.filter((index) => Object.keys(index.keys).every(isIndexablePath));
+    const wanted = new Map<string, string>();
+    for (const index of indexes) {
+      const columns = Object.entries(index.keys)
+        .map(([path, direction]) => `${fieldExpression(path)} ${direction === -1 ? 'DESC' : 'ASC'}`)
+        .join(', ');
+      const indexName = this.indexName(name, index.name);
+      wanted.set(
+        indexName,
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(indexName)} ON ${table} (${columns})`,
+      );
+    }
+    const existing = this.sqlite
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+      .all(TABLE_PREFIX + name) as { name: string; sql: string }[];
+    for (const index of existing) {
+      if (wanted.get(index.name) === index.sql) wanted.delete(index.name);
+      else this.sqlite.exec(`DROP INDEX ${quoteIdentifier(index.name)}`);
+    }
+    for (const sql of wanted.values()) this.sqlite.exec(sql);
+    this.tables.set(name, { name, table, indexes });
+  }
+}

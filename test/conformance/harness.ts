@@ -1,0 +1,123 @@
+/**
+ * Test harness: a minimal `POST /admin` server over the emulated database, and the real SDKs
+ * pointed at it through the same environment variables a developer would set.
+ *
+ * `startDatabaseServer()` is the one seam to swap for the project's real emulator server later:
+ * it returns where the server listens, how to stop it and how to restart its database on the same
+ * file (to prove persistence).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { COLLECTIONS, type CollectionSpec } from '../../cloudfunctions/core/data/collections.js';
+import { CloudBaseError } from '../../local/cloudbase/errors.js';
+import { openDatabase, type DatabaseOptions, type EmulatedDatabase } from '../../local/cloudbase/database/index.js';
+
+export interface DatabaseServerOptions {
+  collections?: readonly CollectionSpec[];
+  now?: () => Date;
+  transactionTimeoutMs?: number;
+}
+
+export interface DatabaseServer {
+  /** The `/admin` endpoint the SDKs post to. */
+  url: string;
+  /** The database behind the server, for direct checks. */
+  database(): EmulatedDatabase;
+  /** Closes and reopens the database on the same file (the HTTP endpoint stays). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Collections the conformance suite adds to the declared ones, for generic behaviour. */
+export const TEST_COLLECTIONS: readonly CollectionSpec[] = [
+  { name: 'items', describes: 'conformance: generic documents', indexes: [{ name: 'sku', keys: { sku: 1 } }] },
+  { name: 'counters', describes: 'conformance: concurrency counters', indexes: [] },
+];
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startDatabaseServer(options: DatabaseServerOptions = {}): Promise<DatabaseServer> {
+  const directory = mkdtempSync(join(tmpdir(), 'mashang-db-'));
+  const databaseOptions: DatabaseOptions = {
+    file: join(directory, 'cloudbase.sqlite'),
+    collections: options.collections ?? [...COLLECTIONS, ...TEST_COLLECTIONS],
+    now: options.now,
+    transactionTimeoutMs: options.transactionTimeoutMs,
+  };
+  let database = openDatabase(databaseOptions);
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const requestId = randomUUID();
+      let reply: Record<string, unknown>;
+      try {
+        const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
+        reply = { requestId, ...(await database.handle(String(body.action), body)) };
+      } catch (error) {
+        if (!(error instanceof CloudBaseError)) {
+          console.error('database handler crashed', error);
+          reply = { requestId, code: 'SYS_ERR', message: String(error) };
+        } else {
+          reply = { requestId, code: error.code, message: error.message };
+        }
+      }
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(reply));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/admin`,
+    database: () => database,
+    async restart() {
+      database.close();
+      database = openDatabase(databaseOptions);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Environment the SDKs read to reach a local server instead of Tencent Cloud. */
+export function pointSdkAt(url: string): void {
+  Object.assign(process.env, {
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: url }),
+    TENCENTCLOUD_SECRETID: 'local-secret-id',
+    TENCENTCLOUD_SECRETKEY: 'local-secret-key',
+    TCB_ENV: 'local',
+    TENCENTCLOUD: 'true',
+    SILENCE: 'true',
+  });
+}
+
+const requireFromHere = createRequire(import.meta.url);
+
+/** The real wx-server-sdk, initialised against `url` (one instance per test file). */
+export function wxServerSdk(url: string): typeof import('wx-server-sdk') {
+  pointSdkAt(url);
+  const cloud = requireFromHere('wx-server-sdk') as typeof import('wx-server-sdk');
+  cloud.init({ env: 'local' });
+  return cloud;
+}
+
+/** The real @cloudbase/node-sdk, initialised against `url`. */
+export function cloudbaseNodeSdk(url: string) {
+  pointSdkAt(url);
+  const tcb = requireFromHere('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
+  return tcb.init({ env: 'local' });
+}
