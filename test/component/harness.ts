@@ -245,3 +245,44 @@ export function cleanup(): void {
   document.body.innerHTML = '';
   resetWx();
 }
+
+/**
+ * Rendered elements carrying a class from a template, e.g. `van-skeleton__row`. simulate prefixes
+ * classes with the owning component's tag (`van-skeleton--van-skeleton__row`), so match either form.
+ */
+export function findByClass(page: RenderedPage, className: string): Element[] {
+  return findAll(page, '[class]').filter((element) =>
+    Array.from(element.classList).some((token) => token === className || token.endsWith(`--${className}`)),
+  );
+}
+
+interface JNode {
+  dom: Element;
+  querySelector(selector: string): JNode | undefined;
+  querySelectorAll(selector: string): JNode[];
+  dispatchEvent(name: string, options?: { detail?: unknown }): void;
+}
+
+function mustFind(page: RenderedPage, selector: string): JNode {
+  const node = (page as unknown as JNode).querySelector(selector);
+  if (!node) throw new Error(`页面中找不到 ${selector}`);
+  return node;
+}
+
+/** Taps a `<van-button>` (selected by a class or id on it) the way a finger does: on its inner button. */
+export async function tapVanButton(page: RenderedPage, selector: string): Promise<void> {
+  const inner = mustFind(page, selector).querySelector('.van-button');
+  if (!inner) throw new Error(`${selector} 不是 van-button`);
+  inner.dispatchEvent('tap');
+  await settle();
+}
+
+/** Types into a `<van-field>`: vant listens on its native input and emits `input`/`change` itself. */
+export async function typeIntoVanField(page: RenderedPage, selector: string, value: string): Promise<void> {
+  const input = mustFind(page, selector)
+    .querySelectorAll('.van-field__control')
+    .find((node) => node.dom.tagName === 'WX-INPUT');
+  if (!input) throw new Error(`${selector} 中没有输入框`);
+  input.dispatchEvent('input', { detail: { value } });
+  await settle();
+}

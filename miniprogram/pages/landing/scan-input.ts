@@ -17,9 +17,9 @@ const SCENE_LABELS: Record<number, string> = {
   1126: '相册识别（一物一码）',
 };
 
+/** A consumer-facing label for marketcode scenes; other scenes say nothing useful to them. */
 export function describeScene(scene: number | undefined): string {
-  if (scene === undefined) return '';
-  return SCENE_LABELS[scene] ?? `场景值 ${scene}`;
+  return scene === undefined ? '' : (SCENE_LABELS[scene] ?? '');
 }
 
 /** Trims the whitespace people paste around codes; the code itself stays as typed. */

@@ -1,0 +1,24 @@
+/**
+ * Vitest project for Mini Program component tests. Include it from the root config:
+ *   export default defineConfig({ test: { projects: ['test/component/vitest.project.ts', …] } })
+ * or run it alone: `npx vitest run --config test/component/vitest.config.ts`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineProject({
+  // Paths below are relative to the repository, wherever the including config lives.
+  root: path.resolve(here, '../..'),
+  test: {
+    name: 'component',
+    environment: 'jsdom',
+    include: ['test/component/**/*.test.ts'],
+    // miniprogram_npm must exist before any page renders; the build is a no-op when up to date.
+    globalSetup: [path.join(here, 'global-setup.ts')],
+    // The first render of a worker compiles every template with wcc (~1 s on 2 cores).
+    testTimeout: 20_000,
+  },
+});
