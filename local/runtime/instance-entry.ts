@@ -39,17 +39,14 @@ port.on('message', (message: InvokeMessage) => {
 post({ type: 'ready' });
 
 async function serve({ requestId, event, identity, timeoutMs }: InvokeMessage): Promise<void> {
-  const contextKeys: string[] = [];
   for (const key of IDENTITY_KEYS) {
     const value = identity[key];
-    if (value) {
-      process.env[`WX_${key}`] = value;
-      contextKeys.push(`WX_${key}`);
-    } else {
-      delete process.env[`WX_${key}`];
-    }
+    if (value) process.env[`WX_${key}`] = value;
+    else delete process.env[`WX_${key}`];
   }
-  process.env.WX_CONTEXT_KEYS = contextKeys.join(',');
+  // Every key is listed whether or not this call has it: the SDK skips unset ones, and with an
+  // empty list it would report no ENV or SOURCE either.
+  process.env.WX_CONTEXT_KEYS = IDENTITY_KEYS.map((key) => `WX_${key}`).join(',');
   process.env.TCB_SOURCE = identity.SOURCE;
   const context = {
     callbackWaitsForEmptyEventLoop: false,
