@@ -119,7 +119,8 @@ const modifyDocument: ActionHandler = (body, context) => {
     upsert: isTrue(body.upsert),
     merge: body.merge === undefined ? true : isTrue(body.merge),
   });
-  const reply: Document = { updated: result.updated };
+  // CloudBase's HTTP API reports matched and modified apart; the SDK reads `updated` (= modified).
+  const reply: Document = { updated: result.updated, matched: result.matched };
   if (result.upsertedId !== undefined) reply.upsert_id = result.upsertedId;
   return { data: reply };
 };

@@ -28,6 +28,8 @@ export interface ModifyOptions {
 }
 
 export interface ModifyResult {
+  /** Documents the filter selected (bounded by `multi`). */
+  matched: number;
   /** Documents actually changed (Mongo's nModified): a no-op update does not count. */
   updated: number;
   upsertedId?: unknown;
@@ -118,10 +120,10 @@ export class CollectionOperations {
     for (const row of targets) {
       if (this.rewrite(collection, row, data, options.merge)) updated += 1;
     }
-    if (matched.length > 0 || !options.upsert) return { updated };
+    if (matched.length > 0 || !options.upsert) return { matched: targets.length, updated };
     const inserted = this.upsertDocument(filter, data, options.merge);
     this.store.insert(collection, inserted);
-    return { updated, upsertedId: inserted._id };
+    return { matched: 0, updated, upsertedId: inserted._id };
   }
 
   /** Updates the first match and returns it as it is after the update (null when none matched). */
