@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { COLLECTIONS, type CollectionSpec } from '../../cloudfunctions/core/data/collections.js';
 import { CloudBaseError } from '../../local/cloudbase/errors.js';
 import { openDatabase, type DatabaseOptions, type EmulatedDatabase } from '../../local/cloudbase/database/index.js';
+import type { SdkDatabase } from './sdk-types.js';
 
 export interface DatabaseServerOptions {
   collections?: readonly CollectionSpec[];
@@ -113,6 +114,11 @@ export function wxServerSdk(url: string): typeof import('wx-server-sdk') {
   const cloud = requireFromHere('wx-server-sdk') as typeof import('wx-server-sdk');
   cloud.init({ env: 'local' });
   return cloud;
+}
+
+/** The real wx-server-sdk's database, seen through the suite's promise-only typing. */
+export function wxDatabase(url: string): SdkDatabase {
+  return wxServerSdk(url).database() as unknown as SdkDatabase;
 }
 
 /** The real @cloudbase/node-sdk, initialised against `url`. */

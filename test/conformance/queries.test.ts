@@ -3,11 +3,12 @@
  * EJSON values and CloudBase's errors for missing documents and collections.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabaseServer, wxServerSdk, type DatabaseServer } from './harness.js';
+import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
+import type { SdkDatabase, SdkQuery } from './sdk-types.js';
 import { errorOf, sorted } from './helpers.js';
 
 let server: DatabaseServer;
-let db: ReturnType<ReturnType<typeof wxServerSdk>['database']>;
+let db: SdkDatabase;
 
 const ITEMS = [
   { _id: 'i1', sku: 'A-1', price: 10, qty: 5, tags: ['red', 'small'], spec: { color: 'red', size: 1 }, title: 'Green Tea' },
@@ -19,7 +20,7 @@ const ITEMS = [
 
 beforeAll(async () => {
   server = await startDatabaseServer();
-  db = wxServerSdk(server.url).database();
+  db = wxDatabase(server.url);
   for (const item of ITEMS) await db.collection('items').add({ data: item });
 });
 
@@ -27,9 +28,9 @@ afterAll(async () => {
   await server.close();
 });
 
-async function ids(query: { get(): Promise<unknown> }): Promise<string[]> {
-  const result = (await query.get()) as { data: { _id: string }[] };
-  return result.data.map((document) => document._id);
+async function ids(query: SdkQuery): Promise<string[]> {
+  const result = await query.get();
+  return result.data.map((document) => String(document._id));
 }
 
 describe('query commands', () => {
@@ -103,13 +104,9 @@ describe('ordering, paging and projection', () => {
   });
 
   it('projects fields with field()', async () => {
-    const { data } = (await items().where({ _id: 'i1' }).field({ sku: true, 'spec.color': true }).get()) as {
-      data: Record<string, unknown>[];
-    };
+    const { data } = await items().where({ _id: 'i1' }).field({ sku: true, 'spec.color': true }).get();
     expect(data).toEqual([{ _id: 'i1', sku: 'A-1', spec: { color: 'red' } }]);
-    const excluded = (await items().doc('i2').field({ tags: false, spec: false, title: false }).get()) as {
-      data: Record<string, unknown>;
-    };
+    const excluded = await items().doc('i2').field({ tags: false, spec: false, title: false }).get();
     expect(excluded.data).toEqual({ _id: 'i2', sku: 'A-2', price: 20, qty: 0 });
   });
 
@@ -122,14 +119,14 @@ describe('ordering, paging and projection', () => {
 
   it('returns 100 documents by default and at most 1000', async () => {
     const batch = Array.from({ length: 1100 }, (_unused, index) => ({ bulk: true, n: index }));
-    const added = (await db.collection('counters').add({ data: batch })) as { _ids: string[] };
+    const added = await db.collection('counters').add({ data: batch });
     expect(added._ids).toHaveLength(1100);
     expect(new Set(added._ids).size).toBe(1100);
     expect(added._ids.every((id) => typeof id === 'string' && /^[0-9a-f]{32}$/.test(id))).toBe(true);
     const counters = () => db.collection('counters').where({ bulk: true });
-    expect(((await counters().get()) as { data: unknown[] }).data).toHaveLength(100);
-    expect(((await counters().limit(5000).get()) as { data: unknown[] }).data).toHaveLength(1000);
-    const lastPage = (await counters().orderBy('n', 'desc').skip(1000).limit(1000).get()) as { data: { n: number }[] };
+    expect((await counters().get()).data).toHaveLength(100);
+    expect((await counters().limit(5000).get()).data).toHaveLength(1000);
+    const lastPage = await counters().orderBy('n', 'desc').skip(1000).limit(1000).get();
     expect(lastPage.data.map((document) => document.n)).toEqual(sorted(Array.from({ length: 100 }, (_u, i) => i), -1));
     expect((await counters().count()).total).toBe(1100);
   });
@@ -137,7 +134,7 @@ describe('ordering, paging and projection', () => {
 
 describe('documents by id and EJSON values', () => {
   it('gets a document by id, and rejects a missing id like CloudBase', async () => {
-    const { data } = (await db.collection('items').doc('i3').get()) as { data: Record<string, unknown> };
+    const { data } = await db.collection('items').doc('i3').get();
     expect(data).toEqual(ITEMS[2]);
     const error = await errorOf(db.collection('items').doc('missing').get());
     expect(error.errMsg).toContain('document with _id missing does not exist');
@@ -146,10 +143,10 @@ describe('documents by id and EJSON values', () => {
   it('round-trips dates and numbers, and compares dates in queries', async () => {
     const _ = db.command;
     const when = new Date('2024-05-06T07:08:09.123Z');
-    const added = (await db.collection('items').add({
+    const added = await db.collection('items').add({
       data: { kind: 'dated', at: when, ratio: 0.25, big: 2 ** 40, flag: false, empty: {}, list: [new Date(0), 1, 'x'] },
-    })) as { _id: string };
-    const { data } = (await db.collection('items').doc(added._id).get()) as { data: Record<string, unknown> };
+    });
+    const { data } = await db.collection('items').doc(added._id).get();
     expect(data.at).toBeInstanceOf(Date);
     expect((data.at as Date).toISOString()).toBe(when.toISOString());
     expect(data).toMatchObject({ ratio: 0.25, big: 2 ** 40, flag: false, empty: {}, list: [new Date(0), 1, 'x'] });
@@ -160,7 +157,7 @@ describe('documents by id and EJSON values', () => {
 
   it('resolves serverDate in queries', async () => {
     const _ = db.command;
-    const added = (await db.collection('items').add({ data: { kind: 'stamped', at: db.serverDate() } })) as { _id: string };
+    const added = await db.collection('items').add({ data: { kind: 'stamped', at: db.serverDate() } });
     expect(await ids(db.collection('items').where({ kind: 'stamped', at: _.lte(db.serverDate()) }))).toEqual([added._id]);
     expect(await ids(db.collection('items').where({ kind: 'stamped', at: _.gt(db.serverDate({ offset: 60_000 })) }))).toEqual(
       [],

@@ -3,15 +3,16 @@
  * counts, set/upsert, remove, serverDate, concurrency, and unique indexes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDatabaseServer, wxServerSdk, type DatabaseServer } from './harness.js';
+import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
+import type { SdkDatabase, SdkQuery } from './sdk-types.js';
 import { errorOf } from './helpers.js';
 
 let server: DatabaseServer;
-let db: ReturnType<ReturnType<typeof wxServerSdk>['database']>;
+let db: SdkDatabase;
 
 beforeAll(async () => {
   server = await startDatabaseServer({ now: () => new Date(Date.now()) });
-  db = wxServerSdk(server.url).database();
+  db = wxDatabase(server.url);
 });
 
 afterAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function read(id: string, collection = 'items'): Promise<Record<string, unknown>> {
-  return ((await db.collection(collection).doc(id).get()) as { data: Record<string, unknown> }).data;
+  return (await db.collection(collection).doc(id).get()).data;
 }
 
 async function reset(collection: string): Promise<void> {
@@ -102,7 +103,7 @@ describe('update operators', () => {
 
   it('stamps serverDate on add and in updates', async () => {
     const before = Date.now();
-    const added = (await db.collection('items').add({ data: { createdAt: db.serverDate() } })) as { _id: string };
+    const added = await db.collection('items').add({ data: { createdAt: db.serverDate() } });
     const created = (await read(added._id)).createdAt as Date;
     expect(created).toBeInstanceOf(Date);
     expect(created.getTime()).toBeGreaterThanOrEqual(before - 5);
@@ -186,7 +187,7 @@ describe('set, upsert and remove', () => {
     expect((await db.collection('items').doc('r1').remove()).stats.removed).toBe(1);
     expect((await db.collection('items').doc('r1').remove()).stats.removed).toBe(0);
     expect((await db.collection('items').where({ even: true }).remove()).stats.removed).toBe(2);
-    expect(((await db.collection('items').get()) as { data: { _id: string }[] }).data.map((d) => d._id)).toEqual(['r3']);
+    expect((await db.collection('items').get()).data.map((d) => d._id)).toEqual(['r3']);
   });
 
   it('rejects a second document with the same _id', async () => {
@@ -207,7 +208,7 @@ describe('unique indexes', () => {
     const error = await errorOf(db.collection('codes').add({ data: { code: 'C-100', scans: 2 } }));
     expect(error.errMsg).toMatch(/E11000 duplicate key/);
     expect(error.errMsg).toContain('code_unique');
-    const { data } = (await db.collection('codes').where({ code: 'C-100' }).get()) as { data: { scans: number }[] };
+    const { data } = await db.collection('codes').where({ code: 'C-100' }).get();
     expect(data.map((document) => document.scans)).toEqual([1]);
   });
 
