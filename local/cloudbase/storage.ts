@@ -72,7 +72,8 @@ export class FileStorage {
       token: 'local',
       authorization: this.sign(`put:${cloudPath}`),
       fileId: this.fileIdOf(cloudPath),
-      cosFileId: cloudPath,
+      // COS's own id of the object; it travels in a header, so it must be plain ASCII.
+      cosFileId: createHmac('md5', this.envId).update(cloudPath).digest('hex'),
       download_url: `${this.publicBase()}/storage/objects/${encodePath(cloudPath)}`,
     };
   }
@@ -87,7 +88,8 @@ export class FileStorage {
     const sign = this.sign(`get:${cloudPath}:${expires}`);
     return {
       fileID: item.fileid,
-      tempFileURL: `${this.publicBase()}/storage/objects/${encodePath(cloudPath)}?expires=${expires}&sign=${sign}`,
+      // Unencoded like COS's: the SDK applies encodeURI itself before downloading.
+      tempFileURL: `${this.publicBase()}/storage/objects/${cloudPath}?expires=${expires}&sign=${sign}`,
       code: 'SUCCESS',
       maxAge,
     };

@@ -26,14 +26,14 @@ describe('function runtime', () => {
   });
 
   it('keeps concurrent callers apart: each call sees its own openid', async () => {
-    await stack.database.handle('database.insertDocument', { collectionName: 'jobs', data: [JSON.stringify({ name: 'identity-check', runs: 0 })] });
+    await sdkFor(stack.url).database().collection('jobs').add({ data: { name: 'identity-check', runs: 0 } });
     const users = Array.from({ length: 12 }, (_, i) => `o-user-${i}`);
     const replies = await Promise.all(users.map((openid) => stack.call('counter', { key: 'identity-check', hold: 150 }, { openid })));
     expect(replies.map((reply) => reply.body.openid)).toEqual(users);
   });
 
   it('sums _.inc exactly from 50 concurrent instances', async () => {
-    await stack.database.handle('database.insertDocument', { collectionName: 'jobs', data: [JSON.stringify({ name: 'fifty', runs: 0 })] });
+    await sdkFor(stack.url).database().collection('jobs').add({ data: { name: 'fifty', runs: 0 } });
     const replies = await Promise.all(Array.from({ length: 50 }, () => stack.call('counter', { key: 'fifty', hold: 200 })));
     expect(replies.every((reply) => reply.status === 200 && reply.body.updated === 1)).toBe(true);
     expect(stack.runtime.stats().counter!.instances).toBeGreaterThanOrEqual(25);
@@ -141,9 +141,8 @@ describe('timer triggers', () => {
     const stack = await startTestStack({ fixtures: true, timers: true });
     try {
       await new Promise((resolve) => setTimeout(resolve, 3500));
-      const reply = await stack.database.handle('database.getDocument', { collectionName: 'jobs', queryType: 'WHERE', query: JSON.stringify({ trigger: 'every-second' }), limit: 100 });
-      // The protocol carries documents as EJSON strings.
-      const ticks = (reply.data as { list: string[] }).list.map((doc) => JSON.parse(doc));
+      const db = sdkFor(stack.url).database();
+      const { data: ticks } = (await db.collection('jobs').where({ trigger: 'every-second' }).get()) as { data: unknown[] };
       expect(ticks.length).toBeGreaterThanOrEqual(2);
       expect(ticks[0]).toMatchObject({ trigger: 'every-second', type: 'Timer', source: 'wx_trigger' });
     } finally {
