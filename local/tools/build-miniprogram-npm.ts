@@ -39,7 +39,9 @@ function resolveMainFile(pkgDir: string, main: string | undefined): string {
   for (const candidate of [base, `${base}.js`, path.join(base, 'index.js')]) {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
   }
-  throw new Error(`构建 npm 失败：找不到 ${path.basename(pkgDir)} 的入口文件 ${main ?? 'index.js'}`);
+  throw new Error(
+    `构建 npm 失败：找不到 ${path.basename(pkgDir)} 的入口文件 ${main ?? 'index.js'}`,
+  );
 }
 
 /** Matches `require('./x')` / `require("../x")`: such a main file cannot stand alone as index.js. */
@@ -103,8 +105,12 @@ export function buildMiniprogramNpm(options: { root?: string; force?: boolean } 
   const outputPresent = deps.every((name) => fs.existsSync(path.join(outDir, name)));
 
   if (!options.force && outputPresent && fs.existsSync(stampPath)) {
-    const previous = JSON.parse(fs.readFileSync(stampPath, 'utf8')) as { stamp?: string; packages?: string[] };
-    if (previous.stamp === stamp) return { outDir, packages: previous.packages ?? [], skipped: true };
+    const previous = JSON.parse(fs.readFileSync(stampPath, 'utf8')) as {
+      stamp?: string;
+      packages?: string[];
+    };
+    if (previous.stamp === stamp)
+      return { outDir, packages: previous.packages ?? [], skipped: true };
   }
 
   const tmpDir = `${outDir}.tmp-${process.pid}`;
@@ -125,5 +131,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const result = buildMiniprogramNpm({ force: process.argv.includes('--force') });
   const where = path.relative(process.cwd(), result.outDir) || '.';
   const verb = result.skipped ? '已是最新' : '已构建';
-  console.log(`miniprogram_npm ${verb}: ${where} (${result.packages.join(', ')}) in ${Date.now() - started} ms`);
+  console.log(
+    `miniprogram_npm ${verb}: ${where} (${result.packages.join(', ')}) in ${Date.now() - started} ms`,
+  );
 }

@@ -13,7 +13,11 @@ function fail(code: string, message: string): EnvelopeFail {
 
 function isEnvelope(value: unknown): value is Envelope<unknown> {
   if (typeof value !== 'object' || value === null) return false;
-  const reply = value as { ok?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
+  const reply = value as {
+    ok?: unknown;
+    data?: unknown;
+    error?: { code?: unknown; message?: unknown };
+  };
   if (reply.ok === true) return 'data' in reply;
   return (
     reply.ok === false &&
@@ -32,7 +36,10 @@ export async function callAction<T>(
   payload: Record<string, unknown> = {},
 ): Promise<Envelope<T>> {
   if (!wx.cloud) {
-    return fail(ClientErrorCode.CloudUnavailable, '当前微信版本过低，无法连接服务，请升级微信后重试');
+    return fail(
+      ClientErrorCode.CloudUnavailable,
+      '当前微信版本过低，无法连接服务，请升级微信后重试',
+    );
   }
   try {
     const { result } = await wx.cloud.callFunction({ name, data: { ...payload, action } });

@@ -33,8 +33,15 @@ function isMiniprogramSource(file: string): boolean {
 // Node module hooks (installed once per worker)
 
 interface ModuleInternals {
-  _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
-  _resolveFilename(request: string, parent: { filename?: string } | undefined, ...rest: unknown[]): string;
+  _extensions: Record<
+    string,
+    (module: { _compile(code: string, file: string): void }, file: string) => void
+  >;
+  _resolveFilename(
+    request: string,
+    parent: { filename?: string } | undefined,
+    ...rest: unknown[]
+  ): string;
   _cache: Record<string, unknown>;
 }
 
@@ -42,8 +49,12 @@ const internals = Module as unknown as ModuleInternals;
 const HOOKED = Symbol.for('mashang.component-harness.hooked');
 
 function isBareSpecifier(request: string): boolean {
-  return !request.startsWith('.') && !path.isAbsolute(request) && !request.startsWith('node:') &&
-    !builtinModules.includes(request);
+  return (
+    !request.startsWith('.') &&
+    !path.isAbsolute(request) &&
+    !request.startsWith('node:') &&
+    !builtinModules.includes(request)
+  );
 }
 
 /** miniprogram_npm lookup as the Mini Program does it: `<name>/index.js`, `<path>.js`, `<path>/index.js`. */
@@ -112,7 +123,10 @@ function forgetMiniprogramModules(): void {
  * (tag → path) to every component it loads. Map each npm-style path our JSON files use
  * (`@vant/weapp/button/index`) to its root-absolute place in miniprogram_npm.
  */
-function collectNpmUsingComponents(dir: string, into: Record<string, string>): Record<string, string> {
+function collectNpmUsingComponents(
+  dir: string,
+  into: Record<string, string>,
+): Record<string, string> {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
@@ -120,7 +134,9 @@ function collectNpmUsingComponents(dir: string, into: Record<string, string>): R
       continue;
     }
     if (!entry.name.endsWith('.json')) continue;
-    const json = JSON.parse(fs.readFileSync(full, 'utf8')) as { usingComponents?: Record<string, string> };
+    const json = JSON.parse(fs.readFileSync(full, 'utf8')) as {
+      usingComponents?: Record<string, string>;
+    };
     for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
       if (target.startsWith('.') || target.startsWith('/')) continue;
       const mapped = `/miniprogram_npm/${target}`;
@@ -168,7 +184,9 @@ export type CloudReply = Envelope<unknown> | { throws: string } | unknown;
  * any value, to test malformed replies), or `{ throws: errMsg }` to fail like a dead network.
  * Returns the list of calls made, for assertions on function and action names.
  */
-export function stubCloud(reply: (call: CloudCall) => CloudReply | Promise<CloudReply>): CloudCall[] {
+export function stubCloud(
+  reply: (call: CloudCall) => CloudReply | Promise<CloudReply>,
+): CloudCall[] {
   const calls: CloudCall[] = [];
   stubWx({
     cloud: {
@@ -204,7 +222,10 @@ export function prepare(): void {
  * Loads, renders and attaches a page written with `Component()`, then runs its page lifecycles
  * (`onLoad(query)`, `onShow`) the way the framework would on navigation.
  */
-export async function renderPage(pagePath: string, query: Record<string, string> = {}): Promise<RenderedPage> {
+export async function renderPage(
+  pagePath: string,
+  query: Record<string, string> = {},
+): Promise<RenderedPage> {
   prepare();
   forgetMiniprogramModules();
   const id = simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), {
@@ -252,7 +273,9 @@ export function cleanup(): void {
  */
 export function findByClass(page: RenderedPage, className: string): Element[] {
   return findAll(page, '[class]').filter((element) =>
-    Array.from(element.classList).some((token) => token === className || token.endsWith(`--${className}`)),
+    Array.from(element.classList).some(
+      (token) => token === className || token.endsWith(`--${className}`),
+    ),
   );
 }
 
@@ -278,7 +301,11 @@ export async function tapVanButton(page: RenderedPage, selector: string): Promis
 }
 
 /** Types into a `<van-field>`: vant listens on its native input and emits `input`/`change` itself. */
-export async function typeIntoVanField(page: RenderedPage, selector: string, value: string): Promise<void> {
+export async function typeIntoVanField(
+  page: RenderedPage,
+  selector: string,
+  value: string,
+): Promise<void> {
   const input = mustFind(page, selector)
     .querySelectorAll('.van-field__control')
     .find((node) => node.dom.tagName === 'WX-INPUT');

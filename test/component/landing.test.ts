@@ -18,7 +18,9 @@ afterEach(cleanup);
 
 describe('landing with a code_ticket (一物一码 scan)', () => {
   test('shows the received ticket, a masked preview and a loading skeleton', async () => {
-    stubWx({ getEnterOptionsSync: () => ({ scene: 1124, query: { code_ticket: TICKET }, path: LANDING }) });
+    stubWx({
+      getEnterOptionsSync: () => ({ scene: 1124, query: { code_ticket: TICKET }, path: LANDING }),
+    });
     const page = await renderPage(LANDING, { code_ticket: TICKET });
     const text = visibleText(page);
 
@@ -51,8 +53,12 @@ describe('landing without a code_ticket', () => {
     expect(text).toContain('商品验真');
     expect(text).toContain('扫码验真');
     expect(text).toContain('手动输入防伪码');
-    expect(findByClass(page, 'van-button--primary').map((el) => el.textContent?.trim())).toContain('扫码验真');
-    expect(findByClass(page, 'van-field__label').map((el) => el.textContent?.trim())).toEqual(['防伪码']);
+    expect(findByClass(page, 'van-button--primary').map((el) => el.textContent?.trim())).toContain(
+      '扫码验真',
+    );
+    expect(findByClass(page, 'van-field__label').map((el) => el.textContent?.trim())).toEqual([
+      '防伪码',
+    ]);
     expect(findByClass(page, 'van-skeleton')).toHaveLength(0);
   });
 
@@ -111,11 +117,16 @@ describe('landing without a code_ticket', () => {
 
   test('an unrelated QR code gets a Chinese toast and the page stays put', async () => {
     const showToast = vi.fn();
-    stubWx({ scanCode: vi.fn().mockResolvedValue({ result: 'https://example.com/', scanType: 'QR_CODE' }), showToast });
+    stubWx({
+      scanCode: vi.fn().mockResolvedValue({ result: 'https://example.com/', scanType: 'QR_CODE' }),
+      showToast,
+    });
     const page = await renderPage(LANDING);
     await tapVanButton(page, '.scan-button');
 
-    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '未识别到防伪码，请扫描商品包装上的防伪二维码' }));
+    expect(showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '未识别到防伪码，请扫描商品包装上的防伪二维码' }),
+    );
     expect(visibleText(page)).toContain('扫码验真');
   });
 

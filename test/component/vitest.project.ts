@@ -10,12 +10,12 @@ import { defineProject } from 'vitest/config';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineProject({
-  // Paths below are relative to the repository, wherever the including config lives.
-  root: path.resolve(here, '../..'),
   test: {
     name: 'component',
     environment: 'jsdom',
-    include: ['test/component/**/*.test.ts'],
+    // Anchored to this folder, so the project finds its tests whichever config includes it.
+    dir: here,
+    include: ['**/*.test.ts'],
     // miniprogram_npm must exist before any page renders; the build is a no-op when up to date.
     globalSetup: [path.join(here, 'global-setup.ts')],
     // The first render of a worker compiles every template with wcc (~1 s on 2 cores).

@@ -1,5 +1,11 @@
 import { maskMiddle } from '../../utils/mask';
-import { classifyScan, describeScene, normalizeRawCode, RAW_CODE_LENGTH, validateRawCode } from './scan-input';
+import {
+  classifyScan,
+  describeScene,
+  normalizeRawCode,
+  RAW_CODE_LENGTH,
+  validateRawCode,
+} from './scan-input';
 
 /**
  * - `ticket`: arrived with a code_ticket (marketcode scan); resolving it comes with the scan service.

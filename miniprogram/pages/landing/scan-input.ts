@@ -46,9 +46,7 @@ export function queryParam(path: string, name: string): string | undefined {
 }
 
 export type ScanOutcome =
-  | { kind: 'ticket'; ticket: string }
-  | { kind: 'code'; code: string }
-  | { kind: 'unknown' };
+  { kind: 'ticket'; ticket: string } | { kind: 'code'; code: string } | { kind: 'unknown' };
 
 /**
  * Classifies a `wx.scanCode` result: the code-URL form of a marketcode yields a Mini Program path
