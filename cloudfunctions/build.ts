@@ -8,7 +8,7 @@
  *   buildFunctions({ root, outDir })    the same from code (tests build fixtures elsewhere)
  */
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const FUNCTIONS_ROOT = path.resolve(__dirname);
@@ -63,6 +63,8 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
   const result = await build({
     entryPoints: [path.join(source, 'index.ts')],
     outfile: path.join(target, 'index.js'),
+    // Written below, each file aside and renamed: a running stack never loads half a bundle.
+    write: false,
     bundle: true,
     platform: 'node',
     target: RUNTIME_TARGET,
@@ -74,6 +76,13 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
     logLevel: 'silent',
     metafile: true,
   });
+  await Promise.all(
+    result.outputFiles.map(async (output) => {
+      const partial = `${output.path}.${process.pid}.partial`;
+      await writeFile(partial, output.contents);
+      await rename(partial, output.path);
+    }),
+  );
   if (target !== source) {
     for (const file of ['package.json', 'config.json']) {
       if (await exists(path.join(source, file))) await copyFile(path.join(source, file), path.join(target, file));
