@@ -111,7 +111,7 @@ describe('admin home', () => {
     expect(visibleText(page)).toContain('错误码 INTERNAL');
     expect(visibleText(page)).not.toContain('当前身份');
 
-    await tapVanButton(page, '.retry-button');
+    await tapVanButton(page, '#load-state >>> .retry-button');
     expect(calls).toHaveLength(2);
     expect(visibleText(page)).toContain('当前身份');
     expect(visibleText(page)).not.toContain('服务暂时不可用');

@@ -286,13 +286,24 @@ interface JNode {
   dispatchEvent(name: string, options?: { detail?: unknown }): void;
 }
 
+/**
+ * Finds a node through component boundaries: `'#load-state >>> .retry-button'` queries
+ * `.retry-button` inside the shadow tree of the component `#load-state` (j-component selectors
+ * stop at each component's own template).
+ */
 function mustFind(page: RenderedPage, selector: string): JNode {
-  const node = (page as unknown as JNode).querySelector(selector);
+  let node = page as unknown as JNode | undefined;
+  for (const step of selector.split('>>>').map((part) => part.trim())) {
+    node = node?.querySelector(step);
+  }
   if (!node) throw new Error(`页面中找不到 ${selector}`);
   return node;
 }
 
-/** Taps a `<van-button>` (selected by a class or id on it) the way a finger does: on its inner button. */
+/**
+ * Taps a `<van-button>` (selected by a class or id on it, see mustFind) the way a finger does: on
+ * its inner button.
+ */
 export async function tapVanButton(page: RenderedPage, selector: string): Promise<void> {
   const inner = mustFind(page, selector).querySelector('.van-button');
   if (!inner) throw new Error(`${selector} 不是 van-button`);
