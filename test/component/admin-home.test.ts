@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { AdminMe } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
+import { formatDateTime } from '../../miniprogram/utils/time';
 import {
   cleanup,
   findByClass,
@@ -56,6 +57,8 @@ describe('admin home', () => {
     expect(tags.map((el) => el.textContent?.trim())).toEqual(['管理员']);
     expect(tags[0]?.classList.toString()).toMatch(/van-tag--success/);
     expect(text).toContain('7 次');
+    expect(text).toContain(`首次 ${formatDateTime('2025-03-01T08:00:00.000Z')}`);
+    expect(text).toContain(`最近 ${formatDateTime('2025-03-02T09:30:00.000Z')}`);
 
     const menuTitles = findByClass(page, 'van-cell__title')
       .map((el) => el.firstChild?.textContent?.trim())

@@ -77,7 +77,9 @@ function installModuleHooks(): void {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
         target: ts.ScriptTarget.ES2020,
-        esModuleInterop: true,
+        // As strict as the most literal CommonJS output: a default import of a CommonJS npm
+        // package would be undefined here, as it may be on a phone.
+        esModuleInterop: false,
         inlineSourceMap: true,
         inlineSources: true,
       },

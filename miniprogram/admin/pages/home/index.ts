@@ -1,13 +1,8 @@
-import dayjs from 'dayjs';
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import { adminSessionStore } from '../../../stores/admin-session';
 import { maskMiddle } from '../../../utils/mask';
+import { formatDateTime } from '../../../utils/time';
 import { ADMIN_MENU } from './menu';
-
-function formatTime(iso: string | undefined): string {
-  const time = iso ? dayjs(iso) : null;
-  return time?.isValid() ? time.format('YYYY-MM-DD HH:mm') : '—';
-}
 
 ComponentWithStore({
   data: {
@@ -23,8 +18,8 @@ ComponentWithStore({
       errorCode: () => adminSessionStore.error?.code ?? '',
       maskedOpenid: () => maskMiddle(adminSessionStore.me?.openid ?? ''),
       visits: () => adminSessionStore.me?.visits ?? 0,
-      firstSeenAt: () => formatTime(adminSessionStore.me?.firstSeenAt),
-      lastSeenAt: () => formatTime(adminSessionStore.me?.lastSeenAt),
+      firstSeenAt: () => formatDateTime(adminSessionStore.me?.firstSeenAt),
+      lastSeenAt: () => formatDateTime(adminSessionStore.me?.lastSeenAt),
     },
     actions: {
       loadMe: 'loadMe',

@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest';
+import {
+  classifyScan,
+  describeScene,
+  normalizeRawCode,
+  queryParam,
+  validateRawCode,
+} from '../../miniprogram/pages/landing/scan-input';
+import { maskMiddle } from '../../miniprogram/utils/mask';
+import { formatDateTime } from '../../miniprogram/utils/time';
+
+describe('raw code input', () => {
+  test('accepts exactly 9 digits or Latin letters, keeping leading zeros and case', () => {
+    expect(validateRawCode('012345678')).toBeNull();
+    expect(validateRawCode('aB3dE6gH9')).toBeNull();
+    expect(normalizeRawCode(' 012 345 678 ')).toBe('012345678');
+  });
+
+  test.each([
+    ['', '请输入防伪码'],
+    ['12345', '请输入 9 位防伪码（数字或字母）'],
+    ['1234567890', '请输入 9 位防伪码（数字或字母）'],
+    ['1234-5678', '请输入 9 位防伪码（数字或字母）'],
+    ['一二三四五六七八九', '请输入 9 位防伪码（数字或字母）'],
+  ])('rejects %j with %s', (code, message) => {
+    expect(validateRawCode(code)).toBe(message);
+  });
+});
+
+describe('scan results', () => {
+  test('a path with code_ticket is a ticket, decoded', () => {
+    expect(
+      classifyScan({ result: 'x', path: 'pages/landing/index?from=a&code_ticket=ab%2Bcd' }),
+    ).toEqual({
+      kind: 'ticket',
+      ticket: 'ab+cd',
+    });
+  });
+
+  test('a bare 9-character result is a raw code; anything else is unknown', () => {
+    expect(classifyScan({ result: '012345678' })).toEqual({ kind: 'code', code: '012345678' });
+    expect(classifyScan({ result: 'https://example.com/', path: 'pages/other/index' })).toEqual({
+      kind: 'unknown',
+    });
+    expect(classifyScan({})).toEqual({ kind: 'unknown' });
+  });
+
+  test('queryParam reads only the named parameter', () => {
+    expect(queryParam('p?a=1&b=2', 'b')).toBe('2');
+    expect(queryParam('p?a=1', 'b')).toBeUndefined();
+    expect(queryParam('p', 'a')).toBeUndefined();
+  });
+
+  test('only marketcode scenes get a label', () => {
+    expect(describeScene(1124)).toBe('微信扫一扫（一物一码）');
+    expect(describeScene(1125)).toBe('长按识别（一物一码）');
+    expect(describeScene(1126)).toBe('相册识别（一物一码）');
+    expect(describeScene(1001)).toBe('');
+    expect(describeScene(undefined)).toBe('');
+  });
+});
+
+describe('display helpers', () => {
+  test('maskMiddle keeps the ends and hides short values entirely', () => {
+    expect(maskMiddle('oMASH1234567890abcdefXYZ')).toBe('oMAS****fXYZ');
+    expect(maskMiddle('5f1c8c0e2d6b4a7f9e3b1d2c4a6f8e0b', 6, 4)).toBe('5f1c8c****8e0b');
+    expect(maskMiddle('short')).toBe('*****');
+  });
+
+  test('formatDateTime prints local minutes and a dash for bad input', () => {
+    const local = new Date(2025, 2, 2, 17, 5);
+    expect(formatDateTime(local.toISOString())).toBe('2025-03-02 17:05');
+    expect(formatDateTime('not a date')).toBe('—');
+    expect(formatDateTime(undefined)).toBe('—');
+  });
+});
