@@ -34,11 +34,27 @@ export interface DatabaseServer {
   close(): Promise<void>;
 }
 
-/** Collections the conformance suite adds to the declared ones, for generic behaviour. */
-export const TEST_COLLECTIONS: readonly CollectionSpec[] = [
-  { name: 'items', describes: 'conformance: generic documents', indexes: [{ name: 'sku', keys: { sku: 1 } }] },
-  { name: 'counters', describes: 'conformance: concurrency counters', indexes: [] },
-];
+/**
+ * Collections the suite uses for generic behaviour besides the declared ones. They are created
+ * over the wire (`database.addCollection`, i.e. db.createCollection), so any server that speaks
+ * the protocol can stand in for the harness.
+ */
+export const TEST_COLLECTION_NAMES: readonly string[] = ['items', 'counters'];
+
+/** Creates collections through `POST /admin`, accepting ones that already exist. */
+export async function ensureCollections(url: string, names: readonly string[]): Promise<void> {
+  for (const collectionName of names) {
+    const response = await fetch(`${url}?env=local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'database.addCollection', envName: 'local', collectionName }),
+    });
+    const reply = (await response.json()) as { code?: string; message?: string };
+    if (reply.code && reply.code !== 'DATABASE_COLLECTION_ALREADY_EXIST') {
+      throw new Error(`cannot create collection ${collectionName}: ${reply.code} ${reply.message ?? ''}`);
+    }
+  }
+}
 
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -50,7 +66,7 @@ export async function startDatabaseServer(options: DatabaseServerOptions = {}): 
   const directory = mkdtempSync(join(tmpdir(), 'mashang-db-'));
   const databaseOptions: DatabaseOptions = {
     file: join(directory, 'cloudbase.sqlite'),
-    collections: options.collections ?? [...COLLECTIONS, ...TEST_COLLECTIONS],
+    collections: options.collections ?? COLLECTIONS,
     now: options.now,
     transactionTimeoutMs: options.transactionTimeoutMs,
   };
@@ -77,9 +93,11 @@ export async function startDatabaseServer(options: DatabaseServerOptions = {}): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/admin`;
+  await ensureCollections(url, TEST_COLLECTION_NAMES);
 
   return {
-    url: `http://127.0.0.1:${port}/admin`,
+    url,
     database: () => database,
     async restart() {
       database.close();
