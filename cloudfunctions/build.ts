@@ -40,7 +40,10 @@ export async function listFunctionSources(root = FUNCTIONS_ROOT): Promise<string
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     const dir = path.join(root, entry.name);
-    if ((await exists(path.join(dir, 'index.ts'))) && (await exists(path.join(dir, 'package.json')))) {
+    if (
+      (await exists(path.join(dir, 'index.ts'))) &&
+      (await exists(path.join(dir, 'package.json')))
+    ) {
       names.push(entry.name);
     }
   }
@@ -85,10 +88,14 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
   );
   if (target !== source) {
     for (const file of ['package.json', 'config.json']) {
-      if (await exists(path.join(source, file))) await copyFile(path.join(source, file), path.join(target, file));
+      if (await exists(path.join(source, file)))
+        await copyFile(path.join(source, file), path.join(target, file));
     }
   }
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  const bytes = Object.values(result.metafile.outputs).reduce(
+    (sum, output) => sum + output.bytes,
+    0,
+  );
   return { name, dir: target, bytes };
 }
 
@@ -97,9 +104,13 @@ async function checkManifest(source: string, name: string): Promise<void> {
   const manifest = JSON.parse(await readFile(path.join(source, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
-  const extra = Object.keys(manifest.dependencies ?? {}).filter((dep) => !CLOUD_DEPENDENCIES.includes(dep));
+  const extra = Object.keys(manifest.dependencies ?? {}).filter(
+    (dep) => !CLOUD_DEPENDENCIES.includes(dep),
+  );
   if (extra.length > 0) {
-    throw new Error(`cloudfunctions/${name}/package.json lists ${extra.join(', ')}: only ${CLOUD_DEPENDENCIES.join(', ')} may be installed in the cloud; import the rest so it is bundled`);
+    throw new Error(
+      `cloudfunctions/${name}/package.json lists ${extra.join(', ')}: only ${CLOUD_DEPENDENCIES.join(', ')} may be installed in the cloud; import the rest so it is bundled`,
+    );
   }
 }
 
@@ -114,7 +125,10 @@ if (require.main === module) {
   const started = Date.now();
   buildFunctions()
     .then((built) => {
-      for (const fn of built) console.log(`built ${fn.name.padEnd(12)} ${(fn.bytes / 1024).toFixed(0).padStart(5)} KiB  ${path.relative(process.cwd(), fn.dir)}/index.js`);
+      for (const fn of built)
+        console.log(
+          `built ${fn.name.padEnd(12)} ${(fn.bytes / 1024).toFixed(0).padStart(5)} KiB  ${path.relative(process.cwd(), fn.dir)}/index.js`,
+        );
       console.log(`${built.length} functions in ${Date.now() - started} ms`);
     })
     .catch((error: unknown) => {

@@ -61,7 +61,8 @@ export function createServer(parts: ServerParts): FastifyInstance {
       SOURCE: header(request.headers['x-wx-source']) ?? 'wx_client',
     };
     const outcome = await parts.runtime.invoke(request.params.name, request.body ?? {}, identity);
-    if (outcome.ok) return reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.result));
+    if (outcome.ok)
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.result));
     return reply.code(failureStatus(outcome)).send(failureBody(outcome));
   });
 
@@ -69,13 +70,18 @@ export function createServer(parts: ServerParts): FastifyInstance {
   // an upload is a file.
   void app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
 
     raw.all('/http/*', async (request, reply) => {
       const url = new URL(request.url, 'http://local');
       const path = url.pathname.slice('/http'.length) || '/';
       const route = matchRoute(parts.httpRoutes, path);
-      if (!route) return reply.code(404).send({ errCode: -501000, errMsg: `no HTTP access service path matches ${path}` });
+      if (!route)
+        return reply
+          .code(404)
+          .send({ errCode: -501000, errMsg: `no HTTP access service path matches ${path}` });
       const event = toIntegrationRequest({
         path,
         method: request.method,
@@ -86,7 +92,10 @@ export function createServer(parts: ServerParts): FastifyInstance {
         sourceIp: request.ip,
         envId: parts.envId,
       });
-      const outcome = await parts.runtime.invoke(route.functionName, event, { SOURCE: 'wx_http', CLIENTIP: request.ip });
+      const outcome = await parts.runtime.invoke(route.functionName, event, {
+        SOURCE: 'wx_http',
+        CLIENTIP: request.ip,
+      });
       if (!outcome.ok) return reply.code(failureStatus(outcome)).send(failureBody(outcome));
       const response = fromFunctionResult(outcome.result);
       return reply.code(response.statusCode).headers(response.headers).send(response.body);
@@ -95,7 +104,11 @@ export function createServer(parts: ServerParts): FastifyInstance {
     raw.put('/storage/objects/*', async (request, reply) => {
       try {
         const content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        await parts.storage.put(objectPath(request.url), header(request.headers.authorization), content);
+        await parts.storage.put(
+          objectPath(request.url),
+          header(request.headers.authorization),
+          content,
+        );
         return reply.code(200).send('');
       } catch (error) {
         return sendCosError(reply, error);
@@ -103,19 +116,33 @@ export function createServer(parts: ServerParts): FastifyInstance {
     });
   });
 
-  app.get<{ Querystring: { expires?: string; sign?: string } }>('/storage/objects/*', async (request, reply) => {
-    try {
-      const file = await parts.storage.open(objectPath(request.url), request.query.expires, request.query.sign);
-      return reply.header('content-length', file.size).type('application/octet-stream').send(file.stream);
-    } catch (error) {
-      return sendCosError(reply, error);
-    }
-  });
+  app.get<{ Querystring: { expires?: string; sign?: string } }>(
+    '/storage/objects/*',
+    async (request, reply) => {
+      try {
+        const file = await parts.storage.open(
+          objectPath(request.url),
+          request.query.expires,
+          request.query.sign,
+        );
+        return reply
+          .header('content-length', file.size)
+          .type('application/octet-stream')
+          .send(file.stream);
+      } catch (error) {
+        return sendCosError(reply, error);
+      }
+    },
+  );
 
   return app;
 }
 
-async function dispatchAdmin(parts: ServerParts, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function dispatchAdmin(
+  parts: ServerParts,
+  action: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   if (action.startsWith('database.')) return parts.database.handle(action, body);
   if (action.startsWith('storage.')) return parts.storage.handle(action, body);
   if (action === 'functions.invokeFunction') {
@@ -131,10 +158,21 @@ async function dispatchAdmin(parts: ServerParts, action: string, body: Record<st
     // A function called by another function (or a script) carries no user identity.
     const outcome = await parts.runtime.invoke(name, event, { SOURCE: 'scf' });
     if (outcome.ok) return { data: { response_data: JSON.stringify(outcome.result) } };
-    const code = outcome.failure === 'notFound' ? ErrorCode.FunctionNotFound : outcome.failure === 'timeout' ? ErrorCode.FunctionTimeout : ErrorCode.FunctionExecuteFail;
-    throw new CloudBaseError(code, `${FAILURES[outcome.failure].errCode} ${FAILURES[outcome.failure].label}. ${outcome.message}`);
+    const code =
+      outcome.failure === 'notFound'
+        ? ErrorCode.FunctionNotFound
+        : outcome.failure === 'timeout'
+          ? ErrorCode.FunctionTimeout
+          : ErrorCode.FunctionExecuteFail;
+    throw new CloudBaseError(
+      code,
+      `${FAILURES[outcome.failure].errCode} ${FAILURES[outcome.failure].label}. ${outcome.message}`,
+    );
   }
-  throw new CloudBaseError(ErrorCode.ActionNotSupported, `action ${action || '(empty)'} is not supported by the local emulator`);
+  throw new CloudBaseError(
+    ErrorCode.ActionNotSupported,
+    `action ${action || '(empty)'} is not supported by the local emulator`,
+  );
 }
 
 function failureStatus(outcome: Extract<InvokeOutcome, { ok: false }>): number {
@@ -142,15 +180,25 @@ function failureStatus(outcome: Extract<InvokeOutcome, { ok: false }>): number {
 }
 
 /** The shape `wx.cloud.callFunction` rejects with on CloudBase. */
-function failureBody(outcome: Extract<InvokeOutcome, { ok: false }>): { errCode: number; errMsg: string } {
+function failureBody(outcome: Extract<InvokeOutcome, { ok: false }>): {
+  errCode: number;
+  errMsg: string;
+} {
   const { errCode, label } = FAILURES[outcome.failure];
   return { errCode, errMsg: `cloud.callFunction:fail ${errCode} ${label}. ${outcome.message}` };
 }
 
 function sendCloudBaseError(reply: FastifyReply, requestId: string, error: unknown): FastifyReply {
-  if (error instanceof CloudBaseError) return reply.code(error.httpStatus).send({ requestId, code: error.code, message: error.message });
+  if (error instanceof CloudBaseError)
+    return reply
+      .code(error.httpStatus)
+      .send({ requestId, code: error.code, message: error.message });
   console.error('[emulator] internal error', error);
-  return reply.code(500).send({ requestId, code: 'SYS_ERR', message: error instanceof Error ? error.message : String(error) });
+  return reply.code(500).send({
+    requestId,
+    code: 'SYS_ERR',
+    message: error instanceof Error ? error.message : String(error),
+  });
 }
 
 /** Object storage answers in COS's XML error format, which the SDK parses. */
@@ -161,7 +209,9 @@ function sendCosError(reply: FastifyReply, error: unknown): FastifyReply {
   return reply
     .code(known ? error.httpStatus : 500)
     .type('application/xml')
-    .send(`<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${randomUUID()}</RequestId><TraceId>local</TraceId></Error>`);
+    .send(
+      `<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${randomUUID()}</RequestId><TraceId>local</TraceId></Error>`,
+    );
 }
 
 function objectPath(url: string): string {

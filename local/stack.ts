@@ -56,9 +56,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? ((line: string) => console.log(line));
 
-  const database = openDatabase({ file: path.join(options.dataDir, 'cloudbase.sqlite'), collections: COLLECTIONS });
+  const database = openDatabase({
+    file: path.join(options.dataDir, 'cloudbase.sqlite'),
+    collections: COLLECTIONS,
+  });
   let url = '';
-  const storage = new FileStorage(path.join(options.dataDir, 'storage'), envId, stackSecret(options.dataDir), () => url);
+  const storage = new FileStorage(
+    path.join(options.dataDir, 'storage'),
+    envId,
+    stackSecret(options.dataDir),
+    () => url,
+  );
   const project = loadProjectFunctions(
     options.functionsRoot ?? path.join(REPO_ROOT, 'cloudfunctions'),
     options.cloudbaseRc ?? path.join(REPO_ROOT, 'cloudbaserc.json'),
@@ -83,7 +91,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     maxInstancesPerFunction: options.maxInstancesPerFunction,
     log: (name, stream, line) => log(`[${name}]${stream === 'stderr' ? ' !' : ''} ${line}`),
   });
-  const app = createServer({ envId, database, storage, runtime, httpRoutes: project.httpRoutes, startedAt: new Date() });
+  const app = createServer({
+    envId,
+    database,
+    storage,
+    runtime,
+    httpRoutes: project.httpRoutes,
+    startedAt: new Date(),
+  });
 
   try {
     await app.listen({ port: options.port ?? 0, host });
@@ -133,5 +148,7 @@ function stackSecret(dataDir: string): string {
 }
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -13,7 +13,8 @@ const DEFAULT_PORT = 8787;
 
 async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   const dataDir = path.resolve(process.env.MASHANG_DATA_DIR ?? path.join(REPO_ROOT, '.mashang'));
 
   const built = await buildFunctions();

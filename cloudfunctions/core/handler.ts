@@ -28,6 +28,9 @@ export function action<Schema extends z.ZodType, Output>(
 // in them is not to be trusted (it comes from getWXContext alone).
 const PLATFORM_FIELDS = new Set(['action', 'userInfo']);
 
+// Each action has its own input type; the table holds them all, so its input is left open here
+// and each action's schema narrows it before `run` sees it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ActionTable = Record<string, Action<any, unknown>>;
 
 /**
@@ -38,11 +41,14 @@ export function createHandler(functionName: string, actions: ActionTable) {
   return async function main(event: unknown): Promise<Envelope<unknown>> {
     const fields = isRecord(event) ? event : {};
     const name = fields.action;
-    const selected = typeof name === 'string' && Object.hasOwn(actions, name) ? actions[name] : undefined;
+    const selected =
+      typeof name === 'string' && Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (!selected) {
       return fail(new AppError('UNKNOWN_ACTION', `不支持的操作：${String(name ?? '（未指定）')}`));
     }
-    const params = Object.fromEntries(Object.entries(fields).filter(([key]) => !PLATFORM_FIELDS.has(key)));
+    const params = Object.fromEntries(
+      Object.entries(fields).filter(([key]) => !PLATFORM_FIELDS.has(key)),
+    );
     const parsed = selected.input.safeParse(params);
     if (!parsed.success) return fail(invalidArgument(describeIssues(parsed.error)));
     try {
@@ -65,7 +71,9 @@ function describeIssues(error: z.ZodError): string {
   const [first, ...rest] = error.issues;
   if (!first) return '参数无效';
   const where = first.path.length > 0 ? `参数 ${first.path.join('.')}：` : '参数无效：';
-  return rest.length > 0 ? `${where}${first.message}（另有 ${rest.length} 处错误）` : `${where}${first.message}`;
+  return rest.length > 0
+    ? `${where}${first.message}（另有 ${rest.length} 处错误）`
+    : `${where}${first.message}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

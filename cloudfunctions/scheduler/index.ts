@@ -43,14 +43,22 @@ async function runJob(job: Job): Promise<JobOutcome> {
     outcome = { name: job.name, ok: true };
   } catch (error) {
     console.error(`[scheduler] job ${job.name} failed`, error);
-    outcome = { name: job.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+    outcome = {
+      name: job.name,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
   const database = db();
   await updateOrInsert(
     'jobs',
     { name: job.name },
     // `set` replaces the whole outcome; a plain object would be merged field by field.
-    { lastRunAt: database.serverDate(), lastOutcome: database.command.set(outcome), runs: database.command.inc(1) },
+    {
+      lastRunAt: database.serverDate(),
+      lastOutcome: database.command.set(outcome),
+      runs: database.command.inc(1),
+    },
     () => ({ lastRunAt: database.serverDate(), lastOutcome: outcome, runs: 1 }),
   );
   return outcome;

@@ -30,11 +30,26 @@ export class FileStorage {
       case 'storage.getUploadMetadata':
         return { data: this.uploadMetadata(requireCloudPath(body.path)) };
       case 'storage.batchGetDownloadUrl':
-        return { data: { download_list: await Promise.all(fileList(body.file_list).map((item) => this.downloadUrl(item))) } };
+        return {
+          data: {
+            download_list: await Promise.all(
+              fileList(body.file_list).map((item) => this.downloadUrl(item)),
+            ),
+          },
+        };
       case 'storage.batchDeleteFile':
-        return { data: { delete_list: await Promise.all(stringList(body.fileid_list).map((fileID) => this.delete(fileID))) } };
+        return {
+          data: {
+            delete_list: await Promise.all(
+              stringList(body.fileid_list).map((fileID) => this.delete(fileID)),
+            ),
+          },
+        };
       default:
-        throw new CloudBaseError(ErrorCode.ActionNotSupported, `storage action ${action} is not supported by the local emulator`);
+        throw new CloudBaseError(
+          ErrorCode.ActionNotSupported,
+          `storage action ${action} is not supported by the local emulator`,
+        );
     }
   }
 
@@ -42,7 +57,11 @@ export class FileStorage {
   async put(cloudPath: string, authorization: string | undefined, content: Buffer): Promise<void> {
     const safe = requireCloudPath(cloudPath);
     if (!authorization || !this.verify(`put:${safe}`, authorization)) {
-      throw new CloudBaseError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided', 403);
+      throw new CloudBaseError(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided',
+        403,
+      );
     }
     const file = this.fileOf(safe);
     await mkdir(path.dirname(file), { recursive: true });
@@ -53,16 +72,22 @@ export class FileStorage {
   }
 
   /** Opens an object for a temporary URL, or explains why not. */
-  async open(cloudPath: string, expires: string | undefined, sign: string | undefined): Promise<{ stream: NodeJS.ReadableStream; size: number }> {
+  async open(
+    cloudPath: string,
+    expires: string | undefined,
+    sign: string | undefined,
+  ): Promise<{ stream: NodeJS.ReadableStream; size: number }> {
     const safe = requireCloudPath(cloudPath);
     const deadline = Number(expires);
     if (!sign || !Number.isFinite(deadline) || !this.verify(`get:${safe}:${deadline}`, sign)) {
       throw new CloudBaseError('AccessDenied', 'Request has invalid signature', 403);
     }
-    if (deadline * 1000 < Date.now()) throw new CloudBaseError('AccessDenied', 'Request has expired', 403);
+    if (deadline * 1000 < Date.now())
+      throw new CloudBaseError('AccessDenied', 'Request has expired', 403);
     const file = this.fileOf(safe);
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) throw new CloudBaseError('NoSuchKey', 'The specified key does not exist.', 404);
+    if (!info?.isFile())
+      throw new CloudBaseError('NoSuchKey', 'The specified key does not exist.', 404);
     return { stream: createReadStream(file), size: info.size };
   }
 
@@ -78,10 +103,18 @@ export class FileStorage {
     };
   }
 
-  private async downloadUrl(item: { fileid: string; max_age?: number }): Promise<Record<string, unknown>> {
+  private async downloadUrl(item: {
+    fileid: string;
+    max_age?: number;
+  }): Promise<Record<string, unknown>> {
     const cloudPath = this.pathOf(item.fileid);
     if (!cloudPath || !(await isFile(this.fileOf(cloudPath)))) {
-      return { fileID: item.fileid, tempFileURL: '', code: ErrorCode.StorageFileNotExist, message: '文件不存在' };
+      return {
+        fileID: item.fileid,
+        tempFileURL: '',
+        code: ErrorCode.StorageFileNotExist,
+        message: '文件不存在',
+      };
     }
     const maxAge = item.max_age && item.max_age > 0 ? item.max_age : DEFAULT_MAX_AGE_S;
     const expires = Math.floor(Date.now() / 1000) + maxAge;
@@ -137,7 +170,16 @@ function requireCloudPath(value: unknown): string {
   }
   const trimmed = value.replace(/^\/+/, '');
   const segments = trimmed.split('/');
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))) {
+  if (
+    segments.some(
+      (segment) =>
+        segment === '' ||
+        segment === '.' ||
+        segment === '..' ||
+        segment.includes('\\') ||
+        segment.includes('\0'),
+    )
+  ) {
     throw new CloudBaseError(ErrorCode.InvalidParam, `invalid cloudPath: ${value}`);
   }
   return trimmed;
@@ -148,11 +190,16 @@ function encodePath(cloudPath: string): string {
 }
 
 function fileList(value: unknown): { fileid: string; max_age?: number }[] {
-  if (!Array.isArray(value)) throw new CloudBaseError(ErrorCode.InvalidParam, 'file_list must be an array');
+  if (!Array.isArray(value))
+    throw new CloudBaseError(ErrorCode.InvalidParam, 'file_list must be an array');
   return value.map((item: unknown) => {
     const entry = item as { fileid?: unknown; max_age?: unknown };
-    if (typeof entry?.fileid !== 'string') throw new CloudBaseError(ErrorCode.InvalidParam, 'file_list items need a fileid');
-    return { fileid: entry.fileid, max_age: typeof entry.max_age === 'number' ? entry.max_age : undefined };
+    if (typeof entry?.fileid !== 'string')
+      throw new CloudBaseError(ErrorCode.InvalidParam, 'file_list items need a fileid');
+    return {
+      fileid: entry.fileid,
+      max_age: typeof entry.max_age === 'number' ? entry.max_age : undefined,
+    };
   });
 }
 

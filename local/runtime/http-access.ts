@@ -11,7 +11,13 @@ export interface IntegrationRequest {
   multiValueQueryStringParameters: Record<string, string[]>;
   body: string;
   isBase64Encoded: boolean;
-  requestContext: { requestId: string; httpMethod: string; path: string; sourceIp: string; envId: string };
+  requestContext: {
+    requestId: string;
+    httpMethod: string;
+    path: string;
+    sourceIp: string;
+    envId: string;
+  };
 }
 
 /** What goes back to the HTTP client. */
@@ -22,13 +28,22 @@ export interface IntegrationResponse {
 }
 
 /** The route serving `requestPath` (longest matching prefix), with the function's view of the path. */
-export function matchRoute(routes: readonly HttpRoute[], requestPath: string): HttpRoute | undefined {
+export function matchRoute(
+  routes: readonly HttpRoute[],
+  requestPath: string,
+): HttpRoute | undefined {
   return [...routes]
     .sort((a, b) => b.path.length - a.path.length)
-    .find((route) => route.path === '/' || requestPath === route.path || requestPath.startsWith(`${route.path}/`));
+    .find(
+      (route) =>
+        route.path === '/' ||
+        requestPath === route.path ||
+        requestPath.startsWith(`${route.path}/`),
+    );
 }
 
-const TEXTUAL = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+(json|xml))/i;
+const TEXTUAL =
+  /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+(json|xml))/i;
 
 export function toIntegrationRequest(input: {
   path: string;
@@ -65,7 +80,13 @@ export function toIntegrationRequest(input: {
     multiValueQueryStringParameters,
     body: textual ? input.body.toString('utf8') : input.body.toString('base64'),
     isBase64Encoded: !textual,
-    requestContext: { requestId: input.requestId, httpMethod: input.method, path: input.path, sourceIp: input.sourceIp, envId: input.envId },
+    requestContext: {
+      requestId: input.requestId,
+      httpMethod: input.method,
+      path: input.path,
+      sourceIp: input.sourceIp,
+      envId: input.envId,
+    },
   };
 }
 
@@ -76,20 +97,44 @@ export function toIntegrationRequest(input: {
  */
 export function fromFunctionResult(result: unknown): IntegrationResponse {
   if (isIntegrationResponse(result)) {
-    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    const headers = Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([name, value]) => [
+        name.toLowerCase(),
+        String(value),
+      ]),
+    );
     const raw = result.body ?? '';
-    const body = typeof raw === 'string' ? Buffer.from(raw, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.from(JSON.stringify(raw));
-    headers['content-type'] ??= typeof raw === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+    const body =
+      typeof raw === 'string'
+        ? Buffer.from(raw, result.isBase64Encoded ? 'base64' : 'utf8')
+        : Buffer.from(JSON.stringify(raw));
+    headers['content-type'] ??=
+      typeof raw === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
     return { statusCode: result.statusCode, headers, body };
   }
   if (typeof result === 'string') {
-    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(result) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: Buffer.from(result),
+    };
   }
-  return { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result ?? null)) };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: Buffer.from(JSON.stringify(result ?? null)),
+  };
 }
 
-function isIntegrationResponse(
-  value: unknown,
-): value is { statusCode: number; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean } {
-  return typeof value === 'object' && value !== null && typeof (value as { statusCode?: unknown }).statusCode === 'number';
+function isIntegrationResponse(value: unknown): value is {
+  statusCode: number;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+  isBase64Encoded?: boolean;
+} {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { statusCode?: unknown }).statusCode === 'number'
+  );
 }

@@ -57,12 +57,20 @@ async function serve({ requestId, event, identity, timeoutMs }: InvokeMessage): 
     function_version: '$LATEST',
     namespace: envId,
     tencentcloud_region: 'ap-shanghai',
-    environment: JSON.stringify({ TCB_ENV: envId, SCF_NAMESPACE: envId, TCB_SOURCE: identity.SOURCE }),
+    environment: JSON.stringify({
+      TCB_ENV: envId,
+      SCF_NAMESPACE: envId,
+      TCB_SOURCE: identity.SOURCE,
+    }),
   };
   try {
     const value = await main(event, context);
     // CloudBase hands the caller the JSON of the return value, so Dates become strings etc.
-    post({ type: 'result', requestId, value: value === undefined ? undefined : JSON.stringify(value) });
+    post({
+      type: 'result',
+      requestId,
+      value: value === undefined ? undefined : JSON.stringify(value),
+    });
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failure', requestId, message: failure.message, stack: failure.stack });

@@ -64,7 +64,9 @@ export class FunctionInstance {
   ) {
     worker.on('message', (message: InstanceMessage) => this.onMessage(message));
     worker.on('error', (error) => this.end(`${options.functionName} crashed: ${error.message}`));
-    worker.on('exit', (code) => this.end(`${options.functionName} instance exited with code ${code}`));
+    worker.on('exit', (code) =>
+      this.end(`${options.functionName} instance exited with code ${code}`),
+    );
   }
 
   /** Cold start: resolves once the function's code has loaded, rejects when it cannot load. */
@@ -116,7 +118,12 @@ export class FunctionInstance {
       const startedAt = Date.now();
       const timer = setTimeout(() => {
         const seconds = Math.round(message.timeoutMs / 100) / 10;
-        this.finish({ ok: false, failure: 'timeout', message: `Invoking task timed out after ${seconds} seconds`, durationMs: Date.now() - startedAt });
+        this.finish({
+          ok: false,
+          failure: 'timeout',
+          message: `Invoking task timed out after ${seconds} seconds`,
+          durationMs: Date.now() - startedAt,
+        });
         // A timed-out instance may still be running user code: it is not reused.
         void this.terminate();
       }, message.timeoutMs);
@@ -135,7 +142,11 @@ export class FunctionInstance {
     if (!current || message.type === 'ready' || message.requestId !== current.requestId) return;
     const durationMs = Date.now() - current.startedAt;
     if (message.type === 'result') {
-      this.finish({ ok: true, result: message.value === undefined ? null : JSON.parse(message.value), durationMs });
+      this.finish({
+        ok: true,
+        result: message.value === undefined ? null : JSON.parse(message.value),
+        durationMs,
+      });
     } else {
       this.finish({ ok: false, failure: 'executeFail', message: message.message, durationMs });
     }
@@ -145,7 +156,13 @@ export class FunctionInstance {
     if (this.ended && !this.current) return;
     this.ended = true;
     const current = this.current;
-    if (current) this.finish({ ok: false, failure: 'executeFail', message: reason, durationMs: Date.now() - current.startedAt });
+    if (current)
+      this.finish({
+        ok: false,
+        failure: 'executeFail',
+        message: reason,
+        durationMs: Date.now() - current.startedAt,
+      });
   }
 
   private finish(outcome: InvokeOutcome): void {

@@ -53,9 +53,14 @@ const DEFAULT_MEMORY_MB = 256;
  * their config.json (triggers), and cloudbaserc.json (timeouts, memory, environment variable
  * names, HTTP access service paths).
  */
-export function loadProjectFunctions(functionsRoot: string, cloudbaseRcFile?: string): ProjectFunctions {
+export function loadProjectFunctions(
+  functionsRoot: string,
+  cloudbaseRcFile?: string,
+): ProjectFunctions {
   const rc: CloudbaseRc =
-    cloudbaseRcFile && existsSync(cloudbaseRcFile) ? (JSON.parse(readFileSync(cloudbaseRcFile, 'utf8')) as CloudbaseRc) : {};
+    cloudbaseRcFile && existsSync(cloudbaseRcFile)
+      ? (JSON.parse(readFileSync(cloudbaseRcFile, 'utf8')) as CloudbaseRc)
+      : {};
   const declared = new Map((rc.functions ?? []).map((fn) => [fn.name, fn]));
   const functions = new Map<string, FunctionDefinition>();
   for (const entry of readdirSync(functionsRoot, { withFileTypes: true })) {
@@ -64,7 +69,9 @@ export function loadProjectFunctions(functionsRoot: string, cloudbaseRcFile?: st
     const built = path.join(dir, 'index.js');
     if (!existsSync(built) || !existsSync(path.join(dir, 'package.json'))) continue;
     const configFile = path.join(dir, 'config.json');
-    const config: FunctionConfig = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as FunctionConfig) : {};
+    const config: FunctionConfig = existsSync(configFile)
+      ? (JSON.parse(readFileSync(configFile, 'utf8')) as FunctionConfig)
+      : {};
     const settings = declared.get(entry.name);
     functions.set(entry.name, {
       name: entry.name,
@@ -77,7 +84,10 @@ export function loadProjectFunctions(functionsRoot: string, cloudbaseRcFile?: st
         .map((trigger) => ({ name: trigger.name, cron: trigger.config })),
     });
   }
-  const httpRoutes = (rc.httpService ?? []).map((route) => ({ path: normalisePath(route.path), functionName: route.function }));
+  const httpRoutes = (rc.httpService ?? []).map((route) => ({
+    path: normalisePath(route.path),
+    functionName: route.function,
+  }));
   return { functions, httpRoutes };
 }
 

@@ -40,7 +40,13 @@ export class FunctionRuntime {
 
   async invoke(name: string, event: unknown, identity: CallIdentity): Promise<InvokeOutcome> {
     const pool = this.pool(name);
-    if (!pool) return { ok: false, failure: 'notFound', message: `FunctionName parameter could not be found: ${name}`, durationMs: 0 };
+    if (!pool)
+      return {
+        ok: false,
+        failure: 'notFound',
+        message: `FunctionName parameter could not be found: ${name}`,
+        durationMs: 0,
+      };
     return pool.invoke(event, identity);
   }
 
@@ -50,7 +56,12 @@ export class FunctionRuntime {
       for (const timer of fn.timers) {
         this.timers.push(
           new Cron(timer.cron, { protect: false }, async () => {
-            const event = { Type: 'Timer', TriggerName: timer.name, Time: new Date().toISOString(), Message: '' };
+            const event = {
+              Type: 'Timer',
+              TriggerName: timer.name,
+              Time: new Date().toISOString(),
+              Message: '',
+            };
             const outcome = await this.invoke(fn.name, event, { SOURCE: 'wx_trigger' });
             onFired?.(fn.name, timer.name, outcome);
           }),
@@ -108,7 +119,12 @@ class InstancePool {
     try {
       instance = await this.acquire();
     } catch (error) {
-      return { ok: false, failure: 'executeFail', message: (error as Error).message, durationMs: 0 };
+      return {
+        ok: false,
+        failure: 'executeFail',
+        message: (error as Error).message,
+        durationMs: 0,
+      };
     }
     const outcome = await instance.invoke({
       requestId: randomUUID(),
@@ -121,7 +137,11 @@ class InstancePool {
   }
 
   stats(): { instances: number; busy: number; waiting: number } {
-    return { instances: this.live.size, busy: this.live.size - this.idle.length, waiting: this.waiting.length };
+    return {
+      instances: this.live.size,
+      busy: this.live.size - this.idle.length,
+      waiting: this.waiting.length,
+    };
   }
 
   async close(): Promise<void> {
@@ -142,7 +162,9 @@ class InstancePool {
     }
     const max = this.options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES;
     if (this.live.size + this.starting < max) return this.coldStart();
-    const next = await new Promise<FunctionInstance | Error>((resolve) => this.waiting.push(resolve));
+    const next = await new Promise<FunctionInstance | Error>((resolve) =>
+      this.waiting.push(resolve),
+    );
     if (next instanceof Error) throw next;
     return next;
   }
@@ -191,7 +213,10 @@ class InstancePool {
   }
 
   private instanceEnv(): Record<string, string> {
-    const env: Record<string, string> = { ...this.options.baseEnv, SCF_FUNCTIONNAME: this.definition.name };
+    const env: Record<string, string> = {
+      ...this.options.baseEnv,
+      SCF_FUNCTIONNAME: this.definition.name,
+    };
     for (const name of this.definition.envNames) {
       const value = this.options.settings[name];
       if (value !== undefined) env[name] = value;

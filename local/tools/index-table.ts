@@ -6,7 +6,10 @@
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections';
 
 export function renderIndexTable(): string {
-  const lines = ['| collection | what a document is | indexes (console: 数据库 → 索引管理) |', '|---|---|---|'];
+  const lines = [
+    '| collection | what a document is | indexes (console: 数据库 → 索引管理) |',
+    '|---|---|---|',
+  ];
   for (const collection of COLLECTIONS) {
     const indexes = collection.indexes
       .map((index) => {

@@ -19,7 +19,10 @@ interface Row {
   rawPerSecond: number;
 }
 
-async function timed(count: number, run: (i: number) => Promise<unknown> | unknown): Promise<number> {
+async function timed(
+  count: number,
+  run: (i: number) => Promise<unknown> | unknown,
+): Promise<number> {
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i += 1) await run(i);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -28,7 +31,12 @@ async function timed(count: number, run: (i: number) => Promise<unknown> | unkno
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mashang-bench-'));
-  const stack = await startStack({ port: 0, dataDir: path.join(dir, 'stack'), timers: false, log: () => {} });
+  const stack = await startStack({
+    port: 0,
+    dataDir: path.join(dir, 'stack'),
+    timers: false,
+    log: () => {},
+  });
   const db = sdkFor(stack.url).database();
   const _ = db.command;
   const codes = db.collection('codes');
@@ -45,7 +53,9 @@ async function main(): Promise<void> {
     `UPDATE docs SET doc = json_set(doc, '$.state', 'scanned', '$.scans', json_extract(doc, '$.scans') + 1)
      WHERE json_extract(doc, '$.code') = ? AND json_extract(doc, '$.state') = 'new'`,
   );
-  const rawCount = raw.prepare(`SELECT COUNT(*) AS n FROM docs WHERE json_extract(doc, '$.code') = ?`);
+  const rawCount = raw.prepare(
+    `SELECT COUNT(*) AS n FROM docs WHERE json_extract(doc, '$.code') = ?`,
+  );
 
   const code = (i: number): string => String(100000000 + i);
   const document = (i: number) => ({ code: code(i), state: 'new', scans: 0, batch: i % 10 });
@@ -67,7 +77,11 @@ async function main(): Promise<void> {
   });
   rows.push({
     operation: 'conditional update (indexed key + state)',
-    sdkPerSecond: await timed(N, (i) => codes.where({ code: code(i), state: 'new' }).update({ data: { state: 'scanned', scans: _.inc(1) } })),
+    sdkPerSecond: await timed(N, (i) =>
+      codes
+        .where({ code: code(i), state: 'new' })
+        .update({ data: { state: 'scanned', scans: _.inc(1) } }),
+    ),
     rawPerSecond: await timed(N, (i) => rawUpdate.run(code(i))),
   });
   rows.push({
@@ -81,11 +95,15 @@ async function main(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 
   const format = (n: number): string => Math.round(n).toLocaleString('en-US');
-  console.log(`\nCloudBase emulator vs raw better-sqlite3 (${N} operations each, one client, sequential)\n`);
+  console.log(
+    `\nCloudBase emulator vs raw better-sqlite3 (${N} operations each, one client, sequential)\n`,
+  );
   console.log(`| operation | SDK → emulator ops/s | raw SQLite ops/s | overhead (raw ÷ SDK) |`);
   console.log(`|---|---:|---:|---:|`);
   for (const row of rows) {
-    console.log(`| ${row.operation} | ${format(row.sdkPerSecond)} | ${format(row.rawPerSecond)} | ${(row.rawPerSecond / row.sdkPerSecond).toFixed(1)}× |`);
+    console.log(
+      `| ${row.operation} | ${format(row.sdkPerSecond)} | ${format(row.rawPerSecond)} | ${(row.rawPerSecond / row.sdkPerSecond).toFixed(1)}× |`,
+    );
   }
 }
 

@@ -11,12 +11,25 @@ describe('admin function', () => {
   afterAll(() => stack.destroy());
 
   it('tells an administrator from ADMIN_OPENIDS who they are and counts the visit', async () => {
-    const first = await stack.call('admin', { action: 'me' }, { openid: 'o-deputy', appid: 'wx-mp' });
-    expect(first.body).toMatchObject({ ok: true, data: { openid: 'o-deputy', appid: 'wx-mp', isAdmin: true, visits: 1 } });
-    const second = await stack.call('admin', { action: 'me' }, { openid: 'o-deputy', appid: 'wx-mp' });
+    const first = await stack.call(
+      'admin',
+      { action: 'me' },
+      { openid: 'o-deputy', appid: 'wx-mp' },
+    );
+    expect(first.body).toMatchObject({
+      ok: true,
+      data: { openid: 'o-deputy', appid: 'wx-mp', isAdmin: true, visits: 1 },
+    });
+    const second = await stack.call(
+      'admin',
+      { action: 'me' },
+      { openid: 'o-deputy', appid: 'wx-mp' },
+    );
     expect(second.body.data.visits).toBe(2);
     expect(second.body.data.firstSeenAt).toBe(first.body.data.firstSeenAt);
-    expect(Date.parse(second.body.data.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(first.body.data.lastSeenAt));
+    expect(Date.parse(second.body.data.lastSeenAt)).toBeGreaterThanOrEqual(
+      Date.parse(first.body.data.lastSeenAt),
+    );
   });
 
   it('tells anyone else they are not an administrator', async () => {
@@ -25,28 +38,48 @@ describe('admin function', () => {
   });
 
   it('ignores an identity claimed in the event', async () => {
-    const { body } = await stack.call('admin', { action: 'me', userInfo: { openId: 'o-boss' }, openid: 'o-boss' }, { openid: 'o-mallory' });
+    const { body } = await stack.call(
+      'admin',
+      { action: 'me', userInfo: { openId: 'o-boss' }, openid: 'o-boss' },
+      { openid: 'o-mallory' },
+    );
     expect(body.data).toMatchObject({ openid: 'o-mallory', isAdmin: false });
   });
 
   it('counts simultaneous first visits exactly, in one record', async () => {
-    const replies = await Promise.all(Array.from({ length: 12 }, () => stack.call('admin', { action: 'me' }, { openid: 'o-newcomer' })));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        stack.call('admin', { action: 'me' }, { openid: 'o-newcomer' }),
+      ),
+    );
     expect(replies.every((reply) => reply.body.ok)).toBe(true);
     const db = sdkFor(stack.url).database();
-    const { data } = (await db.collection('operators').where({ openid: 'o-newcomer' }).get()) as { data: { visits: number }[] };
+    const { data } = (await db.collection('operators').where({ openid: 'o-newcomer' }).get()) as {
+      data: { visits: number }[];
+    };
     expect(data).toHaveLength(1);
     expect(data[0]!.visits).toBe(12);
   });
 
   it('answers a call without a WeChat identity with UNAUTHENTICATED', async () => {
     const { body } = await stack.call('admin', { action: 'me' });
-    expect(body).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('微信') } });
+    expect(body).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('微信') },
+    });
   });
 
   it('answers an unknown or missing action with UNKNOWN_ACTION and unexpected fields are harmless', async () => {
-    expect((await stack.call('admin', { action: 'dropEverything' }, { openid: 'o-boss' })).body.error.code).toBe('UNKNOWN_ACTION');
-    expect((await stack.call('admin', {}, { openid: 'o-boss' })).body.error.code).toBe('UNKNOWN_ACTION');
-    expect((await stack.call('admin', { action: 'toString' }, { openid: 'o-boss' })).body.error.code).toBe('UNKNOWN_ACTION');
+    expect(
+      (await stack.call('admin', { action: 'dropEverything' }, { openid: 'o-boss' })).body.error
+        .code,
+    ).toBe('UNKNOWN_ACTION');
+    expect((await stack.call('admin', {}, { openid: 'o-boss' })).body.error.code).toBe(
+      'UNKNOWN_ACTION',
+    );
+    expect(
+      (await stack.call('admin', { action: 'toString' }, { openid: 'o-boss' })).body.error.code,
+    ).toBe('UNKNOWN_ACTION');
   });
 });
 
@@ -62,10 +95,15 @@ describe('scheduler function', () => {
     const event = { Type: 'Timer', TriggerName: 'every-minute' };
     const first = await stack.runtime.invoke('scheduler', event, { SOURCE: 'wx_trigger' });
     const second = await stack.runtime.invoke('scheduler', event, { SOURCE: 'wx_trigger' });
-    expect(first).toMatchObject({ ok: true, result: { trigger: 'every-minute', jobs: [{ name: 'heartbeat', ok: true }] } });
+    expect(first).toMatchObject({
+      ok: true,
+      result: { trigger: 'every-minute', jobs: [{ name: 'heartbeat', ok: true }] },
+    });
     expect(second.ok).toBe(true);
     const db = sdkFor(stack.url).database();
-    const { data } = (await db.collection('jobs').where({ name: 'heartbeat' }).get()) as { data: unknown[] };
+    const { data } = (await db.collection('jobs').where({ name: 'heartbeat' }).get()) as {
+      data: unknown[];
+    };
     expect(data).toHaveLength(1);
     expect(data[0]).toMatchObject({ runs: 2, lastOutcome: { name: 'heartbeat', ok: true } });
   });

@@ -19,10 +19,16 @@ describe('npm start', () => {
     try {
       const health = await fetch(`${first.url}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ ok: true, functions: expect.arrayContaining(['admin', 'scheduler']) });
+      expect(await health.json()).toMatchObject({
+        ok: true,
+        functions: expect.arrayContaining(['admin', 'scheduler']),
+      });
       const me = await callFunction(first.url, 'admin', { action: 'me' }, { openid: 'o-restart' });
       expect(me.body.data.visits).toBe(1);
-      await sdkFor(first.url).database().collection('products').add({ data: { _id: 'p-1', title: '山泉水 550ml' } });
+      await sdkFor(first.url)
+        .database()
+        .collection('products')
+        .add({ data: { _id: 'p-1', title: '山泉水 550ml' } });
     } finally {
       first.child.kill('SIGTERM');
       expect(await exited(first.child)).toBe(0);
@@ -32,7 +38,11 @@ describe('npm start', () => {
     try {
       const me = await callFunction(second.url, 'admin', { action: 'me' }, { openid: 'o-restart' });
       expect(me.body.data.visits).toBe(2);
-      const product = (await sdkFor(second.url).database().collection('products').doc('p-1').get()) as { data: { title: string } };
+      const product = (await sdkFor(second.url)
+        .database()
+        .collection('products')
+        .doc('p-1')
+        .get()) as { data: { title: string } };
       expect(product.data.title).toBe('山泉水 550ml');
     } finally {
       second.child.kill('SIGTERM');
@@ -54,7 +64,10 @@ describe('npm start', () => {
         try {
           await db.collection('scans').add({ data: { _id: id, code: `C${lane}${i}`, lane } });
           acknowledged.push(id);
-          await db.collection('jobs').where({ name: 'burst-counter' }).update({ data: { runs: db.command.inc(1) } });
+          await db
+            .collection('jobs')
+            .where({ name: 'burst-counter' })
+            .update({ data: { runs: db.command.inc(1) } });
           increments += 1;
         } catch {
           return;
@@ -76,11 +89,17 @@ describe('npm start', () => {
       const found = new Set<string>();
       for (let offset = 0; offset < acknowledged.length; offset += 500) {
         const batch = acknowledged.slice(offset, offset + 500);
-        const { data } = (await after.collection('scans').where({ _id: _.in(batch) }).limit(1000).get()) as { data: { _id: string }[] };
+        const { data } = (await after
+          .collection('scans')
+          .where({ _id: _.in(batch) })
+          .limit(1000)
+          .get()) as { data: { _id: string }[] };
         for (const doc of data) found.add(doc._id);
       }
       expect(acknowledged.filter((id) => !found.has(id))).toEqual([]);
-      const { data } = (await after.collection('jobs').where({ name: 'burst-counter' }).get()) as { data: { runs: number }[] };
+      const { data } = (await after.collection('jobs').where({ name: 'burst-counter' }).get()) as {
+        data: { runs: number }[];
+      };
       // Every acknowledged increment is there; one more may have landed unacknowledged.
       expect(data[0]!.runs).toBeGreaterThanOrEqual(increments);
       expect(data[0]!.runs).toBeLessThanOrEqual(increments + 8);

@@ -6,15 +6,28 @@ describe('function runtime', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ fixtures: true, settings: { FIXTURE_SETTING: 'from-settings' } });
+    stack = await startTestStack({
+      fixtures: true,
+      settings: { FIXTURE_SETTING: 'from-settings' },
+    });
   });
   afterAll(() => stack.destroy());
 
   it('injects the caller into cloud.getWXContext() and the declared settings into the environment', async () => {
-    const { status, body } = await stack.call('echo', { hello: '世界' }, { openid: 'o-alice', appid: 'wx-app', unionid: 'u-alice' });
+    const { status, body } = await stack.call(
+      'echo',
+      { hello: '世界' },
+      { openid: 'o-alice', appid: 'wx-app', unionid: 'u-alice' },
+    );
     expect(status).toBe(200);
     expect(body.event).toEqual({ hello: '世界' });
-    expect(body.wxContext).toMatchObject({ OPENID: 'o-alice', APPID: 'wx-app', UNIONID: 'u-alice', SOURCE: 'wx_client', ENV: 'local' });
+    expect(body.wxContext).toMatchObject({
+      OPENID: 'o-alice',
+      APPID: 'wx-app',
+      UNIONID: 'u-alice',
+      SOURCE: 'wx_client',
+      ENV: 'local',
+    });
     expect(body.functionName).toBe('echo');
     expect(body.setting).toBe('from-settings');
   });
@@ -26,19 +39,33 @@ describe('function runtime', () => {
   });
 
   it('keeps concurrent callers apart: each call sees its own openid', async () => {
-    await sdkFor(stack.url).database().collection('jobs').add({ data: { name: 'identity-check', runs: 0 } });
+    await sdkFor(stack.url)
+      .database()
+      .collection('jobs')
+      .add({ data: { name: 'identity-check', runs: 0 } });
     const users = Array.from({ length: 12 }, (_, i) => `o-user-${i}`);
-    const replies = await Promise.all(users.map((openid) => stack.call('counter', { key: 'identity-check', hold: 150 }, { openid })));
+    const replies = await Promise.all(
+      users.map((openid) =>
+        stack.call('counter', { key: 'identity-check', hold: 150 }, { openid }),
+      ),
+    );
     expect(replies.map((reply) => reply.body.openid)).toEqual(users);
   });
 
   it('sums _.inc exactly from 50 concurrent instances', async () => {
-    await sdkFor(stack.url).database().collection('jobs').add({ data: { name: 'fifty', runs: 0 } });
-    const replies = await Promise.all(Array.from({ length: 50 }, () => stack.call('counter', { key: 'fifty', hold: 200 })));
+    await sdkFor(stack.url)
+      .database()
+      .collection('jobs')
+      .add({ data: { name: 'fifty', runs: 0 } });
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () => stack.call('counter', { key: 'fifty', hold: 200 })),
+    );
     expect(replies.every((reply) => reply.status === 200 && reply.body.updated === 1)).toBe(true);
     expect(stack.runtime.stats().counter!.instances).toBeGreaterThanOrEqual(25);
     const cloud = sdkFor(stack.url);
-    const { data } = (await cloud.database().collection('jobs').where({ name: 'fifty' }).get()) as { data: { runs: number }[] };
+    const { data } = (await cloud.database().collection('jobs').where({ name: 'fifty' }).get()) as {
+      data: { runs: number }[];
+    };
     expect(data[0]!.runs).toBe(50);
   });
 
@@ -63,15 +90,18 @@ describe('function runtime', () => {
     expect(next.status).toBe(200);
   });
 
-  it.each(['exit', 'uncaught'])('replaces an instance that dies (%s) and tells the caller', async (how) => {
-    await stack.call('crash', {});
-    const failed = await stack.call('crash', { how });
-    expect(failed.status).toBe(502);
-    expect(failed.body.errCode).toBe(-504002);
-    const next = await stack.call('crash', {});
-    expect(next.status).toBe(200);
-    expect(next.body.calls).toBe(1);
-  });
+  it.each(['exit', 'uncaught'])(
+    'replaces an instance that dies (%s) and tells the caller',
+    async (how) => {
+      await stack.call('crash', {});
+      const failed = await stack.call('crash', { how });
+      expect(failed.status).toBe(502);
+      expect(failed.body.errCode).toBe(-504002);
+      const next = await stack.call('crash', {});
+      expect(next.status).toBe(200);
+      expect(next.body.calls).toBe(1);
+    },
+  );
 
   it('enforces the timeout from cloudbaserc.json and replaces the timed-out instance', async () => {
     const started = Date.now();
@@ -87,10 +117,16 @@ describe('function runtime', () => {
 
   it('serves functions.invokeFunction to the SDK, through the same runtime', async () => {
     const cloud = sdkFor(stack.url);
-    const reply = (await cloud.callFunction({ name: 'echo', data: { via: 'sdk' } })) as { result: { event: unknown; wxContext: { SOURCE: string } } };
+    const reply = (await cloud.callFunction({ name: 'echo', data: { via: 'sdk' } })) as {
+      result: { event: unknown; wxContext: { SOURCE: string } };
+    };
     expect(reply.result.event).toEqual({ via: 'sdk' });
-    await expect(cloud.callFunction({ name: 'crash', data: { how: 'throw' } })).rejects.toThrow(/deliberate failure/);
-    await expect(cloud.callFunction({ name: 'missing' })).rejects.toThrow(/not found|could not be found/i);
+    await expect(cloud.callFunction({ name: 'crash', data: { how: 'throw' } })).rejects.toThrow(
+      /deliberate failure/,
+    );
+    await expect(cloud.callFunction({ name: 'missing' })).rejects.toThrow(
+      /not found|could not be found/i,
+    );
   });
 });
 
@@ -111,13 +147,28 @@ describe('HTTP access service', () => {
 
   it('passes a text body unchanged and the path, method and query', async () => {
     const xml = '<xml><ToUserName><![CDATA[gh_1]]></ToUserName></xml>';
-    const response = await fetch(`${stack.url}/http/web/push?nonce=n1`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+    const response = await fetch(`${stack.url}/http/web/push?nonce=n1`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: xml,
+    });
     const body = await response.json();
-    expect(body).toEqual({ path: '/web/push', method: 'POST', contentType: 'text/xml', query: { nonce: 'n1' }, body: xml, isBase64Encoded: false });
+    expect(body).toEqual({
+      path: '/web/push',
+      method: 'POST',
+      contentType: 'text/xml',
+      query: { nonce: 'n1' },
+      body: xml,
+      isBase64Encoded: false,
+    });
   });
 
   it('base64-encodes a binary body', async () => {
-    const response = await fetch(`${stack.url}/http/web`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 16]) });
+    const response = await fetch(`${stack.url}/http/web`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 255, 16]),
+    });
     const body = await response.json();
     expect(body.isBase64Encoded).toBe(true);
     expect(body.body).toBe('00ff10');
@@ -142,9 +193,16 @@ describe('timer triggers', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 3500));
       const db = sdkFor(stack.url).database();
-      const { data: ticks } = (await db.collection('jobs').where({ trigger: 'every-second' }).get()) as { data: unknown[] };
+      const { data: ticks } = (await db
+        .collection('jobs')
+        .where({ trigger: 'every-second' })
+        .get()) as { data: unknown[] };
       expect(ticks.length).toBeGreaterThanOrEqual(2);
-      expect(ticks[0]).toMatchObject({ trigger: 'every-second', type: 'Timer', source: 'wx_trigger' });
+      expect(ticks[0]).toMatchObject({
+        trigger: 'every-second',
+        type: 'Timer',
+        source: 'wx_trigger',
+      });
     } finally {
       await stack.destroy();
     }

@@ -10,7 +10,10 @@ export interface StartedProcess {
 }
 
 /** Runs `npm start`'s program as its own process and waits for its `ready` line. */
-export function startProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<StartedProcess> {
+export function startProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<StartedProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },

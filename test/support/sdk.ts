@@ -17,7 +17,8 @@ export function sdkFor(url: string, envId = 'local'): typeof import('wx-server-s
     SILENCE: 'true',
   });
   for (const key of Object.keys(requireFresh.cache)) {
-    if (key.includes(`${'node_modules'}/wx-server-sdk/`) || key.includes('@cloudbase/')) delete requireFresh.cache[key];
+    if (key.includes(`${'node_modules'}/wx-server-sdk/`) || key.includes('@cloudbase/'))
+      delete requireFresh.cache[key];
   }
   const cloud = requireFresh('wx-server-sdk') as typeof import('wx-server-sdk');
   cloud.init({ env: envId });

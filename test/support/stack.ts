@@ -7,20 +7,31 @@ export const FIXTURES = path.join(__dirname, '../fixtures');
 
 export interface TestStack extends Stack {
   /** Calls a function as a Mini Program user would, through `POST /functions/<name>`. */
-  call(name: string, event?: unknown, user?: { openid?: string; appid?: string; unionid?: string }): Promise<{ status: number; body: any }>;
+  call(
+    name: string,
+    event?: unknown,
+    user?: { openid?: string; appid?: string; unionid?: string },
+  ): Promise<{ status: number; body: any }>;
   /** Stops the stack and deletes its data. */
   destroy(): Promise<void>;
 }
 
 /** A stack on a free port over a fresh data folder; quiet unless a test asks for logs. */
-export async function startTestStack(options: Partial<StackOptions> & { fixtures?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: Partial<StackOptions> & { fixtures?: boolean } = {},
+): Promise<TestStack> {
   const { fixtures, ...rest } = options;
   const dataDir = rest.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mashang-test-')));
   const stack = await startStack({
     port: 0,
     timers: false,
     log: () => {},
-    ...(fixtures ? { functionsRoot: path.join(FIXTURES, 'functions'), cloudbaseRc: path.join(FIXTURES, 'cloudbaserc.json') } : {}),
+    ...(fixtures
+      ? {
+          functionsRoot: path.join(FIXTURES, 'functions'),
+          cloudbaseRc: path.join(FIXTURES, 'cloudbaserc.json'),
+        }
+      : {}),
     ...rest,
     dataDir,
   });
@@ -44,7 +55,11 @@ export async function callFunction(
   if (user.openid) headers['x-wx-openid'] = user.openid;
   if (user.appid) headers['x-wx-appid'] = user.appid;
   if (user.unionid) headers['x-wx-unionid'] = user.unionid;
-  const response = await fetch(`${url}/functions/${name}`, { method: 'POST', headers, body: JSON.stringify(event) });
+  const response = await fetch(`${url}/functions/${name}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(event),
+  });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
 }

@@ -20,11 +20,14 @@ describe('createHandler', () => {
   });
 
   const main = createHandler('demo', {
-    greet: action(z.object({ name: z.string().min(1).max(20), times: z.number().int().min(1).default(1) }), async (input, { caller }) => ({
-      text: `${input.name}×${input.times}`,
-      openid: caller.openid,
-      source: caller.source,
-    })),
+    greet: action(
+      z.object({ name: z.string().min(1).max(20), times: z.number().int().min(1).default(1) }),
+      async (input, { caller }) => ({
+        text: `${input.name}×${input.times}`,
+        openid: caller.openid,
+        source: caller.source,
+      }),
+    ),
     refuse: action(z.object({}), async () => {
       throw new AppError('CODE_NOT_ACTIVATED', '该码尚未激活');
     }),
@@ -35,13 +38,24 @@ describe('createHandler', () => {
 
   it('dispatches on action, applies schema defaults and passes the caller from getWXContext', async () => {
     callAs('o-alice');
-    expect(await main({ action: 'greet', name: '小明' })).toEqual({ ok: true, data: { text: '小明×1', openid: 'o-alice', source: 'wx_client' } });
+    expect(await main({ action: 'greet', name: '小明' })).toEqual({
+      ok: true,
+      data: { text: '小明×1', openid: 'o-alice', source: 'wx_client' },
+    });
   });
 
   it('never takes identity from the event', async () => {
     callAs(undefined);
-    const reply = await main({ action: 'greet', name: 'x', userInfo: { openId: 'o-forged' }, openid: 'o-forged' });
-    expect(reply).toEqual({ ok: true, data: { text: 'x×1', openid: undefined, source: 'wx_client' } });
+    const reply = await main({
+      action: 'greet',
+      name: 'x',
+      userInfo: { openId: 'o-forged' },
+      openid: 'o-forged',
+    });
+    expect(reply).toEqual({
+      ok: true,
+      data: { text: 'x×1', openid: undefined, source: 'wx_client' },
+    });
   });
 
   it('rejects invalid input with INVALID_ARGUMENT naming the field, in Chinese', async () => {
@@ -64,14 +78,20 @@ describe('createHandler', () => {
 
   it('turns an AppError into its envelope', async () => {
     callAs('o-alice');
-    expect(await main({ action: 'refuse' })).toEqual({ ok: false, error: { code: 'CODE_NOT_ACTIVATED', message: '该码尚未激活' } });
+    expect(await main({ action: 'refuse' })).toEqual({
+      ok: false,
+      error: { code: 'CODE_NOT_ACTIVATED', message: '该码尚未激活' },
+    });
   });
 
   it('hides an unexpected error behind INTERNAL and logs it without the event', async () => {
     callAs('o-alice');
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const reply = await main({ action: 'explode', ticket: 'secret-ticket' });
-    expect(reply).toEqual({ ok: false, error: { code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' } });
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' },
+    });
     expect(logged).toHaveBeenCalledTimes(1);
     expect(JSON.stringify(logged.mock.calls)).not.toContain('secret-ticket');
   });

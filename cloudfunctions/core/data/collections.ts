@@ -48,7 +48,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'codeRanges',
     describes: 'an activated segment of codes and the product, campaign and region it belongs to',
-    indexes: [{ name: 'application_range', keys: { applicationId: 1, codeStart: 1 }, unique: true }],
+    indexes: [
+      { name: 'application_range', keys: { applicationId: 1, codeStart: 1 }, unique: true },
+    ],
   },
   {
     name: 'codes',
@@ -103,7 +105,11 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [{ name: 'qrcode_openid', keys: { qrcodeId: 1, openid: 1 }, unique: true }],
   },
   { name: 'audiences', describes: 'a saved audience of Official Account users', indexes: [] },
-  { name: 'materials', describes: 'a reply material (text, image, mini program card)', indexes: [] },
+  {
+    name: 'materials',
+    describes: 'a reply material (text, image, mini program card)',
+    indexes: [],
+  },
   {
     name: 'exports',
     describes: 'an export job and the cloud files it produced',

@@ -5,7 +5,11 @@
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { message, errMsg, code } = error as { message?: unknown; errMsg?: unknown; code?: unknown };
+  const { message, errMsg, code } = error as {
+    message?: unknown;
+    errMsg?: unknown;
+    code?: unknown;
+  };
   const text = [message, errMsg, code].filter((part) => typeof part === 'string').join(' ');
   return /E11000|duplicate key|DUPLICATE_WRITE/i.test(text);
 }

@@ -18,7 +18,12 @@ export async function recordOperatorVisit(openid: string, appid: string): Promis
     'operators',
     { openid },
     { lastSeenAt: database.serverDate(), visits: database.command.inc(1) },
-    () => ({ appid, firstSeenAt: database.serverDate(), lastSeenAt: database.serverDate(), visits: 1 }),
+    () => ({
+      appid,
+      firstSeenAt: database.serverDate(),
+      lastSeenAt: database.serverDate(),
+      visits: 1,
+    }),
   );
   const { data } = await database.collection('operators').where({ openid }).limit(1).get();
   return data[0] as OperatorRecord;
