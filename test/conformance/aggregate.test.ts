@@ -14,10 +14,28 @@ beforeAll(async () => {
   db = wxDatabase(server.url);
   await db.collection('scans').add({
     data: [
-      { code: 'A', openid: 'u1', scannedAt: new Date('2024-01-01T00:00:00Z'), tags: ['x', 'y'], amount: 1 },
-      { code: 'A', openid: 'u2', scannedAt: new Date('2024-01-02T00:00:00Z'), tags: ['y'], amount: 2 },
+      {
+        code: 'A',
+        openid: 'u1',
+        scannedAt: new Date('2024-01-01T00:00:00Z'),
+        tags: ['x', 'y'],
+        amount: 1,
+      },
+      {
+        code: 'A',
+        openid: 'u2',
+        scannedAt: new Date('2024-01-02T00:00:00Z'),
+        tags: ['y'],
+        amount: 2,
+      },
       { code: 'B', openid: 'u1', scannedAt: new Date('2024-01-03T00:00:00Z'), tags: [], amount: 3 },
-      { code: 'C', openid: 'u3', scannedAt: new Date('2024-01-04T00:00:00Z'), tags: ['x'], amount: 4 },
+      {
+        code: 'C',
+        openid: 'u3',
+        scannedAt: new Date('2024-01-04T00:00:00Z'),
+        tags: ['x'],
+        amount: 4,
+      },
     ],
   });
   await db.collection('products').add({
@@ -38,7 +56,13 @@ describe('aggregate', () => {
     const { list } = await db
       .collection('scans')
       .aggregate()
-      .group({ _id: '$code', scans: $.sum(1), amount: $.sum('$amount'), users: $.addToSet('$openid'), firstAt: $.min('$scannedAt') })
+      .group({
+        _id: '$code',
+        scans: $.sum(1),
+        amount: $.sum('$amount'),
+        users: $.addToSet('$openid'),
+        firstAt: $.min('$scannedAt'),
+      })
       .sort({ amount: -1 })
       .end();
     expect(list.map((group) => [group._id, group.scans, group.amount])).toEqual([
@@ -69,7 +93,12 @@ describe('aggregate', () => {
   });
 
   it('counts and unwinds arrays', async () => {
-    const counted = await db.collection('scans').aggregate().match({ openid: 'u1' }).count('total').end();
+    const counted = await db
+      .collection('scans')
+      .aggregate()
+      .match({ openid: 'u1' })
+      .count('total')
+      .end();
     expect(counted.list).toEqual([{ total: 2 }]);
     const $ = db.command.aggregate;
     const { list } = await db

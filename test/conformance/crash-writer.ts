@@ -12,8 +12,16 @@ const database = openDatabase({ file, collections: COLLECTIONS });
 
 async function burst(): Promise<void> {
   for (let n = 0; n < 1_000_000; n += 1) {
-    const data = [EJSON.stringify({ code: `K-${n}`, openid: 'crash', n, scannedAt: new Date() }, { relaxed: false })];
-    const reply = await database.handle('database.insertDocument', { collectionName: 'scans', data });
+    const data = [
+      EJSON.stringify(
+        { code: `K-${n}`, openid: 'crash', n, scannedAt: new Date() },
+        { relaxed: false },
+      ),
+    ];
+    const reply = await database.handle('database.insertDocument', {
+      collectionName: 'scans',
+      data,
+    });
     const [id] = (reply.data as { insertedIds: string[] }).insertedIds;
     process.stdout.write(`${id}\n`);
   }

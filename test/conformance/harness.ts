@@ -15,7 +15,11 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS, type CollectionSpec } from '../../cloudfunctions/core/data/collections.js';
 import { CloudBaseError } from '../../local/cloudbase/errors.js';
-import { openDatabase, type DatabaseOptions, type EmulatedDatabase } from '../../local/cloudbase/database/index.js';
+import {
+  openDatabase,
+  type DatabaseOptions,
+  type EmulatedDatabase,
+} from '../../local/cloudbase/database/index.js';
 import type { SdkDatabase } from './sdk-types.js';
 
 export interface DatabaseServerOptions {
@@ -51,7 +55,9 @@ export async function ensureCollections(url: string, names: readonly string[]): 
     });
     const reply = (await response.json()) as { code?: string; message?: string };
     if (reply.code && reply.code !== 'DATABASE_COLLECTION_ALREADY_EXIST') {
-      throw new Error(`cannot create collection ${collectionName}: ${reply.code} ${reply.message ?? ''}`);
+      throw new Error(
+        `cannot create collection ${collectionName}: ${reply.code} ${reply.message ?? ''}`,
+      );
     }
   }
 }
@@ -62,7 +68,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startDatabaseServer(options: DatabaseServerOptions = {}): Promise<DatabaseServer> {
+export async function startDatabaseServer(
+  options: DatabaseServerOptions = {},
+): Promise<DatabaseServer> {
   const directory = mkdtempSync(join(tmpdir(), 'mashang-db-'));
   const databaseOptions: DatabaseOptions = {
     file: join(directory, 'cloudbase.sqlite'),

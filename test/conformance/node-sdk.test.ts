@@ -19,11 +19,21 @@ afterAll(async () => {
 
 describe('@cloudbase/node-sdk', () => {
   it('adds, reads, updates and counts', async () => {
-    const added = await db.collection('items').add({ sku: 'N-1', qty: 1, at: new Date('2024-02-03T04:05:06Z') });
+    const added = await db
+      .collection('items')
+      .add({ sku: 'N-1', qty: 1, at: new Date('2024-02-03T04:05:06Z') });
     expect(typeof added.id).toBe('string');
-    const { data } = await db.collection('items').doc(added.id as string).get();
-    expect(data).toEqual([{ _id: added.id, sku: 'N-1', qty: 1, at: new Date('2024-02-03T04:05:06Z') }]);
-    const updated = await db.collection('items').where({ sku: 'N-1' }).update({ qty: db.command.inc(2) });
+    const { data } = await db
+      .collection('items')
+      .doc(added.id as string)
+      .get();
+    expect(data).toEqual([
+      { _id: added.id, sku: 'N-1', qty: 1, at: new Date('2024-02-03T04:05:06Z') },
+    ]);
+    const updated = await db
+      .collection('items')
+      .where({ sku: 'N-1' })
+      .update({ qty: db.command.inc(2) });
     expect(updated.updated).toBe(1);
     const counted = await db.collection('items').where({ qty: 3 }).count();
     expect(counted.total).toBe(1);
@@ -37,7 +47,10 @@ describe('@cloudbase/node-sdk', () => {
       .updateAndReturn({ state: 'taken', tries: db.command.inc(1) });
     expect(result.updated).toBe(1);
     expect(result.doc).toEqual({ _id: 'ret-1', state: 'taken', tries: 1 });
-    const none = await db.collection('items').where({ _id: 'ret-1', state: 'new' }).updateAndReturn({ state: 'x' });
+    const none = await db
+      .collection('items')
+      .where({ _id: 'ret-1', state: 'new' })
+      .updateAndReturn({ state: 'x' });
     expect(none.updated).toBe(0);
     expect(none.doc).toBeNull();
   });

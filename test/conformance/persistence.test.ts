@@ -28,7 +28,9 @@ afterAll(async () => {
 
 describe('restart', () => {
   it('keeps documents, runtime-created collections and unique indexes across a reopen', async () => {
-    await db.collection('codes').add({ data: { _id: 'p1', code: 'KEEP', at: new Date('2024-03-04T05:06:07Z') } });
+    await db
+      .collection('codes')
+      .add({ data: { _id: 'p1', code: 'KEEP', at: new Date('2024-03-04T05:06:07Z') } });
     await db.createCollection('runtime_made');
     await db.collection('runtime_made').add({ data: { _id: 'r1' } });
     await server.restart();
@@ -38,7 +40,9 @@ describe('restart', () => {
       at: new Date('2024-03-04T05:06:07Z'),
     });
     expect((await db.collection('runtime_made').doc('r1').get()).data).toEqual({ _id: 'r1' });
-    expect((await errorOf(db.collection('codes').add({ data: { code: 'KEEP' } }))).errMsg).toMatch(/duplicate key/);
+    expect((await errorOf(db.collection('codes').add({ data: { code: 'KEEP' } }))).errMsg).toMatch(
+      /duplicate key/,
+    );
   });
 
   it('rolls back a transaction left open by a restart', async () => {
@@ -56,7 +60,9 @@ describe('crash', () => {
   it('loses no acknowledged write when the process is killed mid-burst', async () => {
     const file = join(directory, 'crash.sqlite');
     const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acknowledged: string[] = [];
     let buffered = '';
     await new Promise<void>((resolve) => {
@@ -65,14 +71,17 @@ describe('crash', () => {
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
         acknowledged.push(...lines.filter((line) => line.length > 0));
-        if (acknowledged.length >= 300 && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+        if (acknowledged.length >= 300 && child.exitCode === null && !child.killed)
+          child.kill('SIGKILL');
       });
       child.on('exit', () => resolve());
     });
     expect(acknowledged.length).toBeGreaterThanOrEqual(300);
     const reopened = openDatabase({ file, collections: COLLECTIONS });
     try {
-      const stored = new Set((await reopened.findDocuments('scans')).map((document) => String(document._id)));
+      const stored = new Set(
+        (await reopened.findDocuments('scans')).map((document) => String(document._id)),
+      );
       const lost = acknowledged.filter((id) => !stored.has(id));
       expect(lost).toEqual([]);
     } finally {

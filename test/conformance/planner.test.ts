@@ -27,12 +27,31 @@ function randomSource(seed: number): () => number {
 const random = randomSource(20240521);
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
 
-const SCALARS: readonly unknown[] = [0, 1, -1, 2, 2.5, 10, true, false, '', 'a', 'b', '1', '[a', '[', 'zz', null, new Date(0)];
+const SCALARS: readonly unknown[] = [
+  0,
+  1,
+  -1,
+  2,
+  2.5,
+  10,
+  true,
+  false,
+  '',
+  'a',
+  'b',
+  '1',
+  '[a',
+  '[',
+  'zz',
+  null,
+  new Date(0),
+];
 
 function randomValue(depth = 0): unknown {
   const roll = random();
   if (roll < 0.6 || depth > 1) return pick(SCALARS);
-  if (roll < 0.85) return Array.from({ length: Math.floor(random() * 3) }, () => randomValue(depth + 1));
+  if (roll < 0.85)
+    return Array.from({ length: Math.floor(random() * 3) }, () => randomValue(depth + 1));
   return { x: randomValue(depth + 1) };
 }
 
@@ -73,7 +92,9 @@ function randomFilter(): Record<string, unknown> {
     case 2:
       return { $or: [{ [field()]: randomCondition() }, { [field()]: randomCondition() }] };
     default:
-      return random() < 0.5 ? { _id: pick(['d1', 'd2', 3, 7, 'd40']) } : { _id: { $in: ['d1', 5, 'd9'] } };
+      return random() < 0.5
+        ? { _id: pick(['d1', 'd2', 3, 7, 'd40']) }
+        : { _id: { $in: ['d1', 5, 'd9'] } };
   }
 }
 
@@ -92,7 +113,14 @@ beforeAll(async () => {
   database = openDatabase({
     file: join(directory, 'planner.sqlite'),
     collections: [
-      { name: 'indexed', describes: 'planner: indexed', indexes: [{ name: 'a', keys: { a: 1 } }, { name: 'b', keys: { b: -1 } }] },
+      {
+        name: 'indexed',
+        describes: 'planner: indexed',
+        indexes: [
+          { name: 'a', keys: { a: 1 } },
+          { name: 'b', keys: { b: -1 } },
+        ],
+      },
       { name: 'plain', describes: 'planner: no index', indexes: [] },
     ],
   });

@@ -11,11 +11,51 @@ let server: DatabaseServer;
 let db: SdkDatabase;
 
 const ITEMS = [
-  { _id: 'i1', sku: 'A-1', price: 10, qty: 5, tags: ['red', 'small'], spec: { color: 'red', size: 1 }, title: 'Green Tea' },
-  { _id: 'i2', sku: 'A-2', price: 20, qty: 0, tags: ['blue'], spec: { color: 'blue', size: 2 }, title: 'black tea' },
-  { _id: 'i3', sku: 'B-1', price: 20, qty: 7, tags: ['red', 'large'], spec: { color: 'red', size: 3 }, title: 'Coffee' },
-  { _id: 'i4', sku: 'B-2', price: 35, tags: [], spec: { color: 'green', size: 2 }, title: 'TEA cake', note: null },
-  { _id: 'i5', sku: 'C-1', price: 5, qty: 1, tags: ['small'], spec: { color: 'blue', size: 1 }, title: 'water' },
+  {
+    _id: 'i1',
+    sku: 'A-1',
+    price: 10,
+    qty: 5,
+    tags: ['red', 'small'],
+    spec: { color: 'red', size: 1 },
+    title: 'Green Tea',
+  },
+  {
+    _id: 'i2',
+    sku: 'A-2',
+    price: 20,
+    qty: 0,
+    tags: ['blue'],
+    spec: { color: 'blue', size: 2 },
+    title: 'black tea',
+  },
+  {
+    _id: 'i3',
+    sku: 'B-1',
+    price: 20,
+    qty: 7,
+    tags: ['red', 'large'],
+    spec: { color: 'red', size: 3 },
+    title: 'Coffee',
+  },
+  {
+    _id: 'i4',
+    sku: 'B-2',
+    price: 35,
+    tags: [],
+    spec: { color: 'green', size: 2 },
+    title: 'TEA cake',
+    note: null,
+  },
+  {
+    _id: 'i5',
+    sku: 'C-1',
+    price: 5,
+    qty: 1,
+    tags: ['small'],
+    spec: { color: 'blue', size: 1 },
+    title: 'water',
+  },
 ];
 
 beforeAll(async () => {
@@ -67,7 +107,9 @@ describe('query commands', () => {
   it('matches regular expressions from db.RegExp and JS literals', async () => {
     expect(await ids(items().where({ title: /tea/i }))).toEqual(['i1', 'i2', 'i4']);
     expect(await ids(items().where({ title: /^T/ }))).toEqual(['i4']);
-    expect(await ids(items().where({ title: db.RegExp({ regexp: 'tea$', options: 'i' }) }))).toEqual(['i1', 'i2']);
+    expect(
+      await ids(items().where({ title: db.RegExp({ regexp: 'tea$', options: 'i' }) })),
+    ).toEqual(['i1', 'i2']);
     expect(await ids(items().where({ sku: db.RegExp({ regexp: '^B-' }) }))).toEqual(['i3', 'i4']);
   });
 
@@ -92,10 +134,28 @@ describe('ordering, paging and projection', () => {
   const items = () => db.collection('items');
 
   it('orders by several keys, then skips and limits', async () => {
-    expect(await ids(items().orderBy('price', 'desc').orderBy('sku', 'asc'))).toEqual(['i4', 'i2', 'i3', 'i1', 'i5']);
-    expect(await ids(items().orderBy('price', 'asc').orderBy('sku', 'desc'))).toEqual(['i5', 'i1', 'i3', 'i2', 'i4']);
-    expect(await ids(items().orderBy('price', 'asc').orderBy('sku', 'asc').skip(1).limit(2))).toEqual(['i1', 'i2']);
-    expect(await ids(items().orderBy('spec.size', 'desc').orderBy('_id', 'asc').limit(3))).toEqual(['i3', 'i2', 'i4']);
+    expect(await ids(items().orderBy('price', 'desc').orderBy('sku', 'asc'))).toEqual([
+      'i4',
+      'i2',
+      'i3',
+      'i1',
+      'i5',
+    ]);
+    expect(await ids(items().orderBy('price', 'asc').orderBy('sku', 'desc'))).toEqual([
+      'i5',
+      'i1',
+      'i3',
+      'i2',
+      'i4',
+    ]);
+    expect(
+      await ids(items().orderBy('price', 'asc').orderBy('sku', 'asc').skip(1).limit(2)),
+    ).toEqual(['i1', 'i2']);
+    expect(await ids(items().orderBy('spec.size', 'desc').orderBy('_id', 'asc').limit(3))).toEqual([
+      'i3',
+      'i2',
+      'i4',
+    ]);
   });
 
   it('keeps natural (insertion) order without orderBy', async () => {
@@ -104,16 +164,28 @@ describe('ordering, paging and projection', () => {
   });
 
   it('projects fields with field()', async () => {
-    const { data } = await items().where({ _id: 'i1' }).field({ sku: true, 'spec.color': true }).get();
+    const { data } = await items()
+      .where({ _id: 'i1' })
+      .field({ sku: true, 'spec.color': true })
+      .get();
     expect(data).toEqual([{ _id: 'i1', sku: 'A-1', spec: { color: 'red' } }]);
-    const excluded = await items().doc('i2').field({ tags: false, spec: false, title: false }).get();
+    const excluded = await items()
+      .doc('i2')
+      .field({ tags: false, spec: false, title: false })
+      .get();
     expect(excluded.data).toEqual({ _id: 'i2', sku: 'A-2', price: 20, qty: 0 });
   });
 
   it('counts matches regardless of paging', async () => {
     const _ = db.command;
     expect((await items().count()).total).toBe(5);
-    expect((await items().where({ price: _.gte(20) }).count()).total).toBe(3);
+    expect(
+      (
+        await items()
+          .where({ price: _.gte(20) })
+          .count()
+      ).total,
+    ).toBe(3);
     expect((await items().where({ price: 999 }).count()).total).toBe(0);
   });
 
@@ -122,12 +194,19 @@ describe('ordering, paging and projection', () => {
     const added = await db.collection('counters').add({ data: batch });
     expect(added._ids).toHaveLength(1100);
     expect(new Set(added._ids).size).toBe(1100);
-    expect(added._ids.every((id) => typeof id === 'string' && /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(added._ids.every((id) => typeof id === 'string' && /^[0-9a-f]{32}$/.test(id))).toBe(
+      true,
+    );
     const counters = () => db.collection('counters').where({ bulk: true });
     expect((await counters().get()).data).toHaveLength(100);
     expect((await counters().limit(5000).get()).data).toHaveLength(1000);
     const lastPage = await counters().orderBy('n', 'desc').skip(1000).limit(1000).get();
-    expect(lastPage.data.map((document) => document.n)).toEqual(sorted(Array.from({ length: 100 }, (_u, i) => i), -1));
+    expect(lastPage.data.map((document) => document.n)).toEqual(
+      sorted(
+        Array.from({ length: 100 }, (_u, i) => i),
+        -1,
+      ),
+    );
     expect((await counters().count()).total).toBe(1100);
   });
 });
@@ -144,24 +223,50 @@ describe('documents by id and EJSON values', () => {
     const _ = db.command;
     const when = new Date('2024-05-06T07:08:09.123Z');
     const added = await db.collection('items').add({
-      data: { kind: 'dated', at: when, ratio: 0.25, big: 2 ** 40, flag: false, empty: {}, list: [new Date(0), 1, 'x'] },
+      data: {
+        kind: 'dated',
+        at: when,
+        ratio: 0.25,
+        big: 2 ** 40,
+        flag: false,
+        empty: {},
+        list: [new Date(0), 1, 'x'],
+      },
     });
     const { data } = await db.collection('items').doc(added._id).get();
     expect(data.at).toBeInstanceOf(Date);
     expect((data.at as Date).toISOString()).toBe(when.toISOString());
-    expect(data).toMatchObject({ ratio: 0.25, big: 2 ** 40, flag: false, empty: {}, list: [new Date(0), 1, 'x'] });
-    expect(await ids(db.collection('items').where({ at: _.gt(new Date('2024-01-01')) }))).toEqual([added._id]);
-    expect(await ids(db.collection('items').where({ at: _.lt(new Date('2024-01-01')) }))).toEqual([]);
+    expect(data).toMatchObject({
+      ratio: 0.25,
+      big: 2 ** 40,
+      flag: false,
+      empty: {},
+      list: [new Date(0), 1, 'x'],
+    });
+    expect(await ids(db.collection('items').where({ at: _.gt(new Date('2024-01-01')) }))).toEqual([
+      added._id,
+    ]);
+    expect(await ids(db.collection('items').where({ at: _.lt(new Date('2024-01-01')) }))).toEqual(
+      [],
+    );
     await db.collection('items').doc(added._id).remove();
   });
 
   it('resolves serverDate in queries', async () => {
     const _ = db.command;
-    const added = await db.collection('items').add({ data: { kind: 'stamped', at: db.serverDate() } });
-    expect(await ids(db.collection('items').where({ kind: 'stamped', at: _.lte(db.serverDate()) }))).toEqual([added._id]);
-    expect(await ids(db.collection('items').where({ kind: 'stamped', at: _.gt(db.serverDate({ offset: 60_000 })) }))).toEqual(
-      [],
-    );
+    const added = await db
+      .collection('items')
+      .add({ data: { kind: 'stamped', at: db.serverDate() } });
+    expect(
+      await ids(db.collection('items').where({ kind: 'stamped', at: _.lte(db.serverDate()) })),
+    ).toEqual([added._id]);
+    expect(
+      await ids(
+        db
+          .collection('items')
+          .where({ kind: 'stamped', at: _.gt(db.serverDate({ offset: 60_000 })) }),
+      ),
+    ).toEqual([]);
     await db.collection('items').doc(added._id).remove();
   });
 });

@@ -60,7 +60,9 @@ export interface SdkQuery {
 export interface SdkDocumentReference {
   field(projection: object): SdkDocumentReference;
   get(): Promise<{ data: SdkDocument }>;
-  set(options: { data: object }): Promise<{ _id: string | number; stats: { updated: number; created: number } }>;
+  set(options: {
+    data: object;
+  }): Promise<{ _id: string | number; stats: { updated: number; created: number } }>;
   update(options: { data: object }): Promise<{ stats: { updated: number } }>;
   remove(): Promise<{ stats: { removed: number } }>;
 }

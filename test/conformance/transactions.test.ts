@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.collection('counters').where({ _id: db.command.exists(true) }).remove();
+  await db
+    .collection('counters')
+    .where({ _id: db.command.exists(true) })
+    .remove();
   await db.collection('counters').add({ data: { _id: 'alice', balance: 100 } });
   await db.collection('counters').add({ data: { _id: 'bob', balance: 0 } });
 });
@@ -55,7 +58,10 @@ describe('runTransaction', () => {
     const _ = db.command;
     const failure = await errorOf(
       db.runTransaction(async (transaction) => {
-        await transaction.collection('counters').doc('alice').update({ data: { balance: _.inc(-50) } });
+        await transaction
+          .collection('counters')
+          .doc('alice')
+          .update({ data: { balance: _.inc(-50) } });
         await transaction.collection('counters').add({ data: { _id: 'ledger-2' } });
         throw new Error('insufficient approval');
       }),
@@ -69,7 +75,10 @@ describe('runTransaction', () => {
     const _ = db.command;
     const reason = await db
       .runTransaction(async (transaction) => {
-        await transaction.collection('counters').doc('bob').update({ data: { balance: _.inc(5) } });
+        await transaction
+          .collection('counters')
+          .doc('bob')
+          .update({ data: { balance: _.inc(5) } });
         await transaction.rollback('changed my mind');
       })
       .then(
@@ -81,11 +90,17 @@ describe('runTransaction', () => {
   });
 
   it('rolls back a transaction whose write broke a unique index', async () => {
-    await db.collection('codes').where({ code: db.command.exists(true) }).remove();
+    await db
+      .collection('codes')
+      .where({ code: db.command.exists(true) })
+      .remove();
     await db.collection('codes').add({ data: { code: 'TX-1' } });
     const failure = await errorOf(
       db.runTransaction(async (transaction) => {
-        await transaction.collection('counters').doc('alice').update({ data: { balance: 1 } });
+        await transaction
+          .collection('counters')
+          .doc('alice')
+          .update({ data: { balance: 1 } });
         await transaction.collection('codes').add({ data: { code: 'TX-1' } });
       }),
     );
@@ -97,8 +112,14 @@ describe('runTransaction', () => {
 describe('startTransaction', () => {
   it('commits explicitly', async () => {
     const transaction = await db.startTransaction();
-    await transaction.collection('counters').doc('bob').set({ data: { balance: 7 } });
-    await transaction.collection('counters').doc('carol').set({ data: { balance: 1 } });
+    await transaction
+      .collection('counters')
+      .doc('bob')
+      .set({ data: { balance: 7 } });
+    await transaction
+      .collection('counters')
+      .doc('carol')
+      .set({ data: { balance: 1 } });
     await transaction.commit();
     expect(await balance('bob')).toBe(7);
     expect(await balance('carol')).toBe(1);
@@ -109,8 +130,13 @@ describe('startTransaction', () => {
     await transaction.collection('counters').doc('alice').remove();
     // Only doc() operations, add() and where().get() carry the transactionId (SDK behaviour);
     // where().update()/remove()/count() would run outside and wait for the transaction.
-    await transaction.collection('counters').doc('bob').update({ data: { balance: 99 } });
-    expect((await transaction.collection('counters').where({ balance: 99 }).get()).data).toHaveLength(1);
+    await transaction
+      .collection('counters')
+      .doc('bob')
+      .update({ data: { balance: 99 } });
+    expect(
+      (await transaction.collection('counters').where({ balance: 99 }).get()).data,
+    ).toHaveLength(1);
     await transaction.rollback();
     expect(await balance('alice')).toBe(100);
     expect(await balance('bob')).toBe(0);
@@ -118,7 +144,10 @@ describe('startTransaction', () => {
 
   it('isolates: other requests wait until the transaction ends and then see its outcome', async () => {
     const transaction = await db.startTransaction();
-    await transaction.collection('counters').doc('alice').update({ data: { balance: 1 } });
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
     let outsideRead: unknown = 'pending';
     const reading = balance('alice').then((value) => {
       outsideRead = value;
@@ -134,10 +163,17 @@ describe('startTransaction', () => {
     const _ = db.command;
     const transfer = (amount: number) =>
       db.runTransaction(async (transaction) => {
-        const current = (await transaction.collection('counters').doc('alice').get()).data.balance as number;
+        const current = (await transaction.collection('counters').doc('alice').get()).data
+          .balance as number;
         await delay(20);
-        await transaction.collection('counters').doc('alice').update({ data: { balance: current - amount } });
-        await transaction.collection('counters').doc('bob').update({ data: { balance: _.inc(amount) } });
+        await transaction
+          .collection('counters')
+          .doc('alice')
+          .update({ data: { balance: current - amount } });
+        await transaction
+          .collection('counters')
+          .doc('bob')
+          .update({ data: { balance: _.inc(amount) } });
       });
     await Promise.all([transfer(10), transfer(20), transfer(30)]);
     expect(await balance('alice')).toBe(40);
@@ -146,12 +182,20 @@ describe('startTransaction', () => {
 
   it('aborts an abandoned transaction after the timeout and frees the database', async () => {
     const transaction = await db.startTransaction();
-    await transaction.collection('counters').doc('alice').update({ data: { balance: 0 } });
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 0 } });
     await delay(ABANDON_AFTER_MS + 200);
     expect(await balance('alice')).toBe(100);
     const late = await errorOf(transaction.commit());
     expect(late.errMsg).toMatch(/transaction/i);
-    const lateWrite = await errorOf(transaction.collection('counters').doc('bob').update({ data: { balance: 5 } }));
+    const lateWrite = await errorOf(
+      transaction
+        .collection('counters')
+        .doc('bob')
+        .update({ data: { balance: 5 } }),
+    );
     expect(lateWrite.errMsg).toMatch(/transaction/i);
     expect(await balance('bob')).toBe(0);
   });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
-import type { SdkDatabase, SdkQuery } from './sdk-types.js';
+import type { SdkDatabase } from './sdk-types.js';
 import { errorOf } from './helpers.js';
 
 let server: DatabaseServer;
@@ -24,7 +24,10 @@ async function read(id: string, collection = 'items'): Promise<Record<string, un
 }
 
 async function reset(collection: string): Promise<void> {
-  await db.collection(collection).where({ _id: db.command.exists(true) }).remove();
+  await db
+    .collection(collection)
+    .where({ _id: db.command.exists(true) })
+    .remove();
 }
 
 describe('update operators', () => {
@@ -48,18 +51,21 @@ describe('update operators', () => {
 
   it('applies inc, mul, min, max, set (nested), remove and rename', async () => {
     const _ = db.command;
-    const result = await db.collection('items').doc('u1').update({
-      data: {
-        n: _.inc(-3),
-        m: _.mul(4),
-        lo: _.min(2),
-        hi: _.max(9),
-        nested: { b: { c: _.inc(1) }, added: 'x' },
-        fresh: _.inc(2),
-        gone: _.remove(),
-        old: _.rename('renamed'),
-      },
-    });
+    const result = await db
+      .collection('items')
+      .doc('u1')
+      .update({
+        data: {
+          n: _.inc(-3),
+          m: _.mul(4),
+          lo: _.min(2),
+          hi: _.max(9),
+          nested: { b: { c: _.inc(1) }, added: 'x' },
+          fresh: _.inc(2),
+          gone: _.remove(),
+          old: _.rename('renamed'),
+        },
+      });
     expect(result.stats.updated).toBe(1);
     const document = await read('u1');
     expect(document).toMatchObject({ n: 7, m: 12, lo: 2, hi: 9, fresh: 2, renamed: 'name' });
@@ -70,34 +76,73 @@ describe('update operators', () => {
 
   it('replaces a whole sub-object with _.set, and sets plain nested fields by path', async () => {
     const _ = db.command;
-    await db.collection('items').doc('u1').update({ data: { nested: _.set({ only: 1 }) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { nested: _.set({ only: 1 }) } });
     expect((await read('u1')).nested).toEqual({ only: 1 });
-    await db.collection('items').doc('u1').update({ data: { 'nested.deep.er': 'yes' } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { 'nested.deep.er': 'yes' } });
     expect((await read('u1')).nested).toEqual({ only: 1, deep: { er: 'yes' } });
   });
 
   it('applies the array operators push (each/position/slice/sort), pull, pullAll, addToSet, pop, shift, unshift', async () => {
     const _ = db.command;
-    await db.collection('items').doc('u1').update({ data: { list: _.push(4, 5) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.push(4, 5) } });
     expect((await read('u1')).list).toEqual([1, 2, 3, 4, 5]);
-    await db.collection('items').doc('u1').update({ data: { list: _.push({ each: [0], position: 0 }) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.push({ each: [0], position: 0 }) } });
     expect((await read('u1')).list).toEqual([0, 1, 2, 3, 4, 5]);
-    await db.collection('items').doc('u1').update({ data: { list: _.push({ each: [9, 7], sort: -1, slice: 4 }) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.push({ each: [9, 7], sort: -1, slice: 4 }) } });
     expect((await read('u1')).list).toEqual([9, 7, 5, 4]);
-    await db.collection('items').doc('u1').update({ data: { list: _.pull(7) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.pull(7) } });
     expect((await read('u1')).list).toEqual([9, 5, 4]);
-    await db.collection('items').doc('u1').update({ data: { list: _.pull(_.gt(4)) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.pull(_.gt(4)) } });
     expect((await read('u1')).list).toEqual([4]);
-    await db.collection('items').doc('u1').update({ data: { list: _.pullAll([4]) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { list: _.pullAll([4]) } });
     expect((await read('u1')).list).toEqual([]);
-    await db.collection('items').doc('u1').update({ data: { set: _.addToSet('a') } });
-    await db.collection('items').doc('u1').update({ data: { set: _.addToSet({ $each: ['b', 'a', 'c'] }) } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { set: _.addToSet('a') } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { set: _.addToSet({ $each: ['b', 'a', 'c'] }) } });
     expect((await read('u1')).set).toEqual(['a', 'b', 'c']);
-    await db.collection('items').doc('u1').update({ data: { set: _.pop() } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { set: _.pop() } });
     expect((await read('u1')).set).toEqual(['a', 'b']);
-    await db.collection('items').doc('u1').update({ data: { set: _.shift() } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { set: _.shift() } });
     expect((await read('u1')).set).toEqual(['b']);
-    await db.collection('items').doc('u1').update({ data: { set: _.unshift('z', 'y') } });
+    await db
+      .collection('items')
+      .doc('u1')
+      .update({ data: { set: _.unshift('z', 'y') } });
     expect((await read('u1')).set).toEqual(['z', 'y', 'b']);
   });
 
@@ -108,11 +153,16 @@ describe('update operators', () => {
     expect(created).toBeInstanceOf(Date);
     expect(created.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(created.getTime()).toBeLessThanOrEqual(Date.now() + 5);
-    await db.collection('items').doc(added._id).update({
-      data: { later: db.serverDate({ offset: 3_600_000 }), nested: { at: db.serverDate() } },
-    });
+    await db
+      .collection('items')
+      .doc(added._id)
+      .update({
+        data: { later: db.serverDate({ offset: 3_600_000 }), nested: { at: db.serverDate() } },
+      });
     const document = await read(added._id);
-    expect((document.later as Date).getTime() - created.getTime()).toBeGreaterThanOrEqual(3_600_000 - 50);
+    expect((document.later as Date).getTime() - created.getTime()).toBeGreaterThanOrEqual(
+      3_600_000 - 50,
+    );
     expect((document.nested as { at: unknown }).at).toBeInstanceOf(Date);
     // (Inside _.max/_.set the SDK sends a ServerDate's fields, not the placeholder, as CloudBase sees it too.)
   });
@@ -131,28 +181,47 @@ describe('update counts and conditional updates', () => {
   });
 
   it('reports stats.updated for where().update(), then 0 for the same conditional update', async () => {
-    const first = await db.collection('items').where({ state: 'a' }).update({ data: { state: 'b' } });
+    const first = await db
+      .collection('items')
+      .where({ state: 'a' })
+      .update({ data: { state: 'b' } });
     expect(first.stats.updated).toBe(2);
-    const second = await db.collection('items').where({ state: 'a' }).update({ data: { state: 'b' } });
+    const second = await db
+      .collection('items')
+      .where({ state: 'a' })
+      .update({ data: { state: 'b' } });
     expect(second.stats.updated).toBe(0);
     expect((await db.collection('items').where({ state: 'b' }).count()).total).toBe(3);
   });
 
   it('lets exactly one of two racing conditional updates win', async () => {
-    const claim = () => db.collection('items').where({ _id: 'c1', state: 'a' }).update({ data: { state: 'claimed' } });
+    const claim = () =>
+      db
+        .collection('items')
+        .where({ _id: 'c1', state: 'a' })
+        .update({ data: { state: 'claimed' } });
     const results = await Promise.all([claim(), claim(), claim()]);
     expect(results.map((result) => result.stats.updated).sort()).toEqual([0, 0, 1]);
   });
 
   it('does not count a document the update leaves unchanged (CloudBase reports modified, not matched)', async () => {
-    const result = await db.collection('items').where({ _id: db.command.in(['c1', 'c3']) }).update({ data: { state: 'a' } });
+    const result = await db
+      .collection('items')
+      .where({ _id: db.command.in(['c1', 'c3']) })
+      .update({ data: { state: 'a' } });
     expect(result.stats.updated).toBe(1);
-    const unchanged = await db.collection('items').doc('c2').update({ data: { state: 'a' } });
+    const unchanged = await db
+      .collection('items')
+      .doc('c2')
+      .update({ data: { state: 'a' } });
     expect(unchanged.stats.updated).toBe(0);
   });
 
   it('updates nothing for a missing document id', async () => {
-    const result = await db.collection('items').doc('nope').update({ data: { state: 'x' } });
+    const result = await db
+      .collection('items')
+      .doc('nope')
+      .update({ data: { state: 'x' } });
     expect(result.stats.updated).toBe(0);
     expect((await db.collection('items').count()).total).toBe(3);
   });
@@ -161,7 +230,12 @@ describe('update counts and conditional updates', () => {
     await db.collection('counters').add({ data: { _id: 'hits', value: 0 } });
     const _ = db.command;
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => db.collection('counters').doc('hits').update({ data: { value: _.inc(1) } })),
+      Array.from({ length: 50 }, () =>
+        db
+          .collection('counters')
+          .doc('hits')
+          .update({ data: { value: _.inc(1) } }),
+      ),
     );
     expect(results.every((result) => result.stats.updated === 1)).toBe(true);
     expect((await read('hits', 'counters')).value).toBe(50);
@@ -174,16 +248,23 @@ describe('set, upsert and remove', () => {
   });
 
   it('creates with doc().set() when absent and replaces when present', async () => {
-    const created = await db.collection('items').doc('s1').set({ data: { a: 1, b: 2 } });
+    const created = await db
+      .collection('items')
+      .doc('s1')
+      .set({ data: { a: 1, b: 2 } });
     expect(created).toMatchObject({ _id: 's1', stats: { updated: 0, created: 1 } });
     expect(await read('s1')).toEqual({ _id: 's1', a: 1, b: 2 });
-    const replaced = await db.collection('items').doc('s1').set({ data: { c: 3 } });
+    const replaced = await db
+      .collection('items')
+      .doc('s1')
+      .set({ data: { c: 3 } });
     expect(replaced).toMatchObject({ _id: 's1', stats: { updated: 1, created: 0 } });
     expect(await read('s1')).toEqual({ _id: 's1', c: 3 });
   });
 
   it('removes one document by id and many by query', async () => {
-    for (const n of [1, 2, 3, 4]) await db.collection('items').add({ data: { _id: `r${n}`, even: n % 2 === 0 } });
+    for (const n of [1, 2, 3, 4])
+      await db.collection('items').add({ data: { _id: `r${n}`, even: n % 2 === 0 } });
     expect((await db.collection('items').doc('r1').remove()).stats.removed).toBe(1);
     expect((await db.collection('items').doc('r1').remove()).stats.removed).toBe(0);
     expect((await db.collection('items').where({ even: true }).remove()).stats.removed).toBe(2);
@@ -215,13 +296,33 @@ describe('unique indexes', () => {
   it('rejects an update or a set() that would duplicate a key, changing nothing', async () => {
     await db.collection('codes').add({ data: { _id: 'k1', code: 'C-1' } });
     await db.collection('codes').add({ data: { _id: 'k2', code: 'C-2' } });
-    const viaUpdate = await errorOf(db.collection('codes').doc('k2').update({ data: { code: 'C-1' } }));
+    const viaUpdate = await errorOf(
+      db
+        .collection('codes')
+        .doc('k2')
+        .update({ data: { code: 'C-1' } }),
+    );
     expect(viaUpdate.errMsg).toMatch(/duplicate key/);
-    const viaWhere = await errorOf(db.collection('codes').where({ code: 'C-2' }).update({ data: { code: 'C-1' } }));
+    const viaWhere = await errorOf(
+      db
+        .collection('codes')
+        .where({ code: 'C-2' })
+        .update({ data: { code: 'C-1' } }),
+    );
     expect(viaWhere.errMsg).toMatch(/duplicate key/);
-    const viaSet = await errorOf(db.collection('codes').doc('k2').set({ data: { code: 'C-1' } }));
+    const viaSet = await errorOf(
+      db
+        .collection('codes')
+        .doc('k2')
+        .set({ data: { code: 'C-1' } }),
+    );
     expect(viaSet.errMsg).toMatch(/duplicate key/);
-    const viaUpsert = await errorOf(db.collection('codes').doc('k3').set({ data: { code: 'C-1' } }));
+    const viaUpsert = await errorOf(
+      db
+        .collection('codes')
+        .doc('k3')
+        .set({ data: { code: 'C-1' } }),
+    );
     expect(viaUpsert.errMsg).toMatch(/duplicate key/);
     expect((await read('k2', 'codes')).code).toBe('C-2');
     expect((await db.collection('codes').count()).total).toBe(2);
@@ -229,12 +330,12 @@ describe('unique indexes', () => {
 
   it('enforces every unique index of a collection (payouts: outNo and code)', async () => {
     await db.collection('payouts').add({ data: { outNo: 'P1', code: 'C-1', state: 'new' } });
-    expect((await errorOf(db.collection('payouts').add({ data: { outNo: 'P1', code: 'C-2' } }))).errMsg).toContain(
-      'out_no_unique',
-    );
-    expect((await errorOf(db.collection('payouts').add({ data: { outNo: 'P2', code: 'C-1' } }))).errMsg).toContain(
-      'reward_code_unique',
-    );
+    expect(
+      (await errorOf(db.collection('payouts').add({ data: { outNo: 'P1', code: 'C-2' } }))).errMsg,
+    ).toContain('out_no_unique');
+    expect(
+      (await errorOf(db.collection('payouts').add({ data: { outNo: 'P2', code: 'C-1' } }))).errMsg,
+    ).toContain('reward_code_unique');
     await db.collection('payouts').add({ data: { outNo: 'P2', code: 'C-2', state: 'new' } });
     // Non-unique indexes allow repeats.
     expect((await db.collection('payouts').where({ state: 'new' }).count()).total).toBe(2);
@@ -242,7 +343,9 @@ describe('unique indexes', () => {
 
   it('lets exactly one of many concurrent inserts of the same key succeed', async () => {
     const attempts = await Promise.allSettled(
-      Array.from({ length: 10 }, (_unused, n) => db.collection('codes').add({ data: { code: 'RACE', n } })),
+      Array.from({ length: 10 }, (_unused, n) =>
+        db.collection('codes').add({ data: { code: 'RACE', n } }),
+      ),
     );
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
     expect((await db.collection('codes').where({ code: 'RACE' }).count()).total).toBe(1);

@@ -7,8 +7,19 @@
  * and a top-level `transactionId` for startTransaction.
  */
 import { EJSON } from 'bson';
-import { decodeWireValue, encodeWireDocument, isPlainObject, resolveWireValue, type Document } from './codec.js';
-import { actionNotSupported, collectionNotExist, collectionAlreadyExist, invalidParam } from './failures.js';
+import {
+  decodeWireValue,
+  encodeWireDocument,
+  isPlainObject,
+  resolveWireValue,
+  type Document,
+} from './codec.js';
+import {
+  actionNotSupported,
+  collectionNotExist,
+  collectionAlreadyExist,
+  invalidParam,
+} from './failures.js';
 import type { CollectionOperations } from './operations.js';
 import type { DocumentStore } from './storage.js';
 import type { TransactionCoordinator } from './transactions.js';
@@ -32,7 +43,8 @@ type ActionHandler = (body: RequestBody, context: RequestContext) => Reply;
 
 function collectionName(body: RequestBody, context: RequestContext): string {
   const name = body.collectionName;
-  if (typeof name !== 'string' || name.length === 0) throw invalidParam('collectionName is required');
+  if (typeof name !== 'string' || name.length === 0)
+    throw invalidParam('collectionName is required');
   if (!context.store.hasCollection(name)) throw collectionNotExist(name);
   return name;
 }
@@ -47,7 +59,8 @@ function wireParam(value: unknown, name: string, now: Date): unknown {
       throw invalidParam(`${name} is not valid EJSON`);
     }
   }
-  if (typeof value === 'object') return resolveWireValue(EJSON.deserialize(value as Document, { relaxed: true }), now);
+  if (typeof value === 'object')
+    return resolveWireValue(EJSON.deserialize(value as Document, { relaxed: true }), now);
   throw invalidParam(`${name} must be an EJSON string`);
 }
 
@@ -129,23 +142,39 @@ const modifyAndReturnDoc: ActionHandler = (body, context) => {
   const collection = collectionName(body, context);
   const data = documentParam(body.data, 'data', context.now);
   if (!data) throw invalidParam('data is required');
-  const result = context.operations.modifyAndReturn(collection, filterParam(body, context.now), data);
-  return { data: { updated: result.updated, doc: result.document ? encodeWireDocument(result.document) : null } };
+  const result = context.operations.modifyAndReturn(
+    collection,
+    filterParam(body, context.now),
+    data,
+  );
+  return {
+    data: {
+      updated: result.updated,
+      doc: result.document ? encodeWireDocument(result.document) : null,
+    },
+  };
 };
 
 const removeDocument: ActionHandler = (body, context) => {
   const collection = collectionName(body, context);
-  return { data: { deleted: context.operations.remove(collection, filterParam(body, context.now), isMulti(body)) } };
+  return {
+    data: {
+      deleted: context.operations.remove(collection, filterParam(body, context.now), isMulti(body)),
+    },
+  };
 };
 
 const aggregateDocuments: ActionHandler = (body, context) => {
   const collection = collectionName(body, context);
   if (!Array.isArray(body.stages)) throw invalidParam('stages must be an array');
   const pipeline = body.stages.map((stage, index) => {
-    if (!isPlainObject(stage) || typeof stage.stageKey !== 'string') throw invalidParam(`stages[${index}] is malformed`);
+    if (!isPlainObject(stage) || typeof stage.stageKey !== 'string')
+      throw invalidParam(`stages[${index}] is malformed`);
     return { [stage.stageKey]: wireParam(stage.stageValue, `stages[${index}]`, context.now) };
   });
-  return { data: { list: context.operations.aggregate(collection, pipeline).map(encodeWireDocument) } };
+  return {
+    data: { list: context.operations.aggregate(collection, pipeline).map(encodeWireDocument) },
+  };
 };
 
 const addCollection: ActionHandler = (body, context) => {

@@ -62,5 +62,8 @@ export function transactionNotExist(transactionId: string): CloudBaseError {
 }
 
 export function actionNotSupported(action: string): CloudBaseError {
-  return new CloudBaseError(ErrorCode.ActionNotSupported, `action ${action} is not supported by the local emulator`);
+  return new CloudBaseError(
+    ErrorCode.ActionNotSupported,
+    `action ${action} is not supported by the local emulator`,
+  );
 }

@@ -131,7 +131,12 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
   }
 
   private context(): RequestContext {
-    return { store: this.store, operations: this.operations, transactions: this.transactions, now: this.now() };
+    return {
+      store: this.store,
+      operations: this.operations,
+      transactions: this.transactions,
+      now: this.now(),
+    };
   }
 
   private async exclusively<T>(work: () => T): Promise<T> {

@@ -8,7 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdateOperators } from 'mingo';
 import type { AnyObject, Options } from 'mingo/types';
-import { decodeStoredDocument, encodeStoredDocument, idKey, isPlainObject, type Document } from './codec.js';
+import {
+  decodeStoredDocument,
+  encodeStoredDocument,
+  idKey,
+  isPlainObject,
+  type Document,
+} from './codec.js';
 import { invalidOperator, requestFailed } from './failures.js';
 import { planPrefilter } from './planner.js';
 import type { DocumentStore, StoredDocument } from './storage.js';
@@ -40,7 +46,9 @@ const WRITING_STAGES = new Set(['$out', '$merge']);
 
 /** A CloudBase-looking id: 8 hex digits of seconds, then 24 random hex digits (32 in all). */
 export function newDocumentId(): string {
-  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return seconds + randomBytes(12).toString('hex');
 }
 
@@ -50,7 +58,12 @@ function withQueryEngine<T>(run: () => T): T {
     return run();
   } catch (error) {
     // mingo signals bad input with Error or its MingoError subclass; our own failures pass through.
-    if (error instanceof Error && (error.constructor === Error || error.name === 'MingoError' || error.constructor.name === 'MingoError')) {
+    if (
+      error instanceof Error &&
+      (error.constructor === Error ||
+        error.name === 'MingoError' ||
+        error.constructor.name === 'MingoError')
+    ) {
       throw invalidOperator(error.message);
     }
     throw error;
@@ -92,7 +105,8 @@ export class CollectionOperations {
     const documents = this.matching(collection, filter).map((row) => row.document);
     return withQueryEngine(() => {
       let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
-      if (options.order && Object.keys(options.order).length > 0) cursor = cursor.sort(options.order);
+      if (options.order && Object.keys(options.order).length > 0)
+        cursor = cursor.sort(options.order);
       if (options.offset) cursor = cursor.skip(options.offset);
       if (options.limit !== undefined) cursor = cursor.limit(options.limit);
       return cursor.all();
@@ -113,7 +127,12 @@ export class CollectionOperations {
     });
   }
 
-  modify(collection: string, filter: Document, data: Document, options: ModifyOptions): ModifyResult {
+  modify(
+    collection: string,
+    filter: Document,
+    data: Document,
+    options: ModifyOptions,
+  ): ModifyResult {
     const matched = this.matching(collection, filter);
     const targets = options.multi ? matched : matched.slice(0, 1);
     let updated = 0;
@@ -127,7 +146,11 @@ export class CollectionOperations {
   }
 
   /** Updates the first match and returns it as it is after the update (null when none matched). */
-  modifyAndReturn(collection: string, filter: Document, data: Document): { updated: number; document: Document | null } {
+  modifyAndReturn(
+    collection: string,
+    filter: Document,
+    data: Document,
+  ): { updated: number; document: Document | null } {
     const [row] = this.matching(collection, filter);
     if (!row) return { updated: 0, document: null };
     const changed = this.rewrite(collection, row, data, true);
@@ -145,11 +168,13 @@ export class CollectionOperations {
   aggregate(collection: string, pipeline: Document[]): Document[] {
     for (const stage of pipeline) {
       const name = Object.keys(stage)[0];
-      if (name && WRITING_STAGES.has(name)) throw invalidOperator(`aggregate stage ${name} is not supported`);
+      if (name && WRITING_STAGES.has(name))
+        throw invalidOperator(`aggregate stage ${name} is not supported`);
     }
     // A leading $match narrows the source through the planner like a plain query would.
     const [first] = pipeline;
-    const leadingMatch = first && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : null;
+    const leadingMatch =
+      first && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : null;
     const source = leadingMatch
       ? this.matching(collection, leadingMatch).map((row) => row.document)
       : this.all(collection);
@@ -172,13 +197,20 @@ export class CollectionOperations {
   }
 
   /** Applies an update or replacement to one stored document; true when it really changed. */
-  private rewrite(collection: string, row: StoredDocument, data: Document, merge: boolean): boolean {
+  private rewrite(
+    collection: string,
+    row: StoredDocument,
+    data: Document,
+    merge: boolean,
+  ): boolean {
     const original = row.document;
     let next: Document;
     if (merge) {
       next = decodeStoredDocument(row.text);
       const { operators } = normalizeUpdate(data);
-      withQueryEngine(() => applyUpdateOperators(next, operators, undefined, undefined, { cloneMode: 'deep' }));
+      withQueryEngine(() =>
+        applyUpdateOperators(next, operators, undefined, undefined, { cloneMode: 'deep' }),
+      );
     } else {
       const { _id, ...fields } = data;
       if (_id !== undefined && idKey(_id) !== idKey(original._id)) throw immutableId();
@@ -200,8 +232,14 @@ export class CollectionOperations {
     const { operators, setOnInsert } = normalizeUpdate(data);
     const fromFilter = equalityFields(filter);
     withQueryEngine(() => {
-      if (Object.keys(fromFilter).length > 0) applyUpdateOperators(seed, { $set: fromFilter }, undefined, undefined, { cloneMode: 'deep' });
-      if (setOnInsert) applyUpdateOperators(seed, { $set: setOnInsert }, undefined, undefined, { cloneMode: 'deep' });
+      if (Object.keys(fromFilter).length > 0)
+        applyUpdateOperators(seed, { $set: fromFilter }, undefined, undefined, {
+          cloneMode: 'deep',
+        });
+      if (setOnInsert)
+        applyUpdateOperators(seed, { $set: setOnInsert }, undefined, undefined, {
+          cloneMode: 'deep',
+        });
       applyUpdateOperators(seed, operators, undefined, undefined, { cloneMode: 'deep' });
     });
     const { _id, ...fields } = seed;
@@ -210,5 +248,7 @@ export class CollectionOperations {
 }
 
 function immutableId() {
-  return requestFailed("Performing an update on the path '_id' would modify the immutable field '_id'");
+  return requestFailed(
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
 }

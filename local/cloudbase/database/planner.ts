@@ -25,13 +25,24 @@ function orArrayCandidate(expression: string, condition: string): string {
 }
 
 function planIdCondition(condition: unknown): SqlPrefilter | null {
-  const equalTo = isPlainObject(condition) ? (Object.keys(condition).length === 1 ? condition.$eq : undefined) : condition;
+  const equalTo = isPlainObject(condition)
+    ? Object.keys(condition).length === 1
+      ? condition.$eq
+      : undefined
+    : condition;
   if (typeof equalTo === 'string' || (typeof equalTo === 'number' && Number.isFinite(equalTo))) {
     return { where: 'id = ?', params: [idKey(equalTo)] };
   }
-  if (isPlainObject(condition) && Object.keys(condition).length === 1 && Array.isArray(condition.$in)) {
+  if (
+    isPlainObject(condition) &&
+    Object.keys(condition).length === 1 &&
+    Array.isArray(condition.$in)
+  ) {
     const values = condition.$in;
-    if (values.length > 0 && values.every((value) => typeof value === 'string' || typeof value === 'number')) {
+    if (
+      values.length > 0 &&
+      values.every((value) => typeof value === 'string' || typeof value === 'number')
+    ) {
       return { where: `id IN (${values.map(() => '?').join(', ')})`, params: values.map(idKey) };
     }
   }
@@ -41,20 +52,38 @@ function planIdCondition(condition: unknown): SqlPrefilter | null {
 function planFieldCondition(path: string, condition: unknown): SqlPrefilter | null {
   const expression = fieldExpression(path);
   if (isSqlScalar(condition)) {
-    return { where: orArrayCandidate(expression, `${expression} = ?`), params: [bindable(condition)] };
+    return {
+      where: orArrayCandidate(expression, `${expression} = ?`),
+      params: [bindable(condition)],
+    };
   }
   if (!isPlainObject(condition)) return null;
   const parts: SqlPrefilter[] = [];
   for (const [operator, operand] of Object.entries(condition)) {
     if (operator === '$eq' && isSqlScalar(operand)) {
-      parts.push({ where: orArrayCandidate(expression, `${expression} = ?`), params: [bindable(operand)] });
-    } else if (operator === '$in' && Array.isArray(operand) && operand.length > 0 && operand.every(isSqlScalar)) {
+      parts.push({
+        where: orArrayCandidate(expression, `${expression} = ?`),
+        params: [bindable(operand)],
+      });
+    } else if (
+      operator === '$in' &&
+      Array.isArray(operand) &&
+      operand.length > 0 &&
+      operand.every(isSqlScalar)
+    ) {
       const values = operand as (string | number | boolean)[];
       parts.push({
-        where: orArrayCandidate(expression, `${expression} IN (${values.map(() => '?').join(', ')})`),
+        where: orArrayCandidate(
+          expression,
+          `${expression} IN (${values.map(() => '?').join(', ')})`,
+        ),
         params: values.map(bindable),
       });
-    } else if (operator in RANGE_OPERATORS && typeof operand === 'number' && Number.isFinite(operand)) {
+    } else if (
+      operator in RANGE_OPERATORS &&
+      typeof operand === 'number' &&
+      Number.isFinite(operand)
+    ) {
       parts.push({
         where: orArrayCandidate(expression, `${expression} ${RANGE_OPERATORS[operator]} ?`),
         params: [operand],
@@ -74,20 +103,29 @@ function combine(parts: SqlPrefilter[], joiner: 'AND' | 'OR'): SqlPrefilter | nu
 }
 
 /** Returns the SQL superset filter for `filter`, or null when nothing usable was found. */
-export function planPrefilter(filter: Document, indexedPaths: ReadonlySet<string>): SqlPrefilter | null {
+export function planPrefilter(
+  filter: Document,
+  indexedPaths: ReadonlySet<string>,
+): SqlPrefilter | null {
   const parts: SqlPrefilter[] = [];
   for (const [key, condition] of Object.entries(filter)) {
     let part: SqlPrefilter | null = null;
     if (key === '_id') part = planIdCondition(condition);
     else if (key === '$and' && Array.isArray(condition)) {
       part = combine(
-        condition.filter(isPlainObject).map((branch) => planPrefilter(branch, indexedPaths)).filter((p) => p !== null),
+        condition
+          .filter(isPlainObject)
+          .map((branch) => planPrefilter(branch, indexedPaths))
+          .filter((p) => p !== null),
         'AND',
       );
     } else if (key === '$or' && Array.isArray(condition) && condition.length > 0) {
       // Every branch must be narrowed, or the union is the whole collection anyway.
-      const branches = condition.map((branch) => (isPlainObject(branch) ? planPrefilter(branch, indexedPaths) : null));
-      if (branches.every((branch) => branch !== null)) part = combine(branches as SqlPrefilter[], 'OR');
+      const branches = condition.map((branch) =>
+        isPlainObject(branch) ? planPrefilter(branch, indexedPaths) : null,
+      );
+      if (branches.every((branch) => branch !== null))
+        part = combine(branches as SqlPrefilter[], 'OR');
     } else if (!key.startsWith('$') && !key.includes('.') && indexedPaths.has(key)) {
       part = planFieldCondition(key, condition);
     }

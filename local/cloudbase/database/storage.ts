@@ -52,7 +52,12 @@ function quoteLiteral(text: string): string {
  * SQLite only uses an expression index for the identical expression.
  */
 export function fieldExpression(path: string): string {
-  const jsonPath = '$' + path.split('.').map((segment) => `."${segment}"`).join('');
+  const jsonPath =
+    '$' +
+    path
+      .split('.')
+      .map((segment) => `."${segment}"`)
+      .join('');
   return `json_extract(doc, ${quoteLiteral(jsonPath)})`;
 }
 
@@ -87,7 +92,9 @@ export class DocumentStore {
     this.sqlite.exec('CREATE TABLE IF NOT EXISTS created_collections (name TEXT PRIMARY KEY)');
     const applyDeclaration = this.sqlite.transaction(() => {
       for (const spec of declared) this.openTable(spec.name, spec.indexes);
-      const created = this.sqlite.prepare('SELECT name FROM created_collections').all() as { name: string }[];
+      const created = this.sqlite.prepare('SELECT name FROM created_collections').all() as {
+        name: string;
+      }[];
       for (const { name } of created) if (!this.tables.has(name)) this.openTable(name, []);
     });
     applyDeclaration();
@@ -114,7 +121,8 @@ export class DocumentStore {
   /** Top-level paths that carry an index (the planner only prefilters on these). */
   indexedPaths(name: string): ReadonlySet<string> {
     const paths = new Set<string>();
-    for (const index of this.table(name).indexes) for (const path of Object.keys(index.keys)) paths.add(path);
+    for (const index of this.table(name).indexes)
+      for (const path of Object.keys(index.keys)) paths.add(path);
     return paths;
   }
 
@@ -125,7 +133,11 @@ export class DocumentStore {
     const rows = this.statement(`SELECT seq, doc FROM ${table.table}${where} ORDER BY seq`).all(
       ...(prefilter?.params ?? []),
     ) as { seq: number; doc: string }[];
-    return rows.map((row) => ({ seq: row.seq, document: decodeStoredDocument(row.doc), text: row.doc }));
+    return rows.map((row) => ({
+      seq: row.seq,
+      document: decodeStoredDocument(row.doc),
+      text: row.doc,
+    }));
   }
 
   insert(name: string, document: Document): void {
@@ -201,7 +213,9 @@ export class DocumentStore {
       const sqliteError = error as SqliteErrorLike;
       if (!sqliteError.code?.startsWith('SQLITE_CONSTRAINT')) throw error;
       const indexMatch = /index '([^']+)'/.exec(sqliteError.message);
-      const index = table.indexes.find((spec) => indexMatch?.[1] === this.indexName(table.name, spec.name));
+      const index = table.indexes.find(
+        (spec) => indexMatch?.[1] === this.indexName(table.name, spec.name),
+      );
       if (index) {
         const key: Record<string, unknown> = {};
         for (const path of Object.keys(index.keys)) key[path] = readPath(document, path);
@@ -221,7 +235,9 @@ export class DocumentStore {
     this.sqlite.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`,
     );
-    const indexes = declaredIndexes.filter((index) => Object.keys(index.keys).every(isIndexablePath));
+    const indexes = declaredIndexes.filter((index) =>
+      Object.keys(index.keys).every(isIndexablePath),
+    );
     const wanted = new Map<string, string>();
     for (const index of indexes) {
       const columns = Object.entries(index.keys)
@@ -234,7 +250,9 @@ export class DocumentStore {
       );
     }
     const existing = this.sqlite
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+      )
       .all(TABLE_PREFIX + name) as { name: string; sql: string }[];
     for (const index of existing) {
       if (wanted.get(index.name) === index.sql) wanted.delete(index.name);
