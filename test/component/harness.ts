@@ -16,6 +16,7 @@ import Module, { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import type { RootComponent } from 'j-component';
 import simulate from 'miniprogram-simulate';
 import type { Envelope } from '../../typings/envelope';
 import { buildMiniprogramNpm } from '../../local/tools/build-miniprogram-npm';
@@ -210,9 +211,11 @@ export function stubCloud(
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-export type RenderedPage = ReturnType<typeof simulate.render>;
+// j-component's root (what simulate.render returns) is the one that can attach and detach.
+export type RenderedPage = RootComponent<any, any, any>;
 
 let usingComponents: Record<string, string> | undefined;
+const rendered: RenderedPage[] = [];
 
 export function prepare(): void {
   buildMiniprogramNpm(); // no-op when up to date; globalSetup normally did it already
@@ -237,10 +240,11 @@ export async function renderPage(
     // All of vant's templates compile into one script, well past execFile's 1 MB default.
     compilerOptions: { maxBuffer: 64 * 1024 * 1024 },
   });
-  const page = simulate.render(id);
+  const page = simulate.render(id) as RenderedPage;
   const host = document.createElement('page-host');
   document.body.appendChild(host);
   page.attach(host);
+  rendered.push(page);
 
   const instance = page.instance as unknown as Record<string, unknown>;
   if (typeof instance.onLoad === 'function') instance.onLoad.call(instance, query);
@@ -264,7 +268,9 @@ export function findAll(page: RenderedPage, selector: string): Element[] {
   return Array.from(page.dom?.querySelectorAll(selector) ?? []);
 }
 
+/** Detaches every rendered page (so store bindings are torn down as on navigation) and restores wx. */
 export function cleanup(): void {
+  for (const page of rendered.splice(0)) page.detach();
   document.body.innerHTML = '';
   resetWx();
 }
