@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { buildFunctions } from '../cloudfunctions/build';
 import { REPO_ROOT, startStack } from './stack';
+import { buildMiniprogramNpm } from './tools/build-miniprogram-npm';
 
 const DEFAULT_PORT = 8787;
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   const dataDir = path.resolve(process.env.MASHANG_DATA_DIR ?? path.join(REPO_ROOT, '.mashang'));
 
+  buildMiniprogramNpm();
   const built = await buildFunctions();
   console.log(`built ${built.length} cloud functions: ${built.map((fn) => fn.name).join(', ')}`);
 
