@@ -258,7 +258,16 @@ export class DocumentStore {
       if (wanted.get(index.name) === index.sql) wanted.delete(index.name);
       else this.sqlite.exec(`DROP INDEX ${quoteIdentifier(index.name)}`);
     }
-    for (const sql of wanted.values()) this.sqlite.exec(sql);
+    for (const [indexName, sql] of wanted) {
+      try {
+        this.sqlite.exec(sql);
+      } catch (error) {
+        // Typically a unique index declared over data that already repeats a key.
+        throw new Error(`cannot create index ${indexName}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }
     this.tables.set(name, { name, table, indexes });
   }
 }
