@@ -12,7 +12,7 @@
  * written to disk.
  */
 import fs from 'node:fs';
-import Module, { builtinModules } from 'node:module';
+import Module, { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -251,6 +251,16 @@ export async function renderPage(
   if (typeof instance.onShow === 'function') instance.onShow.call(instance);
   await settle();
   return page;
+}
+
+/**
+ * Runs a Mini Program module (e.g. `app`) through the same loader pages use, fresh each time. For
+ * code simulate does not host itself, such as `App()`: stub the global before calling this.
+ */
+export function loadMiniprogramModule(relativePath: string): unknown {
+  prepare();
+  forgetMiniprogramModules();
+  return createRequire(import.meta.url)(path.join(MINIPROGRAM_ROOT, relativePath));
 }
 
 /** Lets pending promises, setTimeout-based wx mocks and store → data syncs (next tick) run. */
