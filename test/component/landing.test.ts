@@ -125,7 +125,7 @@ describe('landing without a code_ticket', () => {
     await tapVanButton(page, '.scan-button');
 
     expect(showToast).toHaveBeenCalledWith(
-      expect.objectContaining({ title: '未识别到防伪码，请扫描商品包装上的防伪二维码' }),
+      expect.objectContaining({ title: '未识别到防伪码，请扫商品上的防伪码' }),
     );
     expect(visibleText(page)).toContain('扫码验真');
   });

@@ -79,7 +79,7 @@ Component({
       const outcome = classifyScan(scanned);
       if (outcome.kind === 'ticket') this.showTicket(outcome.ticket, '小程序内扫码');
       else if (outcome.kind === 'code') this.showCode(outcome.code);
-      else wx.showToast({ title: '未识别到防伪码，请扫描商品包装上的防伪二维码', icon: 'none' });
+      else wx.showToast({ title: '未识别到防伪码，请扫商品上的防伪码', icon: 'none' });
     },
   },
 });
