@@ -68,9 +68,38 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * `CONFORMANCE_SERVER=stack` runs the suite against the project's real local stack
+ * (local/stack.ts) instead of the minimal server below; options it cannot take (clock,
+ * transaction timeout, custom collections) are then ignored and the tests needing them skip.
+ */
+export const RUNS_AGAINST_STACK = process.env.CONFORMANCE_SERVER === 'stack';
+
+async function startStackServer(): Promise<DatabaseServer> {
+  const { startStack } = await import('../../local/stack.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'mashang-stack-'));
+  let stack = await startStack({ dataDir, timers: false, log: () => undefined });
+  const port = stack.port;
+  const url = `${stack.url}/admin`;
+  await ensureCollections(url, TEST_COLLECTION_NAMES);
+  return {
+    url,
+    database: () => stack.database,
+    async restart() {
+      await stack.close();
+      stack = await startStack({ dataDir, port, timers: false, log: () => undefined });
+    },
+    async close() {
+      await stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startDatabaseServer(
   options: DatabaseServerOptions = {},
 ): Promise<DatabaseServer> {
+  if (RUNS_AGAINST_STACK) return startStackServer();
   const directory = mkdtempSync(join(tmpdir(), 'mashang-db-'));
   const databaseOptions: DatabaseOptions = {
     file: join(directory, 'cloudbase.sqlite'),

@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections.js';
 import { openDatabase } from '../../local/cloudbase/database/index.js';
-import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
+import {
+  RUNS_AGAINST_STACK,
+  startDatabaseServer,
+  wxDatabase,
+  type DatabaseServer,
+} from './harness.js';
 import { errorOf } from './helpers.js';
 import type { SdkDatabase } from './sdk-types.js';
 
@@ -26,7 +31,9 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('restart', () => {
+// Against the full stack a restart replaces the HTTP server too, and the SDK's pooled keep-alive
+// sockets to the old one fail the next call (socket hang up); the harness restarts the database only.
+describe.skipIf(RUNS_AGAINST_STACK)('restart', () => {
   it('keeps documents, runtime-created collections and unique indexes across a reopen', async () => {
     await db
       .collection('codes')
