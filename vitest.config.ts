@@ -15,13 +15,14 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Stacks and worker pools are heavy on 2 cores: one test file at a time per worker, few workers.
+          // Test files in separate processes: each starts its own stack and worker pools.
           pool: 'forks',
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
       'test/component/vitest.project.ts',
     ],
+    // Stacks and instance pools are heavy on 2 cores: two test files at a time.
+    maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

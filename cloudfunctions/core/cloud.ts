@@ -16,7 +16,7 @@ type SdkDatabase = ReturnType<typeof cloud.database>;
  * `Promise<R> | void | string` to cover its callback style, which we never use. This view keeps
  * the promise alone, through the whole chain (`collection().where().orderBy().get()`).
  */
-type PromiseStyle<T> = {
+export type PromiseStyle<T> = {
   [K in keyof T]: T[K] extends (...args: infer Args) => infer Result
     ? (...args: Args) => PromiseStyleResult<Result>
     : T[K];

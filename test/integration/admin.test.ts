@@ -54,9 +54,7 @@ describe('admin function', () => {
     );
     expect(replies.every((reply) => reply.body.ok)).toBe(true);
     const db = sdkFor(stack.url).database();
-    const { data } = (await db.collection('operators').where({ openid: 'o-newcomer' }).get()) as {
-      data: { visits: number }[];
-    };
+    const { data } = await db.collection('operators').where({ openid: 'o-newcomer' }).get();
     expect(data).toHaveLength(1);
     expect(data[0]!.visits).toBe(12);
   });

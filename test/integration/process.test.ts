@@ -38,11 +38,7 @@ describe('npm start', () => {
     try {
       const me = await callFunction(second.url, 'admin', { action: 'me' }, { openid: 'o-restart' });
       expect(me.body.data.visits).toBe(2);
-      const product = (await sdkFor(second.url)
-        .database()
-        .collection('products')
-        .doc('p-1')
-        .get()) as { data: { title: string } };
+      const product = await sdkFor(second.url).database().collection('products').doc('p-1').get();
       expect(product.data.title).toBe('山泉水 550ml');
     } finally {
       second.child.kill('SIGTERM');
@@ -89,17 +85,15 @@ describe('npm start', () => {
       const found = new Set<string>();
       for (let offset = 0; offset < acknowledged.length; offset += 500) {
         const batch = acknowledged.slice(offset, offset + 500);
-        const { data } = (await after
+        const { data } = await after
           .collection('scans')
           .where({ _id: _.in(batch) })
           .limit(1000)
-          .get()) as { data: { _id: string }[] };
-        for (const doc of data) found.add(doc._id);
+          .get();
+        for (const doc of data) found.add(String(doc._id));
       }
       expect(acknowledged.filter((id) => !found.has(id))).toEqual([]);
-      const { data } = (await after.collection('jobs').where({ name: 'burst-counter' }).get()) as {
-        data: { runs: number }[];
-      };
+      const { data } = await after.collection('jobs').where({ name: 'burst-counter' }).get();
       // Every acknowledged increment is there; one more may have landed unacknowledged.
       expect(data[0]!.runs).toBeGreaterThanOrEqual(increments);
       expect(data[0]!.runs).toBeLessThanOrEqual(increments + 8);

@@ -14,10 +14,10 @@ describe('cloud storage through wx-server-sdk', () => {
 
   it('uploads, hands out a temporary URL that serves the bytes, and deletes', async () => {
     const content = Buffer.from('index,code,url\n1,123456789,https://example/x\n码上');
-    const { fileID } = (await cloud.uploadFile({
+    const { fileID } = await cloud.uploadFile({
       cloudPath: 'exports/第一批.csv',
       fileContent: content,
-    })) as { fileID: string };
+    });
     expect(fileID).toMatch(/^cloud:\/\/local\.[^/]+\/exports\/第一批\.csv$/);
 
     const { fileList } = (await cloud.getTempFileURL({ fileList: [fileID] })) as {
@@ -27,7 +27,7 @@ describe('cloud storage through wx-server-sdk', () => {
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer())).toEqual(content);
 
-    const downloaded = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+    const downloaded = await cloud.downloadFile({ fileID });
     expect(downloaded.fileContent).toEqual(content);
 
     const deleted = (await cloud.deleteFile({ fileList: [fileID] })) as {
@@ -45,10 +45,10 @@ describe('cloud storage through wx-server-sdk', () => {
   });
 
   it('refuses a download URL whose signature or path was altered', async () => {
-    const { fileID } = (await cloud.uploadFile({
+    const { fileID } = await cloud.uploadFile({
       cloudPath: 'a/secret.txt',
       fileContent: Buffer.from('secret'),
-    })) as { fileID: string };
+    });
     await cloud.uploadFile({ cloudPath: 'a/other.txt', fileContent: Buffer.from('other') });
     const { fileList } = (await cloud.getTempFileURL({ fileList: [fileID] })) as {
       fileList: { tempFileURL: string }[];

@@ -1,4 +1,8 @@
 import { createRequire } from 'node:module';
+import type { PromiseStyle } from '../../cloudfunctions/core/cloud';
+
+/** wx-server-sdk as we use it: promises only (see PromiseStyle). */
+export type LocalSdk = PromiseStyle<typeof import('wx-server-sdk')>;
 
 const requireFresh = createRequire(__filename);
 
@@ -7,7 +11,7 @@ const requireFresh = createRequire(__filename);
  * `TCB_CONTEXT_CNFG` and nothing else. Each call gets a fresh module so stacks on other ports do
  * not share one SDK instance.
  */
-export function sdkFor(url: string, envId = 'local'): typeof import('wx-server-sdk') {
+export function sdkFor(url: string, envId = 'local'): LocalSdk {
   Object.assign(process.env, {
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),
     TENCENTCLOUD_SECRETID: 'local',
@@ -22,5 +26,5 @@ export function sdkFor(url: string, envId = 'local'): typeof import('wx-server-s
   }
   const cloud = requireFresh('wx-server-sdk') as typeof import('wx-server-sdk');
   cloud.init({ env: envId });
-  return cloud;
+  return cloud as unknown as LocalSdk;
 }
