@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { COLLECTIONS } from '../cloudfunctions/core/data/collections';
-import { openDatabase, type EmulatedDatabase } from './cloudbase/database';
+import { openDatabase, type DatabaseOptions, type EmulatedDatabase } from './cloudbase/database';
 import { FileStorage } from './cloudbase/storage';
 import { loadProjectFunctions, type HttpRoute } from './runtime/registry';
 import { FunctionRuntime } from './runtime/runtime';
@@ -31,6 +31,8 @@ export interface StackOptions {
   /** Run timer triggers (on by default). */
   timers?: boolean;
   maxInstancesPerFunction?: number;
+  /** Emulator knobs for tests: the clock behind serverDate, the abandoned-transaction timeout. */
+  database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs'>;
   log?: (line: string) => void;
 }
 
@@ -57,6 +59,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
 
   const database = openDatabase({
+    ...options.database,
     file: path.join(options.dataDir, 'cloudbase.sqlite'),
     collections: COLLECTIONS,
   });

@@ -1,29 +1,17 @@
 /**
- * Test harness: a minimal `POST /admin` server over the emulated database, and the real SDKs
- * pointed at it through the same environment variables a developer would set.
- *
- * `startDatabaseServer()` is the one seam to swap for the project's real emulator server later:
- * it returns where the server listens, how to stop it and how to restart its database on the same
- * file (to prove persistence).
+ * Test harness: the project's local stack (local/stack.ts) on a free port, and the real SDKs
+ * pointed at its `POST /admin` through the same environment variables a developer would set. The
+ * suite thus exercises exactly what `npm start` serves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { COLLECTIONS, type CollectionSpec } from '../../cloudfunctions/core/data/collections.js';
-import { CloudBaseError } from '../../local/cloudbase/errors.js';
-import {
-  openDatabase,
-  type DatabaseOptions,
-  type EmulatedDatabase,
-} from '../../local/cloudbase/database/index.js';
+import type { EmulatedDatabase } from '../../local/cloudbase/database/index.js';
+import { startStack, type Stack } from '../../local/stack.js';
 import type { SdkDatabase } from './sdk-types.js';
 
 export interface DatabaseServerOptions {
-  collections?: readonly CollectionSpec[];
   now?: () => Date;
   transactionTimeoutMs?: number;
 }
@@ -33,15 +21,14 @@ export interface DatabaseServer {
   url: string;
   /** The database behind the server, for direct checks. */
   database(): EmulatedDatabase;
-  /** Closes and reopens the database on the same file (the HTTP endpoint stays). */
+  /** Stops the stack and starts it again on the same data and port (to prove persistence). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Collections the suite uses for generic behaviour besides the declared ones. They are created
- * over the wire (`database.addCollection`, i.e. db.createCollection), so any server that speaks
- * the protocol can stand in for the harness.
+ * over the wire (`database.addCollection`, i.e. db.createCollection), as any client would.
  */
 export const TEST_COLLECTION_NAMES: readonly string[] = ['items', 'counters'];
 
@@ -62,24 +49,13 @@ export async function ensureCollections(url: string, names: readonly string[]): 
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * `CONFORMANCE_SERVER=stack` runs the suite against the project's real local stack
- * (local/stack.ts) instead of the minimal server below; options it cannot take (clock,
- * transaction timeout, custom collections) are then ignored and the tests needing them skip.
- */
-export const RUNS_AGAINST_STACK = process.env.CONFORMANCE_SERVER === 'stack';
-
-async function startStackServer(): Promise<DatabaseServer> {
-  const { startStack } = await import('../../local/stack.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'mashang-stack-'));
-  let stack = await startStack({ dataDir, timers: false, log: () => undefined });
-  const port = stack.port;
+export async function startDatabaseServer(
+  options: DatabaseServerOptions = {},
+): Promise<DatabaseServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mashang-conformance-'));
+  const start = (port = 0): Promise<Stack> =>
+    startStack({ dataDir, port, timers: false, database: options, log: () => undefined });
+  let stack = await start();
   const url = `${stack.url}/admin`;
   await ensureCollections(url, TEST_COLLECTION_NAMES);
   return {
@@ -87,64 +63,11 @@ async function startStackServer(): Promise<DatabaseServer> {
     database: () => stack.database,
     async restart() {
       await stack.close();
-      stack = await startStack({ dataDir, port, timers: false, log: () => undefined });
+      stack = await start(stack.port);
     },
     async close() {
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function startDatabaseServer(
-  options: DatabaseServerOptions = {},
-): Promise<DatabaseServer> {
-  if (RUNS_AGAINST_STACK) return startStackServer();
-  const directory = mkdtempSync(join(tmpdir(), 'mashang-db-'));
-  const databaseOptions: DatabaseOptions = {
-    file: join(directory, 'cloudbase.sqlite'),
-    collections: options.collections ?? COLLECTIONS,
-    now: options.now,
-    transactionTimeoutMs: options.transactionTimeoutMs,
-  };
-  let database = openDatabase(databaseOptions);
-
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const requestId = randomUUID();
-      let reply: Record<string, unknown>;
-      try {
-        const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
-        reply = { requestId, ...(await database.handle(String(body.action), body)) };
-      } catch (error) {
-        if (!(error instanceof CloudBaseError)) {
-          console.error('database handler crashed', error);
-          reply = { requestId, code: 'SYS_ERR', message: String(error) };
-        } else {
-          reply = { requestId, code: error.code, message: error.message };
-        }
-      }
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify(reply));
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/admin`;
-  await ensureCollections(url, TEST_COLLECTION_NAMES);
-
-  return {
-    url,
-    database: () => database,
-    async restart() {
-      database.close();
-      database = openDatabase(databaseOptions);
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      database.close();
-      rmSync(directory, { recursive: true, force: true });
     },
   };
 }
@@ -163,10 +86,23 @@ export function pointSdkAt(url: string): void {
 
 const requireFromHere = createRequire(import.meta.url);
 
-/** The real wx-server-sdk, initialised against `url` (one instance per test file). */
+/**
+ * A freshly loaded module: the SDKs keep connections alive in module-level agents, and a client
+ * made after a server restart must not reuse sockets to the stopped server.
+ */
+function requireFresh<T>(name: string): T {
+  for (const key of Object.keys(requireFromHere.cache)) {
+    if (key.includes('/node_modules/wx-server-sdk/') || key.includes('/node_modules/@cloudbase/')) {
+      delete requireFromHere.cache[key];
+    }
+  }
+  return requireFromHere(name) as T;
+}
+
+/** The real wx-server-sdk, initialised against `url`. */
 export function wxServerSdk(url: string): typeof import('wx-server-sdk') {
   pointSdkAt(url);
-  const cloud = requireFromHere('wx-server-sdk') as typeof import('wx-server-sdk');
+  const cloud = requireFresh<typeof import('wx-server-sdk')>('wx-server-sdk');
   cloud.init({ env: 'local' });
   return cloud;
 }
@@ -179,6 +115,6 @@ export function wxDatabase(url: string): SdkDatabase {
 /** The real @cloudbase/node-sdk, initialised against `url`. */
 export function cloudbaseNodeSdk(url: string) {
   pointSdkAt(url);
-  const tcb = requireFromHere('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
+  const tcb = requireFresh<typeof import('@cloudbase/node-sdk')>('@cloudbase/node-sdk');
   return tcb.init({ env: 'local' });
 }

@@ -3,12 +3,7 @@
  * reads of the transaction's own writes, isolation from other requests, and the abandon timeout.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  RUNS_AGAINST_STACK,
-  startDatabaseServer,
-  wxDatabase,
-  type DatabaseServer,
-} from './harness.js';
+import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
 import { delay, errorOf } from './helpers.js';
 import type { SdkDatabase } from './sdk-types.js';
 
@@ -185,26 +180,23 @@ describe('startTransaction', () => {
     expect(await balance('bob')).toBe(60);
   });
 
-  it.skipIf(RUNS_AGAINST_STACK)(
-    'aborts an abandoned transaction after the timeout and frees the database',
-    async () => {
-      const transaction = await db.startTransaction();
-      await transaction
+  it('aborts an abandoned transaction after the timeout and frees the database', async () => {
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 0 } });
+    await delay(ABANDON_AFTER_MS + 200);
+    expect(await balance('alice')).toBe(100);
+    const late = await errorOf(transaction.commit());
+    expect(late.errMsg).toMatch(/transaction/i);
+    const lateWrite = await errorOf(
+      transaction
         .collection('counters')
-        .doc('alice')
-        .update({ data: { balance: 0 } });
-      await delay(ABANDON_AFTER_MS + 200);
-      expect(await balance('alice')).toBe(100);
-      const late = await errorOf(transaction.commit());
-      expect(late.errMsg).toMatch(/transaction/i);
-      const lateWrite = await errorOf(
-        transaction
-          .collection('counters')
-          .doc('bob')
-          .update({ data: { balance: 5 } }),
-      );
-      expect(lateWrite.errMsg).toMatch(/transaction/i);
-      expect(await balance('bob')).toBe(0);
-    },
-  );
+        .doc('bob')
+        .update({ data: { balance: 5 } }),
+    );
+    expect(lateWrite.errMsg).toMatch(/transaction/i);
+    expect(await balance('bob')).toBe(0);
+  });
 });

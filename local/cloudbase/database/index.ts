@@ -30,8 +30,12 @@ import { ExclusiveLock, TransactionCoordinator } from './transactions.js';
 export type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';
 export type { Document } from './codec.js';
 
-/** How long an open transaction may sit idle-or-not before it is rolled back. */
-export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
+/**
+ * How long an open transaction may live before it is rolled back. Every other request waits while
+ * one is open, so this stays under the SDK's 15 s request timeout: a function that dies mid-
+ * transaction delays others instead of failing them.
+ */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
 export interface DatabaseOptions {
   /** SQLite file path; its directory must exist. */
