@@ -13,15 +13,16 @@ describe('raw code input', () => {
   test('accepts exactly 9 digits or Latin letters, keeping leading zeros and case', () => {
     expect(validateRawCode('012345678')).toBeNull();
     expect(validateRawCode('aB3dE6gH9')).toBeNull();
+    // The code in WeChat's own package example carries a symbol.
+    expect(validateRawCode('0436Z31$0')).toBeNull();
     expect(normalizeRawCode(' 012 345 678 ')).toBe('012345678');
   });
 
   test.each([
     ['', '请输入防伪码'],
-    ['12345', '请输入 9 位防伪码（数字或字母）'],
-    ['1234567890', '请输入 9 位防伪码（数字或字母）'],
-    ['1234-5678', '请输入 9 位防伪码（数字或字母）'],
-    ['一二三四五六七八九', '请输入 9 位防伪码（数字或字母）'],
+    ['12345', '请输入 9 位防伪码（字母、数字或符号）'],
+    ['1234567890', '请输入 9 位防伪码（字母、数字或符号）'],
+    ['一二三四五六七八九', '请输入 9 位防伪码（字母、数字或符号）'],
   ])('rejects %j with %s', (code, message) => {
     expect(validateRawCode(code)).toBe(message);
   });

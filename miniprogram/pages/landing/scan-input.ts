@@ -6,9 +6,9 @@
 /** Length of the raw code WeChat prints on each item (codeactivequery / tickettocode `code`). */
 export const RAW_CODE_LENGTH = 9;
 
-// The docs fix the length but not the alphabet; accept digits and Latin letters so an unexpected
-// but well-formed code reaches the server, which has the final word.
-const RAW_CODE_PATTERN = /^[0-9A-Za-z]{9}$/;
+// The docs fix the length but not the alphabet, and real codes carry symbols (the package example
+// in WeChat's FAQ is `0436Z31$0`): accept any printable ASCII; the server has the final word.
+const RAW_CODE_PATTERN = /^[\x21-\x7E]{9}$/;
 
 /** Launch scenes of a marketcode (一物一码) entry: camera scan, long-press, album. */
 const SCENE_LABELS: Record<number, string> = {
@@ -30,7 +30,7 @@ export function normalizeRawCode(input: string): string {
 /** The Chinese message to show under the field, or null when the code is well-formed. */
 export function validateRawCode(code: string): string | null {
   if (code.length === 0) return '请输入防伪码';
-  if (!RAW_CODE_PATTERN.test(code)) return `请输入 ${RAW_CODE_LENGTH} 位防伪码（数字或字母）`;
+  if (!RAW_CODE_PATTERN.test(code)) return `请输入 ${RAW_CODE_LENGTH} 位防伪码（字母、数字或符号）`;
   return null;
 }
 
