@@ -68,7 +68,9 @@ describe('landing without a code_ticket', () => {
     await tapVanButton(page, '.code-submit');
 
     const errors = findByClass(page, 'van-field__error-message');
-    expect(errors.map((el) => el.textContent?.trim())).toEqual(['请输入 9 位防伪码（字母、数字或符号）']);
+    expect(errors.map((el) => el.textContent?.trim())).toEqual([
+      '请输入 9 位防伪码（字母、数字或符号）',
+    ]);
     expect(visibleText(page)).not.toContain('已收到防伪码');
   });
 
