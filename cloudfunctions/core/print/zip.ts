@@ -11,6 +11,8 @@ export interface ZipStream {
   /** The archive bytes; pipe it somewhere before adding files, or `add()` waits forever. */
   stream: Readable;
   add(file: PrintFile): Promise<void>;
+  /** Adds a file from disk, streamed (e.g. a large CSV written beside the images). */
+  addFile(name: string, filePath: string): Promise<void>;
   /** Writes the central directory; the stream ends after it. */
   finalize(): Promise<void>;
 }
@@ -53,6 +55,13 @@ export function createZipStream(options: { level?: number } = {}): ZipStream {
       while (queued >= MAX_QUEUED && !failure) {
         await new Promise<void>((resolve) => (wake = resolve));
       }
+      if (failure) throw failure;
+    },
+    async addFile(name, filePath) {
+      if (failure) throw failure;
+      archive.file(filePath, { name });
+      queued += 1;
+      while (queued > 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
       if (failure) throw failure;
     },
     async finalize() {
