@@ -8,6 +8,8 @@ import { fromFunctionResult, matchRoute, toIntegrationRequest } from './runtime/
 import type { CallIdentity } from './runtime/protocol';
 import type { HttpRoute } from './runtime/registry';
 import type { FunctionRuntime } from './runtime/runtime';
+import type { WechatSimulator } from './wechat';
+import { wechatRoutes } from './wechat/server';
 
 export interface ServerParts {
   envId: string;
@@ -15,6 +17,7 @@ export interface ServerParts {
   storage: FileStorage;
   runtime: FunctionRuntime;
   httpRoutes: readonly HttpRoute[];
+  wechat: WechatSimulator;
   startedAt: Date;
 }
 
@@ -28,6 +31,7 @@ const BODY_LIMIT = 64 * 1024 * 1024;
  *   POST /functions/<name>       call a function as a Mini Program user (x-wx-openid, …)
  *   ANY  /http/<path>            the HTTP access service in front of HTTP-triggered functions
  *   PUT|GET /storage/objects/*   object upload and temporary download URLs
+ *   ANY  /wechat/*               the WeChat platform simulator (WECHAT_API_BASE), see wechat/server.ts
  */
 export function createServer(parts: ServerParts): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
@@ -134,6 +138,8 @@ export function createServer(parts: ServerParts): FastifyInstance {
       }
     },
   );
+
+  void app.register(wechatRoutes(parts.wechat), { prefix: '/wechat' });
 
   return app;
 }

@@ -8,6 +8,8 @@ import { FileStorage } from './cloudbase/storage';
 import { loadProjectFunctions, type HttpRoute } from './runtime/registry';
 import { FunctionRuntime } from './runtime/runtime';
 import { createServer } from './server';
+import { WechatSimulator } from './wechat';
+import type { SimulatorConfig } from './wechat/config';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -15,6 +17,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 export const LOCAL_SETTINGS: Readonly<Record<string, string>> = {
   ADMIN_OPENIDS: 'o-local-admin',
   MP_APPID: 'wx-local-miniprogram',
+  // The Official Account the WeChat simulator plays, and its code-package key (16 bytes).
+  OA_APPID: 'wx-local-oa',
+  OA_SECRET: 'local-oa-secret',
+  MARKETCODE_KEY: 'mashang-localkey',
 };
 
 export interface StackOptions {
@@ -33,6 +39,8 @@ export interface StackOptions {
   maxInstancesPerFunction?: number;
   /** Emulator knobs for tests: the clock behind serverDate, the abandoned-transaction timeout. */
   database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs'>;
+  /** WeChat simulator knobs (finish delay, ticket TTL, range size); stored with its data. */
+  wechat?: Partial<SimulatorConfig>;
   log?: (line: string) => void;
 }
 
@@ -45,6 +53,10 @@ export interface Stack {
   runtime: FunctionRuntime;
   storage: FileStorage;
   httpRoutes: readonly HttpRoute[];
+  /** The WeChat platform simulator served under `/wechat`. */
+  wechat: WechatSimulator;
+  /** The functions' effective settings (LOCAL_SETTINGS < environment < options.settings). */
+  settings: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -86,6 +98,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TZ: process.env.TZ ?? 'Asia/Shanghai',
     PATH: process.env.PATH ?? '',
   };
+  const wechat = new WechatSimulator({
+    file: path.join(options.dataDir, 'wechat.sqlite'),
+    settings: () => settings,
+    config: options.wechat,
+    log,
+  });
   const runtime = new FunctionRuntime({
     functions: project.functions,
     envId,
@@ -100,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     storage,
     runtime,
     httpRoutes: project.httpRoutes,
+    wechat,
     startedAt: new Date(),
   });
 
@@ -107,12 +126,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await app.listen({ port: options.port ?? 0, host });
   } catch (error) {
     database.close();
+    wechat.close();
     throw error;
   }
   const port = (app.server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
   // The functions reach the emulator exactly as they reach CloudBase: through the SDK's endpoint.
   baseEnv.TCB_CONTEXT_CNFG = JSON.stringify({ URL: `${url}/admin` });
+  // WeChat is the built-in simulator unless the developer points WECHAT_API_BASE elsewhere.
+  if (!settings.WECHAT_API_BASE) settings.WECHAT_API_BASE = `${url}/wechat`;
   if (options.timers !== false) {
     runtime.startTimers((name, trigger, outcome) => {
       if (!outcome.ok) log(`[${name}] ! timer ${trigger} failed: ${outcome.message}`);
@@ -129,12 +151,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     runtime,
     storage,
     httpRoutes: project.httpRoutes,
+    wechat,
+    settings,
     close: () => {
       closing ??= (async () => {
         await runtime.close();
         app.server.closeAllConnections();
         await app.close();
         database.close();
+        wechat.close();
       })();
       return closing;
     },

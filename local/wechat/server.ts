@@ -1,0 +1,204 @@
+/**
+ * The simulator's HTTP routes, mounted under `/wechat` (so WECHAT_API_BASE = `<stack>/wechat`):
+ *
+ *   GET  /cgi-bin/token                       access token (each call supersedes the last)
+ *   POST /cgi-bin/stable_token                stable access token
+ *   POST /intp/marketcode/<api>?access_token  applycode, applycodequery, applycodedownload,
+ *                                             codeactive, codeactivequery, tickettocode
+ *
+ * and the control endpoints, which are not WeChat's (JSON in and out, `{ error }` on failure):
+ *
+ *   POST   /_sim/scan     { openid, code | url | applicationId + index } → the Mini Program launch
+ *   POST   /_sim/faults   { api, errcode?, errmsg?, status?, delayMs?, times? } queue a fault
+ *   GET    /_sim/faults   the queued faults;  DELETE /_sim/faults  clear them
+ *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize? }
+ *   POST   /_sim/clock    { advanceMs } move the simulator's clock forward (tokens, tickets, FINISH)
+ *   GET    /_sim/state    applications, token and call counts, live tickets, faults
+ *
+ * WeChat answers errors as HTTP 200 with `{ errcode, errmsg }`; so does this.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable } from 'node:stream';
+import { ScanRefused } from './activations';
+import { parseBody, type Body } from './args';
+import { checkConfig } from './config';
+import { Errcode, WechatApiError, defaultErrmsg, wechatError } from './errors';
+import type { WechatApi } from './faults';
+import type { WechatSimulator } from './index';
+import { downloadReply } from './packages';
+
+type MarketcodeApi = Exclude<WechatApi, 'token' | 'stable_token'>;
+type MarketcodeHandler = (appid: string, body: Body) => object | Readable;
+
+export function wechatRoutes(sim: WechatSimulator): FastifyPluginAsync {
+  return async (app) => {
+    // WeChat reads the body as JSON whatever the content type says (or if it says nothing).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/cgi-bin/token',
+      handler: (request, reply) =>
+        answer(sim, 'token', reply, () => {
+          if (request.method !== 'GET') throw wechatError(Errcode.RequireGet);
+          return sim.tokens.token(request.query as Body);
+        }),
+    });
+
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/cgi-bin/stable_token',
+      handler: (request, reply) =>
+        answer(sim, 'stable_token', reply, () => {
+          if (request.method !== 'POST') throw wechatError(Errcode.RequirePost);
+          return sim.tokens.stableToken(parseBody(request.body));
+        }),
+    });
+
+    const marketcode: Record<MarketcodeApi, MarketcodeHandler> = {
+      applycode: (appid, body) => sim.applications.applycode(appid, body),
+      applycodequery: (appid, body) => sim.applications.applycodequery(appid, body),
+      applycodedownload: (appid, body) => download(sim, appid, body),
+      codeactive: (appid, body) => sim.activations.codeactive(appid, body),
+      codeactivequery: (appid, body) => sim.activations.codeactivequery(appid, body),
+      tickettocode: (appid, body) => sim.activations.tickettocode(appid, body),
+    };
+    for (const [api, run] of Object.entries(marketcode) as [MarketcodeApi, MarketcodeHandler][]) {
+      app.route({
+        method: ['GET', 'POST'],
+        url: `/intp/marketcode/${api}`,
+        handler: (request, reply) =>
+          answer(sim, api, reply, () => {
+            if (request.method !== 'POST') throw wechatError(Errcode.RequirePost);
+            const appid = sim.tokens.authenticate((request.query as Body).access_token);
+            const result = run(appid, parseBody(request.body));
+            return result instanceof Readable ? result : { errcode: 0, errmsg: 'ok', ...result };
+          }),
+      });
+    }
+
+    controlRoutes(app, sim);
+  };
+}
+
+/**
+ * One WeChat API call: count it, apply a queued fault, run it, and turn a WechatApiError into
+ * WeChat's error body. Anything else is a simulator bug, answered as WeChat's -1 "system error".
+ */
+async function answer(
+  sim: WechatSimulator,
+  api: WechatApi,
+  reply: FastifyReply,
+  work: () => object | Readable,
+): Promise<FastifyReply> {
+  sim.countCall(api);
+  const fault = sim.faults.take(api);
+  if (fault?.delayMs) await sleep(fault.delayMs);
+  if (fault && (fault.errcode !== undefined || fault.status !== undefined)) {
+    sim.log(`[wechat] ${api} → injected ${fault.errcode ?? `HTTP ${fault.status}`}`);
+    if (fault.errcode === undefined)
+      return reply
+        .code(fault.status!)
+        .type('text/html; charset=utf-8')
+        .send(`<html><body><h1>${fault.status} (simulated)</h1></body></html>`);
+    return reply
+      .code(fault.status ?? 200)
+      .send({ errcode: fault.errcode, errmsg: fault.errmsg ?? defaultErrmsg(fault.errcode) });
+  }
+  try {
+    const result = work();
+    sim.log(`[wechat] ${api} → 0`);
+    if (result instanceof Readable)
+      return reply.type('application/json; charset=utf-8').send(result);
+    return reply.send(result);
+  } catch (error) {
+    if (error instanceof WechatApiError) {
+      sim.log(`[wechat] ${api} → ${error.errcode} ${error.errmsg}`);
+      return reply.send({ errcode: error.errcode, errmsg: error.errmsg });
+    }
+    sim.log(`[wechat] ! ${api} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return reply.send({ errcode: Errcode.SystemBusy, errmsg: defaultErrmsg(Errcode.SystemBusy) });
+  }
+}
+
+function download(sim: WechatSimulator, appid: string, body: Body): Readable {
+  const plan = sim.applications.planDownload(appid, body);
+  const key = sim.packageKey();
+  try {
+    return downloadReply(plan, key ?? '');
+  } catch (error) {
+    // A developer's MARKETCODE_KEY that AES cannot use: say so instead of a bare -1.
+    throw new WechatApiError(
+      Errcode.SystemBusy,
+      `system error, MARKETCODE_KEY unusable: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+}
+
+function controlRoutes(app: FastifyInstance, sim: WechatSimulator): void {
+  app.post('/_sim/scan', (request, reply) =>
+    control(reply, () => {
+      sim.countCall('scan');
+      try {
+        const launch = sim.activations.scan(parseBody(request.body));
+        sim.log(`[wechat] scan ${launch.code} → ${launch.path}`);
+        return launch;
+      } catch (error) {
+        if (error instanceof ScanRefused)
+          return reply.code(error.status).send({ error: error.message });
+        throw error;
+      }
+    }),
+  );
+
+  app.post('/_sim/faults', (request, reply) =>
+    control(reply, () => {
+      const fault = sim.faults.add(parseBody(request.body));
+      if (typeof fault === 'string') return reply.code(400).send({ error: fault });
+      return { fault, pending: sim.faults.pending() };
+    }),
+  );
+  app.get('/_sim/faults', () => ({ faults: sim.faults.pending() }));
+  app.delete('/_sim/faults', () => {
+    const cleared = sim.faults.pending().length;
+    sim.faults.clear();
+    return { cleared };
+  });
+
+  app.get('/_sim/config', () => ({ config: sim.config() }));
+  app.post('/_sim/config', (request, reply) =>
+    control(reply, () => {
+      const changes = checkConfig(parseBody(request.body));
+      if (typeof changes === 'string') return reply.code(400).send({ error: changes });
+      return { config: sim.configure(changes) };
+    }),
+  );
+
+  app.post('/_sim/clock', (request, reply) =>
+    control(reply, () => {
+      const { advanceMs } = parseBody(request.body);
+      if (!Number.isSafeInteger(advanceMs) || (advanceMs as number) < 0)
+        return reply.code(400).send({ error: 'advanceMs must be a whole number ≥ 0' });
+      return { now: sim.advanceClock(advanceMs as number) };
+    }),
+  );
+
+  app.get('/_sim/state', () => sim.state());
+}
+
+/** Control endpoints answer `{ error }` with 400 for a body that is not a JSON object. */
+async function control(
+  reply: FastifyReply,
+  work: () => object | FastifyReply,
+): Promise<FastifyReply | object> {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof WechatApiError) return reply.code(400).send({ error: error.errmsg });
+    throw error;
+  }
+}
