@@ -1,13 +1,36 @@
 import { z } from 'zod';
 import type { AdminMe } from '../../typings/admin.js';
-import { isAdministrator, requireOpenid } from '../core/auth/roles.js';
+import { isAdministrator, requireAdministrator, requireOpenid } from '../core/auth/roles.js';
+import { activateRange, listRanges, queryActivation } from '../core/codes/activation.js';
+import { applyCodes, listApplications, refreshApplication } from '../core/codes/applications.js';
+import { exportRange } from '../core/codes/export.js';
+import { importRange } from '../core/codes/import.js';
 import { recordOperatorVisit } from '../core/data/operators.js';
 import { action, createHandler } from '../core/handler.js';
 
 /**
  * The operators' function. Every action but `me` requires an administrator; `me` is open to any
  * WeChat user so the admin pages can tell a visitor why they see nothing.
+ *
+ * Input shapes are checked here (zod, Chinese messages); the marketcode rules themselves (count
+ * grid, ranges inside the application, EAN check digit…) live in core/domain/marketcode.ts and
+ * answer with their own stable codes.
  */
+
+// uint64: a decimal string; a number is accepted only while it is exact (≤ 2^53).
+const applicationId = z.union([
+  z.string().regex(/^(0|[1-9][0-9]{0,19})$/, '申请单 ID 须为数字字符串'),
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .refine(Number.isSafeInteger, '申请单 ID 超出精确范围，请以字符串传递')
+    .transform(String),
+]);
+const codeIndex = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const range = { applicationId, codeStart: codeIndex, codeEnd: codeIndex };
+const text = (max: number) => z.string().trim().min(1).max(max);
+
 export const main = createHandler('admin', {
   me: action(z.object({}), async (_input, { caller }): Promise<AdminMe> => {
     const openid = requireOpenid(caller);
@@ -23,5 +46,74 @@ export const main = createHandler('admin', {
       lastSeenAt: new Date(record.lastSeenAt).toISOString(),
       visits: record.visits,
     };
+  }),
+
+  applyCodes: action(
+    // The count's grid rule answers INVALID_CODE_COUNT from the domain, not a generic zod error.
+    z.object({ count: z.number().int(), isvApplicationId: z.string().trim().min(1).max(128) }),
+    async (input, { caller }) => applyCodes(input, await requireAdministrator(caller)),
+  ),
+
+  refreshApplication: action(z.object({ applicationId }), async (input, { caller }) =>
+    refreshApplication(input.applicationId, await requireAdministrator(caller)),
+  ),
+
+  listApplications: action(
+    z.object({
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).default(0),
+    }),
+    async (input, { caller }) => {
+      await requireAdministrator(caller);
+      return listApplications(input);
+    },
+  ),
+
+  importRange: action(z.object(range), async (input, { caller }) =>
+    importRange(input, await requireAdministrator(caller)),
+  ),
+
+  exportRange: action(
+    z.object({
+      ...range,
+      from: codeIndex.optional(),
+      to: codeIndex.optional(),
+      formats: z
+        .array(z.enum(['csv', 'svg', 'png', 'qr']))
+        .min(1)
+        .max(4),
+    }),
+    async (input, { caller }) => exportRange(input, await requireAdministrator(caller)),
+  ),
+
+  activateRange: action(
+    z.object({
+      ...range,
+      activityName: text(128),
+      productBrand: text(128),
+      productTitle: text(128),
+      productCode: z.string().trim(),
+      wxaAppid: text(64).optional(),
+      wxaPath: text(256),
+      wxaType: z.number().int().optional(),
+    }),
+    async (input, { caller }) => activateRange(input, await requireAdministrator(caller)),
+  ),
+
+  queryActivation: action(
+    z.union([
+      z.object({ applicationId, codeIndex }).strict(),
+      z.object({ code: z.string() }).strict(),
+      z.object({ codeUrl: z.string() }).strict(),
+    ]),
+    async (input, { caller }) => {
+      await requireAdministrator(caller);
+      return queryActivation(input);
+    },
+  ),
+
+  listRanges: action(z.object({ applicationId }), async (input, { caller }) => {
+    await requireAdministrator(caller);
+    return listRanges(input.applicationId);
   }),
 });

@@ -3,6 +3,7 @@ import zhCN from 'zod/v4/locales/zh-CN.js';
 import type { Envelope } from '../../typings/envelope.js';
 import { AppError, invalidArgument } from './errors.js';
 import { currentCaller, type Caller } from './caller.js';
+import { toAppError } from './wechat/errors.js';
 
 // Validation messages reach consumers, so zod speaks Chinese.
 z.config(zhCN());
@@ -56,6 +57,13 @@ export function createHandler(functionName: string, actions: ActionTable) {
       return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) return fail(error);
+      // WeChat's failures become stable codes with Chinese text; the log keeps WeChat's own
+      // errcode/errmsg (never a URL: it would carry the access token).
+      const upstream = toAppError(error);
+      if (upstream) {
+        console.warn(`[${functionName}.${String(name)}] ${(error as Error).message}`);
+        return fail(upstream);
+      }
       // The event is not logged: it may hold tickets or personal data.
       console.error(`[${functionName}.${String(name)}] unexpected error`, error);
       return fail(new AppError('INTERNAL', '服务暂时不可用，请稍后重试'));

@@ -1,11 +1,13 @@
 import { db } from '../core/cloud.js';
 import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
+import { officialAccount } from '../core/config.js';
+import { officialAccountClient } from '../core/wechat/oa/client.js';
 
 /**
  * Timer-triggered housekeeping (see config.json for the schedule). Each job is small and
- * idempotent, so a run that overlaps or repeats another does no harm. Later jobs: OA token
- * refresh, payout reconciliation, QR expiry, export jobs.
+ * idempotent, so a run that overlaps or repeats another does no harm. Later jobs: payout
+ * reconciliation, QR expiry, export jobs.
  */
 interface Job {
   name: string;
@@ -15,6 +17,15 @@ interface Job {
 const JOBS: readonly Job[] = [
   // A run that does nothing but record itself: operators read its last run to know the timer lives.
   { name: 'heartbeat', run: async () => {} },
+  // Keeps the central OA access token fresh, so functions only ever read it (wechat-api.md §8.1).
+  {
+    name: 'oaToken',
+    run: async () => {
+      // An environment without an Official Account (yet) has nothing to refresh.
+      if (!officialAccount()) return;
+      await officialAccountClient().tokens.renewAhead();
+    },
+  },
 ];
 
 interface TimerEvent {

@@ -43,7 +43,28 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'codeApplications',
     describes: 'an applycode order and the code ranges WeChat generated for it',
-    indexes: [{ name: 'isv_application_id_unique', keys: { isvApplicationId: 1 }, unique: true }],
+    indexes: [
+      { name: 'isv_application_id_unique', keys: { isvApplicationId: 1 }, unique: true },
+      // WeChat's uint64 id, stored as a decimal string.
+      { name: 'application_id_unique', keys: { applicationId: 1 }, unique: true },
+      { name: 'applied_at', keys: { appliedAt: -1 } },
+    ],
+  },
+  {
+    name: 'packageImports',
+    describes:
+      'the import of one generated code range (`_id` = applicationId:codeStart): importing, imported or import_failed',
+    indexes: [{ name: 'application', keys: { applicationId: 1 } }],
+  },
+  {
+    name: 'packageCodes',
+    describes:
+      'one code of an imported package: raw code, URL, index; trusted only while its range is imported',
+    indexes: [
+      { name: 'code_unique', keys: { code: 1 }, unique: true },
+      { name: 'import', keys: { importId: 1 } },
+      { name: 'application_index', keys: { applicationId: 1, index: 1 } },
+    ],
   },
   {
     name: 'codeRanges',
@@ -55,7 +76,11 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'codes',
     describes: 'a scanned code (created on its first scan): scan counts, first scan, reward state',
-    indexes: [{ name: 'code_unique', keys: { code: 1 }, unique: true }],
+    indexes: [
+      { name: 'code_unique', keys: { code: 1 }, unique: true },
+      // Range overviews count scanned codes per activated segment.
+      { name: 'application_index', keys: { applicationId: 1, index: 1 } },
+    ],
   },
   {
     name: 'scans',

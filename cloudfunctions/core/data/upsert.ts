@@ -14,7 +14,7 @@ export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
  */
 export async function updateOrInsert(
   collection: string,
-  key: Record<string, string>,
+  key: Record<string, string | number>,
   update: Record<string, unknown>,
   initial: () => Record<string, unknown>,
 ): Promise<UpsertOutcome> {

@@ -23,7 +23,7 @@ import {
 } from '../../domain/marketcode.js';
 import { invalidArgument } from '../../errors.js';
 import { WeChatTransportError } from '../errors.js';
-import type { OfficialAccountClient } from '../oa/client.js';
+import { officialAccountClient, type OfficialAccountClient } from '../oa/client.js';
 
 const BIG_FIELDS = ['application_id', 'code_start', 'code_end', 'code_index'] as const;
 
@@ -234,4 +234,9 @@ function activationOf(reply: Record<string, unknown>, api: string): CodeActivati
     codeStart: indexOf(reply.code_start, api),
     codeEnd: indexOf(reply.code_end, api),
   };
+}
+
+/** The marketcode client of the configured Official Account. */
+export function marketcodeClient(): MarketcodeClient {
+  return new MarketcodeClient(officialAccountClient());
 }
