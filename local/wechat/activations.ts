@@ -130,9 +130,9 @@ export class CodeActivations {
   }
 
   tickettocode(appid: string, body: Body): ActivatedCode {
-    const openid = optionalText(body, 'openid', 128);
-    const ticket = optionalText(body, 'code_ticket', 128);
-    const row = ticket === undefined ? undefined : this.store.findTicket(ticket);
+    // Any malformed openid or ticket gets the same answer as a wrong one, as WeChat gives.
+    const { openid, code_ticket: ticket } = body;
+    const row = typeof ticket === 'string' ? this.store.findTicket(ticket) : undefined;
     if (!row || row.openid !== openid || this.now() >= row.expires_at)
       throw new WechatApiError(Errcode.InvalidArgs, BAD_TICKET_MESSAGE);
     const application = this.store.applicationById(row.application_id);

@@ -115,6 +115,17 @@ describe('WeChat simulator', () => {
     expect(Buffer.byteLength(stack.settings.MARKETCODE_KEY!)).toBe(16);
   });
 
+  it('steps aside when the developer sets WECHAT_API_BASE', async () => {
+    const external = await startTestStack({
+      settings: { WECHAT_API_BASE: 'https://api.weixin.qq.com' },
+    });
+    try {
+      expect(external.settings.WECHAT_API_BASE).toBe('https://api.weixin.qq.com');
+    } finally {
+      await external.destroy();
+    }
+  });
+
   describe('access tokens', () => {
     it('checks grant_type, appid and secret', async () => {
       const token = (query: Record<string, string>) =>
