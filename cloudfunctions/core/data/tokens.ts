@@ -100,3 +100,56 @@ export class DatabaseTokenStore implements TokenStore {
       .update({ data: { leaseHolder: '', leaseUntil: 0 } });
   }
 }
+
+/**
+ * The same semantics in memory: for tests, and for tools that talk to WeChat outside a function.
+ * Instances sharing one store behave like functions sharing the database.
+ */
+export class MemoryTokenStore implements TokenStore {
+  private readonly records = new Map<string, TokenRecord>();
+
+  async read(appid: string): Promise<TokenRecord | undefined> {
+    const record = this.records.get(appid);
+    return record ? { ...record } : undefined;
+  }
+
+  async claim(
+    appid: string,
+    seenVersion: number | undefined,
+    holder: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const record = this.records.get(appid);
+    if (seenVersion === undefined) {
+      if (record) return false;
+      this.records.set(appid, {
+        appid,
+        version: 0,
+        leaseHolder: holder,
+        leaseUntil: now + leaseMs,
+      });
+      return true;
+    }
+    if (!record || record.version !== seenVersion || (record.leaseUntil ?? 0) >= now) return false;
+    Object.assign(record, { leaseHolder: holder, leaseUntil: now + leaseMs });
+    return true;
+  }
+
+  async save(appid: string, holder: string, fields: TokenFields): Promise<boolean> {
+    const record = this.records.get(appid);
+    if (record?.leaseHolder !== holder) return false;
+    Object.assign(record, fields, { version: record.version + 1, leaseHolder: '', leaseUntil: 0 });
+    return true;
+  }
+
+  async release(appid: string, holder: string): Promise<void> {
+    const record = this.records.get(appid);
+    if (record?.leaseHolder === holder) Object.assign(record, { leaseHolder: '', leaseUntil: 0 });
+  }
+
+  /** Test hook: puts a record as if some earlier refresh had stored it. */
+  put(record: TokenRecord): void {
+    this.records.set(record.appid, { ...record });
+  }
+}

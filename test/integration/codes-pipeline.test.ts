@@ -1,0 +1,404 @@
+/**
+ * The code supply pipeline end to end through the local stack and its WeChat simulator, as an
+ * operator drives it with the admin actions alone: apply → refresh until FINISH → import → export
+ * → activate → a consumer scans → tickettocode resolves to the activated range. Plus the refusals
+ * an operator can run into.
+ */
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../cloudfunctions/core/data/tokens';
+import { WeChatApiError } from '../../cloudfunctions/core/wechat/errors';
+import { MarketcodeClient } from '../../cloudfunctions/core/wechat/marketcode/client';
+import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
+import { OfficialAccountClient } from '../../cloudfunctions/core/wechat/oa/client';
+import { wechatTokenIssuer } from '../../cloudfunctions/core/wechat/oa/token-endpoint';
+import { sdkFor } from '../support/sdk';
+import { startTestStack, type TestStack } from '../support/stack';
+
+const ADMIN = { openid: 'o-operator' };
+const EAN = '6901234567892';
+
+describe('code supply pipeline (admin actions against the WeChat simulator)', () => {
+  let stack: TestStack;
+  const admin = async (event: Record<string, unknown>, user = ADMIN) =>
+    (await stack.call('admin', event, user)).body;
+  const sim = async (path: string, body?: unknown, method = 'POST') => {
+    const response = await fetch(`${stack.url}/wechat/_sim/${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ settings: { ADMIN_OPENIDS: ADMIN.openid } });
+    expect((await sim('config', { finishDelayMs: 0 })).status).toBe(200);
+  });
+  afterAll(() => stack?.destroy());
+
+  let applicationId: string;
+  let range: { codeStart: number; codeEnd: number };
+
+  it('applies for codes idempotently by the order id and refreshes until FINISH', async () => {
+    const applied = await admin({ action: 'applyCodes', count: 10_000, isvApplicationId: 'PO-1' });
+    expect(applied).toMatchObject({ ok: true, data: { created: true } });
+    applicationId = applied.data.application.applicationId;
+    expect(applicationId).toMatch(/^\d+$/);
+
+    const again = await admin({ action: 'applyCodes', count: 10_000, isvApplicationId: 'PO-1' });
+    expect(again.data).toMatchObject({ created: false, application: { applicationId } });
+
+    let refreshed: any;
+    for (let i = 0; i < 20; i += 1) {
+      refreshed = await admin({ action: 'refreshApplication', applicationId });
+      if (refreshed.data?.ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refreshed).toMatchObject({ ok: true, data: { status: 'FINISH', ready: true } });
+    expect(refreshed.data.ranges).toHaveLength(1);
+    range = refreshed.data.ranges[0];
+    expect(range.codeEnd - range.codeStart + 1).toBe(10_000);
+
+    const listed = await admin({ action: 'listApplications' });
+    expect(listed.data.applications.map((a: any) => a.applicationId)).toContain(applicationId);
+  });
+
+  it('imports a range all at once, and a second import changes nothing', async () => {
+    const imported = await admin({ action: 'importRange', applicationId, ...range });
+    expect(imported).toEqual({
+      ok: true,
+      data: {
+        applicationId,
+        ...range,
+        state: 'imported',
+        importedCount: 10_000,
+        alreadyImported: false,
+      },
+    });
+    const db = sdkFor(stack.url).database();
+    const { total } = await db.collection('packageCodes').where({ applicationId }).count();
+    expect(total).toBe(10_000);
+
+    const again = await admin({ action: 'importRange', applicationId, ...range });
+    expect(again.data).toMatchObject({ alreadyImported: true, importedCount: 10_000 });
+    expect((await db.collection('packageCodes').where({ applicationId }).count()).total).toBe(
+      10_000,
+    );
+  });
+
+  it('exports a CSV whose temporary link serves exactly the requested rows', async () => {
+    const from = range.codeStart + 10;
+    const to = from + 99;
+    const exported = await admin({
+      action: 'exportRange',
+      applicationId,
+      ...range,
+      from,
+      to,
+      formats: ['csv'],
+    });
+    expect(exported).toMatchObject({ ok: true, data: { codeCount: 100, zipped: false } });
+    expect(exported.data.files).toHaveLength(1);
+    const csv = await (await fetch(exported.data.files[0].url)).text();
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('index,code,url');
+    expect(lines).toHaveLength(101);
+
+    const db = sdkFor(stack.url).database();
+    const _ = db.command;
+    const { data: rows } = await db
+      .collection('packageCodes')
+      .where({ applicationId, index: _.gte(from).and(_.lte(to)) })
+      .orderBy('index', 'asc')
+      .limit(100)
+      .get();
+    expect(lines.slice(1)).toEqual(
+      (rows as any[]).map((row) => `${row.index},${row.code},${row.url}`),
+    );
+  });
+
+  it('exports print images: loose files for a few, a zip beyond that; the QR decodes to the URL', async () => {
+    const one = await admin({
+      action: 'exportRange',
+      applicationId,
+      ...range,
+      from: range.codeStart,
+      to: range.codeStart,
+      formats: ['qr'],
+    });
+    expect(one.data).toMatchObject({ zipped: false, codeCount: 1 });
+    expect(one.data.files.map((f: any) => f.name)).toEqual([
+      `qr-small/${range.codeStart}.png`,
+      `qr-medium/${range.codeStart}.png`,
+      `qr-large/${range.codeStart}.png`,
+    ]);
+    const png = PNG.sync.read(
+      Buffer.from(await (await fetch(one.data.files[2].url)).arrayBuffer()),
+    );
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    const db = sdkFor(stack.url).database();
+    const { data } = await db
+      .collection('packageCodes')
+      .where({ applicationId, index: range.codeStart })
+      .get();
+    expect(decoded?.data).toBe((data[0] as any).url);
+
+    const many = await admin({
+      action: 'exportRange',
+      applicationId,
+      ...range,
+      from: range.codeStart,
+      to: range.codeStart + 2,
+      formats: ['csv', 'svg', 'png', 'qr'],
+    });
+    expect(many.data).toMatchObject({ zipped: true, codeCount: 3 });
+    expect(many.data.files).toHaveLength(1);
+    const zip = Buffer.from(await (await fetch(many.data.files[0].url)).arrayBuffer());
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    expect(zip.includes(Buffer.from(`microcode-svg/${range.codeStart + 2}.svg`))).toBe(true);
+  });
+
+  it('activates a range, and queryActivation finds a code of it', async () => {
+    const activated = await admin({
+      action: 'activateRange',
+      applicationId,
+      codeStart: range.codeStart,
+      codeEnd: range.codeStart + 999,
+      activityName: '春季促销',
+      productBrand: '码上',
+      productTitle: '矿泉水 550ml',
+      productCode: EAN,
+      wxaPath: 'pages/landing/index',
+    });
+    expect(activated).toMatchObject({
+      ok: true,
+      data: { range: { codeStart: range.codeStart, codeEnd: range.codeStart + 999, wxaType: 0 } },
+    });
+    expect(activated.data.range.wxaAppid).toBe('wx-local-miniprogram');
+
+    const db = sdkFor(stack.url).database();
+    const { data } = await db
+      .collection('packageCodes')
+      .where({ applicationId, index: range.codeStart + 5 })
+      .get();
+    const code = (data[0] as any).code as string;
+    const found = await admin({ action: 'queryActivation', code });
+    expect(found).toMatchObject({
+      ok: true,
+      data: {
+        code,
+        applicationId,
+        index: range.codeStart + 5,
+        activityName: '春季促销',
+        codeStart: range.codeStart,
+        codeEnd: range.codeStart + 999,
+      },
+    });
+    const byIndex = await admin({
+      action: 'queryActivation',
+      applicationId,
+      codeIndex: range.codeStart + 5,
+    });
+    expect(byIndex.data.code).toBe(code);
+  });
+
+  it('resolves a consumer scan through tickettocode to the activated range', async () => {
+    const launch = await sim('scan', {
+      openid: 'o-consumer',
+      // The simulator's control endpoint takes numbers (its ids stay below 2^53).
+      applicationId: Number(applicationId),
+      index: range.codeStart + 7,
+    });
+    expect(launch.status).toBe(200);
+    expect(launch.body).toMatchObject({ path: 'pages/landing/index', scene: 1124 });
+    const ticket = launch.body.query.code_ticket as string;
+
+    const base = `${stack.url}/wechat`;
+    const oa = new OfficialAccountClient({
+      base,
+      tokens: new AccessTokens({
+        appid: 'wx-local-oa',
+        store: new MemoryTokenStore(),
+        issuer: wechatTokenIssuer(base, 'stable_token', {
+          appid: 'wx-local-oa',
+          secret: 'local-oa-secret',
+        }),
+      }),
+    });
+    const marketcode = new MarketcodeClient(oa);
+    const resolved = await marketcode.ticketToCode({ openid: 'o-consumer', codeTicket: ticket });
+    expect(resolved).toMatchObject({
+      code: launch.body.code,
+      applicationId,
+      activityName: '春季促销',
+      productBrand: '码上',
+      codeStart: range.codeStart,
+      codeEnd: range.codeStart + 999,
+    });
+    // The ticket belongs to the user who scanned.
+    const stranger = await marketcode
+      .ticketToCode({ openid: 'o-someone-else', codeTicket: ticket })
+      .catch((error: unknown) => error);
+    expect(stranger).toBeInstanceOf(WeChatApiError);
+    expect((stranger as WeChatApiError).errcode).toBe(40097);
+  });
+
+  it('lists the ranges with their state', async () => {
+    const listed = await admin({ action: 'listRanges', applicationId });
+    expect(listed.ok).toBe(true);
+    expect(listed.data.generated).toEqual([
+      { ...range, import: expect.objectContaining({ state: 'imported', importedCount: 10_000 }) },
+    ]);
+    expect(listed.data.segments).toEqual([
+      expect.objectContaining({
+        codeStart: range.codeStart,
+        codeEnd: range.codeStart + 999,
+        state: 'activated',
+        scannedCodes: 0,
+      }),
+      {
+        codeStart: range.codeStart + 1000,
+        codeEnd: range.codeEnd,
+        state: 'not_activated',
+        scannedCodes: 0,
+      },
+    ]);
+  });
+
+  describe('refusals', () => {
+    it('answers a non-administrator FORBIDDEN for every code action', async () => {
+      for (const event of [
+        { action: 'applyCodes', count: 10_000, isvApplicationId: 'PO-X' },
+        { action: 'refreshApplication', applicationId: '1' },
+        { action: 'listApplications' },
+        { action: 'importRange', applicationId: '1', codeStart: 1, codeEnd: 2 },
+        { action: 'listRanges', applicationId: '1' },
+        { action: 'queryActivation', code: '123456789' },
+      ]) {
+        const reply = await admin(event, { openid: 'o-visitor' });
+        expect(reply, event.action).toEqual({
+          ok: false,
+          error: { code: 'FORBIDDEN', message: expect.stringContaining('管理员') },
+        });
+      }
+    });
+
+    it('refuses a count off the 10,000 grid before asking WeChat', async () => {
+      for (const count of [12_345, 5_000, 20_010_000]) {
+        const reply = await admin({ action: 'applyCodes', count, isvApplicationId: `PO-${count}` });
+        expect(reply.error).toEqual({
+          code: 'INVALID_CODE_COUNT',
+          message: expect.stringContaining('1 万'),
+        });
+      }
+    });
+
+    it('refuses to reuse an order id for another count', async () => {
+      const reply = await admin({ action: 'applyCodes', count: 20_000, isvApplicationId: 'PO-1' });
+      expect(reply.error.code).toBe('APPLICATION_CONFLICT');
+    });
+
+    it('refuses a download before FINISH', async () => {
+      await sim('config', { finishDelayMs: 3_600_000 });
+      try {
+        const applied = await admin({
+          action: 'applyCodes',
+          count: 10_000,
+          isvApplicationId: 'PO-slow',
+        });
+        const reply = await admin({
+          action: 'importRange',
+          applicationId: applied.data.application.applicationId,
+          codeStart: 1,
+          codeEnd: 10_000,
+        });
+        expect(reply.error).toEqual({
+          code: 'APPLICATION_NOT_READY',
+          message: expect.stringContaining('尚未生成'),
+        });
+      } finally {
+        await sim('config', { finishDelayMs: 0 });
+      }
+    });
+
+    it('answers an unknown application APPLICATION_NOT_FOUND, here and at WeChat', async () => {
+      const local = await admin({
+        action: 'importRange',
+        applicationId: '987654321',
+        codeStart: 1,
+        codeEnd: 2,
+      });
+      expect(local.error.code).toBe('APPLICATION_NOT_FOUND');
+      const remote = await admin({ action: 'refreshApplication', applicationId: '987654321' });
+      expect(remote.error).toEqual({ code: 'APPLICATION_NOT_FOUND', message: expect.any(String) });
+      const notANumber = await admin({ action: 'refreshApplication', applicationId: '12x' });
+      expect(notANumber.error.code).toBe('INVALID_ARGUMENT');
+    });
+
+    it('refuses ranges outside the application', async () => {
+      const outside = { codeStart: range.codeEnd, codeEnd: range.codeEnd + 1 };
+      const imported = await admin({ action: 'importRange', applicationId, ...outside });
+      expect(imported.error.code).toBe('RANGE_OUTSIDE_APPLICATION');
+      const activated = await admin({
+        action: 'activateRange',
+        applicationId,
+        ...outside,
+        activityName: 'x',
+        productBrand: 'x',
+        productTitle: 'x',
+        productCode: EAN,
+        wxaPath: 'pages/landing/index',
+      });
+      expect(activated.error.code).toBe('RANGE_OUTSIDE_APPLICATION');
+      const exported = await admin({
+        action: 'exportRange',
+        applicationId,
+        ...range,
+        from: range.codeEnd,
+        to: range.codeEnd + 5,
+        formats: ['csv'],
+      });
+      expect(exported.error.code).toBe('RANGE_OUTSIDE_IMPORT');
+      const partial = await admin({
+        action: 'importRange',
+        applicationId,
+        codeStart: range.codeStart,
+        codeEnd: range.codeStart + 9,
+      });
+      expect(partial.error.code).toBe('RANGE_NOT_GENERATED');
+    });
+
+    it('caps exports with images per call', async () => {
+      const reply = await admin({
+        action: 'exportRange',
+        applicationId,
+        ...range,
+        formats: ['png'],
+      });
+      expect(reply.error.code).toBe('EXPORT_TOO_LARGE');
+    });
+
+    it('refuses a bad EAN and a bad wxaType with Chinese messages', async () => {
+      const base = {
+        action: 'activateRange',
+        applicationId,
+        codeStart: range.codeStart,
+        codeEnd: range.codeStart,
+        activityName: 'x',
+        productBrand: 'x',
+        productTitle: 'x',
+        wxaPath: 'pages/landing/index',
+      };
+      expect((await admin({ ...base, productCode: '6901234567891' })).error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('条码'),
+      });
+      expect((await admin({ ...base, productCode: EAN, wxaType: 3 })).error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('小程序版本'),
+      });
+    });
+  });
+});
