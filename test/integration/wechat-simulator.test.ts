@@ -146,6 +146,17 @@ describe('WeChat simulator', () => {
       ).toMatchObject({ errcode: 40125 });
     });
 
+    it('answers wrong methods and non-JSON bodies as WeChat does', async () => {
+      expect(await wechat.get('/cgi-bin/stable_token')).toMatchObject({ errcode: 43002 });
+      expect(await wechat.post('/cgi-bin/token', {})).toMatchObject({ errcode: 43001 });
+      const garbled = await fetch(`${stack.url}/wechat/cgi-bin/stable_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{not json',
+      });
+      expect(await garbled.json()).toMatchObject({ errcode: 47001 });
+    });
+
     it('/cgi-bin/token supersedes the previous token after a 5-minute grace, expires after 7200 s', async () => {
       const query = {
         grant_type: 'client_credential',
