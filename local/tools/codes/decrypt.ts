@@ -5,8 +5,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { readPackageBatches } from '../../../cloudfunctions/core/wechat/marketcode/package-reader';
-import { csvHeader, csvRows, DECRYPT_CSV_COLUMNS } from '../../../cloudfunctions/core/print/csv';
+import { readPackageLines } from '../../../cloudfunctions/core/wechat/marketcode/package-reader';
+import {
+  csvHeader,
+  decryptCsvBytes,
+  DECRYPT_CSV_COLUMNS,
+} from '../../../cloudfunctions/core/print/csv';
 import { writeAtomically } from './output';
 import { createProgress } from './progress';
 
@@ -45,15 +49,16 @@ export async function decryptPackageFile(options: DecryptOptions): Promise<Decry
     output.on('error', (error) => (outputError = error));
     try {
       output.write(csvHeader(DECRYPT_CSV_COLUMNS));
-      const batches = readPackageBatches(input, options.key, {
+      // Line batches, not CodeRecords: a row is then a few byte copies (see decryptCsvBytes).
+      const batches = readPackageLines(input, options.key, {
         onSourceBytes: (bytes) => (sourceBytes = bytes),
       });
       for await (const batch of batches) {
         if (outputError) throw outputError;
         codes += batch.length;
-        firstIndex ??= batch[0]!.index;
-        lastIndex = batch[batch.length - 1]!.index;
-        if (!output.write(csvRows(batch, DECRYPT_CSV_COLUMNS))) await once(output, 'drain');
+        firstIndex ??= batch.indexes[0];
+        lastIndex = batch.indexes[batch.length - 1];
+        if (!output.write(decryptCsvBytes(batch))) await once(output, 'drain');
         progress.update(codes, sourceBytes);
       }
       output.end();

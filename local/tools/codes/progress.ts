@@ -35,8 +35,9 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream): Pr
   };
 }
 
+/** 1,234,567 (by hand: toLocaleString loads ICU, a visible start-up cost for a short run). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatMegabytes(bytes: number): string {

@@ -69,12 +69,16 @@ export interface PackageReadOptions {
  */
 const MAX_LINE_LENGTH = MATRIX_BITS + RAW_CODE_LENGTH + 20 + CODE_URL_LENGTH + 4;
 
-/** Records in batches, one batch per decrypted chunk: the cheap way to consume a package. */
-export async function* readPackageBatches(
+/**
+ * The package as batches of checked lines, one batch per decrypted chunk, without a string or
+ * object per code: the fastest way through a package (the CLI turns these straight into CSV
+ * bytes). Every line in a batch has passed the same checks as parsePackageLine.
+ */
+export async function* readPackageLines(
   source: PackageSource,
   packageKey: string,
   options: PackageReadOptions = {},
-): AsyncGenerator<CodeRecord[], void, undefined> {
+): AsyncGenerator<PackageLineBatch, void, undefined> {
   let decipher;
   try {
     decipher = createPackageDecipher(packageKey);
@@ -113,19 +117,29 @@ export async function* readPackageBatches(
   if (cipherBytes === 0) {
     throw new PackageReadError('PACKAGE_EMPTY', '码包是空的', 'no ciphertext in the source');
   }
-  const last = lines.push(decipher.update(tail));
+  const beforeFinal = lines.push(decipher.update(tail));
   let final: Buffer;
   try {
     final = decipher.final();
   } catch (error) {
     throw decipherFailure(error, cipherBytes, lines.lineNumber);
   }
-  last.push(...lines.push(final), ...lines.end());
-  records += last.length;
-  if (last.length > 0) yield last;
+  for (const batch of [beforeFinal, lines.push(final), lines.end()]) {
+    records += batch.length;
+    if (batch.length > 0) yield batch;
+  }
   if (records === 0) {
     throw new PackageReadError('PACKAGE_EMPTY', '码包里没有码', 'the plaintext has no lines');
   }
+}
+
+/** Records in batches, one batch per decrypted chunk: the cheap way to get CodeRecords. */
+export async function* readPackageBatches(
+  source: PackageSource,
+  packageKey: string,
+  options: PackageReadOptions = {},
+): AsyncGenerator<CodeRecord[], void, undefined> {
+  for await (const batch of readPackageLines(source, packageKey, options)) yield batch.records();
 }
 
 /** Records one at a time, for callers that prefer it to batches. */
@@ -187,68 +201,128 @@ function decipherFailure(error: unknown, cipherBytes: number, lineNumber: number
 // ---------------------------------------------------------------------------------------------
 // Lines
 
+/**
+ * Checked lines of one decrypted chunk: the bytes, and where each line's fields are. A line
+ * `i` spans [starts[i], ends[i]) without its line end; its fields are, by position,
+ * matrix [start, start+361), code [start+362, start+371), index (already a number: indexes[i]),
+ * url [end-28, end).
+ */
+export class PackageLineBatch {
+  constructor(
+    readonly bytes: Buffer,
+    readonly starts: Int32Array,
+    readonly ends: Int32Array,
+    readonly indexes: Float64Array,
+    readonly length: number,
+  ) {}
+
+  /** The lines as CodeRecords; the strings are slices of one latin1 string for the chunk. */
+  records(): CodeRecord[] {
+    const text = this.bytes.toString('latin1');
+    const records: CodeRecord[] = new Array(this.length);
+    for (let i = 0; i < this.length; i += 1) {
+      const start = this.starts[i]!;
+      const end = this.ends[i]!;
+      records[i] = {
+        matrix: text.slice(start, start + MATRIX_BITS),
+        code: text.slice(start + CODE_START, start + INDEX_START - 1),
+        index: this.indexes[i]!,
+        url: text.slice(end - CODE_URL_LENGTH, end),
+      };
+    }
+    return records;
+  }
+}
+
+/** The field layout of a line, by position from its start (see PackageLineBatch). */
+export const LINE_LAYOUT = {
+  codeStart: MATRIX_BITS + 1,
+  indexStart: MATRIX_BITS + 1 + RAW_CODE_LENGTH + 1,
+} as const;
+
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+const CODE_START = LINE_LAYOUT.codeStart;
+const INDEX_START = LINE_LAYOUT.indexStart;
+/** The shortest valid line: it bounds how many lines a chunk can hold. */
+const MIN_LINE_LENGTH = INDEX_START + 1 + 1 + CODE_URL_LENGTH;
 
 /**
- * Splits deciphered bytes into lines and parses them. Bytes are read as latin1 so that any
- * non-ASCII byte (a sign of a wrong key) stays visible to the parser as a non-printable char.
+ * Splits deciphered bytes into lines and checks them on the bytes, cheaper than any string test.
+ * A line the check does not accept goes through parsePackageLine, which says what is wrong.
+ * Errors read the bytes as latin1, so noise from a wrong key is visible as non-text.
  */
 class LineSplitter {
   /** Lines seen so far, blank ones included, so errors point at the plaintext line. */
   lineNumber = 0;
-  private carry = '';
+  /** The start of a line whose newline has not arrived yet. */
+  private carry: Buffer = EMPTY;
 
-  push(bytes: Buffer): CodeRecord[] {
-    const records: CodeRecord[] = [];
-    if (bytes.length === 0) return records;
-    let start = 0;
-    let newline = bytes.indexOf(NEWLINE);
-    if (newline === -1) {
-      this.carry += bytes.toString('latin1');
-      if (this.carry.length > MAX_LINE_LENGTH) this.fail(this.carry, this.lineNumber + 1);
-      return records;
-    }
-    if (this.carry.length > 0) {
-      this.take(this.carry + bytes.toString('latin1', 0, newline), records);
-      this.carry = '';
-      start = newline + 1;
-      newline = bytes.indexOf(NEWLINE, start);
-    }
-    // One latin1 string per chunk and slices of it: cheaper than a string per line from bytes.
-    const text = bytes.toString('latin1', start);
-    let from = 0;
-    let at = newline === -1 ? -1 : newline - start;
-    while (at !== -1) {
-      this.take(text.slice(from, at), records);
-      from = at + 1;
-      at = text.indexOf('\n', from);
-    }
-    this.carry = text.slice(from);
-    if (this.carry.length > MAX_LINE_LENGTH) this.fail(this.carry, this.lineNumber + 1);
-    return records;
+  push(chunk: Buffer): PackageLineBatch {
+    if (chunk.length === 0) return EMPTY_BATCH;
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const batch = this.split(bytes, false);
+    this.carry = Buffer.from(bytes.subarray(batch.consumed));
+    if (this.carry.length > MAX_LINE_LENGTH) this.fail(this.carry.toString('latin1'));
+    return batch.lines;
   }
 
   /** The last line, which needs no newline after it. */
-  end(): CodeRecord[] {
-    const records: CodeRecord[] = [];
-    if (this.carry.length > 0) this.take(this.carry, records);
-    this.carry = '';
-    return records;
+  end(): PackageLineBatch {
+    const bytes = this.carry;
+    this.carry = EMPTY;
+    return bytes.length === 0 ? EMPTY_BATCH : this.split(bytes, true).lines;
   }
 
-  private take(line: string, records: CodeRecord[]): void {
-    this.lineNumber += 1;
-    // Blank lines (a trailing CRLF, an empty last line) carry no code and lose none.
-    if (line.length === 0 || line === '\r') return;
+  private split(bytes: Buffer, final: boolean): { lines: PackageLineBatch; consumed: number } {
+    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const capacity = Math.ceil(bytes.length / MIN_LINE_LENGTH) + 1;
+    const starts = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
+    const indexes = new Float64Array(capacity);
+    let count = 0;
+    let start = 0;
+    for (;;) {
+      let stop = bytes.indexOf(NEWLINE, start);
+      if (stop === -1) {
+        if (!final || start === bytes.length) break;
+        stop = bytes.length;
+      }
+      this.lineNumber += 1;
+      const end = stop > start && bytes[stop - 1] === CARRIAGE_RETURN ? stop - 1 : stop;
+      // Blank lines (a trailing CRLF, an empty last line) carry no code and lose none.
+      if (end > start) {
+        const index = wellFormedIndex(bytes, words, start, end);
+        if (index === undefined) this.reject(bytes.toString('latin1', start, stop));
+        starts[count] = start;
+        ends[count] = end;
+        indexes[count] = index;
+        count += 1;
+      }
+      start = stop + 1;
+      if (start > bytes.length) break;
+    }
+    return {
+      lines: new PackageLineBatch(bytes, starts, ends, indexes, count),
+      consumed: Math.min(start, bytes.length),
+    };
+  }
+
+  /** A line the fast check refused: let the parser name the problem. */
+  private reject(line: string): never {
     try {
-      records.push(parsePackageLine(line, this.lineNumber));
+      parsePackageLine(line, this.lineNumber);
     } catch (error) {
-      if (error instanceof PackageFormatError) this.fail(line, this.lineNumber, error);
+      if (error instanceof PackageFormatError) this.fail(line, error);
       throw error;
     }
+    // The two checks implement the same rules; disagreeing is a bug, reported as one.
+    throw new Error(`line ${this.lineNumber} passed parsePackageLine but not the fast check`);
   }
 
-  private fail(line: string, lineNumber: number, cause?: PackageFormatError): never {
+  private fail(line: string, cause?: PackageFormatError): never {
+    const lineNumber = cause ? this.lineNumber : this.lineNumber + 1;
     const binary = /[^\x20-\x7E\r]/.test(line);
     const tooLong = line.length > MAX_LINE_LENGTH;
     // A wrong key turns the very first block into noise; later noise means a damaged package.
@@ -276,6 +350,53 @@ class LineSplitter {
   }
 }
 
+/**
+ * The index of a line that follows every rule of parsePackageLine (matrix of 0/1, 9 printable
+ * chars, a whole number without leading zeros, 28 printable chars, single spaces), checked by
+ * position on the bytes in [start, end) without the line end; undefined for anything else.
+ */
+function wellFormedIndex(
+  bytes: Buffer,
+  words: DataView,
+  start: number,
+  end: number,
+): number | undefined {
+  const urlStart = end - CODE_URL_LENGTH;
+  const indexStart = start + INDEX_START;
+  const digits = urlStart - 1 - indexStart;
+  if (digits < 1 || digits > 16) return undefined;
+  if (bytes[indexStart - 1] !== SPACE || bytes[urlStart - 1] !== SPACE) return undefined;
+  if (bytes[start + MATRIX_BITS] !== SPACE) return undefined;
+  // Four matrix bytes at a time: each must be 0x30 or 0x31, i.e. equal 0x30 once bit 0 is
+  // cleared. A quarter of the work of a byte loop, and this is most of a line.
+  const matrixEnd = start + MATRIX_BITS;
+  let i = start;
+  for (; i + 4 <= matrixEnd; i += 4) {
+    if ((words.getUint32(i, true) & 0xfefefefe) !== 0x30303030) return undefined;
+  }
+  for (; i < matrixEnd; i += 1) if ((bytes[i]! & 0xfe) !== 0x30) return undefined;
+  if (!printable(bytes, start + CODE_START, indexStart - 1) || !printable(bytes, urlStart, end)) {
+    return undefined;
+  }
+  if (digits > 1 && bytes[indexStart] === 0x30) return undefined;
+  let index = 0;
+  for (let i = indexStart; i < urlStart - 1; i += 1) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    index = index * 10 + digit;
+  }
+  return index;
+}
+
+/** Printable ASCII without the space, as the package's code and url fields are. */
+function printable(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const c = bytes[i]!;
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 function describeLineProblem(why: string): string {
   if (why.startsWith('expected 4')) return '应为空格分隔的 4 段（点阵 码 序号 网址）';
   if (why.startsWith('matrix')) return `点阵应为 ${MATRIX_BITS} 个 0/1`;
@@ -290,33 +411,51 @@ function describeLineProblem(why: string): string {
 // ---------------------------------------------------------------------------------------------
 // Base64
 
-/** Anything but the base64 alphabet sends a chunk down the slow path (whitespace, padding, junk). */
-const NOT_PLAIN_BASE64 = /[^A-Za-z0-9+/]/;
 const WHITESPACE = /[\t\n\r ]+/g;
 const NOT_BASE64_OR_PAD = /[^A-Za-z0-9+/=]/;
+const NOT_BASE64 = /[^A-Za-z0-9+/]/;
+const MINUS = 0x2d;
+const UNDERSCORE = 0x5f;
 
 /**
  * Decodes base64 arriving in arbitrary pieces. Node's own decoder skips characters it does not
  * know, which would turn a corrupted package into silently wrong codes; this one rejects them,
  * ignores whitespace (line-wrapped base64), and carries partial 4-character groups over.
+ *
+ * Validating each character in JS (even with a regex) costs more than AES itself, so the common
+ * case is checked by counting instead: Node's decoder yields exactly 3 bytes per 4 characters
+ * only when every one is in its alphabet, which is ours plus base64url's `-` and `_` (looked for
+ * separately, natively). Only a chunk that fails the count (whitespace, padding, junk) takes
+ * the slow path, which finds out which.
  */
 export class Base64StreamDecoder {
+  /** Data characters of an incomplete group, always checked already. */
   private carry = '';
   private padding = 0;
   private position = 0;
 
   push(segment: Buffer): Buffer {
-    let text = segment.toString('latin1');
     const at = this.position;
-    this.position += text.length;
-    if (NOT_PLAIN_BASE64.test(text)) text = this.clean(text, at);
-    else if (this.padding > 0 && text.length > 0) this.junkAfterPadding(at);
-    if (this.carry.length > 0) text = this.carry + text;
+    this.position += segment.length;
+    if (this.padding === 0 && segment.indexOf(MINUS) === -1 && segment.indexOf(UNDERSCORE) === -1) {
+      const text = this.carry + segment.toString('latin1');
+      const usable = text.length - (text.length % 4);
+      const tail = text.slice(usable);
+      if (!NOT_BASE64.test(tail)) {
+        const decoded =
+          usable === 0
+            ? EMPTY
+            : Buffer.from(usable === text.length ? text : text.slice(0, usable), 'base64');
+        if (decoded.length === (usable / 4) * 3) {
+          this.carry = tail;
+          return decoded;
+        }
+      }
+    }
+    const text = this.carry + this.clean(segment.toString('latin1'), at);
     const usable = text.length - (text.length % 4);
     this.carry = text.slice(usable);
-    return usable === 0
-      ? EMPTY
-      : Buffer.from(usable === text.length ? text : text.slice(0, usable), 'base64');
+    return usable === 0 ? EMPTY : Buffer.from(text.slice(0, usable), 'base64');
   }
 
   /** The last bytes; throws on a group that cannot end a base64 text. */
@@ -341,7 +480,7 @@ export class Base64StreamDecoder {
   }
 
   private clean(raw: string, at: number): string {
-    let text = raw.replace(WHITESPACE, '');
+    const text = raw.replace(WHITESPACE, '');
     const bad = NOT_BASE64_OR_PAD.exec(text);
     if (bad) {
       const offset = at + raw.indexOf(bad[0]);
@@ -352,6 +491,7 @@ export class Base64StreamDecoder {
       );
     }
     if (this.padding > 0 && /[^=]/.test(text)) this.junkAfterPadding(at);
+    // Padding closes the text: only more `=` (at most two in all) may follow.
     const pad = text.indexOf('=');
     if (pad === -1) return text;
     const tail = text.slice(pad);
@@ -371,6 +511,13 @@ export class Base64StreamDecoder {
 }
 
 const EMPTY = Buffer.alloc(0);
+const EMPTY_BATCH = new PackageLineBatch(
+  EMPTY,
+  new Int32Array(0),
+  new Int32Array(0),
+  new Float64Array(0),
+  0,
+);
 
 // ---------------------------------------------------------------------------------------------
 // The applycodedownload reply
