@@ -24,6 +24,12 @@ async function main(): Promise<void> {
 
   const stack = await startStack({ port, dataDir });
   console.log(`data in ${dataDir}`);
+  const wechatBase = stack.settings.WECHAT_API_BASE ?? '';
+  console.log(
+    wechatBase.startsWith(stack.url)
+      ? `WeChat simulator: ${wechatBase} (control: ${wechatBase}/_sim/state)`
+      : `WeChat APIs: ${wechatBase} (from WECHAT_API_BASE; the simulator is idle)`,
+  );
   console.log(`CloudBase endpoint: TCB_CONTEXT_CNFG='{"URL":"${stack.url}/admin"}'`);
   console.log(`ready ${stack.url}`);
 
