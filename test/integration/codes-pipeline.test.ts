@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../cloudfunctions/core/data/tokens';
 import { WeChatApiError } from '../../cloudfunctions/core/wechat/errors';
 import { MarketcodeClient } from '../../cloudfunctions/core/wechat/marketcode/client';
+import { readPackageRecords } from '../../cloudfunctions/core/wechat/marketcode/package-reader';
 import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
 import { OfficialAccountClient } from '../../cloudfunctions/core/wechat/oa/client';
 import { wechatTokenIssuer } from '../../cloudfunctions/core/wechat/oa/token-endpoint';
@@ -30,6 +31,23 @@ describe('code supply pipeline (admin actions against the WeChat simulator)', ()
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as any };
+  };
+
+  /** The marketcode client itself, pointed at the simulator (what a `scan` function will use). */
+  const directClient = () => {
+    const base = `${stack.url}/wechat`;
+    const oa = new OfficialAccountClient({
+      base,
+      tokens: new AccessTokens({
+        appid: 'wx-local-oa',
+        store: new MemoryTokenStore(),
+        issuer: wechatTokenIssuer(base, 'stable_token', {
+          appid: 'wx-local-oa',
+          secret: 'local-oa-secret',
+        }),
+      }),
+    });
+    return new MarketcodeClient(oa);
   };
 
   beforeAll(async () => {
@@ -215,19 +233,7 @@ describe('code supply pipeline (admin actions against the WeChat simulator)', ()
     expect(launch.body).toMatchObject({ path: 'pages/landing/index', scene: 1124 });
     const ticket = launch.body.query.code_ticket as string;
 
-    const base = `${stack.url}/wechat`;
-    const oa = new OfficialAccountClient({
-      base,
-      tokens: new AccessTokens({
-        appid: 'wx-local-oa',
-        store: new MemoryTokenStore(),
-        issuer: wechatTokenIssuer(base, 'stable_token', {
-          appid: 'wx-local-oa',
-          secret: 'local-oa-secret',
-        }),
-      }),
-    });
-    const marketcode = new MarketcodeClient(oa);
+    const marketcode = directClient();
     const resolved = await marketcode.ticketToCode({ openid: 'o-consumer', codeTicket: ticket });
     expect(resolved).toMatchObject({
       code: launch.body.code,
@@ -265,6 +271,43 @@ describe('code supply pipeline (admin actions against the WeChat simulator)', ()
         scannedCodes: 0,
       },
     ]);
+  });
+
+  it('imports all or nothing: a failure midway leaves no rows, and a retry succeeds', async () => {
+    const applied = await admin({ action: 'applyCodes', count: 10_000, isvApplicationId: 'PO-2' });
+    const second = applied.data.application.applicationId as string;
+    const refreshed = await admin({ action: 'refreshApplication', applicationId: second });
+    const secondRange = refreshed.data.ranges[0] as { codeStart: number; codeEnd: number };
+
+    // A code near the end of the package is already taken (as if imported from elsewhere), so the
+    // import fails after most of its batches were written.
+    const buffer = await directClient().downloadPackage({ applicationId: second, ...secondRange });
+    let late: { code: string; url: string; index: number } | undefined;
+    for await (const record of readPackageRecords(buffer, 'mashang-localkey')) {
+      if (record.index === secondRange.codeStart + 9_000) late = record;
+    }
+    const db = sdkFor(stack.url).database();
+    const codes = db.collection('packageCodes');
+    await codes.add({
+      data: { ...late!, applicationId: 'elsewhere', rangeStart: 0, importId: 'blocker' },
+    });
+
+    const failed = await admin({ action: 'importRange', applicationId: second, ...secondRange });
+    expect(failed.error).toEqual({
+      code: 'PACKAGE_DUPLICATE_CODE',
+      message: expect.stringContaining('撤销'),
+    });
+    expect((await codes.where({ applicationId: second }).count()).total).toBe(0);
+    const listed = await admin({ action: 'listRanges', applicationId: second });
+    expect(listed.data.generated[0].import).toMatchObject({
+      state: 'import_failed',
+      error: expect.stringContaining('撤销'),
+    });
+
+    await codes.where({ importId: 'blocker' }).remove();
+    const retried = await admin({ action: 'importRange', applicationId: second, ...secondRange });
+    expect(retried.data).toMatchObject({ importedCount: 10_000, alreadyImported: false });
+    expect((await codes.where({ applicationId: second }).count()).total).toBe(10_000);
   });
 
   describe('refusals', () => {
