@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   try {
     const packageFile = path.join(dir, 'package.b64');
     const cipherFile = path.join(dir, 'package.bin');
-    let started = Date.now();
+    const started = Date.now();
     await generatePackage(CODES, packageFile, cipherFile);
     const base64Bytes = statSync(packageFile).size;
     const cipherBytes = statSync(cipherFile).size;
