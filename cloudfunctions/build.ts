@@ -7,7 +7,8 @@
  *   npm run build:functions             build every function in place
  *   buildFunctions({ root, outDir })    the same from code (tests build fixtures elsewhere)
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { builtinModules } from 'node:module';
 import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -78,11 +79,15 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
+    plugins: [nodePrefixedBuiltins],
   });
   await Promise.all(
     result.outputFiles.map(async (output) => {
       const partial = `${output.path}.${process.pid}.partial`;
-      await writeFile(partial, output.contents);
+      await writeFile(
+        partial,
+        output.path.endsWith('.js') ? prefixDynamicBuiltins(output.text) : output.contents,
+      );
       await rename(partial, output.path);
     }),
   );
@@ -98,6 +103,39 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
   );
   return { name, dir: target, bytes };
 }
+
+/**
+ * Bundled libraries (archiver, qrcode, pngjs…) require Node built-ins by their bare names
+ * (`require("zlib")`); these become `require("node:zlib")`, so a bundle's run-time requires are
+ * plainly wx-server-sdk and Node itself, and a missing bundled package can never pass for a
+ * built-in. The `node:` prefix works on every CloudBase Node runtime (≥ 14.18).
+ */
+const nodePrefixedBuiltins: Plugin = {
+  name: 'node-prefixed-builtins',
+  setup(esbuild) {
+    const pattern = new RegExp(
+      `^(${[...BARE_BUILTINS].map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`,
+    );
+    esbuild.onResolve({ filter: pattern }, (args) => ({
+      path: `node:${args.path}`,
+      external: true,
+    }));
+  },
+};
+
+/**
+ * The same for requires esbuild cannot see through, such as lodash's `freeModule.require("util")`:
+ * a literal `require("<built-in>")` left in the output gets its `node:` prefix.
+ */
+function prefixDynamicBuiltins(code: string): string {
+  return code.replace(/\brequire\("([a-z_/]+)"\)/g, (call, name: string) =>
+    BARE_BUILTINS.has(name) ? `require("node:${name}")` : call,
+  );
+}
+
+const BARE_BUILTINS = new Set(
+  builtinModules.filter((name) => !name.startsWith('_') && !name.includes(':')),
+);
 
 /** A function's package.json may list wx-server-sdk and nothing else: the rest is bundled. */
 async function checkManifest(source: string, name: string): Promise<void> {
