@@ -95,7 +95,10 @@ describe('scheduler function', () => {
     const second = await stack.runtime.invoke('scheduler', event, { SOURCE: 'wx_trigger' });
     expect(first).toMatchObject({
       ok: true,
-      result: { trigger: 'every-minute', jobs: [{ name: 'heartbeat', ok: true }] },
+      result: {
+        trigger: 'every-minute',
+        jobs: expect.arrayContaining([{ name: 'heartbeat', ok: true }]),
+      },
     });
     expect(second.ok).toBe(true);
     const db = sdkFor(stack.url).database();
