@@ -258,14 +258,23 @@ describe('retry rules', () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  it('45009: stops at once (the daily quota does not come back by waiting)', async () => {
+  it('45009: a bounded backoff, then UPSTREAM_QUOTA_EXCEEDED (the daily quota rarely comes back by waiting)', async () => {
     const { client, sleeps } = setup();
-    fake.apiAnswers.push({ body: { errcode: 45009, errmsg: 'reach max api daily quota limit' } });
+    for (let i = 0; i < 5; i += 1) {
+      fake.apiAnswers.push({ body: { errcode: 45009, errmsg: 'reach max api daily quota limit' } });
+    }
     const error = await call(client).catch((e: unknown) => e);
     expect(error).toMatchObject({ errcode: 45009 });
-    expect(fake.requests.api).toBe(1);
-    expect(sleeps).toEqual([]);
+    expect(fake.requests.api).toBe(3);
+    expect(sleeps).toHaveLength(2);
     expect(toAppError(error)?.code).toBe('UPSTREAM_QUOTA_EXCEEDED');
+  });
+
+  it('45009 cleared meanwhile (clear_quota): the retry succeeds', async () => {
+    const { client, sleeps } = setup();
+    fake.apiAnswers.push({ body: { errcode: 45009, errmsg: 'reach max api daily quota limit' } });
+    expect((await call(client)).errcode).toBe(0);
+    expect(sleeps).toHaveLength(1);
   });
 
   it('other errcodes are not retried', async () => {
