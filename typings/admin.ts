@@ -117,29 +117,28 @@ export interface ExportRangeResult {
   expiresAt: string;
 }
 
-/** `activateRange`: binds codes to a product and a Mini Program page (codeactive). */
-export interface ActivateRangeRequest extends CodeRangeView {
-  applicationId: string;
+/** What an activation binds codes to: a product and the Mini Program page a scan opens. */
+export interface ActivationDetails {
   activityName: string;
   productBrand: string;
   productTitle: string;
   /** EAN/GTIN with a valid check digit. */
   productCode: string;
+  wxaAppid: string;
+  wxaPath: string;
+}
+
+/** `activateRange`: binds codes to a product and a Mini Program page (codeactive). */
+export interface ActivateRangeRequest extends CodeRangeView, Omit<ActivationDetails, 'wxaAppid'> {
+  applicationId: string;
   /** Default: the MP_APPID setting. */
   wxaAppid?: string;
-  wxaPath: string;
   /** 0 release (default), 1 develop, 2 trial. */
   wxaType?: 0 | 1 | 2;
 }
 
-export interface ActivatedRangeView extends CodeRangeView {
+export interface ActivatedRangeView extends CodeRangeView, ActivationDetails {
   applicationId: string;
-  activityName: string;
-  productBrand: string;
-  productTitle: string;
-  productCode: string;
-  wxaAppid: string;
-  wxaPath: string;
   wxaType: number;
   activatedAt: string;
 }
@@ -152,21 +151,15 @@ export interface ActivateRangeResult {
 export type QueryActivationRequest =
   { applicationId: string; codeIndex: number } | { code: string } | { codeUrl: string };
 
-/** What WeChat says about an activated code (codeactivequery). */
-export interface CodeActivationView {
+/** What WeChat says about an activated code (codeactivequery, tickettocode). */
+export interface CodeActivationView extends CodeRangeView, Omit<ActivationDetails, 'productCode'> {
   code: string;
   applicationId: string;
   isvApplicationId: string;
-  activityName: string;
-  productBrand: string;
-  productTitle: string;
+  /** Shown in WeChat's examples, not in its field list. */
   productCode?: string;
-  wxaAppid: string;
-  wxaPath: string;
+  /** tickettocode does not document it. */
   wxaType?: number;
-  /** The activated segment the code belongs to. */
-  codeStart: number;
-  codeEnd: number;
   /** The code's index, when its package was imported here. */
   index?: number;
 }

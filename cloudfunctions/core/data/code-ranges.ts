@@ -1,3 +1,4 @@
+import type { ActivationDetails } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { CodeRange } from '../domain/marketcode.js';
 import { updateOrInsert } from './upsert.js';
@@ -6,15 +7,9 @@ import { updateOrInsert } from './upsert.js';
  * `codeRanges`: one document per activated segment, unique by (applicationId, codeStart). Activating
  * the same segment again (WeChat allows it) replaces what it leads to.
  */
-export interface ActivatedRange extends CodeRange {
+export interface ActivatedRange extends CodeRange, ActivationDetails {
   _id: string;
   applicationId: string;
-  activityName: string;
-  productBrand: string;
-  productTitle: string;
-  productCode: string;
-  wxaAppid: string;
-  wxaPath: string;
   wxaType: number;
   activatedBy: string;
   /** Epoch ms: orders overlapping activations (the newest wins). */

@@ -8,6 +8,7 @@
  * indexes become numbers only when exact (an application holds at most 20,000,000 codes) and are
  * refused otherwise rather than silently rounded.
  */
+import type { ActivationDetails, CodeActivationView } from '../../../../typings/admin.js';
 import {
   type CodeRange,
   type WxaType,
@@ -45,15 +46,8 @@ export interface ApplicationStatus {
   updateTime?: number;
 }
 
-export interface ActivateRequest extends CodeRange {
+export interface ActivateRequest extends CodeRange, ActivationDetails {
   applicationId: string;
-  activityName: string;
-  productBrand: string;
-  productTitle: string;
-  /** EAN / GTIN of the product. */
-  productCode: string;
-  wxaAppid: string;
-  wxaPath: string;
   wxaType?: WxaType;
 }
 
@@ -61,22 +55,7 @@ export type ActivationLookup =
   { applicationId: string; codeIndex: number } | { code: string } | { codeUrl: string };
 
 /** An activated code as codeactivequery and tickettocode describe it. */
-export interface CodeActivation {
-  code: string;
-  applicationId: string;
-  isvApplicationId: string;
-  activityName: string;
-  productBrand: string;
-  productTitle: string;
-  productCode?: string;
-  wxaAppid: string;
-  wxaPath: string;
-  /** tickettocode does not document it. */
-  wxaType?: number;
-  /** The activated segment the code belongs to (inclusive). */
-  codeStart: number;
-  codeEnd: number;
-}
+export type CodeActivation = Omit<CodeActivationView, 'index'>;
 
 const MAX_TEXT = 128;
 
