@@ -103,11 +103,12 @@ describe('function runtime', () => {
 
   it('enforces the timeout from cloudbaserc.json and replaces the timed-out instance', async () => {
     const started = Date.now();
-    const timedOut = await stack.call('slow', { ms: 5000 });
+    const timedOut = await stack.call('slow', { ms: 8000 });
     expect(timedOut.status).toBe(504);
     expect(timedOut.body.errCode).toBe(-504003);
     expect(timedOut.body.errMsg).toContain('timed out after 1 seconds');
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Well before the 8 s the function wanted (a loaded machine may add a slow cold start).
+    expect(Date.now() - started).toBeLessThan(7000);
     const next = await stack.call('slow', { ms: 0 });
     expect(next.status).toBe(200);
     expect(next.body.calls).toBe(1);
