@@ -1,5 +1,8 @@
-import { maskMiddle } from '../../utils/mask';
+import { ComponentWithStore } from 'mobx-miniprogram-bindings';
+import { landingStore } from '../../stores/landing';
+import { describeLandingError } from './errors';
 import {
+  canShowOfficialAccount,
   classifyScan,
   describeScene,
   normalizeRawCode,
@@ -7,44 +10,96 @@ import {
   validateRawCode,
 } from './scan-input';
 
-/**
- * - `ticket`: arrived with a code_ticket (marketcode scan); resolving it comes with the scan service.
- * - `code`: a well-formed raw code was entered or scanned; verifying it comes with the scan service.
- * - `welcome`: opened without anything to verify.
- */
-type LandingMode = 'welcome' | 'ticket' | 'code';
+const LANDING_PATH = 'pages/landing/index';
+const IN_APP_SCAN_LABEL = '小程序内扫码';
+const MANUAL_ENTRY_LABEL = '手动输入';
 
 type LandingQuery = Record<string, string | undefined>;
 
-function enterScene(): number | undefined {
-  // Hot starts keep the first launch's options in getLaunchOptionsSync; enter options are current.
-  return typeof wx.getEnterOptionsSync === 'function' ? wx.getEnterOptionsSync().scene : undefined;
+interface EntryInfo {
+  scene?: number;
+  path?: string;
+  ticket?: string;
 }
 
-Component({
+/** The current entry (hot starts update it; getLaunchOptionsSync keeps the first launch's). */
+function currentEntry(): EntryInfo {
+  if (typeof wx.getEnterOptionsSync !== 'function') return {};
+  const enter = wx.getEnterOptionsSync();
+  const ticket = (enter.query?.code_ticket ?? '').trim();
+  return { scene: enter.scene, path: enter.path, ...(ticket ? { ticket } : {}) };
+}
+
+function launchScene(): number | undefined {
+  return typeof wx.getLaunchOptionsSync === 'function'
+    ? wx.getLaunchOptionsSync().scene
+    : undefined;
+}
+
+/**
+ * The consumer landing page (main package). Written with Component() so component tests render it
+ * and so the store binding follows the component's lifetime.
+ */
+ComponentWithStore({
   data: {
-    mode: 'welcome' as LandingMode,
-    ticketPreview: '',
     sceneLabel: '',
+    officialAccount: false,
     codeInput: '',
     codeError: '',
-    submittedCode: '',
     codeMaxLength: RAW_CODE_LENGTH,
   },
 
+  storeBindings: {
+    store: landingStore,
+    fields: {
+      status: () => landingStore.status,
+      view: () => landingStore.view,
+      requestCode: () => (landingStore.request?.kind === 'code' ? landingStore.request.code : ''),
+      errorView: () =>
+        landingStore.error
+          ? describeLandingError(landingStore.error, landingStore.request?.kind ?? 'ticket')
+          : null,
+    },
+    actions: {},
+  } as const,
+
   methods: {
     onLoad(query: LandingQuery) {
+      const entry = this.noteEntry();
       const ticket = (query.code_ticket ?? '').trim();
-      if (ticket) this.showTicket(ticket, describeScene(enterScene()));
+      if (!ticket) return;
+      // A page opened again with the ticket it already shows (or is resolving) keeps that result.
+      const settled = landingStore.status === 'loading' || landingStore.status === 'ready';
+      if (ticket === landingStore.lastTicket && settled) return;
+      this.setData({ sceneLabel: describeScene(entry.scene) });
+      void landingStore.resolveTicket(ticket, entry.scene);
     },
 
-    showTicket(ticket: string, sceneLabel: string) {
-      // The full ticket is a credential for this scan: keep it off the screen.
-      this.setData({ mode: 'ticket', ticketPreview: maskMiddle(ticket, 6, 4), sceneLabel });
+    onShow() {
+      // A re-scan while the Mini Program is alive (hot start) reaches an open page only here.
+      const entry = this.noteEntry();
+      if (!entry.ticket || entry.ticket === landingStore.lastTicket) return;
+      if (entry.path && entry.path !== LANDING_PATH) return;
+      this.setData({ sceneLabel: describeScene(entry.scene) });
+      void landingStore.resolveTicket(entry.ticket, entry.scene);
     },
 
-    showCode(code: string) {
-      this.setData({ mode: 'code', submittedCode: code, codeInput: code, codeError: '' });
+    /** Reads the entry scene once per show: it decides whether `<official-account>` can render. */
+    noteEntry(): EntryInfo {
+      const entry = currentEntry();
+      this.setData({ officialAccount: canShowOfficialAccount(entry.scene, launchScene()) });
+      return entry;
+    },
+
+    onShareAppMessage(): WechatMiniprogram.Page.ICustomShareContent {
+      // Shares the product, never the ticket: a ticket is one person's scan, not a link to pass on.
+      const product = landingStore.view?.product;
+      if (!product) return { title: '码上验真：扫一扫，辨真伪', path: `/${LANDING_PATH}` };
+      return {
+        title: `${product.brand} ${product.title}｜扫码验真，查看溯源`,
+        path: `/${LANDING_PATH}`,
+        ...(product.images[0] ? { imageUrl: product.images[0] } : {}),
+      };
     },
 
     onCodeChange(event: { detail: string }) {
@@ -59,11 +114,8 @@ Component({
         this.setData({ codeError: error });
         return;
       }
-      this.showCode(code);
-    },
-
-    onReenter() {
-      this.setData({ mode: 'welcome', submittedCode: '', codeError: '' });
+      this.setData({ codeInput: code, codeError: '', sceneLabel: MANUAL_ENTRY_LABEL });
+      void landingStore.verifyCode(code);
     },
 
     async onScanTap() {
@@ -77,9 +129,23 @@ Component({
         return;
       }
       const outcome = classifyScan(scanned);
-      if (outcome.kind === 'ticket') this.showTicket(outcome.ticket, '小程序内扫码');
-      else if (outcome.kind === 'code') this.showCode(outcome.code);
-      else wx.showToast({ title: '未识别到防伪码，请扫商品上的防伪码', icon: 'none' });
+      if (outcome.kind === 'unknown') {
+        wx.showToast({ title: '未识别到防伪码，请扫商品上的防伪码', icon: 'none' });
+        return;
+      }
+      this.setData({ sceneLabel: IN_APP_SCAN_LABEL });
+      if (outcome.kind === 'ticket') void landingStore.resolveTicket(outcome.ticket);
+      else void landingStore.verifyCode(outcome.code);
+    },
+
+    onRetry() {
+      void landingStore.retry();
+    },
+
+    /** Back to the welcome screen (scan or type a code); a typed code stays in the field. */
+    onBackHome() {
+      landingStore.reset();
+      this.setData({ sceneLabel: '' });
     },
   },
 });
