@@ -5,6 +5,14 @@ import { activateRange, listRanges, queryActivation } from '../core/codes/activa
 import { applyCodes, listApplications, refreshApplication } from '../core/codes/applications.js';
 import { exportRange } from '../core/codes/export.js';
 import { importRange } from '../core/codes/import.js';
+import { MAX_LIMIT, MAX_WINDOW_MINUTES } from '../core/domain/verdict.js';
+import {
+  bindProduct,
+  createProduct,
+  getProduct,
+  listProducts,
+  updateProduct,
+} from '../core/products/catalog.js';
 import { recordOperatorVisit } from '../core/data/operators.js';
 import { action, createHandler } from '../core/handler.js';
 
@@ -30,6 +38,50 @@ const applicationId = z.union([
 const codeIndex = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const range = { applicationId, codeStart: codeIndex, codeEnd: codeIndex };
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+// Images: a cloud file ID (uploaded by the admin page with wx.cloud.uploadFile) or an https URL.
+const image = z
+  .string()
+  .trim()
+  .max(1024)
+  .regex(/^(cloud:\/\/|https:\/\/)\S+$/, '图片须为云存储文件 ID（cloud://…）或 https 链接');
+const images = z.array(image).max(9, '最多 9 张图片');
+const traceStep = z.object({
+  name: text(20),
+  // A day (2024-03-01) or a moment with its offset; the page formats it.
+  time: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
+  place: text(64).optional(),
+  operator: text(64).optional(),
+  note: text(200).optional(),
+  images: images.optional(),
+});
+const traceSteps = z.array(traceStep).max(20, '溯源环节最多 20 个');
+const productId = z.string().trim().min(1).max(64);
+const productFields = {
+  title: text(64),
+  brand: text(64),
+  // Checked (digits and check digit) by the domain rule, which answers in Chinese.
+  ean: z.string().trim().max(14).optional(),
+  images,
+  attributes: z.array(z.object({ name: text(20), value: text(200) })).max(30, '商品属性最多 30 项'),
+  trace: traceSteps,
+  follow: z
+    .object({
+      enabled: z.boolean(),
+      officialAccountName: text(32).optional(),
+      hint: text(60).optional(),
+    })
+    .optional(),
+  suspicion: z
+    .object({
+      windowMinutes: z.number().int().min(1).max(MAX_WINDOW_MINUTES),
+      maxScans: z.number().int().min(1).max(MAX_LIMIT),
+      maxScanners: z.number().int().min(1).max(MAX_LIMIT),
+      maxPlaces: z.number().int().min(1).max(MAX_LIMIT),
+    })
+    .partial()
+    .optional(),
+};
 
 export const main = createHandler('admin', {
   me: action(z.object({}), async (_input, { caller }): Promise<AdminMe> => {
@@ -116,4 +168,42 @@ export const main = createHandler('admin', {
     await requireAdministrator(caller);
     return listRanges(input.applicationId);
   }),
+
+  createProduct: action(z.object(productFields), async (input, { caller }) =>
+    createProduct(input, await requireAdministrator(caller)),
+  ),
+
+  updateProduct: action(
+    z
+      .object({ productId, ...productFields })
+      .partial()
+      .required({ productId: true }),
+    async (input, { caller }) => updateProduct(input, await requireAdministrator(caller)),
+  ),
+
+  getProduct: action(z.object({ productId }), async (input, { caller }) => {
+    await requireAdministrator(caller);
+    return getProduct(input.productId);
+  }),
+
+  listProducts: action(
+    z.object({
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).default(0),
+    }),
+    async (input, { caller }) => {
+      await requireAdministrator(caller);
+      return listProducts(input);
+    },
+  ),
+
+  bindProduct: action(
+    z.object({
+      applicationId,
+      codeStart: codeIndex,
+      productId,
+      traceSteps: traceSteps.optional(),
+    }),
+    async (input, { caller }) => bindProduct(input, await requireAdministrator(caller)),
+  ),
 });

@@ -134,7 +134,9 @@ async function countScannedCodes(applicationId: string, range: CodeRange): Promi
   return total;
 }
 
-function activationView(range: Omit<ActivatedRange, '_id' | 'activatedBy'>): ActivatedRangeView {
+export function activationView(
+  range: Omit<ActivatedRange, '_id' | 'activatedBy'>,
+): ActivatedRangeView {
   return {
     applicationId: range.applicationId,
     codeStart: range.codeStart,
@@ -147,5 +149,7 @@ function activationView(range: Omit<ActivatedRange, '_id' | 'activatedBy'>): Act
     wxaPath: range.wxaPath,
     wxaType: range.wxaType,
     activatedAt: new Date(range.activatedAt).toISOString(),
+    ...(range.productId ? { productId: range.productId } : {}),
+    ...(range.traceSteps ? { traceSteps: range.traceSteps } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { ActivationDetails } from '../../../typings/admin.js';
+import type { ActivationDetails, TraceStepInput } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { CodeRange } from '../domain/marketcode.js';
 import { updateOrInsert } from './upsert.js';
@@ -14,6 +14,11 @@ export interface ActivatedRange extends CodeRange, ActivationDetails {
   activatedBy: string;
   /** Epoch ms: orders overlapping activations (the newest wins). */
   activatedAt: number;
+  /** Set by `bindProduct`; activating the segment again keeps it. */
+  productId?: string;
+  traceSteps?: TraceStepInput[];
+  boundAt?: number;
+  boundBy?: string;
 }
 
 export type ActivationFields = Omit<ActivatedRange, '_id'>;
@@ -43,4 +48,38 @@ export async function listActivations(applicationId: string): Promise<ActivatedR
     found.push(...(data as ActivatedRange[]));
     if (data.length < 1000) return found;
   }
+}
+
+/** The activated segment starting at `codeStart` (WeChat names it by its bounds on every scan). */
+export async function findActivation(
+  applicationId: string,
+  codeStart: number,
+): Promise<ActivatedRange | undefined> {
+  const { data } = await db()
+    .collection('codeRanges')
+    .where({ applicationId, codeStart })
+    .limit(1)
+    .get();
+  return data[0] as ActivatedRange | undefined;
+}
+
+/** Binds a product (and the range's own trace steps) to a segment; false when there is none. */
+export async function bindRangeProduct(
+  applicationId: string,
+  codeStart: number,
+  binding: { productId: string; traceSteps?: TraceStepInput[]; boundBy: string },
+): Promise<boolean> {
+  const _ = db().command;
+  const data: Record<string, unknown> = {
+    productId: binding.productId,
+    boundAt: Date.now(),
+    boundBy: binding.boundBy,
+  };
+  // Replaced whole, not merged with the steps stored before.
+  if (binding.traceSteps) data.traceSteps = _.set(binding.traceSteps);
+  const { stats } = await db()
+    .collection('codeRanges')
+    .where({ applicationId, codeStart })
+    .update({ data });
+  return stats.updated > 0;
 }

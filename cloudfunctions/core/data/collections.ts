@@ -83,8 +83,15 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     ],
   },
   {
+    name: 'codeScanners',
+    describes:
+      'one user who scanned one code: the insert that succeeds is what counts a new distinct scanner',
+    indexes: [{ name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true }],
+  },
+  {
     name: 'scans',
-    describes: 'one scan of one code by one user',
+    describes:
+      'one scan of one code by one user (`_id` = scanId, a hash of user and ticket: a re-resolved ticket is the same scan)',
     indexes: [
       { name: 'code_time', keys: { code: 1, scannedAt: -1 } },
       { name: 'openid_time', keys: { openid: 1, scannedAt: -1 } },
@@ -92,8 +99,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'products',
-    describes: 'a product: title, brand, images, attributes and origin trace steps',
-    indexes: [{ name: 'ean', keys: { ean: 1 } }],
+    describes:
+      'a product: title, brand, images, attributes, origin trace template, follow card, suspicion limits',
+    indexes: [
+      { name: 'ean', keys: { ean: 1 } },
+      { name: 'created_at', keys: { createdAt: -1 } },
+    ],
   },
   {
     name: 'campaigns',

@@ -155,3 +155,15 @@ export async function countImportRows(importId: string): Promise<number> {
   const { total } = await db().collection(CODES).where({ importId }).count();
   return total;
 }
+
+/** A code's index in its application, when its package was imported here. */
+export async function findCodeIndex(code: string): Promise<number | undefined> {
+  const { data } = await db()
+    .collection(CODES)
+    .where({ code })
+    .field({ index: true })
+    .limit(1)
+    .get();
+  const index = (data[0] as { index?: unknown } | undefined)?.index;
+  return typeof index === 'number' ? index : undefined;
+}

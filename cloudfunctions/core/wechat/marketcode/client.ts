@@ -140,14 +140,18 @@ export class MarketcodeClient {
 
   /**
    * The code a scanning user's `code_ticket` stands for. `openid` is the user who received the
-   * ticket (the Mini Program caller's OPENID; see wechat-api.md §1.3).
+   * ticket (the Mini Program caller's OPENID; see wechat-api.md §1.3). `timeoutMs` bounds each
+   * attempt: a consumer is waiting.
    */
-  async ticketToCode(request: { openid: string; codeTicket: string }): Promise<CodeActivation> {
+  async ticketToCode(
+    request: { openid: string; codeTicket: string },
+    timeoutMs?: number,
+  ): Promise<CodeActivation> {
     const body = {
       openid: text(request.openid, 'openid', 128),
       code_ticket: text(request.codeTicket, 'code_ticket', 256),
     };
-    return activationOf(await this.post('tickettocode', body), 'tickettocode');
+    return activationOf(await this.post('tickettocode', body, timeoutMs), 'tickettocode');
   }
 
   private post(

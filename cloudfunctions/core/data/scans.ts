@@ -1,0 +1,42 @@
+import type { ScanLocation } from '../../../typings/scan.js';
+import { db } from '../cloud.js';
+import { isDuplicateKeyError } from './errors.js';
+
+/**
+ * `scans`: one document per scan, `_id` = the scan id. For a ticket the id is a hash of the user
+ * and the ticket (the ticket itself is never stored), so resolving the same ticket again finds the
+ * same document and is not counted twice; the insert that succeeds is the one that counts.
+ */
+export interface ScanRecord {
+  _id: string;
+  /** How the code reached us: a 一物一码 ticket, or a raw code typed in or read by wx.scanCode. */
+  via: 'ticket' | 'code';
+  code: string;
+  applicationId: string;
+  /** Start of the activated segment WeChat named (the key of its `codeRanges` document). */
+  rangeStart: number;
+  openid: string;
+  /** Epoch ms. */
+  scannedAt: number;
+  clientIp?: string;
+  scene?: number;
+  location?: ScanLocation;
+}
+
+const SCANS = 'scans';
+
+/** 'claimed' when this call recorded the scan; 'duplicate' when it was recorded before. */
+export async function claimScan(record: ScanRecord): Promise<'claimed' | 'duplicate'> {
+  try {
+    await db().collection(SCANS).add({ data: record });
+    return 'claimed';
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+export async function findScan(scanId: string): Promise<ScanRecord | undefined> {
+  const { data } = await db().collection(SCANS).where({ _id: scanId }).limit(1).get();
+  return data[0] as ScanRecord | undefined;
+}

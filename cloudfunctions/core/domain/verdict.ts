@@ -1,0 +1,173 @@
+/**
+ * The anti-counterfeit verdict of a scan. Pure rules, no I/O: the scan pipeline reads and writes
+ * the code's state, then asks here what the consumer should be told.
+ *
+ *   INVALID          WeChat does not know the code (a made-up or mistyped code).
+ *   NOT_ACTIVATED    the code exists but was never activated (here or at WeChat): it should not be
+ *                    on a shelf yet.
+ *   SUSPICIOUS       within the product's window the code was scanned too often, by too many
+ *                    people or in too many places: one genuine code copied onto many fakes.
+ *   GENUINE_FIRST    this scan is the code's first (decided by the database: the scan that created
+ *                    the code's state).
+ *   GENUINE_REPEAT   scanned before, nothing alarming.
+ *
+ * Window figures come from the last RECENT_SCANS_KEPT scans kept on the code itself, so a verdict
+ * needs no query over raw scans; the limits are capped below that length so none is unreachable.
+ */
+import type { SuspicionThresholds } from '../../../typings/admin.js';
+import type { ScanLocation, SuspicionReason, Verdict } from '../../../typings/scan.js';
+
+export type { SuspicionThresholds };
+
+/** How many recent scans a code keeps for its window figures. */
+export const RECENT_SCANS_KEPT = 64;
+
+/** The highest limit an operator may set: a count must be able to exceed it within the ring. */
+export const MAX_LIMIT = 60;
+
+/** The longest window: 30 days. */
+export const MAX_WINDOW_MINUTES = 30 * 24 * 60;
+
+/**
+ * Defaults for a product that sets none. A bottle is scanned by its buyer, perhaps a friend or
+ * two, at home: five people or three cities within a day already means copies are around.
+ */
+export const DEFAULT_THRESHOLDS: Readonly<SuspicionThresholds> = {
+  windowMinutes: 24 * 60,
+  maxScans: 20,
+  maxScanners: 5,
+  maxPlaces: 3,
+};
+
+/** One entry of a code's recent-scan ring. */
+export interface RecentScan {
+  /** Epoch ms. */
+  at: number;
+  /** A short stable key of the scanner (not the openid itself). */
+  by: string;
+  /** A coarse place key (see placeKeyOf); absent when the page sent no location. */
+  place?: string;
+}
+
+/** What the database keeps per scanned code that a verdict needs. */
+export interface CodeScanState {
+  scanCount: number;
+  distinctScanners: number;
+  /** Epoch ms. */
+  firstScannedAt: number;
+  firstScanBy: string;
+  firstScanId: string;
+  firstScanPlace?: string;
+  recent: RecentScan[];
+}
+
+export type ActivationState = 'unknown' | 'not_activated' | 'activated';
+
+export interface VerdictInput {
+  activation: ActivationState;
+  /** The code's state including this scan; absent for unknown or not-activated codes. */
+  state?: CodeScanState;
+  /** This scan's id, to tell whether it is the code's first. */
+  scanId: string;
+  /** The caller's openid, to tell whether they made the first scan. */
+  openid: string;
+  /** Epoch ms. */
+  now: number;
+  thresholds: SuspicionThresholds;
+}
+
+export function decideVerdict(input: VerdictInput): Verdict {
+  const { state } = input;
+  if (input.activation === 'unknown') return { kind: 'INVALID', scanCount: 0, distinctScanners: 0 };
+  if (input.activation === 'not_activated' || !state) {
+    return { kind: 'NOT_ACTIVATED', scanCount: 0, distinctScanners: 0 };
+  }
+  const figures: Verdict = {
+    kind: 'GENUINE_REPEAT',
+    scanCount: state.scanCount,
+    distinctScanners: state.distinctScanners,
+    firstScannedAt: new Date(state.firstScannedAt).toISOString(),
+    ...(state.firstScanPlace ? { firstScanPlace: state.firstScanPlace } : {}),
+    firstScanByCaller: state.firstScanBy === input.openid,
+  };
+  const reasons = suspicionReasons(state.recent, input.now, input.thresholds);
+  if (reasons.length > 0) return { ...figures, kind: 'SUSPICIOUS', reasons };
+  if (state.firstScanId === input.scanId) return { ...figures, kind: 'GENUINE_FIRST' };
+  return figures;
+}
+
+/** Which limits the scans within the window exceed, in a fixed order. */
+export function suspicionReasons(
+  recent: readonly RecentScan[],
+  now: number,
+  thresholds: SuspicionThresholds,
+): SuspicionReason[] {
+  const since = now - thresholds.windowMinutes * 60_000;
+  const inWindow = recent.filter((scan) => scan.at > since && scan.at <= now);
+  const scanners = new Set(inWindow.map((scan) => scan.by));
+  const places = new Set(inWindow.flatMap((scan) => (scan.place ? [scan.place] : [])));
+  const reasons: SuspicionReason[] = [];
+  if (inWindow.length > thresholds.maxScans) reasons.push('TOO_MANY_SCANS');
+  if (scanners.size > thresholds.maxScanners) reasons.push('TOO_MANY_SCANNERS');
+  if (places.size > thresholds.maxPlaces) reasons.push('TOO_MANY_PLACES');
+  return reasons;
+}
+
+/** A product's limits with the defaults filled in and each value held to its bounds. */
+export function effectiveThresholds(set?: Partial<SuspicionThresholds>): SuspicionThresholds {
+  const pick = (value: number | undefined, fallback: number, max: number): number =>
+    value === undefined || !Number.isInteger(value) ? fallback : Math.min(max, Math.max(1, value));
+  return {
+    windowMinutes: pick(set?.windowMinutes, DEFAULT_THRESHOLDS.windowMinutes, MAX_WINDOW_MINUTES),
+    maxScans: pick(set?.maxScans, DEFAULT_THRESHOLDS.maxScans, MAX_LIMIT),
+    maxScanners: pick(set?.maxScanners, DEFAULT_THRESHOLDS.maxScanners, MAX_LIMIT),
+    maxPlaces: pick(set?.maxPlaces, DEFAULT_THRESHOLDS.maxPlaces, MAX_LIMIT),
+  };
+}
+
+/**
+ * A coarse place: the 0.2° grid cell (about 20 km) of the scan. Coarse on purpose: the same
+ * shopper moving around town is one place, a copy scanned in another city is another.
+ */
+export function placeKeyOf(location: ScanLocation | undefined): string | undefined {
+  if (!location) return undefined;
+  const cell = (degrees: number): number => Math.floor(degrees / 0.2);
+  return `${cell(location.latitude)}:${cell(location.longitude)}`;
+}
+
+/** A code's state as it is for its first scan. */
+export function firstScanState(scan: {
+  scanId: string;
+  openid: string;
+  at: number;
+  recent: RecentScan;
+  /** The place name the page sent, if any. */
+  placeName?: string;
+}): CodeScanState {
+  return {
+    scanCount: 1,
+    distinctScanners: 1,
+    firstScannedAt: scan.at,
+    firstScanBy: scan.openid,
+    firstScanId: scan.scanId,
+    ...(scan.placeName ? { firstScanPlace: scan.placeName } : {}),
+    recent: [scan.recent],
+  };
+}
+
+/**
+ * The state after one more scan, as the database's atomic update makes it (`_.inc` on the
+ * counters, the ring pushed and trimmed). Used to show the figures of a state read just before
+ * that update; other scans at the same moment may add to the real counters.
+ */
+export function withScan(
+  state: CodeScanState,
+  scan: { recent: RecentScan; newScanner: boolean },
+): CodeScanState {
+  return {
+    ...state,
+    scanCount: state.scanCount + 1,
+    distinctScanners: state.distinctScanners + (scan.newScanner ? 1 : 0),
+    recent: [...state.recent, scan.recent].slice(-RECENT_SCANS_KEPT),
+  };
+}
