@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { buildFunctions } from '../cloudfunctions/build';
 import { REPO_ROOT, startStack } from './stack';
+import { seedDemo } from './seed/demo';
 import { buildMiniprogramNpm } from './tools/build-miniprogram-npm';
 
 const DEFAULT_PORT = 8787;
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
   );
   console.log(`CloudBase endpoint: TCB_CONTEXT_CNFG='{"URL":"${stack.url}/admin"}'`);
   console.log(`ready ${stack.url}`);
+  // After the ready line, never before it: nothing waits for the demo brand.
+  seedDemo(stack).catch((error: unknown) =>
+    console.error(`demo: seeding failed: ${error instanceof Error ? error.message : error}`),
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {

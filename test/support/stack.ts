@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { seedDemo, type DemoSeed } from '../../local/seed/demo';
 import { startStack, type Stack, type StackOptions } from '../../local/stack';
 
 export const FIXTURES = path.join(__dirname, '../fixtures');
@@ -14,13 +15,18 @@ export interface TestStack extends Stack {
   ): Promise<{ status: number; body: any }>;
   /** Stops the stack and deletes its data. */
   destroy(): Promise<void>;
+  /** What the demo seed made (`seed: true`). */
+  demo?: DemoSeed;
 }
 
-/** A stack on a free port over a fresh data folder; quiet unless a test asks for logs. */
+/**
+ * A stack on a free port over a fresh data folder; quiet unless a test asks for logs. `seed: true`
+ * seeds the demo brand of `npm start` (local/seed/demo.ts) before returning.
+ */
 export async function startTestStack(
-  options: Partial<StackOptions> & { fixtures?: boolean } = {},
+  options: Partial<StackOptions> & { fixtures?: boolean; seed?: boolean } = {},
 ): Promise<TestStack> {
-  const { fixtures, ...rest } = options;
+  const { fixtures, seed, ...rest } = options;
   const dataDir = rest.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mashang-test-')));
   const stack = await startStack({
     port: 0,
@@ -35,8 +41,10 @@ export async function startTestStack(
     ...rest,
     dataDir,
   });
+  const demo = seed ? await seedDemo(stack, { log: () => {} }) : undefined;
   return {
     ...stack,
+    demo,
     call: (name, event = {}, user = {}) => callFunction(stack.url, name, event, user),
     destroy: async () => {
       await stack.close();

@@ -1,0 +1,313 @@
+/**
+ * The demo brand `npm start` sets up, so a newcomer sees a real landing page within a minute:
+ * 码上山泉's 山泉水 550ml, with pictures and a six-step origin trace, on 10,000 activated codes.
+ *
+ * Everything goes through the same doors an operator uses: the `admin` function's actions as the
+ * local administrator (apply → refresh until FINISH → import → activate → product → bind), and the
+ * CloudBase storage protocol for the pictures (what `wx.cloud.uploadFile` does from the admin
+ * pages). Idempotent: every step finds what an earlier run made (the order id is WeChat's
+ * idempotency key, the pictures have fixed paths, the product is found by title and brand).
+ *
+ *   await seedDemo(stack)                 as `npm start` does, after its ready line
+ *   startTestStack({ seed: true })        the same in a test (test/support/stack.ts)
+ */
+import type {
+  ActivateRangeResult,
+  AdminProductView,
+  ApplyCodesResult,
+  BindProductResult,
+  CodeApplicationView,
+  ImportRangeResult,
+  ListApplicationsResult,
+  ListProductsResult,
+  ListRangesResult,
+  ProductFields,
+  ProductResult,
+  TraceStepInput,
+} from '../../typings/admin';
+import type { Envelope } from '../../typings/envelope';
+import { DEMO_IMAGE_NAMES, demoImage } from './images';
+
+/** What other tools (the web preview, tests) need to know about the demo. */
+export const DEMO = {
+  /** The operator's order id: the demo application is the one applied for with it. */
+  isvApplicationId: 'demo-spring-water-001',
+  codeCount: 10_000,
+  /** Code indexes activated (inclusive), i.e. what `/wechat/_sim/scan` can scan. */
+  activated: { from: 0, to: 9_999 },
+  wxaPath: 'pages/landing/index',
+  product: { title: '山泉水 550ml', brand: '码上山泉', ean: '6901234567892' },
+  /** Consumers to scan as (any openid works; these two are what the preview offers). */
+  users: { alice: 'o-demo-alice', bob: 'o-demo-bob' },
+  /** The administrator the seed acts as, unless the stack's ADMIN_OPENIDS names another. */
+  admin: 'o-local-admin',
+  /** Where the pictures live in cloud storage. */
+  imageFolder: 'demo/spring-water',
+} as const;
+
+export interface DemoSeed {
+  applicationId: string;
+  codeStart: number;
+  codeEnd: number;
+  productId: string;
+  /** Cloud file IDs of the product pictures. */
+  images: string[];
+}
+
+export interface SeedTarget {
+  /** Base URL of a running local stack. */
+  url: string;
+  /** The functions' settings (for ADMIN_OPENIDS); default: the demo's administrator. */
+  settings?: Readonly<Record<string, string>>;
+}
+
+export interface SeedOptions {
+  log?: (line: string) => void;
+  /** How long to wait for WeChat's FINISH (the simulator takes about 2 s). */
+  finishTimeoutMs?: number;
+}
+
+export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Promise<DemoSeed> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const admin = adminCaller(stack);
+
+  const applied = await admin<ApplyCodesResult>('applyCodes', {
+    count: DEMO.codeCount,
+    isvApplicationId: DEMO.isvApplicationId,
+  });
+  const application = await untilFinished(
+    admin,
+    applied.application,
+    options.finishTimeoutMs ?? 60_000,
+  );
+  const { applicationId } = application;
+  const generated = application.ranges[0];
+  if (!generated) throw new Error(`demo: application ${applicationId} has no code range`);
+  const codeStart = generated.codeStart + DEMO.activated.from;
+  const codeEnd = generated.codeStart + DEMO.activated.to;
+
+  await admin<ImportRangeResult>('importRange', { applicationId, ...generated });
+  const ranges = await admin<ListRangesResult>('listRanges', { applicationId });
+  const activated = ranges.segments.some(
+    (segment) =>
+      segment.activation?.codeStart === codeStart &&
+      segment.activation.codeEnd === codeEnd &&
+      segment.activation.wxaPath === DEMO.wxaPath,
+  );
+  if (!activated) {
+    await admin<ActivateRangeResult>('activateRange', {
+      applicationId,
+      codeStart,
+      codeEnd,
+      activityName: '码上山泉 · 扫码验真',
+      productBrand: DEMO.product.brand,
+      productTitle: DEMO.product.title,
+      productCode: DEMO.product.ean,
+      wxaPath: DEMO.wxaPath,
+    });
+  }
+
+  const images = await uploadImages(stack.url);
+  const product = await saveProduct(admin, productFields(images));
+  await admin<BindProductResult>('bindProduct', {
+    applicationId,
+    codeStart,
+    productId: product.productId,
+    traceSteps: batchTrace(),
+  });
+
+  log(
+    `demo: application ${applicationId} (order ${DEMO.isvApplicationId}), codes ${codeStart}–${codeEnd} ` +
+      `activated → ${DEMO.product.title} (${DEMO.product.brand}), product ${product.productId}`,
+  );
+  log(
+    `demo: scan index ${DEMO.activated.from}–${DEMO.activated.to} as ${DEMO.users.alice} or ${DEMO.users.bob}: ` +
+      `curl -s -XPOST ${stack.url}/wechat/_sim/scan -H 'content-type: application/json' ` +
+      `-d '{"openid":"${DEMO.users.alice}","applicationId":${applicationId},"index":0}'`,
+  );
+  log(
+    `demo: then resolve its code_ticket: curl -s -XPOST ${stack.url}/functions/scan ` +
+      `-H 'content-type: application/json' -H 'x-wx-openid: ${DEMO.users.alice}' ` +
+      `-d '{"action":"resolve","codeTicket":"<code_ticket>","scene":1124}'`,
+  );
+  return { applicationId, codeStart, codeEnd, productId: product.productId, images };
+}
+
+/** The demo application's id on a running stack, or undefined before the seed made it. */
+export async function demoApplicationId(stack: SeedTarget): Promise<string | undefined> {
+  const admin = adminCaller(stack);
+  for (let offset = 0; ; offset += 100) {
+    const { applications } = await admin<ListApplicationsResult>('listApplications', {
+      limit: 100,
+      offset,
+    });
+    const found = applications.find((a) => a.isvApplicationId === DEMO.isvApplicationId);
+    if (found) return found.applicationId;
+    if (applications.length < 100) return undefined;
+  }
+}
+
+type AdminCall = <T>(action: string, event: Record<string, unknown>) => Promise<T>;
+
+function adminCaller(stack: SeedTarget): AdminCall {
+  const openid =
+    (stack.settings?.ADMIN_OPENIDS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .find(Boolean) ?? DEMO.admin;
+  return async <T>(action: string, event: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(`${stack.url}/functions/admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+      body: JSON.stringify({ action, ...event }),
+    });
+    const reply = (await response.json()) as Envelope<T> | { errMsg?: string };
+    if (!('ok' in reply)) throw new Error(`demo: admin.${action} failed: ${reply.errMsg}`);
+    if (!reply.ok) {
+      throw new Error(`demo: admin.${action} failed: ${reply.error.code} ${reply.error.message}`);
+    }
+    return reply.data;
+  };
+}
+
+async function untilFinished(
+  admin: AdminCall,
+  application: CodeApplicationView,
+  timeoutMs: number,
+): Promise<CodeApplicationView> {
+  const deadline = Date.now() + timeoutMs;
+  let current = application;
+  while (!current.ready) {
+    if (Date.now() > deadline) {
+      throw new Error(`demo: application ${current.applicationId} is still ${current.status}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = await admin<CodeApplicationView>('refreshApplication', {
+      applicationId: current.applicationId,
+    });
+  }
+  return current;
+}
+
+async function saveProduct(admin: AdminCall, fields: ProductFields): Promise<AdminProductView> {
+  const { products } = await admin<ListProductsResult>('listProducts', { limit: 100 });
+  const existing = products.find((p) => p.title === fields.title && p.brand === fields.brand);
+  const saved = existing
+    ? await admin<ProductResult>('updateProduct', { productId: existing.productId, ...fields })
+    : await admin<ProductResult>('createProduct', { ...fields });
+  return saved.product;
+}
+
+/**
+ * Uploads the pictures through the CloudBase storage protocol (getUploadMetadata, then a PUT to
+ * the URL it hands out), unless they are there from an earlier run. Returns their file IDs.
+ */
+async function uploadImages(url: string): Promise<string[]> {
+  const storage = async (action: string, body: Record<string, unknown>) => {
+    const response = await fetch(`${url}/admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action, ...body }),
+    });
+    const reply = (await response.json()) as { data?: Record<string, unknown>; message?: string };
+    if (!response.ok || !reply.data) throw new Error(`demo: ${action} failed: ${reply.message}`);
+    return reply.data;
+  };
+  const fileIds: string[] = [];
+  for (const name of DEMO_IMAGE_NAMES) {
+    const path = `${DEMO.imageFolder}/${name}`;
+    const target = (await storage('storage.getUploadMetadata', { path })) as {
+      url: string;
+      authorization: string;
+      fileId: string;
+    };
+    const { download_list: found } = (await storage('storage.batchGetDownloadUrl', {
+      file_list: [{ fileid: target.fileId, max_age: 60 }],
+    })) as { download_list: { tempFileURL?: string }[] };
+    if (!found[0]?.tempFileURL) {
+      const put = await fetch(target.url, {
+        method: 'PUT',
+        headers: { authorization: target.authorization, 'content-type': 'image/png' },
+        body: await demoImage(name),
+      });
+      if (!put.ok) throw new Error(`demo: uploading ${path} failed: HTTP ${put.status}`);
+    }
+    fileIds.push(target.fileId);
+  }
+  return fileIds;
+}
+
+function productFields(images: string[]): ProductFields {
+  const [bottle, spring, pair] = images;
+  return {
+    title: DEMO.product.title,
+    brand: DEMO.product.brand,
+    ean: DEMO.product.ean,
+    images: [bottle!, pair!, spring!],
+    attributes: [
+      { name: '净含量', value: '550ml' },
+      { name: '产品类型', value: '饮用天然山泉水' },
+      { name: '水源地', value: '吉林省白山市 长白山北麓' },
+      { name: 'pH 值', value: '7.3 ± 0.5（弱碱性）' },
+      { name: '保质期', value: '12 个月' },
+      { name: '贮存条件', value: '避免阳光直射，常温保存' },
+    ],
+    trace: [
+      {
+        name: '水源地',
+        time: '2025-03-02',
+        place: '吉林省白山市 长白山北麓 3 号泉眼',
+        operator: '码上山泉水源站',
+        note: '天然涌泉，水温常年 6–8 ℃，泉眼周边 5 公里为水源保护区',
+        images: [spring!],
+      },
+      {
+        name: '水质检测',
+        time: '2025-03-02',
+        place: '码上山泉水质实验室',
+        operator: '质检员 李静',
+        note: '86 项水质指标检测合格',
+      },
+      {
+        name: '灌装',
+        time: '2025-03-03',
+        place: '码上山泉灌装一厂（吉林白山）',
+        operator: '3 号无菌灌装线',
+        note: '全封闭无菌灌装',
+        images: [bottle!],
+      },
+      {
+        name: '出厂质检',
+        time: '2025-03-04',
+        place: '码上山泉灌装一厂 成品仓',
+        operator: '质检员 王磊',
+        note: '抽检合格，准予出厂',
+      },
+      {
+        name: '物流配送',
+        time: '2025-03-06',
+        place: '上海市浦东新区 华东配送中心',
+        operator: '码上冷链物流',
+        note: '全程温控运输',
+      },
+    ],
+    follow: {
+      enabled: true,
+      officialAccountName: DEMO.product.brand,
+      hint: '关注码上山泉公众号，看水源地实况与新品活动',
+    },
+  };
+}
+
+/** What the demo range adds to the template: its own filling batch, and the shop it went to. */
+function batchTrace(): TraceStepInput[] {
+  return [
+    { name: '灌装', time: '2025-03-03T09:20:00+08:00', note: '批次 MS20250303-A，全封闭无菌灌装' },
+    {
+      name: '门店上架',
+      time: '2025-03-08',
+      place: '上海市浦东新区 码上便利店（世纪大道店）',
+      operator: '码上便利店',
+    },
+  ];
+}
