@@ -254,6 +254,45 @@ export async function renderPage(
 }
 
 /**
+ * Loads, renders and attaches one component (e.g. `components/verdict-badge/index`) with the given
+ * properties, as a page's template would create it.
+ */
+export async function renderComponent(
+  componentPath: string,
+  properties: Record<string, unknown> = {},
+): Promise<RenderedPage> {
+  prepare();
+  forgetMiniprogramModules();
+  const id = simulate.load(path.join(MINIPROGRAM_ROOT, componentPath), {
+    compiler: 'official',
+    rootPath: MINIPROGRAM_ROOT,
+    usingComponents: { ...usingComponents },
+    compilerOptions: { maxBuffer: 64 * 1024 * 1024 },
+  });
+  const component = simulate.render(id, properties) as RenderedPage;
+  const host = document.createElement('component-host');
+  document.body.appendChild(host);
+  component.attach(host);
+  rendered.push(component);
+  await settle();
+  return component;
+}
+
+/** Runs the page's `onShow` again, as WeChat does when the Mini Program comes back (hot start). */
+export async function showPage(page: RenderedPage): Promise<void> {
+  const instance = page.instance as unknown as Record<string, unknown>;
+  if (typeof instance.onShow === 'function') instance.onShow.call(instance);
+  await settle();
+}
+
+/** Calls one of the page's own methods (e.g. `onShareAppMessage`) and returns its result. */
+export function callPageMethod(page: RenderedPage, name: string, ...args: unknown[]): unknown {
+  const method = (page.instance as unknown as Record<string, unknown>)[name];
+  if (typeof method !== 'function') throw new Error(`页面没有方法 ${name}`);
+  return method.apply(page.instance, args);
+}
+
+/**
  * Runs a Mini Program module (e.g. `app`) through the same loader pages use, fresh each time. For
  * code simulate does not host itself, such as `App()`: stub the global before calling this.
  */
@@ -316,6 +355,17 @@ function mustFind(page: RenderedPage, selector: string): JNode {
   }
   if (!node) throw new Error(`页面中找不到 ${selector}`);
   return node;
+}
+
+/** Fires an event (a native `tap`, `<official-account>`'s `error`…) on a node, see mustFind. */
+export async function dispatchIn(
+  page: RenderedPage,
+  selector: string,
+  eventName: string,
+  detail?: unknown,
+): Promise<void> {
+  mustFind(page, selector).dispatchEvent(eventName, detail === undefined ? {} : { detail });
+  await settle();
 }
 
 /**

@@ -20,5 +20,7 @@ export default defineProject({
     globalSetup: [path.join(here, 'global-setup.ts')],
     // The first render of a worker compiles every template with wcc (~1 s on 2 cores).
     testTimeout: 20_000,
+    // Consumers and their phones are in China: dates render in China Standard Time, as they would.
+    env: { TZ: 'Asia/Shanghai' },
   },
 });

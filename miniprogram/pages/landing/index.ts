@@ -13,6 +13,9 @@ import {
 const LANDING_PATH = 'pages/landing/index';
 const IN_APP_SCAN_LABEL = '小程序内扫码';
 const MANUAL_ENTRY_LABEL = '手动输入';
+// Room for the spaces people paste around or inside a code ("012 345 678"): the field would cut a
+// pasted code at 9 characters before normalizeRawCode could drop them.
+const CODE_INPUT_MAX_LENGTH = RAW_CODE_LENGTH + 6;
 
 type LandingQuery = Record<string, string | undefined>;
 
@@ -46,7 +49,8 @@ ComponentWithStore({
     officialAccount: false,
     codeInput: '',
     codeError: '',
-    codeMaxLength: RAW_CODE_LENGTH,
+    codeLength: RAW_CODE_LENGTH,
+    codeInputMaxLength: CODE_INPUT_MAX_LENGTH,
   },
 
   storeBindings: {
