@@ -67,12 +67,22 @@ function resolveMiniprogramNpm(request: string): string | undefined {
   return undefined;
 }
 
+const transpiled = new Map<string, { mtimeMs: number; code: string }>();
+
 function installModuleHooks(): void {
   const state = globalThis as { [HOOKED]?: boolean };
   if (state[HOOKED]) return;
   state[HOOKED] = true;
 
   internals._extensions['.ts'] = (module, file) => {
+    // Every render re-runs each component's module (simulate deletes it from require.cache after
+    // running it): compile a file once per change, not once per render.
+    const { mtimeMs } = fs.statSync(file);
+    const cached = transpiled.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) {
+      module._compile(cached.code, file);
+      return;
+    }
     const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
       fileName: file,
       compilerOptions: {
@@ -85,6 +95,7 @@ function installModuleHooks(): void {
         inlineSources: true,
       },
     });
+    transpiled.set(file, { mtimeMs, code: outputText });
     module._compile(outputText, file);
   };
 
