@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseOptions, type EmulatedDatabase } from './clo
 import { FileStorage } from './cloudbase/storage';
 import { loadProjectFunctions, type HttpRoute } from './runtime/registry';
 import { FunctionRuntime } from './runtime/runtime';
+import { PREVIEW_PREFIX, previewRoutes } from './preview';
 import { createServer } from './server';
 import { WechatSimulator } from './wechat';
 import type { SimulatorConfig } from './wechat/config';
@@ -121,6 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     wechat,
     startedAt: new Date(),
   });
+  void app.register(previewRoutes({ database, settings: () => settings }), { prefix: PREVIEW_PREFIX });
 
   try {
     await app.listen({ port: options.port ?? 0, host });

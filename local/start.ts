@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { buildFunctions } from '../cloudfunctions/build';
+import { PREVIEW_PREFIX, previewBuild } from './preview';
 import { REPO_ROOT, startStack } from './stack';
 import { seedDemo } from './seed/demo';
 import { buildMiniprogramNpm } from './tools/build-miniprogram-npm';
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
       : `WeChat APIs: ${wechatBase} (from WECHAT_API_BASE; the simulator is idle)`,
   );
   console.log(`CloudBase endpoint: TCB_CONTEXT_CNFG='{"URL":"${stack.url}/admin"}'`);
+  // Built before the ready line, so the first page view is instant; the stack runs without it.
+  await previewBuild().then(
+    () => console.log(`preview ${stack.url}${PREVIEW_PREFIX}/`),
+    (error: unknown) => console.error(`preview: build failed: ${error instanceof Error ? error.message : error}`),
+  );
   console.log(`ready ${stack.url}`);
   // After the ready line, never before it: nothing waits for the demo brand.
   seedDemo(stack).catch((error: unknown) =>

@@ -1,0 +1,190 @@
+/**
+ * Built-in components that need more than miniprogram-simulate's empty `<slot/>` stand-ins to be
+ * usable in a browser. simulate registers every built-in tag once, as it loads; the build patches
+ * that registration to merge these definitions in (see build.ts), so this module must run before
+ * simulate is imported.
+ *
+ * - `image`: a real `<img>` (mode → object-fit; `widthFix` keeps the aspect ratio), load/error events;
+ * - `input`: a real `<input>` that emits WeChat's input/focus/blur/confirm events;
+ * - `official-account`: WeChat draws the follow card itself and only inside WeChat, so the preview
+ *   draws a stand-in card with the Official Account's name and reports `load` like the real one.
+ */
+
+interface BuiltinThis {
+  _exparserNode: { $$: HTMLElement };
+  data: Record<string, unknown>;
+  setData(data: Record<string, unknown>): void;
+  triggerEvent(name: string, detail?: unknown): void;
+  __native?: HTMLImageElement | HTMLInputElement;
+}
+
+type BuiltinDefinition = Record<string, unknown>;
+
+function hostOf(component: BuiltinThis): HTMLElement {
+  return component._exparserNode.$$;
+}
+
+const OBJECT_FIT: Record<string, string> = {
+  scaleToFill: 'fill',
+  aspectFit: 'contain',
+  aspectFill: 'cover',
+  widthFix: 'fill',
+  heightFix: 'fill',
+};
+
+function renderImage(this: BuiltinThis): void {
+  const host = hostOf(this);
+  if (!host) return;
+  let img = this.__native as HTMLImageElement | undefined;
+  if (!img) {
+    img = document.createElement('img');
+    img.className = 'wx-image__native';
+    img.draggable = false;
+    img.addEventListener('load', () =>
+      this.triggerEvent('load', { width: img?.naturalWidth, height: img?.naturalHeight }),
+    );
+    img.addEventListener('error', () => {
+      host.classList.add('wx-image--broken');
+      this.triggerEvent('error', { errMsg: `GET ${img?.src} 404 (Not Found)` });
+    });
+    host.appendChild(img);
+    this.__native = img;
+  }
+  const mode = String(this.data.mode || 'scaleToFill');
+  host.dataset.mode = mode;
+  host.classList.remove('wx-image--broken');
+  img.style.objectFit = OBJECT_FIT[mode] ?? 'none';
+  const src = String(this.data.src ?? '');
+  if (src) img.src = src;
+  else img.removeAttribute('src');
+}
+
+const image: BuiltinDefinition = {
+  properties: {
+    src: { type: String, value: '', observer: 'render' },
+    mode: { type: String, value: 'scaleToFill', observer: 'render' },
+    lazyLoad: { type: Boolean, value: false },
+    showMenuByLongpress: { type: Boolean, value: false },
+    webp: { type: Boolean, value: false },
+  },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      renderImage.call(this);
+    },
+  },
+  methods: {
+    render(this: BuiltinThis) {
+      renderImage.call(this);
+    },
+  },
+};
+
+function syncInput(this: BuiltinThis): void {
+  const host = hostOf(this);
+  if (!host) return;
+  let input = this.__native as HTMLInputElement | undefined;
+  if (!input) {
+    const native = document.createElement('input');
+    native.className = 'wx-input__native';
+    native.addEventListener('input', () => {
+      this.data.value = native.value;
+      this.triggerEvent('input', {
+        value: native.value,
+        cursor: native.selectionStart ?? native.value.length,
+        keyCode: 0,
+      });
+    });
+    native.addEventListener('focus', () =>
+      this.triggerEvent('focus', { value: native.value, height: 0 }),
+    );
+    native.addEventListener('blur', () => this.triggerEvent('blur', { value: native.value }));
+    native.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.triggerEvent('confirm', { value: native.value });
+    });
+    host.appendChild(native);
+    this.__native = input = native;
+  }
+  const value = String(this.data.value ?? '');
+  if (input.value !== value) input.value = value;
+  const type = String(this.data.type ?? 'text');
+  input.type = this.data.password ? 'password' : 'text';
+  input.inputMode = type === 'number' ? 'numeric' : type === 'digit' ? 'decimal' : 'text';
+  input.placeholder = String(this.data.placeholder ?? '');
+  input.disabled = this.data.disabled === true;
+  const maxlength = Number(this.data.maxlength ?? 140);
+  if (maxlength >= 0) input.maxLength = maxlength;
+  else input.removeAttribute('maxlength');
+  if (this.data.focus === true) setTimeout(() => input?.focus());
+}
+
+const inputProperty = (type: unknown, value: unknown) => ({ type, value, observer: 'sync' });
+
+const input: BuiltinDefinition = {
+  behaviors: ['wx://form-field'],
+  properties: {
+    value: inputProperty(String, ''),
+    type: inputProperty(String, 'text'),
+    password: inputProperty(Boolean, false),
+    placeholder: inputProperty(String, ''),
+    placeholderClass: inputProperty(String, ''),
+    placeholderStyle: inputProperty(String, ''),
+    disabled: inputProperty(Boolean, false),
+    maxlength: inputProperty(Number, 140),
+    focus: inputProperty(Boolean, false),
+    confirmType: inputProperty(String, 'done'),
+    cursorSpacing: { type: Number, value: 0 },
+    alwaysEmbed: { type: Boolean, value: false },
+    adjustPosition: { type: Boolean, value: true },
+    holdKeyboard: { type: Boolean, value: false },
+    autoFocus: { type: Boolean, value: false },
+    cursor: { type: Number, value: -1 },
+    selectionStart: { type: Number, value: -1 },
+    selectionEnd: { type: Number, value: -1 },
+  },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      syncInput.call(this);
+    },
+  },
+  methods: {
+    sync(this: BuiltinThis) {
+      syncInput.call(this);
+    },
+  },
+};
+
+/** The Official Account name the stand-in shows: the demo's, from the device. */
+function officialAccountName(): string {
+  return window.parent.__mashangDevice?.demo()?.officialAccountName ?? '品牌公众号';
+}
+
+const officialAccount: BuiltinDefinition = {
+  // j-component compiles this string template itself; inline styles keep it free of any prefix.
+  template: `<view class="wx-official-account__card" style="display:flex;align-items:center;padding:12px;background:#fff;border:1px solid #ebedf0;border-radius:8px;">
+  <view style="flex:none;width:40px;height:40px;border-radius:50%;background:#07c160;color:#fff;display:flex;align-items:center;justify-content:center;font-size:18px;">公</view>
+  <view style="flex:1;margin:0 12px;min-width:0;">
+    <view style="font-size:15px;font-weight:600;color:#191919;">{{name}}</view>
+    <view style="font-size:12px;color:#999;">关注公众号 · 预览替身（真机由微信绘制）</view>
+  </view>
+  <view bindtap="onFollow" style="flex:none;padding:4px 14px;border-radius:4px;background:#07c160;color:#fff;font-size:14px;">关注</view>
+</view>`,
+  data: { name: '' },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      this.setData({ name: officialAccountName() });
+      // The real component reports whether it could show itself; the stand-in always can.
+      setTimeout(() => this.triggerEvent('load', { status: 0, errMsg: 'ok' }));
+    },
+  },
+  methods: {
+    onFollow() {
+      wx.showToast({ title: '预览中无法关注，真机上会弹出关注', icon: 'none' });
+    },
+  },
+};
+
+(globalThis as { __mashangBuiltins?: Record<string, BuiltinDefinition> }).__mashangBuiltins = {
+  image,
+  input,
+  'official-account': officialAccount,
+};

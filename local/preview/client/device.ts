@@ -1,0 +1,86 @@
+/**
+ * The phone around the pages: the shell document (shell.ts) plays it, and each page document
+ * (page.ts, one iframe per page of the stack) reaches it as `window.parent.__mashangDevice`.
+ * Pages only ask; the device owns the user, the launch options, the page stack and the overlays.
+ */
+import type { EnterOptions, PreviewDemoInfo } from '../protocol';
+
+export interface ToastOptions {
+  title: string;
+  icon?: 'success' | 'error' | 'loading' | 'none';
+  duration?: number;
+  mask?: boolean;
+}
+
+export interface ModalOptions {
+  title?: string;
+  content?: string;
+  showCancel?: boolean;
+  cancelText?: string;
+  confirmText?: string;
+}
+
+/** What `wx.scanCode` resolves with (WeChat's fields). */
+export interface ScanCodeResult {
+  result: string;
+  scanType: string;
+  charSet: string;
+  rawData: string;
+  /** Present when the code opens this Mini Program: the path with its query (code_ticket). */
+  path?: string;
+}
+
+export interface CallLogEntry {
+  name: string;
+  action?: string;
+  status: number | 'network';
+  ms: number;
+  outcome: string;
+}
+
+/** The page document as the device sees it (set by page.ts once the page is on screen). */
+export interface PageHandle {
+  route: string;
+  query: Record<string, string>;
+  /** The page's `this` (getCurrentPages). */
+  instance: unknown;
+  show(): void;
+  hide(): void;
+  unload(): void;
+}
+
+export interface Device {
+  /** The openid every call of this page is made as. */
+  openid(): string;
+  launchOptions(): EnterOptions;
+  enterOptions(): EnterOptions;
+  demo(): PreviewDemoInfo | undefined;
+  /** Every page route the app declares, main package first. */
+  pages(): string[];
+
+  pageReady(frame: Window, handle: PageHandle): void;
+  currentPages(): unknown[];
+  setTitle(frame: Window, title: string): void;
+  /** `navigateTo` / `redirectTo` / `reLaunch` to a route + query; `navigateBack` by delta. */
+  navigate(
+    kind: 'navigateTo' | 'redirectTo' | 'reLaunch',
+    route: string,
+    query: Record<string, string>,
+  ): void;
+  navigateBack(delta: number): void;
+
+  showToast(options: ToastOptions): void;
+  hideToast(): void;
+  showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }>;
+  /** Resolves with what the user "scanned", or rejects with `{ errMsg: 'scanCode:fail cancel' }`. */
+  scanCode(): Promise<ScanCodeResult>;
+  setClipboard(text: string): void;
+  clipboard(): string;
+  logCall(entry: CallLogEntry): void;
+}
+
+declare global {
+  interface Window {
+    __mashangDevice?: Device;
+  }
+}

@@ -1,0 +1,466 @@
+/**
+ * The preview's outer document: a phone frame (status bar, navigation bar, the page stack as
+ * iframes, toasts and dialogs) and the control bar beside it (who is holding the phone, scan code N
+ * through the WeChat simulator, reset, open the admin pages, a log of cloud calls). It implements
+ * the Device the pages talk to (device.ts).
+ */
+import type { EnterOptions, PreviewAppInfo, PreviewDemoInfo } from '../protocol';
+import type {
+  CallLogEntry,
+  Device,
+  ModalOptions,
+  PageHandle,
+  ScanCodeResult,
+  ToastOptions,
+} from './device';
+
+declare global {
+  interface Window {
+    __mashangApp: PreviewAppInfo;
+  }
+}
+
+const FALLBACK_USERS = ['o-demo-alice', 'o-demo-bob', 'o-local-admin'];
+const USER_KEY = 'mashang-preview:user';
+const APPLICATION_KEY = 'mashang-preview:application';
+
+/** A plain launch from the Mini Program list: the "A" scene of WeChat's reopen rules. */
+const PLAIN_SCENE = 1001;
+
+interface StackEntry {
+  frame: HTMLIFrameElement;
+  route: string;
+  title: string;
+  handle?: PageHandle;
+}
+
+interface SimScan {
+  code: string;
+  path: string;
+  query: Record<string, string>;
+  scene: number;
+}
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} missing from the shell`);
+  return found as T;
+}
+
+function html(strings: TemplateStringsArray, ...values: string[]): string {
+  const escape = (text: string) =>
+    text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return strings.reduce((out, part, i) => out + part + (i < values.length ? escape(values[i]) : ''), '');
+}
+
+function renderShell(): void {
+  document.body.innerHTML = `
+<main class="preview">
+  <section class="phone" aria-label="手机">
+    <div class="phone__status"><span>9:41</span><span>码上预览</span><span>100%</span></div>
+    <div class="phone__nav">
+      <button id="nav-back" class="phone__back" type="button" aria-label="返回" hidden>‹</button>
+      <span id="nav-title" class="phone__title"></span>
+      <span class="phone__capsule" aria-hidden="true">··· | ◎</span>
+    </div>
+    <div id="frames" class="phone__frames"></div>
+    <div id="overlay" class="phone__overlay"></div>
+  </section>
+  <aside class="controls" aria-label="控制栏">
+    <h1>码上 · 小程序预览</h1>
+    <p class="hint">真实的小程序页面（官方 WXML 编译器 + miniprogram-simulate），云函数调用走本地栈。</p>
+    <fieldset>
+      <legend>谁在用手机</legend>
+      <label for="user-select">用户 openid</label>
+      <select id="user-select"></select>
+      <input id="user-custom" placeholder="或输入其他 openid，回车确认" autocomplete="off" />
+    </fieldset>
+    <fieldset>
+      <legend>扫一物一码（微信模拟器）</legend>
+      <label for="application-id">申请单 applicationId</label>
+      <input id="application-id" placeholder="演示数据的申请单" autocomplete="off" />
+      <label for="scan-index">码序号 N</label>
+      <input id="scan-index" type="number" min="0" step="1" value="0" />
+      <button id="scan-button" type="button" class="primary">扫码 第 0 个码</button>
+      <p id="scan-status" class="status" role="status"></p>
+    </fieldset>
+    <fieldset>
+      <legend>页面</legend>
+      <div class="row">
+        <button id="reset-button" type="button">重置</button>
+        <button id="plain-launch" type="button">普通打开（1001）</button>
+      </div>
+      <a id="admin-link" href="#">打开运营后台首页</a>
+    </fieldset>
+    <fieldset>
+      <legend>云函数调用</legend>
+      <ol id="call-log" class="log"></ol>
+    </fieldset>
+  </aside>
+</main>`;
+}
+
+class ShellDevice implements Device {
+  private stack: StackEntry[] = [];
+  private launch: EnterOptions;
+  private enter: EnterOptions;
+  private demoInfo: PreviewDemoInfo | undefined;
+  private clipboardText = '';
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly app: PreviewAppInfo) {
+    this.launch = this.enter = this.plainLaunch();
+  }
+
+  // ---- Device ---------------------------------------------------------------------------------
+
+  openid(): string {
+    return element<HTMLSelectElement>('user-select').value || FALLBACK_USERS[0];
+  }
+
+  launchOptions(): EnterOptions {
+    return this.launch;
+  }
+
+  enterOptions(): EnterOptions {
+    return this.enter;
+  }
+
+  demo(): PreviewDemoInfo | undefined {
+    return this.demoInfo;
+  }
+
+  pages(): string[] {
+    return this.app.pages;
+  }
+
+  pageReady(frame: Window, handle: PageHandle): void {
+    const entry = this.stack.find((item) => item.frame.contentWindow === frame);
+    if (entry) entry.handle = handle;
+  }
+
+  currentPages(): unknown[] {
+    return this.stack.map((entry) => entry.handle?.instance).filter(Boolean);
+  }
+
+  setTitle(frame: Window, title: string): void {
+    const entry = this.stack.find((item) => item.frame.contentWindow === frame);
+    if (!entry) return;
+    entry.title = title;
+    this.renderNav();
+  }
+
+  navigate(
+    kind: 'navigateTo' | 'redirectTo' | 'reLaunch',
+    route: string,
+    query: Record<string, string>,
+  ): void {
+    if (kind === 'reLaunch') this.clearStack();
+    else if (kind === 'redirectTo') this.popPage();
+    else this.top()?.handle?.hide();
+    this.pushPage(route, query);
+  }
+
+  navigateBack(delta: number): void {
+    for (let i = 0; i < Math.max(1, delta) && this.stack.length > 1; i += 1) this.popPage();
+    const top = this.top();
+    if (top) {
+      top.frame.hidden = false;
+      top.handle?.show();
+    }
+    this.renderNav();
+  }
+
+  showToast(options: ToastOptions): void {
+    const overlay = element('overlay');
+    this.hideToast();
+    const toast = document.createElement('div');
+    toast.className = `toast toast--${options.icon ?? 'success'}`;
+    toast.setAttribute('role', 'alert');
+    const icon = { success: '✓', error: '✕', loading: '', none: '' }[options.icon ?? 'success'];
+    toast.innerHTML = html`<span class="toast__icon">${icon}</span><span class="toast__text">${options.title}</span>`;
+    if (options.mask) overlay.classList.add('phone__overlay--mask');
+    overlay.appendChild(toast);
+    if (options.duration && options.duration > 0)
+      this.toastTimer = setTimeout(() => this.hideToast(), options.duration);
+  }
+
+  hideToast(): void {
+    clearTimeout(this.toastTimer);
+    const overlay = element('overlay');
+    overlay.classList.remove('phone__overlay--mask');
+    overlay.querySelectorAll('.toast').forEach((toast) => toast.remove());
+  }
+
+  showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }> {
+    return new Promise((resolve) => {
+      const dialog = this.dialog(
+        html`<div class="dialog__title">${options.title ?? ''}</div><div class="dialog__content">${options.content ?? ''}</div>`,
+        options.showCancel === false ? undefined : (options.cancelText ?? '取消'),
+        options.confirmText ?? '确定',
+      );
+      dialog.then((confirmed) => resolve({ confirm: confirmed, cancel: !confirmed }));
+    });
+  }
+
+  async scanCode(): Promise<ScanCodeResult> {
+    const form = this.dialog(
+      html`<div class="dialog__title">模拟扫码</div>
+        <div class="dialog__content">输入演示申请单内的码序号 N、9 位码或码链接</div>
+        <input id="scan-input" class="dialog__input" autocomplete="off" value="${element<HTMLInputElement>('scan-index').value}" />`,
+      '取消',
+      '扫码',
+    );
+    const input = element<HTMLInputElement>('scan-input');
+    input.select();
+    const confirmed = await form.then((ok) => ok);
+    const text = input.value.trim();
+    if (!confirmed || !text) throw { errMsg: 'scanCode:fail cancel' };
+    const body: Record<string, unknown> = { openid: this.openid() };
+    if (/^\d+$/.test(text)) Object.assign(body, { applicationId: this.simApplicationId(), index: Number(text) });
+    else if (/^https?:\/\//.test(text)) body.url = text;
+    else body.code = text;
+    const raw = (content: string) => btoa(unescape(encodeURIComponent(content)));
+    try {
+      const scan = await this.simScan(body);
+      const path = `${scan.path.replace(/^\//, '')}?${new URLSearchParams(scan.query).toString()}`;
+      return { result: scan.code, scanType: 'QR_CODE', charSet: 'UTF-8', rawData: raw(scan.code), path };
+    } catch (error) {
+      // A code that does not open this Mini Program (unknown, not activated) scans as plain text.
+      this.status(String((error as Error).message));
+      return { result: text, scanType: 'QR_CODE', charSet: 'UTF-8', rawData: raw(text) };
+    }
+  }
+
+  setClipboard(text: string): void {
+    this.clipboardText = text;
+    // Best effort: the system clipboard needs a focused, permitted document.
+    navigator.clipboard?.writeText(text).catch(() => undefined);
+  }
+
+  clipboard(): string {
+    return this.clipboardText;
+  }
+
+  logCall(entry: CallLogEntry): void {
+    const log = element('call-log');
+    const item = document.createElement('li');
+    const failed = entry.status !== 200 || entry.outcome !== 'ok';
+    item.className = failed ? 'log__item log__item--failed' : 'log__item';
+    item.textContent = `${entry.name}${entry.action ? `.${entry.action}` : ''} · ${entry.status} · ${entry.ms} ms · ${entry.outcome}`;
+    log.prepend(item);
+    while (log.children.length > 20) log.lastElementChild?.remove();
+  }
+
+  // ---- control bar ----------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    await this.loadDemo();
+    this.wireControls();
+    this.relaunch(this.plainLaunch());
+  }
+
+  private async loadDemo(): Promise<void> {
+    try {
+      const response = await fetch('api/demo');
+      if (response.ok) this.demoInfo = (await response.json()) as PreviewDemoInfo;
+    } catch {
+      // The control bar still works with typed-in values.
+    }
+    const users = this.demoInfo?.users.length ? this.demoInfo.users : FALLBACK_USERS;
+    const select = element<HTMLSelectElement>('user-select');
+    const saved = localStorage.getItem(USER_KEY);
+    for (const openid of saved && !users.includes(saved) ? [...users, saved] : users) {
+      select.add(new Option(openid, openid));
+    }
+    if (saved) select.value = saved;
+    const application = this.demoInfo?.application;
+    const input = element<HTMLInputElement>('application-id');
+    input.value = application?.applicationId ?? localStorage.getItem(APPLICATION_KEY) ?? '';
+    if (application) {
+      const index = element<HTMLInputElement>('scan-index');
+      index.min = String(application.codeStart);
+      index.max = String(application.codeEnd);
+      index.value = String(application.codeStart);
+      this.status(
+        `演示码段 ${application.codeStart}–${application.codeEnd}${application.productTitle ? `（${application.productTitle}）` : ''}`,
+      );
+    } else {
+      this.status('没有找到已激活的码段：先运行 npm start 的演示数据，或在上面填申请单');
+    }
+  }
+
+  private wireControls(): void {
+    const select = element<HTMLSelectElement>('user-select');
+    const custom = element<HTMLInputElement>('user-custom');
+    const index = element<HTMLInputElement>('scan-index');
+    const scanButton = element<HTMLButtonElement>('scan-button');
+    const switchUser = () => {
+      localStorage.setItem(USER_KEY, select.value);
+      // Another person's phone: the Mini Program opens fresh, without the last person's ticket.
+      this.relaunch(this.plainLaunch());
+    };
+    select.addEventListener('change', switchUser);
+    custom.addEventListener('keydown', (event) => {
+      const openid = custom.value.trim();
+      if (event.key !== 'Enter' || !openid) return;
+      if (![...select.options].some((option) => option.value === openid))
+        select.add(new Option(openid, openid));
+      select.value = openid;
+      custom.value = '';
+      switchUser();
+    });
+    const label = () => {
+      scanButton.textContent = `扫码 第 ${index.value || 0} 个码`;
+    };
+    index.addEventListener('input', label);
+    label();
+    scanButton.addEventListener('click', () => void this.scanFromControls());
+    element('reset-button').addEventListener('click', () => this.relaunch(this.launch));
+    element('plain-launch').addEventListener('click', () => this.relaunch(this.plainLaunch()));
+    element('admin-link').addEventListener('click', (event) => {
+      event.preventDefault();
+      const admin = this.app.pages.find((page) => page.startsWith('admin/')) ?? this.app.pages[0];
+      this.navigate('navigateTo', admin, {});
+    });
+    element('nav-back').addEventListener('click', () => this.navigateBack(1));
+  }
+
+  /** "The consumer scans code N": a real ticket from the simulator, then WeChat's reopen rule. */
+  private async scanFromControls(): Promise<void> {
+    const applicationId = this.applicationId();
+    const index = Number(element<HTMLInputElement>('scan-index').value);
+    if (!applicationId) {
+      this.status('先填申请单 applicationId');
+      return;
+    }
+    localStorage.setItem(APPLICATION_KEY, applicationId);
+    try {
+      const scan = await this.simScan({
+        openid: this.openid(),
+        applicationId: this.simApplicationId(),
+        index,
+      });
+      const route = scan.path.replace(/^\//, '').split('?')[0];
+      if (!this.app.pages.includes(route)) {
+        this.status(`码激活的路径 ${scan.path} 不是本小程序的页面`);
+        return;
+      }
+      this.status(`${this.openid()} 扫了第 ${index} 个码 ${scan.code}，场景 ${scan.scene}`);
+      // A scene that names a page (1124) always reLaunches it, hot start or cold (WeChat's
+      // "再次打开逻辑": A or B → B).
+      this.relaunch({ path: route, query: scan.query, scene: scan.scene, referrerInfo: {} });
+    } catch (error) {
+      this.status(String((error as Error).message));
+    }
+  }
+
+  private async simScan(body: Record<string, unknown>): Promise<SimScan> {
+    const response = await fetch('/wechat/_sim/scan', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const reply = (await response.json()) as SimScan & { error?: string };
+    if (!response.ok) {
+      const reason = { 404: '没有这个码', 409: '这个码还没有激活' }[response.status] ?? '扫码失败';
+      throw new Error(`${reason}（${response.status} ${reply.error ?? ''}）`);
+    }
+    return reply;
+  }
+
+  private applicationId(): string {
+    return element<HTMLInputElement>('application-id').value.trim();
+  }
+
+  /** The simulator takes WeChat's numeric application_id (below 2^53, so a JS number is exact). */
+  private simApplicationId(): number | string {
+    const id = this.applicationId();
+    return /^\d+$/.test(id) ? Number(id) : id;
+  }
+
+  private status(text: string): void {
+    element('scan-status').textContent = text;
+  }
+
+  // ---- page stack -----------------------------------------------------------------------------
+
+  private plainLaunch(): EnterOptions {
+    return { path: this.app.pages[0], query: {}, scene: PLAIN_SCENE, referrerInfo: {} };
+  }
+
+  /** Clears the page stack and opens `options.path`, as WeChat does on a (re)launch. */
+  private relaunch(options: EnterOptions): void {
+    this.launch = this.enter = options;
+    this.hideToast();
+    this.clearStack();
+    this.pushPage(options.path, options.query);
+  }
+
+  private top(): StackEntry | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  private pushPage(route: string, query: Record<string, string>): void {
+    for (const entry of this.stack) entry.frame.hidden = true;
+    const frame = document.createElement('iframe');
+    frame.className = 'page-frame';
+    frame.title = route;
+    frame.dataset.route = route;
+    const params = new URLSearchParams({ route, query: new URLSearchParams(query).toString() });
+    frame.src = `page.html?${params.toString()}`;
+    this.stack.push({ frame, route, title: '' });
+    element('frames').appendChild(frame);
+    this.renderNav();
+  }
+
+  private popPage(): void {
+    const entry = this.stack.pop();
+    if (!entry) return;
+    try {
+      entry.handle?.unload();
+    } catch (error) {
+      console.error(error);
+    }
+    entry.frame.remove();
+  }
+
+  private clearStack(): void {
+    while (this.stack.length) this.popPage();
+  }
+
+  private renderNav(): void {
+    element('nav-title').textContent = this.top()?.title ?? '';
+    element('nav-back').hidden = this.stack.length < 2;
+  }
+
+  /** A WeChat-style dialog in the phone; resolves true on confirm. */
+  private dialog(content: string, cancelText: string | undefined, confirmText: string): Promise<boolean> {
+    const overlay = element('overlay');
+    const dialog = document.createElement('div');
+    dialog.className = 'dialog';
+    dialog.setAttribute('role', 'dialog');
+    dialog.innerHTML = `${content}<div class="dialog__buttons">${
+      cancelText ? html`<button type="button" class="dialog__cancel">${cancelText}</button>` : ''
+    }${html`<button type="button" class="dialog__confirm">${confirmText}</button>`}</div>`;
+    overlay.classList.add('phone__overlay--mask');
+    overlay.appendChild(dialog);
+    return new Promise((resolve) => {
+      const close = (confirmed: boolean) => {
+        dialog.remove();
+        if (!overlay.querySelector('.dialog')) overlay.classList.remove('phone__overlay--mask');
+        resolve(confirmed);
+      };
+      dialog.querySelector('.dialog__cancel')?.addEventListener('click', () => close(false));
+      dialog.querySelector('.dialog__confirm')?.addEventListener('click', () => close(true));
+      dialog.querySelector('input')?.addEventListener('keydown', (event) => {
+        if ((event as KeyboardEvent).key === 'Enter') close(true);
+      });
+    });
+  }
+}
+
+renderShell();
+const device = new ShellDevice(window.__mashangApp);
+window.__mashangDevice = device;
+void device.start();

@@ -1,0 +1,297 @@
+/**
+ * `wx.*` for a page rendered in the preview, on top of miniprogram-simulate's own mocks: the
+ * cloud, launch options, scanning, overlays, navigation and storage go to the local stack and to
+ * the device (shell.ts) the way they would go to CloudBase and to WeChat on a phone.
+ */
+import { PREVIEW_APPID, SCREEN_HEIGHT, SCREEN_WIDTH } from '../protocol';
+import type { Device } from './device';
+
+type Options = Record<string, unknown> & {
+  success?: (result: unknown) => void;
+  fail?: (error: unknown) => void;
+  complete?: (result: unknown) => void;
+};
+
+interface WxError {
+  errMsg: string;
+  errCode?: number;
+}
+
+function wxError(api: string, reason: string, errCode?: number): WxError {
+  return errCode === undefined
+    ? { errMsg: `${api}:fail ${reason}` }
+    : { errMsg: `${api}:fail ${reason}`, errCode };
+}
+
+/**
+ * WeChat's asynchronous API convention: callbacks when any of success/fail/complete is given,
+ * otherwise a promise (base library ≥ 2.10.2); results carry `errMsg: '<api>:ok'`.
+ */
+function asyncApi<R extends object>(api: string, run: (options: Options) => Promise<R> | R) {
+  return (options: Options = {}): Promise<R & { errMsg: string }> | undefined => {
+    const outcome = Promise.resolve()
+      .then(() => run(options))
+      .then((result) => ({ errMsg: `${api}:ok`, ...result }));
+    if (!options.success && !options.fail && !options.complete) return outcome;
+    outcome.then(
+      (result) => {
+        options.success?.(result);
+        options.complete?.(result);
+      },
+      (error: unknown) => {
+        options.fail?.(error);
+        options.complete?.(error);
+      },
+    );
+    return undefined;
+  };
+}
+
+/** Resolves `url` of navigateTo & co. against the current route: `../x/index?a=1` or `/x/index`. */
+export function resolveUrl(
+  from: string,
+  url: string,
+): { route: string; query: Record<string, string> } {
+  const [pathPart, search = ''] = url.split('?');
+  const base = from.split('/').slice(0, -1);
+  const segments = pathPart.startsWith('/') ? [] : base;
+  for (const segment of pathPart.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(search)) query[key] = value;
+  return { route: segments.join('/'), query };
+}
+
+const windowInfo = {
+  pixelRatio: 2,
+  screenWidth: SCREEN_WIDTH,
+  screenHeight: SCREEN_HEIGHT,
+  windowWidth: SCREEN_WIDTH,
+  // Below the 20 px status bar and the 44 px navigation bar the shell draws.
+  windowHeight: SCREEN_HEIGHT - 64,
+  statusBarHeight: 20,
+  screenTop: 64,
+  safeArea: {
+    left: 0,
+    right: SCREEN_WIDTH,
+    top: 20,
+    bottom: SCREEN_HEIGHT,
+    width: SCREEN_WIDTH,
+    height: SCREEN_HEIGHT - 20,
+  },
+};
+
+const baseInfo = {
+  SDKVersion: '3.5.0',
+  version: '8.0.50',
+  language: 'zh_CN',
+  theme: 'light',
+  fontSizeSetting: 16,
+  enableDebug: false,
+  host: { env: 'WeChat' },
+};
+
+// WeChat DevTools reports `devtools`; the preview is honest about not being a phone either.
+const deviceInfo = {
+  brand: 'devtools',
+  model: '码上预览 (375×667)',
+  system: 'iOS 16.0',
+  platform: 'devtools',
+  benchmarkLevel: 1,
+  abi: 'web',
+};
+
+export interface PageContext {
+  route: string;
+  frame: Window;
+}
+
+/** The `wx` members the preview provides; simulate's mocks stay for everything else. */
+export function createWx(device: Device, page: PageContext): Record<string, unknown> {
+  const storageKey = (key: string) => `mashang-preview:storage:${device.openid()}:${key}`;
+  const storageKeys = () => {
+    const prefix = storageKey('');
+    return Object.keys(localStorage)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length));
+  };
+  const getStorage = (key: string): unknown => {
+    const raw = localStorage.getItem(storageKey(key));
+    // WeChat answers '' for a key that was never set.
+    return raw === null ? '' : (JSON.parse(raw) as { data: unknown }).data;
+  };
+  const setStorage = (key: string, data: unknown) =>
+    localStorage.setItem(storageKey(key), JSON.stringify({ data }));
+
+  const navigate = (kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab') =>
+    asyncApi(kind, (options) => {
+      const { route, query } = resolveUrl(page.route, String(options.url ?? ''));
+      if (!device.pages().includes(route)) throw wxError(kind, `page "${route}" is not found`);
+      device.navigate(kind === 'switchTab' ? 'reLaunch' : kind, route, query);
+      return {};
+    });
+
+  const cloud = {
+    init: () => undefined,
+    callFunction: asyncApi('cloud.callFunction', async (options) => {
+      const name = String(options.name ?? '');
+      const data = (options.data ?? {}) as Record<string, unknown>;
+      const started = performance.now();
+      const log = (status: number | 'network', outcome: string) =>
+        device.logCall({
+          name,
+          action: typeof data.action === 'string' ? data.action : undefined,
+          status,
+          ms: Math.round(performance.now() - started),
+          outcome,
+        });
+      let response: Response;
+      try {
+        response = await fetch(`/functions/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-wx-openid': device.openid(),
+            'x-wx-appid': PREVIEW_APPID,
+            'x-wx-source': 'wx_client',
+          },
+          body: JSON.stringify(data),
+        });
+      } catch (error) {
+        log('network', String(error));
+        throw wxError('cloud.callFunction', `network error: ${String(error)}`, -1);
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      if (!response.ok) {
+        // The stack answers failures exactly as wx.cloud.callFunction rejects: { errCode, errMsg }.
+        const failure = body as Partial<WxError> | undefined;
+        log(response.status, failure?.errMsg ?? text);
+        throw {
+          errCode: failure?.errCode ?? -1,
+          errMsg: failure?.errMsg ?? `cloud.callFunction:fail HTTP ${response.status}`,
+        };
+      }
+      const envelope = body as { ok?: boolean; error?: { code?: string } } | undefined;
+      log(response.status, envelope?.ok === false ? (envelope.error?.code ?? 'error') : 'ok');
+      return { result: body, requestID: response.headers.get('x-request-id') ?? 'preview' };
+    }),
+  };
+
+  return {
+    cloud,
+    getLaunchOptionsSync: () => structuredClone(device.launchOptions()),
+    getEnterOptionsSync: () => structuredClone(device.enterOptions()),
+
+    scanCode: asyncApi('scanCode', () => device.scanCode()),
+    getLocation: asyncApi('getLocation', () => {
+      // A consumer who declines the location prompt: the page must work without it.
+      throw wxError('getLocation', 'auth deny');
+    }),
+    getFuzzyLocation: asyncApi('getFuzzyLocation', () => {
+      throw wxError('getFuzzyLocation', 'auth deny');
+    }),
+
+    showToast: asyncApi('showToast', (options) => {
+      device.showToast({
+        title: String(options.title ?? ''),
+        icon: (options.icon as 'success' | 'error' | 'loading' | 'none' | undefined) ?? 'success',
+        duration: typeof options.duration === 'number' ? options.duration : 1500,
+        mask: options.mask === true,
+      });
+      return {};
+    }),
+    hideToast: asyncApi('hideToast', () => (device.hideToast(), {})),
+    showLoading: asyncApi('showLoading', (options) => {
+      device.showToast({ title: String(options.title ?? ''), icon: 'loading', duration: 0 });
+      return {};
+    }),
+    hideLoading: asyncApi('hideLoading', () => (device.hideToast(), {})),
+    showModal: asyncApi('showModal', (options) =>
+      device.showModal({
+        title: options.title as string | undefined,
+        content: options.content as string | undefined,
+        showCancel: options.showCancel !== false,
+        cancelText: options.cancelText as string | undefined,
+        confirmText: options.confirmText as string | undefined,
+      }),
+    ),
+
+    setClipboardData: asyncApi('setClipboardData', (options) => {
+      device.setClipboard(String(options.data ?? ''));
+      // WeChat confirms a copy with this toast by itself.
+      device.showToast({ title: '内容已复制', icon: 'none', duration: 1500 });
+      return {};
+    }),
+    getClipboardData: asyncApi('getClipboardData', () => ({ data: device.clipboard() })),
+
+    navigateTo: navigate('navigateTo'),
+    redirectTo: navigate('redirectTo'),
+    reLaunch: navigate('reLaunch'),
+    switchTab: navigate('switchTab'),
+    navigateBack: asyncApi('navigateBack', (options) => {
+      device.navigateBack(typeof options.delta === 'number' ? options.delta : 1);
+      return {};
+    }),
+    setNavigationBarTitle: asyncApi('setNavigationBarTitle', (options) => {
+      device.setTitle(page.frame, String(options.title ?? ''));
+      return {};
+    }),
+
+    setStorageSync: setStorage,
+    getStorageSync: getStorage,
+    removeStorageSync: (key: string) => localStorage.removeItem(storageKey(key)),
+    clearStorageSync: () => storageKeys().forEach((key) => localStorage.removeItem(storageKey(key))),
+    getStorageInfoSync: () => ({ keys: storageKeys(), currentSize: 0, limitSize: 10240 }),
+    setStorage: asyncApi('setStorage', (options) => {
+      setStorage(String(options.key), options.data);
+      return {};
+    }),
+    getStorage: asyncApi('getStorage', (options) => {
+      const key = String(options.key);
+      if (localStorage.getItem(storageKey(key)) === null)
+        throw wxError('getStorage', 'data not found');
+      return { data: getStorage(key) };
+    }),
+    removeStorage: asyncApi('removeStorage', (options) => {
+      localStorage.removeItem(storageKey(String(options.key)));
+      return {};
+    }),
+
+    getSystemInfoSync: () => ({ ...windowInfo, ...baseInfo, ...deviceInfo }),
+    getSystemInfo: asyncApi('getSystemInfo', () => ({ ...windowInfo, ...baseInfo, ...deviceInfo })),
+    getWindowInfo: () => ({ ...windowInfo }),
+    getDeviceInfo: () => ({ ...deviceInfo, pixelRatio: windowInfo.pixelRatio }),
+    getAppBaseInfo: () => ({ ...baseInfo }),
+    getSystemSetting: () => ({
+      bluetoothEnabled: false,
+      locationEnabled: true,
+      wifiEnabled: true,
+      deviceOrientation: 'portrait',
+    }),
+    getAccountInfoSync: () => ({
+      miniProgram: { appId: PREVIEW_APPID, envVersion: 'develop', version: '' },
+    }),
+    login: asyncApi('login', () => ({ code: `preview-${device.openid()}` })),
+
+    showShareMenu: asyncApi('showShareMenu', () => ({})),
+    hideShareMenu: asyncApi('hideShareMenu', () => ({})),
+    updateShareMenu: asyncApi('updateShareMenu', () => ({})),
+    previewImage: asyncApi('previewImage', (options) => {
+      const current = String(options.current ?? (options.urls as string[] | undefined)?.[0] ?? '');
+      if (current) window.open(current, '_blank', 'noopener');
+      return {};
+    }),
+    vibrateShort: asyncApi('vibrateShort', () => ({})),
+    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
+    requestSubscribeMessage: asyncApi('requestSubscribeMessage', () => ({})),
+  };
+}
