@@ -1,0 +1,553 @@
+/**
+ * The consumer's scan end to end through the local stack: the WeChat simulator hands a user a
+ * `code_ticket` for a code ("scan code N as user U"), the `scan` function resolves it to the
+ * landing view. Every verdict, the idempotent re-resolve, the refusals, the round trips a scan
+ * costs, and twenty users scanning one code at once. Plus `verify` and the product admin actions.
+ *
+ * The demo seed provides application A (codes 0–9999 activated, 山泉水 550ml bound). Application B
+ * is made here: codes 0–4999 activated for a product with low suspicion limits, 5000–9999
+ * imported but never activated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../cloudfunctions/core/data/tokens';
+import { MarketcodeClient } from '../../cloudfunctions/core/wechat/marketcode/client';
+import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
+import { OfficialAccountClient } from '../../cloudfunctions/core/wechat/oa/client';
+import { wechatTokenIssuer } from '../../cloudfunctions/core/wechat/oa/token-endpoint';
+import { DEMO } from '../../local/seed/demo';
+import { sdkFor } from '../support/sdk';
+import { startTestStack, type TestStack } from '../support/stack';
+
+const ADMIN = { openid: 'o-local-admin' };
+const STRICT = { windowMinutes: 60, maxScans: 3, maxScanners: 2, maxPlaces: 1 };
+const SHANGHAI = { latitude: 31.2304, longitude: 121.4737, place: '上海市黄浦区' };
+const BEIJING = { latitude: 39.9042, longitude: 116.4074, place: '北京市东城区' };
+
+describe('scan: resolve and verify through the local stack', () => {
+  let stack: TestStack;
+  let appA: string;
+  let appB: string;
+  let strictProductId: string;
+  /** Every database request the functions make, as `action collection`. */
+  const requests: string[] = [];
+  const storageRequests: string[] = [];
+
+  const sim = async (path: string, body?: unknown, method = 'POST') => {
+    const response = await fetch(`${stack.url}/wechat/_sim/${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const admin = async (event: Record<string, unknown>, user = ADMIN) =>
+    (await stack.call('admin', event, user)).body;
+  /** The user scans code `index` of an application: the launch the Mini Program would get. */
+  const scanCode = async (openid: string, applicationId: string, index: number) => {
+    const launch = await sim('scan', { openid, applicationId: Number(applicationId), index });
+    expect(launch.status).toBe(200);
+    return { code: launch.body.code as string, ticket: launch.body.query.code_ticket as string };
+  };
+  const resolve = async (openid: string, codeTicket: string, extra: object = {}) =>
+    (await stack.call('scan', { action: 'resolve', codeTicket, scene: 1124, ...extra }, { openid }))
+      .body;
+  const verify = async (openid: string, code: string) =>
+    (await stack.call('scan', { action: 'verify', code }, { openid })).body;
+  /** Database requests (the OA token's excluded: an instance reads it once per 30 s). */
+  const measured = async <T>(run: () => Promise<T>) => {
+    requests.length = 0;
+    storageRequests.length = 0;
+    const result = await run();
+    return { result, database: requests.filter((r) => !r.endsWith(' tokens')) };
+  };
+  const codeOf = async (applicationId: string, index: number): Promise<string> => {
+    const db = sdkFor(stack.url).database();
+    const { data } = await db.collection('packageCodes').where({ applicationId, index }).get();
+    return (data[0] as any).code;
+  };
+  const codeState = async (code: string) => {
+    const db = sdkFor(stack.url).database();
+    return (await db.collection('codes').where({ code }).get()).data[0] as any;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
+    appA = stack.demo!.applicationId;
+
+    const applied = await admin({ action: 'applyCodes', count: 10_000, isvApplicationId: 'T-B' });
+    appB = applied.data.application.applicationId;
+    const refreshed = await admin({ action: 'refreshApplication', applicationId: appB });
+    const range = refreshed.data.ranges[0];
+    expect((await admin({ action: 'importRange', applicationId: appB, ...range })).ok).toBe(true);
+    const activated = await admin({
+      action: 'activateRange',
+      applicationId: appB,
+      codeStart: range.codeStart,
+      codeEnd: range.codeStart + 4_999,
+      activityName: '严格测试',
+      productBrand: '码上',
+      productTitle: '限量矿泉水',
+      productCode: DEMO.product.ean,
+      wxaPath: 'pages/landing/index',
+    });
+    expect(activated.ok).toBe(true);
+    const created = await admin({
+      action: 'createProduct',
+      title: '限量矿泉水',
+      brand: '码上',
+      images: ['https://example.com/limited.png'],
+      attributes: [{ name: '净含量', value: '350ml' }],
+      trace: [{ name: '灌装', time: '2025-03-01', place: '二厂' }],
+      follow: { enabled: false },
+      suspicion: STRICT,
+    });
+    expect(created.ok).toBe(true);
+    strictProductId = created.data.product.productId;
+    const bound = await admin({
+      action: 'bindProduct',
+      applicationId: appB,
+      codeStart: range.codeStart,
+      productId: strictProductId,
+    });
+    expect(bound.data.range).toMatchObject({ productId: strictProductId });
+
+    const database = stack.database;
+    const handle = database.handle.bind(database);
+    database.handle = (action, body) => {
+      requests.push(`${action} ${String(body.collectionName ?? '')}`);
+      return handle(action, body);
+    };
+    const storage = stack.storage;
+    const storageHandle = storage.handle.bind(storage);
+    storage.handle = (action, body) => {
+      storageRequests.push(action);
+      return storageHandle(action, body);
+    };
+  }, 120_000);
+  afterAll(() => stack?.destroy());
+
+  describe('resolve', () => {
+    let first: { code: string; ticket: string };
+    let firstView: any;
+
+    it('shows the first scan as GENUINE_FIRST with product, pictures, trace and follow card', async () => {
+      first = await scanCode(DEMO.users.alice, appA, 0);
+      const { result, database } = await measured(() => resolve(DEMO.users.alice, first.ticket));
+      expect(result.ok).toBe(true);
+      firstView = result.data;
+      expect(firstView).toMatchObject({
+        code: first.code,
+        product: {
+          id: stack.demo!.productId,
+          title: DEMO.product.title,
+          brand: DEMO.product.brand,
+          ean: DEMO.product.ean,
+        },
+        verdict: {
+          kind: 'GENUINE_FIRST',
+          scanCount: 1,
+          distinctScanners: 1,
+          firstScanByCaller: true,
+        },
+        follow: { enabled: true, officialAccountName: '码上山泉' },
+        reward: null,
+      });
+      expect(firstView.scanId).toMatch(/^[0-9a-f]{32}$/);
+      expect(Date.parse(firstView.verdict.firstScannedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(firstView.product.attributes).toContainEqual({ name: '净含量', value: '550ml' });
+
+      // Cloud file IDs became temporary URLs the phone can load.
+      expect(firstView.product.images).toHaveLength(3);
+      const picture = await fetch(firstView.product.images[0]);
+      expect(picture.status).toBe(200);
+      expect(
+        Buffer.from(await picture.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+
+      // The template's five steps, 灌装 overridden by the range, 门店上架 added.
+      expect(firstView.trace.map((step: any) => step.name)).toEqual([
+        '水源地',
+        '水质检测',
+        '灌装',
+        '出厂质检',
+        '物流配送',
+        '门店上架',
+      ]);
+      expect(firstView.trace[2]).toMatchObject({
+        note: expect.stringContaining('MS20250303-A'),
+        place: '码上山泉灌装一厂（吉林白山）',
+        images: [expect.stringMatching(/^http:/)],
+      });
+
+      // A fixed number of round trips: see core/scan/resolve.ts.
+      expect(database).toHaveLength(8);
+      expect(storageRequests.filter((a) => a === 'storage.batchGetDownloadUrl').length).toBe(1);
+    });
+
+    it('records the scan and the code, and never the ticket', async () => {
+      const db = sdkFor(stack.url).database();
+      const { data } = await db.collection('scans').where({ _id: firstView.scanId }).get();
+      const scan = data[0] as any;
+      expect(scan).toMatchObject({
+        via: 'ticket',
+        code: first.code,
+        applicationId: appA,
+        openid: DEMO.users.alice,
+        scene: 1124,
+        clientIp: expect.any(String),
+      });
+      expect(JSON.stringify(scan)).not.toContain(first.ticket);
+      expect(await codeState(first.code)).toMatchObject({
+        applicationId: appA,
+        index: 0,
+        scanCount: 1,
+        distinctScanners: 1,
+        firstScanBy: DEMO.users.alice,
+        firstScanId: firstView.scanId,
+      });
+    });
+
+    it('counts the same ticket resolved again once, and shows the same scan', async () => {
+      const { result, database } = await measured(() => resolve(DEMO.users.alice, first.ticket));
+      expect(result.data).toEqual({
+        ...firstView,
+        verdict: { ...firstView.verdict },
+      });
+      expect((await codeState(first.code)).scanCount).toBe(1);
+      // The earlier scan (found beside the WeChat call), then range, state and product.
+      expect(database).toHaveLength(4);
+    });
+
+    it('counts a new ticket of the same user as a repeat the user started', async () => {
+      const again = await scanCode(DEMO.users.alice, appA, 0);
+      const { result, database } = await measured(() => resolve(DEMO.users.alice, again.ticket));
+      expect(result.data.scanId).not.toBe(firstView.scanId);
+      expect(result.data.verdict).toEqual({
+        kind: 'GENUINE_REPEAT',
+        scanCount: 2,
+        distinctScanners: 1,
+        firstScannedAt: firstView.verdict.firstScannedAt,
+        firstScanByCaller: true,
+      });
+      expect(database).toHaveLength(8);
+    });
+
+    it('shows another user a repeat that someone else started', async () => {
+      const bobs = await scanCode(DEMO.users.bob, appA, 0);
+      const reply = await resolve(DEMO.users.bob, bobs.ticket, { location: SHANGHAI });
+      expect(reply.data.verdict).toEqual({
+        kind: 'GENUINE_REPEAT',
+        scanCount: 3,
+        distinctScanners: 2,
+        firstScannedAt: firstView.verdict.firstScannedAt,
+        firstScanByCaller: false,
+      });
+      expect(await codeState(first.code)).toMatchObject({ scanCount: 3, distinctScanners: 2 });
+    });
+
+    it('keeps the place of the first scan when the page sent one', async () => {
+      const { ticket } = await scanCode(DEMO.users.bob, appA, 1);
+      const reply = await resolve(DEMO.users.bob, ticket, { location: SHANGHAI });
+      expect(reply.data.verdict).toMatchObject({
+        kind: 'GENUINE_FIRST',
+        firstScanPlace: '上海市黄浦区',
+      });
+      const later = await scanCode(DEMO.users.alice, appA, 1);
+      const seen = await resolve(DEMO.users.alice, later.ticket, { location: BEIJING });
+      expect(seen.data.verdict).toMatchObject({
+        kind: 'GENUINE_REPEAT',
+        firstScanPlace: '上海市黄浦区',
+      });
+    });
+
+    it('flags a code scanned by too many users in too many places as SUSPICIOUS', async () => {
+      const places = [SHANGHAI, BEIJING, SHANGHAI];
+      const kinds: string[] = [];
+      let last: any;
+      for (const [i, user] of ['o-s1', 'o-s2', 'o-s3'].entries()) {
+        const { ticket } = await scanCode(user, appB, 10);
+        last = (await resolve(user, ticket, { location: places[i] })).data;
+        kinds.push(last.verdict.kind);
+      }
+      expect(kinds).toEqual(['GENUINE_FIRST', 'SUSPICIOUS', 'SUSPICIOUS']);
+      expect(last.verdict).toMatchObject({
+        scanCount: 3,
+        distinctScanners: 3,
+        reasons: ['TOO_MANY_SCANNERS', 'TOO_MANY_PLACES'],
+      });
+      expect(last.product).toMatchObject({
+        id: strictProductId,
+        images: ['https://example.com/limited.png'],
+      });
+      expect(last.follow).toEqual({ enabled: false });
+    });
+
+    it('flags a code scanned too often, even by one user', async () => {
+      const kinds: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const { ticket } = await scanCode('o-s4', appB, 11);
+        kinds.push((await resolve('o-s4', ticket)).data.verdict.kind);
+      }
+      expect(kinds).toEqual(['GENUINE_FIRST', 'GENUINE_REPEAT', 'GENUINE_REPEAT', 'SUSPICIOUS']);
+      const last = await scanCode('o-s4', appB, 11);
+      expect((await resolve('o-s4', last.ticket)).data.verdict.reasons).toEqual(['TOO_MANY_SCANS']);
+    });
+
+    it('shows NOT_ACTIVATED for a code WeChat activated that was never activated here', async () => {
+      // Activated at WeChat directly (not through the admin function): no codeRanges record.
+      const base = `${stack.url}/wechat`;
+      const credentials = { appid: 'wx-local-oa', secret: 'local-oa-secret' };
+      const direct = new MarketcodeClient(
+        new OfficialAccountClient({
+          base,
+          tokens: new AccessTokens({
+            appid: credentials.appid,
+            store: new MemoryTokenStore(),
+            issuer: wechatTokenIssuer(base, 'stable_token', credentials),
+          }),
+        }),
+      );
+      await direct.activate({
+        applicationId: appB,
+        codeStart: 9_000,
+        codeEnd: 9_099,
+        activityName: '别处激活',
+        productBrand: '码上',
+        productTitle: '外部',
+        productCode: DEMO.product.ean,
+        wxaAppid: 'wx-local-miniprogram',
+        wxaPath: 'pages/landing/index',
+      });
+      const { code, ticket } = await scanCode(DEMO.users.alice, appB, 9_000);
+      const reply = await resolve(DEMO.users.alice, ticket);
+      expect(reply.data).toMatchObject({
+        code,
+        product: null,
+        trace: [],
+        verdict: { kind: 'NOT_ACTIVATED', scanCount: 0, distinctScanners: 0 },
+        reward: null,
+      });
+      expect(await codeState(code)).toBeUndefined();
+    });
+
+    it('refuses an unknown ticket with TICKET_INVALID', async () => {
+      const reply = await resolve(DEMO.users.alice, 'ffffffffffffffffffffffffffffffff');
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'TICKET_INVALID', message: expect.stringMatching(/扫码.*重新扫描/) },
+      });
+      const empty = await resolve(DEMO.users.alice, '');
+      expect(empty.error.code).toBe('INVALID_ARGUMENT');
+    });
+
+    it("refuses another user's ticket, which stays good for its owner", async () => {
+      const { ticket } = await scanCode(DEMO.users.alice, appA, 2);
+      expect((await resolve(DEMO.users.bob, ticket)).error.code).toBe('TICKET_INVALID');
+      // An openid in the event is ignored: identity comes from the WeChat context only.
+      const spoofed = await stack.call(
+        'scan',
+        { action: 'resolve', codeTicket: ticket, openid: DEMO.users.alice },
+        { openid: DEMO.users.bob },
+      );
+      expect(spoofed.body.error.code).toBe('TICKET_INVALID');
+      const owner = await resolve(DEMO.users.alice, ticket);
+      expect(owner.data.verdict).toMatchObject({ kind: 'GENUINE_FIRST', scanCount: 1 });
+    });
+
+    it('refuses a caller without a WeChat identity', async () => {
+      const { ticket } = await scanCode(DEMO.users.alice, appA, 3);
+      const reply = await stack.call('scan', { action: 'resolve', codeTicket: ticket });
+      expect(reply.body.error.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses an expired ticket, but still shows a scan resolved before it expired', async () => {
+      const fresh = await scanCode(DEMO.users.alice, appA, 4);
+      const seen = await resolve(DEMO.users.alice, fresh.ticket);
+      const unused = await scanCode(DEMO.users.alice, appA, 5);
+      const ttl = (await sim('config', undefined, 'GET')).body.config.ticketTtlMs as number;
+      expect((await sim('clock', { advanceMs: ttl + 1_000 })).status).toBe(200);
+
+      const expired = await resolve(DEMO.users.alice, unused.ticket);
+      expect(expired.error).toEqual({ code: 'TICKET_INVALID', message: expect.any(String) });
+      const reopened = await resolve(DEMO.users.alice, fresh.ticket);
+      expect(reopened.data.scanId).toBe(seen.data.scanId);
+      expect(reopened.data.verdict.scanCount).toBe(1);
+    });
+
+    it('answers UPSTREAM_ERROR when WeChat fails, and works again once it recovers', async () => {
+      const { ticket } = await scanCode(DEMO.users.alice, appA, 6);
+      // The OA client tries three times (backing off) before it gives up.
+      await sim('faults', { api: 'tickettocode', errcode: -1, times: 3 });
+      const busy = await resolve(DEMO.users.alice, ticket);
+      expect(busy).toEqual({
+        ok: false,
+        error: { code: 'UPSTREAM_ERROR', message: expect.stringContaining('稍后重试') },
+      });
+      await sim('faults', { api: 'tickettocode', status: 503, times: 3 });
+      expect((await resolve(DEMO.users.alice, ticket)).error.code).toBe('UPSTREAM_ERROR');
+      expect((await sim('faults', undefined, 'GET')).body.faults).toEqual([]);
+      const recovered = await resolve(DEMO.users.alice, ticket);
+      expect(recovered.data.verdict).toMatchObject({ kind: 'GENUINE_FIRST', scanCount: 1 });
+    });
+
+    it('counts twenty simultaneous first scans of one code by twenty users exactly', async () => {
+      const users = Array.from({ length: 20 }, (_, i) => `o-crowd-${i}`);
+      const launches = await Promise.all(users.map((user) => scanCode(user, appA, 100)));
+      const replies = await Promise.all(users.map((user, i) => resolve(user, launches[i]!.ticket)));
+      expect(replies.every((reply) => reply.ok)).toBe(true);
+      const kinds = replies.map((reply) => reply.data.verdict.kind);
+      expect(kinds.filter((kind) => kind === 'GENUINE_FIRST')).toHaveLength(1);
+      expect(new Set(replies.map((reply) => reply.data.scanId)).size).toBe(20);
+
+      const code = launches[0]!.code;
+      const state = await codeState(code);
+      expect(state).toMatchObject({ scanCount: 20, distinctScanners: 20 });
+      expect(state.recent).toHaveLength(20);
+      const winner = replies.find((reply) => reply.data.verdict.kind === 'GENUINE_FIRST')!;
+      expect(state.firstScanId).toBe(winner.data.scanId);
+      const db = sdkFor(stack.url).database();
+      expect((await db.collection('codeScanners').where({ code }).count()).total).toBe(20);
+      expect((await db.collection('scans').where({ code }).count()).total).toBe(20);
+    });
+  });
+
+  describe('verify', () => {
+    it('checks a raw code: first, then the same user again within the minute counts once', async () => {
+      const code = await codeOf(appA, 20);
+      const { result, database } = await measured(() => verify(DEMO.users.bob, code));
+      expect(result.data).toMatchObject({
+        code,
+        product: { title: DEMO.product.title },
+        verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
+      });
+      expect(database).toHaveLength(7);
+      const again = await verify(DEMO.users.bob, code);
+      expect(again.data.scanId).toBe(result.data.scanId);
+      expect((await codeState(code)).scanCount).toBe(1);
+      const other = await verify(DEMO.users.alice, code);
+      expect(other.data.verdict).toMatchObject({
+        kind: 'GENUINE_REPEAT',
+        scanCount: 2,
+        firstScanByCaller: false,
+      });
+    });
+
+    it('shows a code WeChat does not know as INVALID', async () => {
+      const reply = await verify(DEMO.users.bob, 'ZZZZZZZZZ');
+      expect(reply.data).toMatchObject({
+        code: 'ZZZZZZZZZ',
+        product: null,
+        verdict: { kind: 'INVALID', scanCount: 0 },
+      });
+    });
+
+    it('shows an imported code outside every activation as NOT_ACTIVATED', async () => {
+      const code = await codeOf(appB, 7_000);
+      const reply = await verify(DEMO.users.bob, code);
+      expect(reply.data).toMatchObject({ code, verdict: { kind: 'NOT_ACTIVATED' } });
+      expect(await codeState(code)).toBeUndefined();
+    });
+
+    it('refuses what is not a 9-character code', async () => {
+      const reply = await verify(DEMO.users.bob, '12345');
+      expect(reply.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('9 位'),
+      });
+    });
+  });
+
+  describe('product admin actions', () => {
+    it('are for administrators only', async () => {
+      for (const event of [
+        { action: 'listProducts' },
+        { action: 'getProduct', productId: strictProductId },
+        { action: 'createProduct', title: 'x', brand: 'x', images: [], attributes: [], trace: [] },
+        { action: 'bindProduct', applicationId: appA, codeStart: 0, productId: strictProductId },
+      ]) {
+        const reply = await admin(event, { openid: DEMO.users.alice });
+        expect(reply.error?.code, event.action).toBe('FORBIDDEN');
+      }
+    });
+
+    it('create, update, get and list a product, with defaults filled in', async () => {
+      const created = await admin({
+        action: 'createProduct',
+        title: '气泡水 330ml',
+        brand: '码上',
+        ean: '6901234567892',
+        images: ['cloud://local.local-local/p/1.png', 'https://example.com/2.png'],
+        attributes: [],
+        trace: [{ name: '灌装', time: '2025-03-01T08:00:00+08:00' }],
+      });
+      expect(created.data.product).toMatchObject({
+        title: '气泡水 330ml',
+        follow: { enabled: true, officialAccountName: '码上' },
+        suspicion: { windowMinutes: 1440, maxScans: 20, maxScanners: 5, maxPlaces: 3 },
+      });
+      const productId = created.data.product.productId;
+      const updated = await admin({
+        action: 'updateProduct',
+        productId,
+        title: '气泡水 330ml（青柠）',
+        ean: '',
+        suspicion: { maxScans: 10 },
+      });
+      expect(updated.data.product).toMatchObject({
+        title: '气泡水 330ml（青柠）',
+        suspicion: { maxScans: 10, maxScanners: 5 },
+        images: ['cloud://local.local-local/p/1.png', 'https://example.com/2.png'],
+      });
+      expect(updated.data.product).not.toHaveProperty('ean');
+      const got = await admin({ action: 'getProduct', productId });
+      expect(got.data.product).toEqual(updated.data.product);
+      const listed = await admin({ action: 'listProducts' });
+      expect(listed.data.products[0].productId).toBe(productId);
+    });
+
+    it('refuse bad input with Chinese messages', async () => {
+      const base = { action: 'createProduct', title: 'x', brand: 'x', attributes: [], trace: [] };
+      const image = await admin({ ...base, images: ['http://example.com/a.png'] });
+      expect(image.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('cloud://'),
+      });
+      const ean = await admin({ ...base, images: [], ean: '6901234567890' });
+      expect(ean.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('校验位'),
+      });
+      const limit = await admin({ ...base, images: [], suspicion: { maxScans: 500 } });
+      expect(limit.error.code).toBe('INVALID_ARGUMENT');
+      const missing = await admin({ action: 'getProduct', productId: 'nope' });
+      expect(missing.error.code).toBe('NOT_FOUND');
+    });
+
+    it('bind only to an activated range that exists', async () => {
+      const notStart = await admin({
+        action: 'bindProduct',
+        applicationId: appB,
+        codeStart: 5_000,
+        productId: strictProductId,
+      });
+      expect(notStart.error).toEqual({
+        code: 'RANGE_NOT_ACTIVATED',
+        message: expect.stringContaining('激活'),
+      });
+      const noProduct = await admin({
+        action: 'bindProduct',
+        applicationId: appA,
+        codeStart: 0,
+        productId: 'nope',
+      });
+      expect(noProduct.error.code).toBe('NOT_FOUND');
+      const listed = await admin({ action: 'listRanges', applicationId: appA });
+      expect(listed.data.segments[0].activation).toMatchObject({
+        productId: stack.demo!.productId,
+        traceSteps: expect.arrayContaining([expect.objectContaining({ name: '门店上架' })]),
+      });
+    });
+  });
+});
