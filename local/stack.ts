@@ -122,7 +122,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     wechat,
     startedAt: new Date(),
   });
-  void app.register(previewRoutes({ database, settings: () => settings }), { prefix: PREVIEW_PREFIX });
+  void app.register(previewRoutes({ database, settings: () => settings }), {
+    prefix: PREVIEW_PREFIX,
+  });
 
   try {
     await app.listen({ port: options.port ?? 0, host });

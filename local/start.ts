@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   // Built before the ready line, so the first page view is instant; the stack runs without it.
   await previewBuild().then(
     () => console.log(`preview ${stack.url}${PREVIEW_PREFIX}/`),
-    (error: unknown) => console.error(`preview: build failed: ${error instanceof Error ? error.message : error}`),
+    (error: unknown) =>
+      console.error(`preview: build failed: ${error instanceof Error ? error.message : error}`),
   );
   console.log(`ready ${stack.url}`);
   // After the ready line, never before it: nothing waits for the demo brand.

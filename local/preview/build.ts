@@ -76,7 +76,8 @@ function toMiniprogramPath(root: string, file: string): string {
  */
 function resolveComponent(root: string, fromDir: string, target: string): string | undefined {
   const exists = (file: string) => fs.existsSync(`${file}.json`);
-  if (target.startsWith('/')) return exists(path.join(root, target)) ? path.join(root, target) : undefined;
+  if (target.startsWith('/'))
+    return exists(path.join(root, target)) ? path.join(root, target) : undefined;
   if (target.startsWith('.')) {
     const file = path.resolve(fromDir, target);
     return exists(file) ? file : undefined;
@@ -182,7 +183,8 @@ function miniprogramNpmPlugin(root: string): Plugin {
         if (!args.importer.startsWith(root + path.sep)) return undefined;
         const base = path.join(npmRoot, args.path);
         for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
-          if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return { path: candidate };
+          if (fs.existsSync(candidate) && fs.statSync(candidate).isFile())
+            return { path: candidate };
         }
         return {
           errors: [{ text: `找不到 miniprogram_npm/${args.path}：先运行 npm run build:mp-npm` }],
@@ -224,7 +226,8 @@ async function bundleMiniprogram(root: string, components: ComponentSource[]): P
 
 /** Swaps a function body in a library file; fails loudly if the library changed under us. */
 function patchSource(source: string, file: string, from: string, to: string): string {
-  if (!source.includes(from)) throw new Error(`预览构建：${file} 中找不到要替换的代码（库版本变了？）`);
+  if (!source.includes(from))
+    throw new Error(`预览构建：${file} 中找不到要替换的代码（库版本变了？）`);
   return source.split(from).join(to);
 }
 
@@ -290,10 +293,15 @@ async function bundleClient(entry: string): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** A local copy of vant's icon font, when one is installed (see README "Web preview"). */
+/**
+ * vant-weapp's icon font, from @vant/icons: the same iconfont build (font_2553510_kfwma2yq1rs) that
+ * vant-weapp links from a CDN, shipped there as a base64 data URI.
+ */
 function vantIconFont(): Buffer | undefined {
   try {
-    return fs.readFileSync(require_.resolve('@vant/icons/src/vant-icon-e0b3a9.woff2'));
+    const less = fs.readFileSync(require_.resolve('@vant/icons/src/encode-woff2.less'), 'utf8');
+    const base64 = /data:font\/woff2;[^,]*base64,([A-Za-z0-9+/=]+)/.exec(less)?.[1];
+    return base64 ? Buffer.from(base64, 'base64') : undefined;
   } catch {
     return undefined;
   }

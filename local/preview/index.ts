@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { EmulatedDatabase } from '../cloudbase/database';
+import { DEMO } from '../seed/demo';
 import { previewBuild } from './build';
 import type { PreviewDemoInfo } from './protocol';
 
@@ -16,7 +17,7 @@ export { PREVIEW_PREFIX } from './protocol';
 export { previewBuild } from './build';
 
 /** Openids the control bar offers before any typed in: the demo seed's consumers, then the admin. */
-const DEMO_USERS = ['o-demo-alice', 'o-demo-bob'];
+const DEMO_USERS: string[] = Object.values(DEMO.users);
 const DEFAULT_OA_NAME = '码上演示品牌';
 
 export interface PreviewOptions {
@@ -30,6 +31,7 @@ const SHELL_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
+<link rel="icon" href="data:," />
 <title>码上 · 小程序预览</title>
 <link rel="stylesheet" href="assets/shell.css" />
 </head>
@@ -47,6 +49,7 @@ const PAGE_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=375, initial-scale=1" />
+<link rel="icon" href="data:," />
 <link rel="stylesheet" href="assets/page.css" />
 </head>
 <body>
@@ -67,6 +70,12 @@ async function demoInfo(options: PreviewOptions): Promise<PreviewDemoInfo> {
   const latest = ranges
     .map((range) => range as Record<string, unknown>)
     .sort((a, b) => Number(b.activatedAt ?? 0) - Number(a.activatedAt ?? 0))[0];
+  // The stand-in <official-account> names the account the product's follow card names (its brand
+  // unless set), as the real one shows the account bound to the scanned code.
+  const product = latest?.productId
+    ? ((await options.database.findDocuments('products', { _id: latest.productId }))[0] as
+        { brand?: string; follow?: { officialAccountName?: string } } | undefined)
+    : undefined;
   return {
     users: [...DEMO_USERS, adminOpenid],
     adminOpenid,
@@ -78,7 +87,7 @@ async function demoInfo(options: PreviewOptions): Promise<PreviewDemoInfo> {
           productTitle: typeof latest.productTitle === 'string' ? latest.productTitle : undefined,
         }
       : null,
-    officialAccountName: DEFAULT_OA_NAME,
+    officialAccountName: product?.follow?.officialAccountName || product?.brand || DEFAULT_OA_NAME,
   };
 }
 
@@ -87,7 +96,10 @@ export function previewRoutes(options: PreviewOptions): FastifyPluginAsync {
     app.get('/', async (request, reply) => {
       // Relative asset URLs need the trailing slash.
       if (!request.url.split('?')[0].endsWith('/')) return reply.redirect(`${request.url}/`);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(SHELL_HTML);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(SHELL_HTML);
     });
 
     app.get('/page.html', async (_request, reply) =>

@@ -15,11 +15,44 @@ import { CLASS_PREFIX_TOKEN, HOST_TOKEN, scaleRpx } from './protocol';
 
 /** Built-in components that templates may style by tag (miniprogram-simulate's list). */
 const BUILTIN_TAGS = [
-  'cover-image', 'cover-view', 'movable-area', 'movable-view', 'scroll-view', 'swiper-item',
-  'swiper', 'view', 'icon', 'progress', 'rich-text', 'text', 'button', 'checkbox-group',
-  'checkbox', 'editor', 'form', 'input', 'label', 'picker-view-column', 'picker-view', 'picker',
-  'radio-group', 'radio', 'slider', 'switch', 'textarea', 'navigator', 'audio', 'camera', 'image',
-  'video', 'map', 'canvas', 'web-view', 'official-account', 'open-data', 'block',
+  'cover-image',
+  'cover-view',
+  'movable-area',
+  'movable-view',
+  'scroll-view',
+  'swiper-item',
+  'swiper',
+  'view',
+  'icon',
+  'progress',
+  'rich-text',
+  'text',
+  'button',
+  'checkbox-group',
+  'checkbox',
+  'editor',
+  'form',
+  'input',
+  'label',
+  'picker-view-column',
+  'picker-view',
+  'picker',
+  'radio-group',
+  'radio',
+  'slider',
+  'switch',
+  'textarea',
+  'navigator',
+  'audio',
+  'camera',
+  'image',
+  'video',
+  'map',
+  'canvas',
+  'web-view',
+  'official-account',
+  'open-data',
+  'block',
 ];
 
 // A tag at the start of a compound selector: after the start, a combinator, `(` or `,`, and not
@@ -65,13 +98,16 @@ export function readWxss(file: string, root: string, seen = new Set<string>()): 
   if (seen.has(file) || !fs.existsSync(file)) return '';
   seen.add(file);
   const source = fs.readFileSync(file, 'utf8');
-  return source.replace(/@import\s+(?:"([^"]+)"|'([^']+)')\s*;/g, (_all, a?: string, b?: string) => {
-    const target = (a ?? b) as string;
-    const resolved = target.startsWith('/')
-      ? path.join(root, target)
-      : path.resolve(path.dirname(file), target);
-    return readWxss(resolved, root, seen);
-  });
+  return source.replace(
+    /@import\s+(?:"([^"]+)"|'([^']+)')\s*;/g,
+    (_all, a?: string, b?: string) => {
+      const target = (a ?? b) as string;
+      const resolved = target.startsWith('/')
+        ? path.join(root, target)
+        : path.resolve(path.dirname(file), target);
+      return readWxss(resolved, root, seen);
+    },
+  );
 }
 
 export function transformWxss(source: string, options: WxssOptions): string {

@@ -8,6 +8,7 @@
  * do not share store singletons as they would in one app service (see README, Web preview).
  */
 import './builtins'; // before simulate: it registers the built-in tags as it loads
+import type { RootComponent } from 'j-component';
 import simulate from 'miniprogram-simulate';
 import { scaleRpx, type PreviewAppInfo } from '../protocol';
 import type { Device, PageHandle } from './device';
@@ -16,6 +17,12 @@ import { installMouseAsTouch } from './touch';
 import { createWx } from './wx';
 
 type Hooks = Record<string, unknown>;
+
+type PageRoot = RootComponent<
+  WechatMiniprogram.Component.DataOption,
+  WechatMiniprogram.Component.PropertyOption,
+  WechatMiniprogram.Component.MethodOption
+> & { triggerPageLifeTime(name: string): void };
 
 declare global {
   interface Window {
@@ -35,7 +42,9 @@ const PAGE_TAG = 'main';
 
 function call(target: unknown, hook: string, ...args: unknown[]): unknown {
   const fn = (target as Hooks | undefined)?.[hook];
-  return typeof fn === 'function' ? (fn as (...a: unknown[]) => unknown).apply(target, args) : undefined;
+  return typeof fn === 'function'
+    ? (fn as (...a: unknown[]) => unknown).apply(target, args)
+    : undefined;
 }
 
 /** What simulate reads in a browser instead of files: `window.__FILE_MAP__`. */
@@ -44,7 +53,8 @@ function installFileMap(app: PreviewAppInfo): void {
   for (const component of app.components) {
     files[`${component.path}.json`] = component.json;
     files[`${component.path}.wxss`] = component.wxss;
-    files[`${component.path}.js`] = `module.exports = window.__mashangRun(${JSON.stringify(component.path)});`;
+    files[`${component.path}.js`] =
+      `module.exports = window.__mashangRun(${JSON.stringify(component.path)});`;
     // simulate accepts a template function precompiled by wcc in place of the WXML source.
     Object.defineProperty(files, `${component.path}.wxml`, {
       enumerable: true,
@@ -122,7 +132,8 @@ function boot(): void {
 
   try {
     const id = simulate.load(`/${route}`, { compiler: 'official', rootPath: '/' });
-    const root = simulate.render(id);
+    // j-component has triggerPageLifeTime; its typings do not list it.
+    const root = simulate.render(id) as unknown as PageRoot;
     root.attach(document.getElementById('page') as HTMLElement);
     const instance = root.instance as Hooks;
     // What the framework puts on every page instance.

@@ -70,6 +70,16 @@ export function relative(from: string, to: string): string {
 
 export const sep = '/';
 export const delimiter = ':';
-export const posix = { normalize, join, resolve, dirname, basename, extname, isAbsolute, relative, sep };
+export const posix = {
+  normalize,
+  join,
+  resolve,
+  dirname,
+  basename,
+  extname,
+  isAbsolute,
+  relative,
+  sep,
+};
 
 export default { ...posix, posix };

@@ -48,9 +48,11 @@ function element<T extends HTMLElement>(id: string): T {
 }
 
 function html(strings: TemplateStringsArray, ...values: string[]): string {
-  const escape = (text: string) =>
-    text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? escape(values[i]) : ''), '');
+  const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return strings.reduce(
+    (out, part, i) => out + part + (i < values.length ? escape(values[i]) : ''),
+    '',
+  );
 }
 
 function renderShell(): void {
@@ -178,7 +180,8 @@ class ShellDevice implements Device {
     toast.className = `toast toast--${options.icon ?? 'success'}`;
     toast.setAttribute('role', 'alert');
     const icon = { success: '✓', error: '✕', loading: '', none: '' }[options.icon ?? 'success'];
-    toast.innerHTML = html`<span class="toast__icon">${icon}</span><span class="toast__text">${options.title}</span>`;
+    toast.innerHTML = html`<span class="toast__icon">${icon}</span
+      ><span class="toast__text">${options.title}</span>`;
     if (options.mask) overlay.classList.add('phone__overlay--mask');
     overlay.appendChild(toast);
     if (options.duration && options.duration > 0)
@@ -195,7 +198,8 @@ class ShellDevice implements Device {
   showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }> {
     return new Promise((resolve) => {
       const dialog = this.dialog(
-        html`<div class="dialog__title">${options.title ?? ''}</div><div class="dialog__content">${options.content ?? ''}</div>`,
+        html`<div class="dialog__title">${options.title ?? ''}</div>
+          <div class="dialog__content">${options.content ?? ''}</div>`,
         options.showCancel === false ? undefined : (options.cancelText ?? '取消'),
         options.confirmText ?? '确定',
       );
@@ -207,7 +211,12 @@ class ShellDevice implements Device {
     const form = this.dialog(
       html`<div class="dialog__title">模拟扫码</div>
         <div class="dialog__content">输入演示申请单内的码序号 N、9 位码或码链接</div>
-        <input id="scan-input" class="dialog__input" autocomplete="off" value="${element<HTMLInputElement>('scan-index').value}" />`,
+        <input
+          id="scan-input"
+          class="dialog__input"
+          autocomplete="off"
+          value="${element<HTMLInputElement>('scan-index').value}"
+        />`,
       '取消',
       '扫码',
     );
@@ -217,14 +226,21 @@ class ShellDevice implements Device {
     const text = input.value.trim();
     if (!confirmed || !text) throw { errMsg: 'scanCode:fail cancel' };
     const body: Record<string, unknown> = { openid: this.openid() };
-    if (/^\d+$/.test(text)) Object.assign(body, { applicationId: this.simApplicationId(), index: Number(text) });
+    if (/^\d+$/.test(text))
+      Object.assign(body, { applicationId: this.simApplicationId(), index: Number(text) });
     else if (/^https?:\/\//.test(text)) body.url = text;
     else body.code = text;
     const raw = (content: string) => btoa(unescape(encodeURIComponent(content)));
     try {
       const scan = await this.simScan(body);
       const path = `${scan.path.replace(/^\//, '')}?${new URLSearchParams(scan.query).toString()}`;
-      return { result: scan.code, scanType: 'QR_CODE', charSet: 'UTF-8', rawData: raw(scan.code), path };
+      return {
+        result: scan.code,
+        scanType: 'QR_CODE',
+        charSet: 'UTF-8',
+        rawData: raw(scan.code),
+        path,
+      };
     } catch (error) {
       // A code that does not open this Mini Program (unknown, not activated) scans as plain text.
       this.status(String((error as Error).message));
@@ -435,7 +451,11 @@ class ShellDevice implements Device {
   }
 
   /** A WeChat-style dialog in the phone; resolves true on confirm. */
-  private dialog(content: string, cancelText: string | undefined, confirmText: string): Promise<boolean> {
+  private dialog(
+    content: string,
+    cancelText: string | undefined,
+    confirmText: string,
+  ): Promise<boolean> {
     const overlay = element('overlay');
     const dialog = document.createElement('div');
     dialog.className = 'dialog';

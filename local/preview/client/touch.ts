@@ -7,8 +7,9 @@ let lastRealTouch = 0;
 let pressed = false;
 
 function fromTouch(event: MouseEvent): boolean {
-  const capabilities = (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
-    .sourceCapabilities;
+  const capabilities = (
+    event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } }
+  ).sourceCapabilities;
   return capabilities?.firesTouchEvents === true || Date.now() - lastRealTouch < 1000;
 }
 

@@ -249,7 +249,8 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
     setStorageSync: setStorage,
     getStorageSync: getStorage,
     removeStorageSync: (key: string) => localStorage.removeItem(storageKey(key)),
-    clearStorageSync: () => storageKeys().forEach((key) => localStorage.removeItem(storageKey(key))),
+    clearStorageSync: () =>
+      storageKeys().forEach((key) => localStorage.removeItem(storageKey(key))),
     getStorageInfoSync: () => ({ keys: storageKeys(), currentSize: 0, limitSize: 10240 }),
     setStorage: asyncApi('setStorage', (options) => {
       setStorage(String(options.key), options.data);
