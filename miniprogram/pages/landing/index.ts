@@ -61,9 +61,10 @@ ComponentWithStore({
       requestCode: () => (landingStore.request?.kind === 'code' ? landingStore.request.code : ''),
       errorView: () =>
         landingStore.error
-          ? describeLandingError(landingStore.error, landingStore.request?.kind ?? 'ticket')
+          ? describeLandingError(landingStore.error, landingStore.requestKind ?? 'ticket')
           : null,
     },
+    // The page calls the store's actions itself (they take arguments from events and entry).
     actions: {},
   } as const,
 
