@@ -41,7 +41,16 @@ export async function startTestStack(
     ...rest,
     dataDir,
   });
-  const demo = seed ? await seedDemo(stack, { log: () => {} }) : undefined;
+  let demo: DemoSeed | undefined;
+  if (seed) {
+    try {
+      demo = await seedDemo(stack, { log: () => {} });
+    } catch (error) {
+      await stack.close();
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   return {
     ...stack,
     demo,
