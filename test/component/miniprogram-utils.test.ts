@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  canShowOfficialAccount,
   classifyScan,
   describeScene,
   normalizeRawCode,
@@ -52,12 +53,30 @@ describe('scan results', () => {
     expect(queryParam('p', 'a')).toBeUndefined();
   });
 
-  test('only marketcode scenes get a label', () => {
+  test('only scan scenes get a label', () => {
     expect(describeScene(1124)).toBe('微信扫一扫（一物一码）');
     expect(describeScene(1125)).toBe('长按识别（一物一码）');
     expect(describeScene(1126)).toBe('相册识别（一物一码）');
+    expect(describeScene(1011)).toBe('微信扫一扫（二维码）');
+    expect(describeScene(1047)).toBe('微信扫一扫（小程序码）');
     expect(describeScene(1001)).toBe('');
     expect(describeScene(undefined)).toBe('');
+  });
+
+  test('<official-account> renders for camera scans, and on a hot start after one', () => {
+    for (const scene of [1011, 1017, 1025, 1047, 1124]) {
+      expect(canShowOfficialAccount(scene, scene)).toBe(true);
+    }
+    // Long-press and album scans: WeChat answers binderror status 5.
+    for (const scene of [1012, 1013, 1048, 1049, 1125, 1126]) {
+      expect(canShowOfficialAccount(scene, scene)).toBe(false);
+    }
+    expect(canShowOfficialAccount(1001, 1124)).toBe(true);
+    expect(canShowOfficialAccount(1089, 1047)).toBe(true);
+    expect(canShowOfficialAccount(1001, 1125)).toBe(false);
+    expect(canShowOfficialAccount(1001, 1001)).toBe(false);
+    expect(canShowOfficialAccount(1007, 1124)).toBe(false);
+    expect(canShowOfficialAccount(undefined, 1124)).toBe(false);
   });
 });
 
