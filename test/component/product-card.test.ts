@@ -37,6 +37,13 @@ describe('product card', () => {
 
     await dispatchIn(page, '.product__swiper', 'change', { current: 1, source: 'touch' });
     expect(findByClass(page, 'product__pager')[0]?.textContent?.trim()).toBe('2/2');
+
+    // Another product (a re-scan) starts again at its first image.
+    page.setData({
+      product: { ...PRODUCT, id: 'p-tea-02', images: [...PRODUCT.images].reverse() },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(findByClass(page, 'product__pager')[0]?.textContent?.trim()).toBe('1/2');
   });
 
   test('a tapped image opens full screen with the others to swipe through', async () => {

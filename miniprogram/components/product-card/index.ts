@@ -17,6 +17,13 @@ Component({
     current: 0,
   },
 
+  observers: {
+    // Another product (a re-scan on a hot start) starts its gallery at the first image.
+    product() {
+      this.setData({ current: 0 });
+    },
+  },
+
   methods: {
     onSwiperChange(event: WechatMiniprogram.SwiperChange) {
       this.setData({ current: event.detail.current });
