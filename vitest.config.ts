@@ -1,6 +1,7 @@
 /**
- * `npm test` runs two projects: `node` (unit, integration against a local stack on a free port,
- * and the CloudBase conformance suite) and `component` (Mini Program pages in miniprogram-simulate).
+ * `npm test` runs three projects: `node` (unit, integration against a local stack on a free port,
+ * and the CloudBase conformance suite), `component` (Mini Program pages in miniprogram-simulate)
+ * and `browser` (the web preview in Debian's Chromium; skipped, with a notice, without it).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -20,6 +21,19 @@ export default defineConfig({
         },
       },
       'test/component/vitest.project.ts',
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          // Functions built as for the node project; the browser setup announces a skip loudly.
+          globalSetup: ['test/support/global-setup.ts', 'test/browser/global-setup.ts'],
+          // A stack with the demo seeded, Chromium and the preview's first build: slow on 2 cores.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
     ],
     // Stacks and instance pools are heavy on 2 cores: two test files at a time.
     maxWorkers: 2,

@@ -19,10 +19,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { REPO_ROOT } from '../stack';
 import type { PreviewAppInfo, PreviewComponent } from './protocol';
 import { readWxss, transformWxss } from './wxss';
 
+// Not stack.ts's REPO_ROOT: the stack imports the preview, and the cycle would leave it undefined.
+const REPO_ROOT = path.resolve(__dirname, '../..');
 const MINIPROGRAM_ROOT = path.join(REPO_ROOT, 'miniprogram');
 const CLIENT_DIR = path.join(__dirname, 'client');
 const require_ = createRequire(__filename);
