@@ -78,3 +78,21 @@ export interface EnterOptions {
   scene: number;
   referrerInfo: Record<string, unknown>;
 }
+
+/** Resolves `url` of navigateTo & co. against the current route: `../x/index?a=1` or `/x/index`. */
+export function resolveUrl(
+  from: string,
+  url: string,
+): { route: string; query: Record<string, string> } {
+  const [pathPart, search = ''] = url.split('?');
+  const base = from.split('/').slice(0, -1);
+  const segments = pathPart.startsWith('/') ? [] : base;
+  for (const segment of pathPart.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(search)) query[key] = value;
+  return { route: segments.join('/'), query };
+}

@@ -222,7 +222,7 @@ class ShellDevice implements Device {
     );
     const input = element<HTMLInputElement>('scan-input');
     input.select();
-    const confirmed = await form.then((ok) => ok);
+    const confirmed = await form;
     const text = input.value.trim();
     if (!confirmed || !text) throw { errMsg: 'scanCode:fail cancel' };
     const body: Record<string, unknown> = { openid: this.openid() };

@@ -3,7 +3,7 @@
  * cloud, launch options, scanning, overlays, navigation and storage go to the local stack and to
  * the device (shell.ts) the way they would go to CloudBase and to WeChat on a phone.
  */
-import { PREVIEW_APPID, SCREEN_HEIGHT, SCREEN_WIDTH } from '../protocol';
+import { PREVIEW_APPID, SCREEN_HEIGHT, SCREEN_WIDTH, resolveUrl } from '../protocol';
 import type { Device } from './device';
 
 type Options = Record<string, unknown> & {
@@ -45,24 +45,6 @@ function asyncApi<R extends object>(api: string, run: (options: Options) => Prom
     );
     return undefined;
   };
-}
-
-/** Resolves `url` of navigateTo & co. against the current route: `../x/index?a=1` or `/x/index`. */
-export function resolveUrl(
-  from: string,
-  url: string,
-): { route: string; query: Record<string, string> } {
-  const [pathPart, search = ''] = url.split('?');
-  const base = from.split('/').slice(0, -1);
-  const segments = pathPart.startsWith('/') ? [] : base;
-  for (const segment of pathPart.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  const query: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(search)) query[key] = value;
-  return { route: segments.join('/'), query };
 }
 
 const windowInfo = {
@@ -209,12 +191,18 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       });
       return {};
     }),
-    hideToast: asyncApi('hideToast', () => (device.hideToast(), {})),
+    hideToast: asyncApi('hideToast', () => {
+      device.hideToast();
+      return {};
+    }),
     showLoading: asyncApi('showLoading', (options) => {
       device.showToast({ title: String(options.title ?? ''), icon: 'loading', duration: 0 });
       return {};
     }),
-    hideLoading: asyncApi('hideLoading', () => (device.hideToast(), {})),
+    hideLoading: asyncApi('hideLoading', () => {
+      device.hideToast();
+      return {};
+    }),
     showModal: asyncApi('showModal', (options) =>
       device.showModal({
         title: options.title as string | undefined,

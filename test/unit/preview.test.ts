@@ -1,0 +1,80 @@
+/**
+ * The web preview's build without a browser: WXSS for the 375 px screen, URL resolution of
+ * navigateTo, and a build of the real Mini Program (every page reachable, every component found).
+ * The browser itself is test/browser's.
+ */
+import { describe, expect, it } from 'vitest';
+import { previewBuild } from '../../local/preview/build';
+import {
+  CLASS_PREFIX_TOKEN as P,
+  HOST_TOKEN,
+  resolveUrl,
+  scaleRpx,
+} from '../../local/preview/protocol';
+import { transformWxss } from '../../local/preview/wxss';
+
+describe('preview WXSS', () => {
+  it('scales rpx to a 375 px screen, never below 1 px when non-zero', () => {
+    expect(scaleRpx('padding: 32rpx 24rpx; margin: -8rpx')).toBe(
+      'padding: 16px 12px; margin: -4px',
+    );
+    expect(scaleRpx('border: 1rpx solid; width: 0rpx; height: 0.5rpx')).toBe(
+      'border: 1px solid; width: 0px; height: 1px',
+    );
+    expect(scaleRpx('font-size: 28rpx; line-height: 1.5')).toBe(
+      'font-size: 14px; line-height: 1.5',
+    );
+  });
+
+  it('maps built-in tags and page, prefixes classes like simulate, and leaves keyframes alone', () => {
+    const css = transformWxss(
+      'page{color:red}view .a>image,.b.c:after{width:750rpx}:host{display:block}' +
+        '@keyframes spin{from{opacity:0}to{opacity:1}}.x-view{top:.5px}',
+      { root: '/' },
+    );
+    expect(css).toContain('body{color:red}');
+    expect(css).toContain(`wx-view .${P}--a>wx-image,.${P}--b.${P}--c:after{width:375px}`);
+    expect(css).toContain(`${HOST_TOKEN}{display:block}`);
+    expect(css).toContain('@keyframes spin{from{opacity:0}to{opacity:1}}');
+    expect(css).toContain(`.${P}--x-view{top:.5px}`);
+  });
+});
+
+describe('preview navigation URLs', () => {
+  it('resolves relative and absolute page paths with their query', () => {
+    expect(
+      resolveUrl('pages/landing/index', '/admin/pages/home/index?tab=codes&x=%E7%A0%81'),
+    ).toEqual({ route: 'admin/pages/home/index', query: { tab: 'codes', x: '码' } });
+    expect(resolveUrl('admin/pages/home/index', '../codes/index')).toEqual({
+      route: 'admin/pages/codes/index',
+      query: {},
+    });
+  });
+});
+
+describe('preview build of the Mini Program', () => {
+  it('reaches every page of app.json and every component they use, with templates and code', async () => {
+    const build = await previewBuild();
+    expect(build.warnings).toEqual([]);
+    const paths = build.app.components.map((component) => component.path);
+    for (const page of build.app.pages) expect(paths).toContain(`/${page}`);
+    expect(paths).toContain('/miniprogram_npm/@vant/weapp/button/index');
+    // usingComponents are root-absolute, as simulate resolves them in a browser.
+    const landing = build.app.components.find((c) => c.path === '/pages/landing/index');
+    const using = JSON.parse(landing!.json).usingComponents as Record<string, string>;
+    for (const target of Object.values(using)) expect(target.startsWith('/')).toBe(true);
+
+    const templates = String(build.assets.get('templates.js')?.body);
+    expect(templates).toContain('$gwx');
+    const code = String(build.assets.get('miniprogram.js')?.body);
+    expect(code).toContain('"/pages/landing/index"');
+    // vant's icon font comes from the stack, not a CDN the preview cannot reach.
+    expect(build.assets.has('vant-icon.woff2')).toBe(true);
+    expect(landing!.wxss + build.app.components.map((c) => c.wxss).join('')).not.toMatch(
+      /alicdn\.com[^)]*woff2/,
+    );
+
+    // Unchanged sources: the same build, not another one.
+    expect(await previewBuild()).toBe(build);
+  });
+});
