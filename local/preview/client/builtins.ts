@@ -6,6 +6,7 @@
  *
  * - `image`: a real `<img>` (mode → object-fit; `widthFix` keeps the aspect ratio), load/error events;
  * - `input`: a real `<input>` that emits WeChat's input/focus/blur/confirm events;
+ * - `swiper`: a scroll-snapping strip that reports `change`;
  * - `official-account`: WeChat draws the follow card itself and only inside WeChat, so the preview
  *   draws a stand-in card with the Official Account's name and reports `load` like the real one.
  */
@@ -153,6 +154,48 @@ const input: BuiltinDefinition = {
   },
 };
 
+/**
+ * `swiper`: its items side by side in a horizontally scrolling, snapping strip (page.css); a
+ * settled scroll reports `change` as a swipe would, and `current` scrolls to its item.
+ */
+function scrollSwiper(this: BuiltinThis): void {
+  const host = hostOf(this);
+  if (!host) return;
+  const index = Number(this.data.current ?? 0);
+  if (Math.round(host.scrollLeft / Math.max(1, host.clientWidth)) !== index)
+    host.scrollTo({ left: index * host.clientWidth });
+}
+
+const swiper: BuiltinDefinition = {
+  properties: {
+    current: { type: Number, value: 0, observer: 'scrollToCurrent' },
+    circular: { type: Boolean, value: false },
+    autoplay: { type: Boolean, value: false },
+    interval: { type: Number, value: 5000 },
+    duration: { type: Number, value: 500 },
+    indicatorDots: { type: Boolean, value: false },
+    vertical: { type: Boolean, value: false },
+  },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      const host = hostOf(this);
+      if (!host) return;
+      host.addEventListener('scrollend', () => {
+        const current = Math.round(host.scrollLeft / Math.max(1, host.clientWidth));
+        if (current === Number(this.data.current)) return;
+        this.data.current = current;
+        this.triggerEvent('change', { current, currentItemId: '', source: 'touch' });
+      });
+      requestAnimationFrame(() => scrollSwiper.call(this));
+    },
+  },
+  methods: {
+    scrollToCurrent(this: BuiltinThis) {
+      scrollSwiper.call(this);
+    },
+  },
+};
+
 /** The Official Account name the stand-in shows: the demo's, from the device. */
 function officialAccountName(): string {
   return window.parent.__mashangDevice?.demo()?.officialAccountName ?? '品牌公众号';
@@ -186,5 +229,6 @@ const officialAccount: BuiltinDefinition = {
 (globalThis as { __mashangBuiltins?: Record<string, BuiltinDefinition> }).__mashangBuiltins = {
   image,
   input,
+  swiper,
   'official-account': officialAccount,
 };
