@@ -276,13 +276,18 @@ class ShellDevice implements Device {
     this.relaunch(this.plainLaunch());
   }
 
-  private async loadDemo(): Promise<void> {
+  private async fetchDemo(): Promise<PreviewDemoInfo | undefined> {
     try {
       const response = await fetch('api/demo');
-      if (response.ok) this.demoInfo = (await response.json()) as PreviewDemoInfo;
+      return response.ok ? ((await response.json()) as PreviewDemoInfo) : undefined;
     } catch {
       // The control bar still works with typed-in values.
+      return undefined;
     }
+  }
+
+  private async loadDemo(): Promise<void> {
+    this.demoInfo = await this.fetchDemo();
     const users = this.demoInfo?.users.length ? this.demoInfo.users : FALLBACK_USERS;
     const select = element<HTMLSelectElement>('user-select');
     const saved = localStorage.getItem(USER_KEY);
@@ -290,20 +295,39 @@ class ShellDevice implements Device {
       select.add(new Option(openid, openid));
     }
     if (saved) select.value = saved;
-    const application = this.demoInfo?.application;
     const input = element<HTMLInputElement>('application-id');
-    input.value = application?.applicationId ?? localStorage.getItem(APPLICATION_KEY) ?? '';
-    if (application) {
-      const index = element<HTMLInputElement>('scan-index');
-      index.min = String(application.codeStart);
-      index.max = String(application.codeEnd);
-      index.value = String(application.codeStart);
-      this.status(
-        `演示码段 ${application.codeStart}–${application.codeEnd}${application.productTitle ? `（${application.productTitle}）` : ''}`,
-      );
-    } else {
-      this.status('没有找到已激活的码段：先运行 npm start 的演示数据，或在上面填申请单');
+    input.value = localStorage.getItem(APPLICATION_KEY) ?? '';
+    if (this.demoInfo?.application) this.showApplication(this.demoInfo.application);
+    else {
+      this.status('正在等待演示数据（npm start 在 ready 之后写入）…，也可以直接填申请单');
+      void this.awaitDemoApplication();
     }
+  }
+
+  /** `npm start` seeds the demo after its ready line: a preview opened at once catches up. */
+  private async awaitDemoApplication(): Promise<void> {
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const demo = await this.fetchDemo();
+      if (demo?.application) {
+        this.demoInfo = demo;
+        // Someone who typed an application in the meantime keeps it.
+        if (!this.applicationId()) this.showApplication(demo.application);
+        return;
+      }
+    }
+    this.status('没有找到已激活的码段：在上面填申请单，或重新运行 npm start 写入演示数据');
+  }
+
+  private showApplication(application: NonNullable<PreviewDemoInfo['application']>): void {
+    element<HTMLInputElement>('application-id').value = application.applicationId;
+    const index = element<HTMLInputElement>('scan-index');
+    index.min = String(application.codeStart);
+    index.max = String(application.codeEnd);
+    index.value = String(application.codeStart);
+    index.dispatchEvent(new Event('input'));
+    const product = application.productTitle ? `（${application.productTitle}）` : '';
+    this.status(`演示码段 ${application.codeStart}–${application.codeEnd}${product}`);
   }
 
   private wireControls(): void {
