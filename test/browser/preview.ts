@@ -1,0 +1,74 @@
+/**
+ * What the browser tests share: the preview page in Chromium with every script error and console
+ * error collected, the phone's top page, waiting for what the consumer reads, screenshots in
+ * test/artifacts/ (git-ignored), and the local administrator's `admin` actions for test setup.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { DEMO } from '../../local/seed/demo';
+import { REPO_ROOT } from '../../local/stack';
+import type { AdminActions } from '../../typings/admin';
+import type { Envelope } from '../../typings/envelope';
+import type { Browser } from './chromium';
+
+export const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
+export const WAIT = { timeout: 30_000 };
+
+export interface Preview {
+  page: Page;
+  /** Script errors and failed requests of the shell or a page, as they happened. */
+  problems: string[];
+  /** The page on top of the phone's page stack. */
+  phone(): FrameLocator;
+  /** Waits until the phone shows each text (exactly, as one element's text). */
+  expectTexts(texts: readonly string[]): Promise<void>;
+  /** A screenshot of the whole preview (phone and control bar) as test/artifacts/<name>.png. */
+  screenshot(name: string): Promise<void>;
+}
+
+export async function previewPage(browser: Browser): Promise<Preview> {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const problems: string[] = [];
+  // Any script error or failed request in the shell or a page fails the test at the end.
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  await mkdir(ARTIFACTS, { recursive: true });
+  const phone = (): FrameLocator => page.frameLocator('iframe.page-frame:not([hidden])');
+  return {
+    page,
+    problems,
+    phone,
+    expectTexts: async (texts) => {
+      for (const text of texts)
+        await phone().getByText(text, { exact: true }).first().waitFor(WAIT);
+    },
+    screenshot: async (name) => {
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+    },
+  };
+}
+
+export type AdminCall = <A extends keyof AdminActions>(
+  action: A,
+  request: AdminActions[A]['request'],
+) => Promise<AdminActions[A]['response']>;
+
+/** The `admin` function as the stack's administrator calls it from the Mini Program. */
+export function adminCaller(stack: { url: string }): AdminCall {
+  return async (action, request) => {
+    const response = await fetch(`${stack.url}/functions/admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': DEMO.admin },
+      body: JSON.stringify({ action, ...request }),
+    });
+    const reply = (await response.json()) as
+      Envelope<AdminActions[typeof action]['response']> | { errMsg?: string };
+    if (!('ok' in reply))
+      throw new Error(`admin.${action}: HTTP ${response.status} ${reply.errMsg}`);
+    if (!reply.ok) throw new Error(`admin.${action}: ${reply.error.code} ${reply.error.message}`);
+    return reply.data;
+  };
+}
