@@ -68,14 +68,18 @@ export function validateAmountRule(rule: AmountRule): AmountIssue[] {
       }
       break;
     case 'tiers': {
-      if (rule.tiers.length === 0) issues.push({ path: 'amount.tiers', message: '请至少设置一档金额' });
+      if (rule.tiers.length === 0)
+        issues.push({ path: 'amount.tiers', message: '请至少设置一档金额' });
       if (rule.tiers.length > MAX_TIERS) {
         issues.push({ path: 'amount.tiers', message: `金额档位最多 ${MAX_TIERS} 档` });
       }
       rule.tiers.forEach((tier, i) => {
         positiveFen(tier.fen, `amount.tiers.${i}.fen`, `第 ${i + 1} 档金额`);
         if (!Number.isSafeInteger(tier.weight) || tier.weight <= 0) {
-          issues.push({ path: `amount.tiers.${i}.weight`, message: `第 ${i + 1} 档权重须为正整数` });
+          issues.push({
+            path: `amount.tiers.${i}.weight`,
+            message: `第 ${i + 1} 档权重须为正整数`,
+          });
         }
       });
       const total = rule.tiers.reduce((sum, tier) => sum + tier.weight, 0);

@@ -272,7 +272,9 @@ export function chinaDate(at: number): string {
  * The JSON pair keeps ("a:b", "c") and ("a", "b:c") apart.
  */
 export function payoutDigest(campaignId: string, code: string, length: number): string {
-  const hex = createHash('sha256').update(JSON.stringify([campaignId, code])).digest('hex');
+  const hex = createHash('sha256')
+    .update(JSON.stringify([campaignId, code]))
+    .digest('hex');
   return (BigInt(`0x${hex}`) % 36n ** BigInt(length))
     .toString(36)
     .toUpperCase()
