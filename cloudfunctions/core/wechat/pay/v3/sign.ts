@@ -1,3 +1,8 @@
+// Why node:crypto and not wechatpay-axios-plugin: its Rsa/AesGcm/Hash helpers are one-line wrappers
+// over node:crypto, while importing it bundles axios and friends (~700 KB, against ~180 KB for all
+// of pay/ with fast-xml-parser) and its client is axios-based, outside our typed errors, timeouts
+// and mutual-TLS agent. It earns its place as a devDependency instead: the pay-* tests check our
+// signatures, v2 signs and AES-GCM against it as an independent implementation.
 import {
   createPrivateKey,
   createPublicKey,
