@@ -17,6 +17,7 @@ import {
   type EligibilityContext,
   type RefusalCode,
 } from '../../cloudfunctions/core/domain/campaign';
+import type { AmountRule } from '../../cloudfunctions/core/domain/amount';
 
 const NOW = Date.parse('2025-03-10T12:00:00+08:00');
 const DAY = 24 * 3_600_000;
@@ -118,7 +119,7 @@ describe('validateCampaign', () => {
           { fen: 100, weight: 1 },
         ],
       },
-    ] as const) {
+    ] satisfies AmountRule[]) {
       expect(messages(definition({ amount }))).toEqual(['红包金额须在 1.00–200.00 元之间']);
     }
     expect(
