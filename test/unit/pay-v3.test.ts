@@ -270,3 +270,24 @@ describe('transfer error classes', () => {
     });
   });
 });
+
+describe('pay settings', () => {
+  it('reads WECHATPAY_API_BASE without a trailing slash, defaulting to WeChat Pay', async () => {
+    const { wechatPayApiBase, pemFromEnv } =
+      await import('../../cloudfunctions/core/wechat/pay/config');
+    const saved = process.env.WECHATPAY_API_BASE;
+    try {
+      delete process.env.WECHATPAY_API_BASE;
+      expect(wechatPayApiBase()).toBe('https://api.mch.weixin.qq.com');
+      process.env.WECHATPAY_API_BASE = 'http://127.0.0.1:9000/pay/';
+      expect(wechatPayApiBase()).toBe('http://127.0.0.1:9000/pay');
+    } finally {
+      if (saved === undefined) delete process.env.WECHATPAY_API_BASE;
+      else process.env.WECHATPAY_API_BASE = saved;
+    }
+    expect(pemFromEnv('-----BEGIN X-----\\nAAA\\n-----END X-----')).toBe(
+      '-----BEGIN X-----\nAAA\n-----END X-----',
+    );
+    expect(pemFromEnv('  ')).toBeUndefined();
+  });
+});
