@@ -495,6 +495,23 @@ describe('planReconciliation', () => {
     expect(transition({ state: 'reserved' }, ABANDONED, NOW).ok).toBe(true);
   });
 
+  it('backs off a payout the provider keeps rejecting, though each rejection resets checks', () => {
+    let current = payout({ state: 'reserved' });
+    let at = NOW;
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const plan = planReconciliation(current, at);
+      waits.push((plan.nextCheckAt! - current.stateSince) / MINUTE);
+      at = plan.nextCheckAt!;
+      for (const event of [EVENTS.send, EVENTS.rejected]) {
+        const result = applyTransition(current, event, at);
+        if (!result.ok) throw new Error(result.error.message);
+        current = result.payout;
+      }
+    }
+    expect(waits).toEqual([1, 5, 20, 60, 120, 240, 240]);
+  });
+
   it('looks right after the 24 h refund of an unopened v2 envelope', () => {
     const expiryLook = NOW + USER_WINDOW_MS + EXPIRY_GRACE_MS;
     // Checked at 22 h with the 4 h interval: the next look would be 26 h, pulled in to 24 h 15 min.

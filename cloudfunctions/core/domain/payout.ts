@@ -3,10 +3,11 @@
  * when reconciliation looks at it again. Pure rules, no I/O: the `reward` function and the
  * scheduler read a payout, ask here, then write the move with a conditional update on `state`.
  *
- *   reserved ──send──▶ sending ──issued──▶ sent ──awaiting_user──▶ waiting_user ──received──▶ received
- *      ▲                  │  ╲                 ╲──────────received────────────────────────────▶ ▲
- *      └────rejected──────┤   ╲──outcome_unknown──▶ unknown ──(any provider answer)──▶ …
- *                         └──failed──▶ failed ──release──▶ budget_released
+ *   reserved ─send─▶ sending ─issued─▶ sent ─awaiting_user─▶ waiting_user ─received─▶ received
+ *                      sending ──outcome_unknown──▶ unknown   (a query then moves it like sending)
+ *   sending | unknown ──rejected──▶ reserved      (nothing was created; send the same number again)
+ *   any non-terminal but failed ──failed──▶ failed ──release──▶ budget_released
+ *   sending | unknown | sent ──received──▶ received   (a provider may skip the steps between)
  *
  *   reserved        budget held, nothing sent yet (or the provider refused the request without
  *                   creating anything: the same out-number may be sent again).
@@ -604,6 +605,13 @@ function awaitsUser(payout: PayoutSnapshot): boolean {
 }
 
 function nextLookAt(payout: PayoutSnapshot): number {
-  const step = CHECK_SCHEDULE_MS[Math.min(payout.checks, CHECK_SCHEDULE_MS.length - 1)];
+  // A `rejected` send returns the payout to `reserved`, which resets `checks`; counting the
+  // rejections keeps a merchant who is out of money from being retried every minute all day.
+  const rejections =
+    payout.state === 'reserved'
+      ? payout.ledger.filter((entry) => entry.event === 'rejected').length
+      : 0;
+  const attempt = Math.min(payout.checks + rejections, CHECK_SCHEDULE_MS.length - 1);
+  const step = CHECK_SCHEDULE_MS[attempt];
   return (payout.lastCheckedAt ?? payout.stateSince) + step;
 }
