@@ -1,3 +1,4 @@
+import type { V3State } from '../../../domain/payout.js';
 import type http from 'node:http';
 import { wechatPayApiBase } from '../config.js';
 import { PayApiError, PayProtocolError, PaySignatureError } from '../errors.js';
@@ -9,15 +10,8 @@ const TRANSFER_BILLS = '/v3/fund-app/mch-transfer/transfer-bills';
 /** Digits and letters, at most 32: the rule for `out_bill_no`, which is also the idempotency key. */
 const OUT_BILL_NO = /^[0-9A-Za-z]{1,32}$/;
 
-export type TransferState =
-  | 'ACCEPTED'
-  | 'PROCESSING'
-  | 'WAIT_USER_CONFIRM'
-  | 'TRANSFERING'
-  | 'SUCCESS'
-  | 'FAIL'
-  | 'CANCELING'
-  | 'CANCELLED';
+/** A transfer bill's state as WeChat Pay reports it (the payout rules map it to their events). */
+export type TransferState = V3State;
 
 const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAIL', 'CANCELLED']);
 
