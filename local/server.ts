@@ -9,6 +9,8 @@ import type { CallIdentity } from './runtime/protocol';
 import type { HttpRoute } from './runtime/registry';
 import type { FunctionRuntime } from './runtime/runtime';
 import type { WechatSimulator } from './wechat';
+import type { WechatPaySimulator } from './wechat/pay';
+import { wechatPayRoutes } from './wechat/pay/server';
 import { wechatRoutes } from './wechat/server';
 
 export interface ServerParts {
@@ -18,6 +20,7 @@ export interface ServerParts {
   runtime: FunctionRuntime;
   httpRoutes: readonly HttpRoute[];
   wechat: WechatSimulator;
+  wechatpay: WechatPaySimulator;
   startedAt: Date;
 }
 
@@ -32,6 +35,7 @@ const BODY_LIMIT = 64 * 1024 * 1024;
  *   ANY  /http/<path>            the HTTP access service in front of HTTP-triggered functions
  *   PUT|GET /storage/objects/*   object upload and temporary download URLs
  *   ANY  /wechat/*               the WeChat platform simulator (WECHAT_API_BASE), see wechat/server.ts
+ *   ANY  /wechatpay/*            the WeChat Pay simulator (WECHATPAY_API_BASE), see wechat/pay/server.ts
  */
 export function createServer(parts: ServerParts): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
@@ -140,6 +144,13 @@ export function createServer(parts: ServerParts): FastifyInstance {
   );
 
   void app.register(wechatRoutes(parts.wechat), { prefix: '/wechat' });
+  void app.register(
+    wechatPayRoutes(parts.wechatpay, {
+      prefix: '/wechatpay',
+      advanceClock: (ms) => parts.wechat.advanceClock(ms),
+    }),
+    { prefix: '/wechatpay' },
+  );
 
   return app;
 }

@@ -10,6 +10,8 @@ import { FunctionRuntime } from './runtime/runtime';
 import { PREVIEW_PREFIX, previewRoutes } from './preview';
 import { createServer } from './server';
 import { WechatSimulator } from './wechat';
+import { WechatPaySimulator } from './wechat/pay';
+import { credentialSettings, loadOrCreateCredentials } from './wechat/pay/credentials';
 import type { SimulatorConfig } from './wechat/config';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -56,6 +58,8 @@ export interface Stack {
   httpRoutes: readonly HttpRoute[];
   /** The WeChat platform simulator served under `/wechat`. */
   wechat: WechatSimulator;
+  /** The WeChat Pay simulator served under `/wechatpay` (local/wechat/pay). */
+  wechatpay: WechatPaySimulator;
   /** The functions' effective settings (LOCAL_SETTINGS < environment < options.settings). */
   settings: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -88,6 +92,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     options.cloudbaseRc ?? path.join(REPO_ROOT, 'cloudbaserc.json'),
   );
   const settings = { ...LOCAL_SETTINGS, ...pickDefined(process.env), ...options.settings };
+  // The local merchant (generated once per data folder) for every WXPAY_* the developer left unset.
+  const payCredentials = loadOrCreateCredentials(options.dataDir);
+  for (const [name, value] of Object.entries(credentialSettings(payCredentials)))
+    if (!settings[name]) settings[name] = value;
   const baseEnv: Record<string, string> = {
     TCB_ENV: envId,
     SCF_NAMESPACE: envId,
@@ -105,6 +113,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     config: options.wechat,
     log,
   });
+  const wechatpay = new WechatPaySimulator({
+    file: path.join(options.dataDir, 'wechatpay.sqlite'),
+    settings: () => settings,
+    credentials: payCredentials,
+    now: () => wechat.now(),
+    log,
+  });
   const runtime = new FunctionRuntime({
     functions: project.functions,
     envId,
@@ -120,6 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     runtime,
     httpRoutes: project.httpRoutes,
     wechat,
+    wechatpay,
     startedAt: new Date(),
   });
   void app.register(previewRoutes({ database, settings: () => settings }), {
@@ -131,6 +147,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } catch (error) {
     database.close();
     wechat.close();
+    wechatpay.close();
     throw error;
   }
   const port = (app.server.address() as AddressInfo).port;
@@ -139,6 +156,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   baseEnv.TCB_CONTEXT_CNFG = JSON.stringify({ URL: `${url}/admin` });
   // WeChat is the built-in simulator unless the developer points WECHAT_API_BASE elsewhere.
   if (!settings.WECHAT_API_BASE) settings.WECHAT_API_BASE = `${url}/wechat`;
+  if (!settings.WECHATPAY_API_BASE) settings.WECHATPAY_API_BASE = `${url}/wechatpay`;
   if (options.timers !== false) {
     runtime.startTimers((name, trigger, outcome) => {
       if (!outcome.ok) log(`[${name}] ! timer ${trigger} failed: ${outcome.message}`);
@@ -156,6 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     storage,
     httpRoutes: project.httpRoutes,
     wechat,
+    wechatpay,
     settings,
     close: () => {
       closing ??= (async () => {
@@ -164,6 +183,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await app.close();
         database.close();
         wechat.close();
+        wechatpay.close();
       })();
       return closing;
     },
