@@ -116,8 +116,6 @@ export class RedPackets {
       };
       envelope.package = `sendid=${packageFields.sendid}&ver=8&sign=${signV2(packageFields, pay.apiKey)}&mchid=${pay.mchId}&appid=${fields.wxappid}`;
       this.store.saveEnvelope(envelope);
-      if (processing)
-        throw new RedPacketError('PROCESSING', '请求已受理，请稍后使用原单号查询发放结果');
       return this.sendReply(envelope, pay);
     });
   }
@@ -210,8 +208,11 @@ export class RedPackets {
   }
 
   private sendReply(envelope: Envelope, pay: PaySettings): V2Reply {
+    // Answered, not thrown: a throw would roll back the envelope this request just issued.
     if (envelope.status === 'SENDING')
-      throw new RedPacketError('PROCESSING', '请求已受理，请稍后使用原单号查询发放结果');
+      return v2ErrorReply(
+        new RedPacketError('PROCESSING', '请求已受理，请稍后使用原单号查询发放结果'),
+      );
     return {
       return_code: 'SUCCESS',
       return_msg: '发放成功',
