@@ -14,6 +14,13 @@ import {
   updateProduct,
 } from '../core/products/catalog.js';
 import { recordOperatorVisit } from '../core/data/operators.js';
+import {
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  setCampaignStatus,
+  updateCampaign,
+} from '../core/rewards/campaigns.js';
 import { action, createHandler } from '../core/handler.js';
 
 /**
@@ -81,6 +88,61 @@ const productFields = {
     })
     .partial()
     .optional(),
+};
+
+// Campaign shapes; what makes a campaign runnable (amount ranges per provider, text lengths,
+// limits) is validateCampaign's, which answers in Chinese with the field it is about.
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const campaignId = z.string().trim().min(1).max(64);
+const campaignStatus = z.enum(['draft', 'running', 'paused', 'ended']);
+const campaignFields = {
+  name: z.string().max(64),
+  startAt: z.iso.datetime({ offset: true }),
+  endAt: z.iso.datetime({ offset: true }),
+  budgetFen: fen,
+  amount: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('fixed'), fen }),
+    z.object({ kind: z.literal('uniform'), minFen: fen, maxFen: fen }),
+    z.object({
+      kind: z.literal('tiers'),
+      tiers: z.array(z.object({ fen, weight: z.number().int().min(0) })).max(20),
+    }),
+  ]),
+  firstScanOnly: z.boolean(),
+  amountDisplay: z.enum(['shown', 'hidden-until-opened']),
+  targeting: z.object({
+    productIds: z.array(productId).max(100),
+    // `<applicationId>:<codeStart>`, as activateRange made the range.
+    rangeIds: z
+      .array(z.string().regex(/^\d{1,20}:\d{1,16}$/, '码段须写作「申请单 ID:起始序号」'))
+      .max(100),
+  }),
+  limits: z.object({
+    perUserPerDay: z.number().int(),
+    perUserPerCampaign: z.number().int(),
+  }),
+  payout: z.discriminatedUnion('provider', [
+    z.object({
+      provider: z.literal('v2-redpacket'),
+      sendName: z.string().max(64),
+      wishing: z.string().max(128),
+      actName: z.string().max(64),
+      remark: z.string().max(256),
+      sceneId: z.string().max(16).optional(),
+    }),
+    z.object({
+      provider: z.literal('v3-transfer'),
+      transferRemark: z.string().max(64),
+      reportActivityName: z.string().max(64),
+      reportRewardDescription: z.string().max(64),
+      userRecvPerception: z.enum(['现金奖励', '活动奖励']),
+    }),
+  ]),
+  risk: z.object({
+    openidBlacklist: z.array(z.string().trim().min(1).max(64)).max(10_000),
+    maxClaimsPerIpPerHour: z.number().int().nullable(),
+    excludeSuspicious: z.boolean(),
+  }),
 };
 
 export const main = createHandler('admin', {
@@ -205,5 +267,35 @@ export const main = createHandler('admin', {
       traceSteps: traceSteps.optional(),
     }),
     async (input, { caller }) => bindProduct(input, await requireAdministrator(caller)),
+  ),
+
+  createCampaign: action(z.object(campaignFields), async (input, { caller }) =>
+    createCampaign(input, await requireAdministrator(caller)),
+  ),
+
+  updateCampaign: action(z.object({ campaignId, ...campaignFields }), async (input, { caller }) =>
+    updateCampaign(input, await requireAdministrator(caller)),
+  ),
+
+  setCampaignStatus: action(
+    z.object({ campaignId, status: campaignStatus }),
+    async (input, { caller }) => setCampaignStatus(input, await requireAdministrator(caller)),
+  ),
+
+  getCampaign: action(z.object({ campaignId }), async (input, { caller }) => {
+    await requireAdministrator(caller);
+    return getCampaign(input.campaignId);
+  }),
+
+  listCampaigns: action(
+    z.object({
+      status: campaignStatus.optional(),
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).default(0),
+    }),
+    async (input, { caller }) => {
+      await requireAdministrator(caller);
+      return listCampaigns(input);
+    },
   ),
 });

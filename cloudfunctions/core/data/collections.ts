@@ -109,7 +109,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'campaigns',
     describes: 'a reward campaign: budget, amount rule, window, targeting and risk limits',
-    indexes: [{ name: 'status', keys: { status: 1 } }],
+    indexes: [
+      { name: 'status', keys: { status: 1 } },
+      { name: 'created_at', keys: { createdAt: -1 } },
+    ],
   },
   {
     name: 'payouts',
@@ -118,6 +121,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { name: 'out_no_unique', keys: { outNo: 1 }, unique: true },
       { name: 'reward_code_unique', keys: { code: 1 }, unique: true },
       { name: 'state', keys: { state: 1 } },
+      // The per-user and per-IP limits count a campaign's claims.
+      { name: 'campaign_openid_time', keys: { campaignId: 1, openid: 1, createdAt: -1 } },
+      { name: 'campaign_ip_time', keys: { campaignId: 1, clientIp: 1, createdAt: -1 } },
     ],
   },
   {

@@ -1,0 +1,167 @@
+import { db } from '../cloud.js';
+import type { Campaign, CampaignDefinition, CampaignStatus } from '../domain/campaign.js';
+
+/**
+ * `campaigns`: one document per reward campaign, its definition and its books. The books move
+ * only by `_.inc` in conditional updates, so at every moment
+ *
+ *   budgetFen = remainingFen + reservedFen + paidFen
+ *
+ * and `remainingFen` never goes below zero: a reservation is one update that matches only while
+ * enough remains (`remainingFen >= amount`).
+ */
+export interface CampaignRecord extends Omit<Campaign, 'id'> {
+  _id: string;
+  remainingFen: number;
+  reservedFen: number;
+  paidFen: number;
+  /** Epoch ms. */
+  updatedAt: number;
+  createdBy: string;
+  updatedBy: string;
+}
+
+const CAMPAIGNS = 'campaigns';
+
+export function toCampaign(record: CampaignRecord): Campaign {
+  return {
+    id: record._id,
+    name: record.name,
+    startAt: record.startAt,
+    endAt: record.endAt,
+    budgetFen: record.budgetFen,
+    amount: record.amount,
+    firstScanOnly: record.firstScanOnly,
+    amountDisplay: record.amountDisplay,
+    targeting: record.targeting,
+    limits: record.limits,
+    payout: record.payout,
+    risk: record.risk,
+    status: record.status,
+    createdAt: record.createdAt,
+  };
+}
+
+export async function insertCampaign(def: CampaignDefinition, by: string): Promise<string> {
+  const now = Date.now();
+  const { _id } = (await db()
+    .collection(CAMPAIGNS)
+    .add({
+      data: {
+        ...def,
+        status: 'draft',
+        remainingFen: def.budgetFen,
+        reservedFen: 0,
+        paidFen: 0,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: by,
+        updatedBy: by,
+      },
+    })) as { _id: string };
+  return _id;
+}
+
+export async function findCampaign(campaignId: string): Promise<CampaignRecord | undefined> {
+  const { data } = await db().collection(CAMPAIGNS).where({ _id: campaignId }).limit(1).get();
+  return data[0] as CampaignRecord | undefined;
+}
+
+export async function listCampaignRecords(options: {
+  status?: CampaignStatus;
+  limit: number;
+  offset: number;
+}): Promise<CampaignRecord[]> {
+  const { data } = await db()
+    .collection(CAMPAIGNS)
+    .where(options.status ? { status: options.status } : {})
+    .orderBy('createdAt', 'desc')
+    .skip(options.offset)
+    .limit(options.limit)
+    .get();
+  return data as CampaignRecord[];
+}
+
+/** Campaigns that are running now by status (the window is the domain rules' to check). */
+export async function listRunningCampaigns(): Promise<CampaignRecord[]> {
+  const { data } = await db().collection(CAMPAIGNS).where({ status: 'running' }).limit(100).get();
+  return data as CampaignRecord[];
+}
+
+/**
+ * Replaces the definition. A budget change moves `remainingFen` by the same amount, in the same
+ * conditional update: a cut larger than what remains unpromised matches nothing (false).
+ * Objects are written with `_.set` so a changed amount rule does not keep the old rule's keys.
+ */
+export async function replaceDefinition(
+  campaignId: string,
+  expected: { status: CampaignStatus; budgetFen: number },
+  def: CampaignDefinition,
+  by: string,
+): Promise<boolean> {
+  const _ = db().command;
+  const delta = def.budgetFen - expected.budgetFen;
+  const { stats } = await db()
+    .collection(CAMPAIGNS)
+    .where({
+      _id: campaignId,
+      status: expected.status,
+      budgetFen: expected.budgetFen,
+      remainingFen: _.gte(Math.max(0, -delta)),
+    })
+    .update({
+      data: {
+        name: def.name,
+        startAt: def.startAt,
+        endAt: def.endAt,
+        budgetFen: _.inc(delta),
+        remainingFen: _.inc(delta),
+        amount: _.set(def.amount),
+        firstScanOnly: def.firstScanOnly,
+        amountDisplay: def.amountDisplay,
+        targeting: _.set(def.targeting),
+        limits: _.set(def.limits),
+        payout: _.set(def.payout),
+        risk: _.set(def.risk),
+        updatedAt: Date.now(),
+        updatedBy: by,
+      },
+    });
+  return stats.updated > 0;
+}
+
+/** Moves the status from `from` to `to`; false when it was no longer `from`. */
+export async function changeStatus(
+  campaignId: string,
+  from: CampaignStatus,
+  to: CampaignStatus,
+  by: string,
+): Promise<boolean> {
+  const { stats } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId, status: from })
+    .update({ data: { status: to, updatedAt: Date.now(), updatedBy: by } });
+  return stats.updated > 0;
+}
+
+/**
+ * Holds `amountFen` of the budget for one payout: one conditional update that matches only while
+ * at least that much remains, so concurrent claims can never overspend. False = not enough left.
+ */
+export async function reserveBudget(campaignId: string, amountFen: number): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId, remainingFen: _.gte(amountFen) })
+    .update({ data: { remainingFen: _.inc(-amountFen), reservedFen: _.inc(amountFen) } });
+  return stats.updated > 0;
+}
+
+/** Gives back a reservation no payout record was made for (the code was already locked). */
+export async function returnReservation(campaignId: string, amountFen: number): Promise<void> {
+  const _ = db().command;
+  await db()
+    .collection(CAMPAIGNS)
+    .doc(campaignId)
+    .update({ data: { remainingFen: _.inc(amountFen), reservedFen: _.inc(-amountFen) } });
+}

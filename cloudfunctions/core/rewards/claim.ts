@@ -1,0 +1,317 @@
+/**
+ * A consumer claims the cash reward of a scan, and asks where it stands.
+ *
+ * The money guarantees rest on two database writes, not on anything read before them:
+ *   - the budget is held by ONE conditional update on the campaign that matches only while
+ *     enough remains (`remainingFen >= amount`), so it can never go negative;
+ *   - the code is locked by inserting the payout under the unique `code` index (its `_id` is the
+ *     deterministic out-number), so a code never gets a second payout: the loser of a race gives
+ *     its reservation back and answers with the payout that won.
+ * Limits read from counts (per user, per IP) are best effort under races, as the rules say.
+ *
+ * Database round trips of a first claim, in rounds:
+ *   1  the scan ‖ running campaigns                                      2
+ *   2  the code's payout ‖ its activated range ‖ its scan state          3
+ *   3  the product ‖ the claim counts per candidate campaign            1 + 2–3 per campaign
+ *   4  reserve the budget                                                1
+ *   5  insert the payout (the code lock)                                 1
+ *   6  reserved → sending, then the provider call                        1
+ *   7  the provider's answer (sent / waiting_user / failed …)            1 (+1 release)
+ * A repeated claim stops after round 2 (plus one write when it must resend).
+ */
+import type { ClaimResult, PayoutView, StatusResult } from '../../../typings/reward.js';
+import {
+  findCampaign,
+  listRunningCampaigns,
+  reserveBudget,
+  returnReservation,
+  toCampaign,
+  type CampaignRecord,
+} from '../data/campaigns.js';
+import { findActivation, type ActivatedRange } from '../data/code-ranges.js';
+import { findCode } from '../data/codes.js';
+import {
+  countClaims,
+  findPayoutByCode,
+  insertPayout,
+  writeTransition,
+  type FrozenRequest,
+  type PayoutRecord,
+} from '../data/payouts.js';
+import { findProduct } from '../data/products.js';
+import { findScan, type ScanRecord } from '../data/scans.js';
+import { drawAmount, formatYuan } from '../domain/amount.js';
+import {
+  REFUSAL_MESSAGES,
+  chinaDayStart,
+  rankCampaigns,
+  selectCampaign,
+  type Campaign,
+  type ClaimedCode,
+  type EligibilityContext,
+  type ProviderSettings,
+} from '../domain/campaign.js';
+import { outNumber, PAYOUT_STATE_LABELS, transition } from '../domain/payout.js';
+import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
+import { AppError } from '../errors.js';
+import { miniProgramAppid } from '../config.js';
+import { recordEvent } from './ledger.js';
+import { clientParams, requireMerchant, sendPayout } from './providers.js';
+
+/** A scan older than this cannot be claimed: the user scans again (a screenshot is not a scan). */
+export const CLAIM_WINDOW_MS = 30 * 60_000;
+
+const HOUR_MS = 3_600_000;
+
+/** How often a claim redraws after losing the budget to other claims (variable amounts only). */
+const RESERVE_ATTEMPTS = 3;
+
+export interface Claimant {
+  openid: string;
+  appid?: string;
+  clientIp?: string;
+}
+
+const refusal = (code: keyof typeof REFUSAL_MESSAGES): AppError =>
+  new AppError(code, REFUSAL_MESSAGES[code]);
+
+const scanNotFound = (): AppError =>
+  new AppError('SCAN_NOT_FOUND', '未找到这次扫码记录，请重新扫码');
+
+/** The scan, if it exists and is the caller's (another user's scan looks like no scan at all). */
+function ownedScan(scan: ScanRecord | undefined, openid: string): ScanRecord {
+  if (!scan || scan.openid !== openid) throw scanNotFound();
+  return scan;
+}
+
+export async function claimReward(scanId: string, claimant: Claimant): Promise<ClaimResult> {
+  const now = Date.now();
+  // Round 1.
+  const [found, running] = await Promise.all([findScan(scanId), listRunningCampaigns()]);
+  const scan = ownedScan(found, claimant.openid);
+
+  // Round 2.
+  const [existing, range, state] = await Promise.all([
+    findPayoutByCode(scan.code),
+    findActivation(scan.applicationId, scan.rangeStart),
+    findCode(scan.code),
+  ]);
+  if (existing) return resume(existing, claimant.openid);
+  if (now - scan.scannedAt > CLAIM_WINDOW_MS) {
+    throw new AppError('SCAN_EXPIRED', '扫码已超过 30 分钟，请重新扫码领取');
+  }
+  if (!range || !state) throw refusal('NOT_TARGETED');
+
+  const records = new Map(running.map((record) => [record._id, record]));
+  const provisional = claimedCode(scan, range, 'GENUINE_REPEAT', state.firstScanId === scan._id);
+  const ranked = rankCampaigns(running.map(toCampaign), provisional, now);
+  if (ranked.length === 0) throw refusal('NOT_TARGETED');
+
+  // Round 3.
+  const dayStart = chinaDayStart(now);
+  const [product, counts] = await Promise.all([
+    range.productId ? findProduct(range.productId) : Promise.resolve(undefined),
+    Promise.all(
+      ranked.map(async (campaign) => {
+        const needsIp = campaign.risk.maxClaimsPerIpPerHour !== null && claimant.clientIp;
+        const [userClaimsToday, userClaimsInCampaign, ipClaimsLastHour] = await Promise.all([
+          countClaims(campaign.id, { openid: claimant.openid, since: dayStart }),
+          countClaims(campaign.id, { openid: claimant.openid }),
+          needsIp
+            ? countClaims(campaign.id, { clientIp: claimant.clientIp!, since: now - HOUR_MS })
+            : Promise.resolve(0),
+        ]);
+        return { userClaimsToday, userClaimsInCampaign, ipClaimsLastHour };
+      }),
+    ),
+  ]);
+  const verdict = decideVerdict({
+    activation: 'activated',
+    state,
+    scanId: scan._id,
+    openid: scan.openid,
+    now: scan.scannedAt,
+    thresholds: effectiveThresholds(product?.suspicion),
+  });
+  const code: ClaimedCode = { ...provisional, verdict: verdict.kind };
+  const selection = selectCampaign(
+    ranked.map((campaign, i): { campaign: Campaign; context: EligibilityContext } => ({
+      campaign,
+      context: {
+        now,
+        openid: claimant.openid,
+        ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
+        code,
+        counts: counts[i]!,
+        budgetRemainingFen: records.get(campaign.id)!.remainingFen,
+      },
+    })),
+  );
+  if (!selection.ok) throw new AppError(selection.refusal.code, selection.refusal.message);
+  const campaign = selection.campaign;
+  const mchId = requireMerchant(campaign.payout.provider);
+  const appid = miniProgramAppid() ?? claimant.appid;
+  if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
+
+  // Round 4: hold the budget.
+  const amountFen = await reserve(records.get(campaign.id)!, campaign);
+
+  // Round 5: lock the code.
+  const reservedAt = Date.now();
+  const outNo = outNumber(campaign.payout.provider, {
+    campaignId: campaign.id,
+    code: scan.code,
+    mchId,
+    reservedAt,
+  });
+  const payout: PayoutRecord = {
+    _id: outNo,
+    outNo,
+    code: scan.code,
+    campaignId: campaign.id,
+    campaignName: campaign.name,
+    scanId: scan._id,
+    openid: claimant.openid,
+    appid,
+    mchId,
+    amountFen,
+    ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
+    request: frozenRequest(campaign.payout),
+    provider: campaign.payout.provider,
+    state: 'reserved',
+    createdAt: reservedAt,
+    stateSince: reservedAt,
+    checks: 0,
+    ledger: [],
+  };
+  if ((await insertPayout(payout)) === 'duplicate') {
+    // Another claim locked this code first: give the hold back, answer with the winner.
+    const [, winner] = await Promise.all([
+      returnReservation(campaign.id, amountFen),
+      findPayoutByCode(scan.code),
+    ]);
+    if (!winner) throw new AppError('CONFLICT', '领取繁忙，请稍后重试');
+    return resume(winner, claimant.openid);
+  }
+
+  // Rounds 6 and 7.
+  return view(await send(payout));
+}
+
+/**
+ * Draws an amount that fits what remains and holds it. Losing the hold to other claims means
+ * less remains now: a variable amount is drawn again under the new remainder; a fixed one
+ * cannot shrink, so the campaign is out of budget for it.
+ */
+async function reserve(record: CampaignRecord, campaign: Campaign): Promise<number> {
+  let remaining = record.remainingFen;
+  for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+    const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
+    if (amount === null) break;
+    if (await reserveBudget(campaign.id, amount)) return amount;
+    if (campaign.amount.kind === 'fixed') break;
+    const fresh = await findCampaign(campaign.id);
+    if (!fresh || fresh.status !== 'running') break;
+    remaining = fresh.remainingFen;
+  }
+  throw refusal('BUDGET_EXHAUSTED');
+}
+
+function frozenRequest(settings: ProviderSettings): FrozenRequest {
+  return settings.provider === 'v2-redpacket'
+    ? {
+        provider: 'v2-redpacket',
+        sendName: settings.sendName,
+        wishing: settings.wishing,
+        actName: settings.actName,
+        remark: settings.remark,
+        ...(settings.sceneId ? { sceneId: settings.sceneId } : {}),
+      }
+    : {
+        provider: 'v3-transfer',
+        transferRemark: settings.transferRemark,
+        reportActivityName: settings.reportActivityName,
+        reportRewardDescription: settings.reportRewardDescription,
+        userRecvPerception: settings.userRecvPerception,
+      };
+}
+
+function claimedCode(
+  scan: ScanRecord,
+  range: ActivatedRange,
+  verdict: ClaimedCode['verdict'],
+  isFirstScan: boolean,
+): ClaimedCode {
+  return {
+    code: scan.code,
+    ...(range.productId ? { productId: range.productId } : {}),
+    rangeId: rangeIdOf(range),
+    verdict,
+    isFirstScan,
+    alreadyRewarded: false,
+  };
+}
+
+/** How campaigns name an activated range in their targeting. */
+export function rangeIdOf(range: { applicationId: string; codeStart: number }): string {
+  return `${range.applicationId}:${range.codeStart}`;
+}
+
+/**
+ * A claim of a code that already has its payout: the claimant's own payout is picked up where it
+ * stands (sent again if the last send was refused without creating anything); anyone else's
+ * means the code's reward is gone.
+ */
+async function resume(payout: PayoutRecord, openid: string): Promise<ClaimResult> {
+  if (payout.openid !== openid) throw refusal('CODE_ALREADY_REWARDED');
+  if (payout.state === 'reserved') return view(await send(payout));
+  return view(payout);
+}
+
+/** reserved → sending (so a crash leaves a trace), the provider call, then its answer. */
+async function send(payout: PayoutRecord): Promise<PayoutRecord> {
+  const moved = transition(payout, { type: 'send' }, Date.now());
+  if (!moved.ok || !moved.entry) return payout;
+  // Another request of the same claimant is sending it right now: report, do not send twice.
+  if (!(await writeTransition(payout.outNo, 'reserved', moved.entry))) {
+    return { ...payout, state: 'sending' };
+  }
+  const sending: PayoutRecord = {
+    ...payout,
+    state: 'sending',
+    stateSince: moved.entry.at,
+    checks: 0,
+    ledger: [...payout.ledger, moved.entry],
+  };
+  const outcome = await sendPayout(sending);
+  return recordEvent(
+    sending,
+    outcome.event,
+    outcome.clientPackage ? { clientPackage: outcome.clientPackage } : {},
+  );
+}
+
+export function payoutView(payout: PayoutRecord): PayoutView {
+  return {
+    campaignId: payout.campaignId,
+    campaignName: payout.campaignName,
+    provider: payout.provider,
+    amountFen: payout.amountFen,
+    amountText: formatYuan(payout.amountFen),
+    state: payout.state,
+    stateText: PAYOUT_STATE_LABELS[payout.state],
+    claimedAt: new Date(payout.createdAt).toISOString(),
+    updatedAt: new Date(payout.stateSince).toISOString(),
+  };
+}
+
+function view(payout: PayoutRecord): ClaimResult {
+  return { payout: payoutView(payout), client: clientParams(payout) };
+}
+
+/** Where the claimant's payout for this scan's code stands (null when none was claimed). */
+export async function rewardStatus(scanId: string, openid: string): Promise<StatusResult> {
+  const scan = ownedScan(await findScan(scanId), openid);
+  const payout = await findPayoutByCode(scan.code);
+  return { payout: payout && payout.openid === openid ? payoutView(payout) : null };
+}

@@ -1,0 +1,209 @@
+/**
+ * The two payout products behind one interface: send a payout under its out-number and learn
+ * what happened as a state-machine event, plus what the user's client needs to open it. Clients
+ * are built from the function's environment (declared in cloudbaserc.json) and kept per instance.
+ */
+import type { ClientPayParams } from '../../../typings/reward.js';
+import type { PayoutRecord } from '../data/payouts.js';
+import {
+  eventFromV2Send,
+  eventFromV3Create,
+  type PayoutEvent,
+  type PayoutProvider,
+  type V2Reply,
+  type V3Reply,
+} from '../domain/payout.js';
+import { AppError } from '../errors.js';
+import { pemFromEnv } from '../wechat/pay/config.js';
+import {
+  PayApiError,
+  PayProtocolError,
+  PaySignatureError,
+  PayTransportError,
+} from '../wechat/pay/errors.js';
+import { RedPacketClient } from '../wechat/pay/v2/red-packet.js';
+import { buildBizRedPacketParams } from '../wechat/pay/v2/sign.js';
+import { TransferClient, cashMarketingReportInfos } from '../wechat/pay/v3/transfer.js';
+
+const SEND_TIMEOUT_MS = 8_000;
+
+interface V2Settings {
+  mchId: string;
+  apiKey: string;
+  certPem: string;
+  keyPem: string;
+}
+
+interface V3Settings {
+  mchId: string;
+  serialNo: string;
+  privateKeyPem: string;
+  publicKeyId: string;
+  publicKeyPem: string;
+}
+
+function v2Settings(): V2Settings | undefined {
+  const mchId = process.env.WXPAY_MCH_ID?.trim();
+  const apiKey = process.env.WXPAY_API_KEY?.trim();
+  const certPem = pemFromEnv(process.env.WXPAY_CERT_PEM);
+  const keyPem = pemFromEnv(process.env.WXPAY_KEY_PEM);
+  return mchId && apiKey && certPem && keyPem ? { mchId, apiKey, certPem, keyPem } : undefined;
+}
+
+function v3Settings(): V3Settings | undefined {
+  const mchId = process.env.WXPAY_MCH_ID?.trim();
+  const serialNo = process.env.WXPAY_CERT_SERIAL?.trim();
+  const privateKeyPem = pemFromEnv(process.env.WXPAY_PRIVATE_KEY_PEM);
+  const publicKeyId = process.env.WXPAY_PUBLIC_KEY_ID?.trim();
+  const publicKeyPem = pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM);
+  return mchId && serialNo && privateKeyPem && publicKeyId && publicKeyPem
+    ? { mchId, serialNo, privateKeyPem, publicKeyId, publicKeyPem }
+    : undefined;
+}
+
+/**
+ * The merchant id the provider pays from; throws PAYOUT_NOT_CONFIGURED before any budget is
+ * held when the credentials are missing.
+ */
+export function requireMerchant(provider: PayoutProvider): string {
+  const settings = provider === 'v2-redpacket' ? v2Settings() : v3Settings();
+  if (!settings) {
+    console.error(`[reward] WeChat Pay ${provider} credentials are not configured`);
+    throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
+  }
+  return settings.mchId;
+}
+
+let v2Client: RedPacketClient | undefined;
+let v3Client: TransferClient | undefined;
+
+function redPacketClient(): RedPacketClient {
+  const settings = v2Settings();
+  if (!settings) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
+  v2Client ??= new RedPacketClient({ ...settings, timeoutMs: SEND_TIMEOUT_MS });
+  return v2Client;
+}
+
+function transferClient(): TransferClient {
+  const settings = v3Settings();
+  if (!settings) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
+  v3Client ??= new TransferClient({
+    mchId: settings.mchId,
+    serialNo: settings.serialNo,
+    privateKeyPem: settings.privateKeyPem,
+    wechatpayKeys: [{ serial: settings.publicKeyId, publicKeyPem: settings.publicKeyPem }],
+    timeoutMs: SEND_TIMEOUT_MS,
+  });
+  return v3Client;
+}
+
+export interface SendOutcome {
+  event: PayoutEvent;
+  /** v2 `package` / v3 `package_info`, when the provider gave one. */
+  clientPackage?: string;
+}
+
+/** Sends the payout under its stored out-number with its frozen texts. Never throws for WeChat. */
+export async function sendPayout(payout: PayoutRecord): Promise<SendOutcome> {
+  const { request } = payout;
+  if (request.provider === 'v2-redpacket') {
+    const result = await redPacketClient().send({
+      mchBillno: payout.outNo,
+      wxappid: payout.appid,
+      reOpenid: payout.openid,
+      totalAmount: payout.amountFen,
+      sendName: request.sendName,
+      wishing: request.wishing,
+      actName: request.actName,
+      remark: request.remark,
+      ...(request.sceneId ? { sceneId: request.sceneId } : {}),
+    });
+    const { outcome } = result;
+    // The client classifies the reply itself; the payout rules want it back as a reply.
+    const reply: V2Reply =
+      outcome.code === 'TRANSPORT' || outcome.code === 'MALFORMED_REPLY'
+        ? { kind: 'transport', detail: outcome.code }
+        : {
+            kind: 'response',
+            returnCode: 'SUCCESS',
+            resultCode: outcome.kind === 'sent' ? 'SUCCESS' : 'FAIL',
+            ...(outcome.kind === 'sent' ? {} : { errCode: outcome.code }),
+            ...(result.sendListId ? { ref: result.sendListId } : {}),
+          };
+    return {
+      event: eventFromV2Send(reply),
+      ...(result.package ? { clientPackage: result.package } : {}),
+    };
+  }
+
+  let reply: V3Reply;
+  let clientPackage: string | undefined;
+  try {
+    const bill = await transferClient().createTransferBill({
+      appid: payout.appid,
+      outBillNo: payout.outNo,
+      openid: payout.openid,
+      transferAmount: payout.amountFen,
+      transferRemark: request.transferRemark,
+      reportInfos: cashMarketingReportInfos(
+        request.reportActivityName,
+        request.reportRewardDescription,
+      ),
+      userRecvPerception: request.userRecvPerception,
+    });
+    clientPackage = bill.packageInfo;
+    reply = {
+      kind: 'response',
+      httpStatus: 200,
+      state: bill.state,
+      transferBillNo: bill.transferBillNo,
+      ...(bill.failReason ? { failReason: bill.failReason } : {}),
+    };
+  } catch (error) {
+    if (error instanceof PayApiError) {
+      reply = {
+        kind: 'response',
+        httpStatus: error.status ?? 500,
+        code: error.code,
+        message: error.wechatMessage,
+      };
+    } else if (
+      error instanceof PayTransportError ||
+      error instanceof PayProtocolError ||
+      error instanceof PaySignatureError
+    ) {
+      reply = { kind: 'transport', detail: error.name };
+    } else {
+      // Refused locally before any request (a text the client's own checks reject): nothing sent.
+      return {
+        event: { type: 'failed', code: 'LOCAL_PARAM_ERROR', detail: (error as Error).message },
+      };
+    }
+  }
+  return {
+    event: eventFromV3Create(reply),
+    ...(clientPackage ? { clientPackage } : {}),
+  };
+}
+
+/** What the user's client opens, rebuilt on every claim (fresh timestamp, nonce and sign). */
+export function clientParams(payout: PayoutRecord): ClientPayParams | null {
+  if (!payout.clientPackage) return null;
+  if (payout.state !== 'sent' && payout.state !== 'waiting_user') return null;
+  if (payout.request.provider === 'v2-redpacket') {
+    const settings = v2Settings();
+    if (!settings) return null;
+    return {
+      provider: 'v2-redpacket',
+      params: buildBizRedPacketParams({
+        appId: payout.appid,
+        package: payout.clientPackage,
+        apiKey: settings.apiKey,
+      }),
+    };
+  }
+  return {
+    provider: 'v3-transfer',
+    params: { mchId: payout.mchId, appId: payout.appid, package: payout.clientPackage },
+  };
+}
