@@ -39,7 +39,7 @@ function pay() {
 
 function redPacketClient(options: { apiKey?: string; timeoutMs?: number } = {}): RedPacketClient {
   const settings = pay();
-  const client = new RedPacketClient({
+  return new RedPacketClient({
     mchId: settings.mchId,
     apiKey: options.apiKey ?? settings.apiKey,
     certPem: settings.certPem,
@@ -47,10 +47,6 @@ function redPacketClient(options: { apiKey?: string; timeoutMs?: number } = {}):
     base,
     timeoutMs: options.timeoutMs,
   });
-  // core/wechat/pay/http.ts hands the client's https.Agent to node:http for an http:// base, which
-  // throws ERR_INVALID_PROTOCOL; the simulator is plain HTTP, so the test gives it a plain agent.
-  (client as unknown as { agent: http.Agent }).agent = new http.Agent();
-  return client;
 }
 
 function transferClient(options: { privateKeyPem?: string; timeoutMs?: number } = {}) {

@@ -48,7 +48,9 @@ export function payHttpRequest(request: PayHttpRequest): Promise<PayHttpResponse
       url,
       {
         method: request.method,
-        agent: request.agent,
+        // The certificate agent speaks TLS only; a plain-HTTP endpoint (the local simulator)
+        // cannot check a client certificate, so it gets the default agent.
+        agent: transport === https ? request.agent : undefined,
         headers: {
           ...request.headers,
           ...(body ? { 'content-length': String(body.length) } : {}),
