@@ -1,0 +1,353 @@
+/**
+ * The money guarantees of the reward claim, end to end through the local stack: campaigns made
+ * with the admin actions, scans, claims through `POST /functions/reward` with up to 64 function
+ * instances at once, and WeChat Pay played by the stack's simulator (`/wechatpay`).
+ *
+ * Scans come two ways. The one-code tests resolve real tickets through the WeChat simulator
+ * (`/wechat/_sim/scan` then `scan.resolve`), exactly as the landing page does. The budget test
+ * needs 1,000 scanned codes: it inserts their `scans` and `codes` documents through the SDK,
+ * shaped as the scan function writes them (data/scans.ts, data/codes.ts), which takes a second
+ * instead of a thousand resolves.
+ *
+ * Campaigns pay by v3 商家转账 (signed JSON, which the simulator checks); v2 envelopes need the
+ * merchant's client certificate over TLS, which the stack's plain-HTTP simulator cannot take yet.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignFields, CampaignView } from '../../typings/admin';
+import { sdkFor } from '../support/sdk';
+import { startTestStack, type TestStack } from '../support/stack';
+
+const ADMIN = { openid: 'o-local-admin' };
+
+describe('reward: claims through the local stack', () => {
+  let stack: TestStack;
+  let productId: string;
+  let applicationId: string;
+  let codeStart: number;
+
+  const admin = async (event: Record<string, unknown>) =>
+    (await stack.call('admin', event, ADMIN)).body;
+  const reward = async (action: string, scanId: string, openid: string) =>
+    (await stack.call('reward', { action, scanId }, { openid })).body;
+  const resolveScan = async (openid: string, index: number) => {
+    const response = await fetch(`${stack.url}/wechat/_sim/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid, applicationId: Number(applicationId), index }),
+    });
+    const launch = (await response.json()) as { query: { code_ticket: string } };
+    const view = (
+      await stack.call(
+        'scan',
+        { action: 'resolve', codeTicket: launch.query.code_ticket, scene: 1124 },
+        { openid },
+      )
+    ).body;
+    expect(view.ok, JSON.stringify(view)).toBe(true);
+    return view.data as { scanId: string; code: string };
+  };
+  /** WeChat Pay's side, as the simulator saw it. */
+  const payState = async (): Promise<any> =>
+    (await fetch(`${stack.url}/wechatpay/_sim/state`)).json();
+  const database = () => sdkFor(stack.url).database();
+  const payoutsOf = async (campaignId: string) => {
+    const found: any[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const { data } = await database()
+        .collection('payouts')
+        .where({ campaignId })
+        .skip(offset)
+        .limit(1000)
+        .get();
+      found.push(...data);
+      if (data.length < 1000) return found;
+    }
+  };
+  const fields = (overrides: Partial<CampaignFields> = {}): CampaignFields => ({
+    name: '扫码领现金',
+    startAt: new Date(Date.now() - 60_000).toISOString(),
+    endAt: new Date(Date.now() + 86_400_000).toISOString(),
+    budgetFen: 100_000,
+    amount: { kind: 'fixed', fen: 100 },
+    firstScanOnly: false,
+    amountDisplay: 'shown',
+    targeting: { productIds: [productId], rangeIds: [] },
+    limits: { perUserPerDay: 5, perUserPerCampaign: 5 },
+    payout: {
+      provider: 'v3-transfer',
+      transferRemark: '扫码奖励',
+      reportActivityName: '扫码领现金',
+      reportRewardDescription: '扫码即得现金奖励',
+      userRecvPerception: '现金奖励',
+    },
+    risk: { openidBlacklist: [], maxClaimsPerIpPerHour: null, excludeSuspicious: false },
+    ...overrides,
+  });
+  const startCampaign = async (overrides: Partial<CampaignFields> = {}): Promise<CampaignView> => {
+    const created = await admin({ action: 'createCampaign', ...fields(overrides) });
+    expect(created.ok, JSON.stringify(created)).toBe(true);
+    const started = await admin({
+      action: 'setCampaignStatus',
+      campaignId: created.data.campaign.campaignId,
+      status: 'running',
+    });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    return started.data.campaign;
+  };
+  const endCampaign = async (campaignId: string) => {
+    expect((await admin({ action: 'setCampaignStatus', campaignId, status: 'ended' })).ok).toBe(
+      true,
+    );
+  };
+  /** Runs `tasks` at most `width` at a time (the runtime has 64 instances per function). */
+  const inBatches = async <T>(tasks: (() => Promise<T>)[], width = 64): Promise<T[]> => {
+    const results: T[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (next < tasks.length) {
+          const i = next++;
+          results[i] = await tasks[i]!();
+        }
+      }),
+    );
+    return results;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
+    ({ productId, applicationId, codeStart } = stack.demo!);
+  });
+  afterAll(() => stack?.destroy());
+
+  describe('campaign admin actions', () => {
+    it('creates a draft, validates in Chinese, starts, pauses and shows the books', async () => {
+      const invalid = await admin({
+        action: 'createCampaign',
+        ...fields({ amount: { kind: 'fixed', fen: 5 } }),
+      });
+      expect(invalid.ok).toBe(false);
+      expect(invalid.error.code).toBe('INVALID_CAMPAIGN');
+      expect(invalid.error.message).toMatch(/转账金额须在 0\.10–200\.00 元之间/);
+
+      const untargeted = await admin({
+        action: 'createCampaign',
+        ...fields({ targeting: { productIds: [], rangeIds: [] } }),
+      });
+      expect(untargeted.error.message).toMatch(/请至少选择一个商品或码段/);
+
+      const created = await admin({ action: 'createCampaign', ...fields({ budgetFen: 5_000 }) });
+      expect(created.ok).toBe(true);
+      const { campaignId } = created.data.campaign;
+      expect(created.data.campaign).toMatchObject({
+        status: 'draft',
+        budget: { budgetFen: 5_000, remainingFen: 5_000, reservedFen: 0, paidFen: 0 },
+      });
+
+      const notAdmin = await stack.call(
+        'admin',
+        { action: 'listCampaigns' },
+        { openid: 'o-someone' },
+      );
+      expect(notAdmin.body.error.code).toBe('FORBIDDEN');
+
+      const updated = await admin({
+        action: 'updateCampaign',
+        campaignId,
+        ...fields({
+          name: '春季扫码红包',
+          budgetFen: 8_000,
+          amount: { kind: 'uniform', minFen: 30, maxFen: 80 },
+        }),
+      });
+      expect(updated.ok, JSON.stringify(updated)).toBe(true);
+      expect(updated.data.campaign).toMatchObject({
+        name: '春季扫码红包',
+        amount: { kind: 'uniform', minFen: 30, maxFen: 80 },
+        budget: { budgetFen: 8_000, remainingFen: 8_000 },
+      });
+      expect(updated.data.campaign.amount).not.toHaveProperty('fen');
+
+      const wrongMove = await admin({ action: 'setCampaignStatus', campaignId, status: 'paused' });
+      expect(wrongMove.error.code).toBe('INVALID_STATUS_CHANGE');
+      expect(wrongMove.error.message).toBe('活动「草稿」时不能改为「已暂停」');
+
+      for (const status of ['running', 'paused', 'ended'] as const) {
+        const moved = await admin({ action: 'setCampaignStatus', campaignId, status });
+        expect(moved.data.campaign.status).toBe(status);
+      }
+      const frozen = await admin({ action: 'updateCampaign', campaignId, ...fields() });
+      expect(frozen.error.code).toBe('CAMPAIGN_ENDED');
+
+      const listed = await admin({ action: 'listCampaigns', status: 'ended' });
+      expect(listed.data.campaigns.map((c: CampaignView) => c.campaignId)).toContain(campaignId);
+      const got = await admin({ action: 'getCampaign', campaignId });
+      expect(got.data.campaign.budget).toEqual({
+        budgetFen: 8_000,
+        remainingFen: 8_000,
+        reservedFen: 0,
+        paidFen: 0,
+      });
+    });
+  });
+
+  describe('one code', () => {
+    let campaign: CampaignView;
+    afterAll(() => endCampaign(campaign.campaignId));
+
+    it('claims once, answers the same payout again, and refuses another user’s scan', async () => {
+      campaign = await startCampaign();
+      const alice = 'o-claim-alice';
+      const scan = await resolveScan(alice, 10);
+
+      const stranger = await reward('claim', scan.scanId, 'o-claim-mallory');
+      expect(stranger.ok).toBe(false);
+      expect(stranger.error.code).toBe('SCAN_NOT_FOUND');
+
+      const first = await reward('claim', scan.scanId, alice);
+      expect(first.ok, JSON.stringify(first)).toBe(true);
+      expect(first.data.payout).toMatchObject({ amountFen: 100, amountText: '1.00' });
+      expect(first.data.payout.state).toBe('waiting_user');
+      expect(first.data.client).toMatchObject({
+        provider: 'v3-transfer',
+        params: { appId: 'wx-local-miniprogram', package: expect.any(String) },
+      });
+      const second = await reward('claim', scan.scanId, alice);
+      expect(second.ok).toBe(true);
+      expect(second.data.payout.claimedAt).toBe(first.data.payout.claimedAt);
+      const payouts = await payoutsOf(campaign.campaignId);
+      expect(payouts).toHaveLength(1);
+
+      const status = await reward('status', scan.scanId, alice);
+      expect(status.data.payout).toMatchObject({ amountFen: 100, state: payouts[0].state });
+      expect((await reward('status', scan.scanId, 'o-claim-mallory')).error.code).toBe(
+        'SCAN_NOT_FOUND',
+      );
+    });
+
+    it('200 users claiming one code at once: exactly one payout', async () => {
+      const users = Array.from({ length: 200 }, (_, i) => `o-crowd-${i}`);
+      const index = 20;
+      // Scanning is not what is under test: a modest width keeps one code's scans from queuing.
+      const scans = await inBatches(
+        users.map((openid) => () => resolveScan(openid, index)),
+        8,
+      );
+      const before = (await payoutsOf(campaign.campaignId)).length;
+
+      const answers = await Promise.all(
+        users.map((openid, i) => reward('claim', scans[i]!.scanId, openid)),
+      );
+      const won = answers.filter((answer) => answer.ok);
+      expect(won).toHaveLength(1);
+      const refusals = new Set(answers.filter((a) => !a.ok).map((a) => a.error.code));
+      // Losers either saw the code locked, or lost the budget race to a hold later given back.
+      for (const code of refusals)
+        expect(['CODE_ALREADY_REWARDED', 'BUDGET_EXHAUSTED']).toContain(code);
+
+      const payouts = (await payoutsOf(campaign.campaignId)).filter(
+        (payout) => payout.code === scans[0]!.code,
+      );
+      expect(payouts).toHaveLength(1);
+      expect((await payoutsOf(campaign.campaignId)).length).toBe(before + 1);
+
+      // Every hold a loser made was given back: the books hold exactly the two payouts.
+      const books = (await admin({ action: 'getCampaign', campaignId: campaign.campaignId })).data
+        .campaign.budget;
+      expect(books.remainingFen + books.reservedFen + books.paidFen).toBe(books.budgetFen);
+      expect(books.reservedFen + books.paidFen).toBe(200);
+
+      // WeChat Pay saw one bill for the code, created once.
+      const bills = (await payState()).bills.filter(
+        (bill: any) => bill.out_bill_no === payouts[0].outNo,
+      );
+      expect(bills).toEqual([expect.objectContaining({ creates: 1, transfer_amount: 100 })]);
+    });
+  });
+
+  describe('budget', () => {
+    it('1,000 claims against a budget of 100 fixed rewards: exactly 100 payouts', async () => {
+      const campaign = await startCampaign({
+        budgetFen: 10_000,
+        amount: { kind: 'fixed', fen: 100 },
+      });
+      const db = database();
+      const { data: codes } = await db
+        .collection('packageCodes')
+        .where({ applicationId })
+        .skip(1000)
+        .limit(1000)
+        .get();
+      expect(codes).toHaveLength(1000);
+      const now = Date.now();
+      const scans = codes.map((entry: any, i: number) => ({
+        scanId: `bulk-scan-${i}`,
+        openid: `o-bulk-${i}`,
+        code: entry.code as string,
+      }));
+      await inBatches(
+        scans.flatMap((scan) => [
+          () =>
+            db.collection('scans').add({
+              data: {
+                _id: scan.scanId,
+                via: 'code',
+                code: scan.code,
+                applicationId,
+                rangeStart: codeStart,
+                openid: scan.openid,
+                scannedAt: now,
+              },
+            }),
+          () =>
+            db.collection('codes').add({
+              data: {
+                code: scan.code,
+                applicationId,
+                rangeStart: codeStart,
+                scanCount: 1,
+                distinctScanners: 1,
+                firstScannedAt: now,
+                firstScanBy: scan.openid,
+                firstScanId: scan.scanId,
+                recent: [{ at: now, by: scan.openid.slice(-8) }],
+                lastScannedAt: now,
+                lastScanId: scan.scanId,
+              },
+            }),
+        ]),
+      );
+
+      const started = Date.now();
+      // 128 claims in flight at any moment: twice the runtime's instances, so it always queues.
+      const answers = await inBatches(
+        scans.map((scan) => () => reward('claim', scan.scanId, scan.openid)),
+        128,
+      );
+      const elapsed = Date.now() - started;
+      const won = answers.filter((answer) => answer.ok);
+      const refused = answers.filter((answer) => !answer.ok);
+      expect(won).toHaveLength(100);
+      expect(new Set(refused.map((answer) => answer.error.code))).toEqual(
+        new Set(['BUDGET_EXHAUSTED']),
+      );
+
+      const payouts = await payoutsOf(campaign.campaignId);
+      expect(payouts).toHaveLength(100);
+      expect(new Set(payouts.map((payout) => payout.code)).size).toBe(100);
+      expect(payouts.reduce((sum, payout) => sum + payout.amountFen, 0)).toBe(10_000);
+      const books = (await admin({ action: 'getCampaign', campaignId: campaign.campaignId })).data
+        .campaign.budget;
+      expect(books.remainingFen).toBe(0);
+      expect(books.reservedFen + books.paidFen).toBe(10_000);
+
+      const outNos = new Set(payouts.map((payout) => payout.outNo));
+      const bills = (await payState()).bills.filter((bill: any) => outNos.has(bill.out_bill_no));
+      expect(bills).toHaveLength(100);
+      expect(bills.every((bill: any) => bill.creates === 1)).toBe(true);
+      // About 14 s on 2 cores; the bound only catches a claim path that started to serialise.
+      expect(elapsed).toBeLessThan(60_000);
+      await endCampaign(campaign.campaignId);
+    }, 120_000);
+  });
+});
