@@ -283,7 +283,15 @@ async function send(payout: PayoutRecord): Promise<PayoutRecord> {
     checks: 0,
     ledger: [...payout.ledger, moved.entry],
   };
-  const outcome = await sendPayout(sending);
+  let outcome: Awaited<ReturnType<typeof sendPayout>>;
+  try {
+    outcome = await sendPayout(sending);
+  } catch (error) {
+    // Whatever broke, the request may have left: unknown, for a query to settle, never stuck in
+    // `sending` with no answer recorded.
+    console.error(`[reward] payout ${payout.outNo}: send failed unexpectedly`, error);
+    outcome = { event: { type: 'outcome_unknown', code: 'INTERNAL', detail: String(error) } };
+  }
   return recordEvent(
     sending,
     outcome.event,
