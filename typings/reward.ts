@@ -98,7 +98,10 @@ export type RewardErrorCode =
   | 'SCAN_EXPIRED'
   /** WeChat Pay is not configured for this campaign's provider. */
   | 'PAYOUT_NOT_CONFIGURED'
-  // Refusals of the campaign rules (core/domain/campaign.ts RefusalCode):
+  | CampaignRefusalCode;
+
+/** Refusals of the campaign rules (core/domain/campaign.ts decides them). */
+export type CampaignRefusalCode =
   | 'NOT_RUNNING'
   | 'OUTSIDE_WINDOW'
   | 'BLACKLISTED'

@@ -4,6 +4,7 @@
  * today, claims from this IP in the last hour, budget left) and passes them in; the conditional
  * budget update and the unique code key stay the real guards against races.
  */
+import type { CampaignRefusalCode } from '../../../typings/reward.js';
 import type { VerdictKind } from '../../../typings/scan.js';
 import { amountBounds, formatYuan, validateAmountRule, type AmountRule } from './amount.js';
 import { chinaDate, type PayoutProvider } from './payout.js';
@@ -290,18 +291,7 @@ export interface EligibilityContext {
   budgetRemainingFen: number;
 }
 
-export type RefusalCode =
-  | 'NOT_RUNNING'
-  | 'OUTSIDE_WINDOW'
-  | 'BLACKLISTED'
-  | 'NOT_TARGETED'
-  | 'CODE_ALREADY_REWARDED'
-  | 'SUSPICIOUS_CODE'
-  | 'FIRST_SCAN_ONLY'
-  | 'IP_RATE_LIMITED'
-  | 'USER_DAILY_LIMIT'
-  | 'USER_CAMPAIGN_LIMIT'
-  | 'BUDGET_EXHAUSTED';
+export type RefusalCode = CampaignRefusalCode;
 
 /**
  * Consumer-facing text per refusal. Risk refusals (blacklist, IP) stay vague on purpose: telling

@@ -27,18 +27,11 @@
  * budget back: an operator must look).
  */
 import { createHash } from 'node:crypto';
+import type { PayoutProviderKind, PayoutStateKind } from '../../../typings/reward.js';
 
-export type PayoutProvider = 'v2-redpacket' | 'v3-transfer';
-
-export type PayoutState =
-  | 'reserved'
-  | 'sending'
-  | 'sent'
-  | 'waiting_user'
-  | 'received'
-  | 'failed'
-  | 'budget_released'
-  | 'unknown';
+// The contract (typings/reward.ts) names them for the Mini Program; the rules here give them meaning.
+export type PayoutProvider = PayoutProviderKind;
+export type PayoutState = PayoutStateKind;
 
 export const PAYOUT_STATES: readonly PayoutState[] = [
   'reserved',
