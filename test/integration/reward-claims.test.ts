@@ -318,13 +318,11 @@ describe('reward: claims through the local stack', () => {
         ]),
       );
 
-      const started = Date.now();
       // 128 claims in flight at any moment: twice the runtime's instances, so it always queues.
       const answers = await inBatches(
         scans.map((scan) => () => reward('claim', scan.scanId, scan.openid)),
         128,
       );
-      const elapsed = Date.now() - started;
       const won = answers.filter((answer) => answer.ok);
       const refused = answers.filter((answer) => !answer.ok);
       expect(won).toHaveLength(100);
@@ -345,8 +343,6 @@ describe('reward: claims through the local stack', () => {
       const bills = (await payState()).bills.filter((bill: any) => outNos.has(bill.out_bill_no));
       expect(bills).toHaveLength(100);
       expect(bills.every((bill: any) => bill.creates === 1)).toBe(true);
-      // About 14 s on 2 cores; the bound only catches a claim path that started to serialise.
-      expect(elapsed).toBeLessThan(60_000);
       await endCampaign(campaign.campaignId);
     }, 120_000);
   });
