@@ -1,7 +1,8 @@
 /**
- * Injected faults for the WeChat Pay APIs, queued FIFO per API like the OA simulator's
- * (../faults.ts); one for `*` applies to any API with none of its own queued. In memory only.
+ * Injected faults for the WeChat Pay APIs, queued as ../fault-queue.ts says. In memory only.
  */
+import { FaultQueue, readCommonFaultFields } from '../fault-queue';
+
 export const PAY_APIS = [
   'sendminiprogramhb',
   'gethbinfo',
@@ -35,11 +36,8 @@ export interface PayFault {
 }
 
 export const DEFAULT_TIMEOUT_HOLD_MS = 15_000;
-const MAX_DELAY_MS = 120_000;
 
-export class PayFaultInjector {
-  private readonly queues = new Map<string, PayFault[]>();
-
+export class PayFaultInjector extends FaultQueue<PayFault> {
   add(input: unknown): PayFault | string {
     if (typeof input !== 'object' || input === null || Array.isArray(input))
       return 'a fault is a JSON object';
@@ -56,26 +54,11 @@ export class PayFaultInjector {
       if (typeof spec.err_code_des !== 'string') return 'err_code_des must be a string';
       fault.err_code_des = spec.err_code_des;
     }
-    if (spec.status !== undefined) {
-      const status = spec.status as number;
-      if (!Number.isSafeInteger(status) || status < 400 || status > 599)
-        return 'status must be an HTTP error status (400–599)';
-      fault.status = status;
-    }
-    if (spec.delayMs !== undefined) {
-      const delay = spec.delayMs as number;
-      if (!Number.isSafeInteger(delay) || delay < 0 || delay > MAX_DELAY_MS)
-        return `delayMs must be a whole number from 0 to ${MAX_DELAY_MS}`;
-      fault.delayMs = delay;
-    }
+    const problem = readCommonFaultFields(spec, fault);
+    if (problem) return problem;
     if (spec.timeout !== undefined) {
       if (typeof spec.timeout !== 'boolean') return 'timeout must be true or false';
       if (spec.timeout) fault.timeout = true;
-    }
-    if (spec.times !== undefined) {
-      if (!Number.isSafeInteger(spec.times) || (spec.times as number) < 1)
-        return 'times must be a whole number ≥ 1';
-      fault.times = spec.times as number;
     }
     if (
       fault.err_code === undefined &&
@@ -84,26 +67,6 @@ export class PayFaultInjector {
       !fault.timeout
     )
       return 'a fault needs err_code, status, delayMs or timeout';
-    const queue = this.queues.get(fault.api) ?? [];
-    queue.push(fault);
-    this.queues.set(fault.api, queue);
-    return { ...fault };
-  }
-
-  take(api: PayApi): PayFault | undefined {
-    const queue = this.queues.get(api)?.length ? this.queues.get(api) : this.queues.get('*');
-    const fault = queue?.[0];
-    if (!queue || !fault) return undefined;
-    fault.times -= 1;
-    if (fault.times === 0) queue.shift();
-    return { ...fault };
-  }
-
-  clear(): void {
-    this.queues.clear();
-  }
-
-  pending(): PayFault[] {
-    return [...this.queues.values()].flat().map((fault) => ({ ...fault }));
+    return this.enqueue(fault);
   }
 }
