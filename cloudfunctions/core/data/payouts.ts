@@ -1,3 +1,4 @@
+import type { CampaignPayoutSettings } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { LedgerEntry, PayoutSnapshot, PayoutState } from '../domain/payout.js';
 import { isDuplicateKeyError } from './errors.js';
@@ -31,22 +32,8 @@ export interface PayoutRecord extends PayoutSnapshot {
   clientPackage?: string;
 }
 
-export type FrozenRequest =
-  | {
-      provider: 'v2-redpacket';
-      sendName: string;
-      wishing: string;
-      actName: string;
-      remark: string;
-      sceneId?: string;
-    }
-  | {
-      provider: 'v3-transfer';
-      transferRemark: string;
-      reportActivityName: string;
-      reportRewardDescription: string;
-      userRecvPerception: string;
-    };
+/** The provider texts as they were when the payout was reserved, so a resend is identical. */
+export type FrozenRequest = CampaignPayoutSettings;
 
 const PAYOUTS = 'payouts';
 
@@ -102,19 +89,11 @@ export async function writeTransition(
   entry: LedgerEntry,
   patch: TransitionPatch = {},
 ): Promise<boolean> {
-  const _ = db().command;
   const { stats } = await db()
     .collection(PAYOUTS)
     .where({ _id: outNo, state: from })
     .update({
-      data: {
-        ...patch,
-        state: entry.to,
-        stateSince: entry.at,
-        checks: 0,
-        lastCheckedAt: _.remove(),
-        ledger: _.push([entry]),
-      },
+      data: transitionData(entry, patch),
     });
   return stats.updated > 0;
 }
@@ -125,6 +104,19 @@ export async function writeTransition(
  * books move exactly once however many writers (claim, status, scheduler, callback) race.
  * False when the payout had already left `from`.
  */
+/** What every transition writes: the new state, a fresh check schedule, the ledger entry. */
+function transitionData(entry: LedgerEntry, patch: TransitionPatch): Record<string, unknown> {
+  const _ = db().command;
+  return {
+    ...patch,
+    state: entry.to,
+    stateSince: entry.at,
+    checks: 0,
+    lastCheckedAt: _.remove(),
+    ledger: _.push([entry]),
+  };
+}
+
 export async function writeSettlement(
   outNo: string,
   from: PayoutState,
@@ -141,14 +133,7 @@ export async function writeSettlement(
     const current = (await payouts.doc(outNo).get()).data as PayoutRecord | undefined;
     if (current?.state !== from) return false;
     await payouts.doc(outNo).update({
-      data: {
-        ...patch,
-        state: entry.to,
-        stateSince: entry.at,
-        checks: 0,
-        lastCheckedAt: _.remove(),
-        ledger: _.push([entry]),
-      },
+      data: transitionData(entry, patch),
     });
     const { amountFen } = books;
     await tx
