@@ -5,6 +5,7 @@
  * Times are ISO 8601 strings (dates cross `callFunction` as JSON); images are URLs the Mini Program
  * can show directly (https, or temporary URLs of cloud files).
  */
+import type { RewardOffer } from './reward.js';
 
 /** Where the consumer was when scanning, if the page could tell (optional, never required). */
 export interface ScanLocation {
@@ -82,9 +83,6 @@ export interface FollowCardSettings {
   hint?: string;
 }
 
-/** The reward offer on the landing page; filled by the rewards issue, null until then. */
-export type RewardOfferSlot = null;
-
 export interface LandingView {
   /** Identifies this scan (the reward claim refers to it). */
   scanId: string;
@@ -94,7 +92,11 @@ export interface LandingView {
   trace: TraceStep[];
   verdict: Verdict;
   follow: FollowCardSettings;
-  reward: RewardOfferSlot;
+  /**
+   * The best running campaign that targets this code, when there is one. Whether this scan
+   * qualifies (limits, budget, risk rules, first scan) is decided when it is claimed.
+   */
+  reward?: RewardOffer;
 }
 
 export interface ScanActions {

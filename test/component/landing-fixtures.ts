@@ -71,7 +71,6 @@ export function landingView(kind: VerdictKind, overrides: Partial<LandingView> =
     trace: known ? TRACE : [],
     verdict: verdict(kind),
     follow: { enabled: true, officialAccountName: '西湖茶社', hint: '关注公众号，领取冲泡指南' },
-    reward: null,
     ...overrides,
   };
 }

@@ -4,11 +4,13 @@
  * landing view. Every verdict, the idempotent re-resolve, the refusals, the round trips a scan
  * costs, and twenty users scanning one code at once. Plus `verify` and the product admin actions.
  *
- * The demo seed provides application A (codes 0–9999 activated, 山泉水 550ml bound). Application B
- * is made here: codes 0–4999 activated for a product with low suspicion limits, 5000–9999
- * imported but never activated.
+ * The demo seed provides application A (codes 0–9999 activated, 山泉水 550ml bound; no reward
+ * campaign). Application B is made here: codes 0–4999 activated for a product with low suspicion
+ * limits, 5000–9999 imported but never activated; reward campaigns target B's activated range and
+ * its product, created before the first scan (a scan instance keeps running campaigns a minute).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignFields } from '../../typings/admin';
 import { MemoryTokenStore } from '../../cloudfunctions/core/data/tokens';
 import { MarketcodeClient } from '../../cloudfunctions/core/wechat/marketcode/client';
 import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
@@ -28,6 +30,7 @@ describe('scan: resolve and verify through the local stack', () => {
   let appA: string;
   let appB: string;
   let strictProductId: string;
+  let rangeCampaignId: string;
   /** Every database request the functions make, as `action collection`. */
   const requests: string[] = [];
   const storageRequests: string[] = [];
@@ -53,13 +56,50 @@ describe('scan: resolve and verify through the local stack', () => {
       .body;
   const verify = async (openid: string, code: string) =>
     (await stack.call('scan', { action: 'verify', code }, { openid })).body;
-  /** Database requests (the OA token's excluded: an instance reads it once per 30 s). */
+  /**
+   * Database requests of one call. The OA token's are left out (an instance reads it once per
+   * 30 s), and so are the running campaigns' (`campaignReads`: an instance reads them the first
+   * time it builds a landing view, then once a minute at most).
+   */
   const measured = async <T>(run: () => Promise<T>) => {
     requests.length = 0;
     storageRequests.length = 0;
     const result = await run();
-    return { result, database: requests.filter((r) => !r.endsWith(' tokens')) };
+    const cached = (r: string) => r.endsWith(' tokens') || r.endsWith(' campaigns');
+    return {
+      result,
+      database: requests.filter((r) => !cached(r)),
+      campaignReads: requests.filter((r) => r.endsWith(' campaigns')),
+    };
   };
+  const startCampaign = async (fields: CampaignFields): Promise<string> => {
+    const created = await admin({ action: 'createCampaign', ...fields });
+    expect(created.ok, JSON.stringify(created)).toBe(true);
+    const { campaignId } = created.data.campaign;
+    const started = await admin({ action: 'setCampaignStatus', campaignId, status: 'running' });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    return campaignId as string;
+  };
+  const campaignFields = (overrides: Partial<CampaignFields>): CampaignFields => ({
+    name: '扫码领红包',
+    startAt: new Date(Date.now() - 60_000).toISOString(),
+    endAt: new Date(Date.now() + 86_400_000).toISOString(),
+    budgetFen: 100_000,
+    amount: { kind: 'fixed', fen: 100 },
+    firstScanOnly: false,
+    amountDisplay: 'shown',
+    targeting: { productIds: [], rangeIds: [] },
+    limits: { perUserPerDay: 5, perUserPerCampaign: 5 },
+    payout: {
+      provider: 'v2-redpacket',
+      sendName: '码上',
+      wishing: '感谢支持',
+      actName: '扫码领红包',
+      remark: '扫码有礼',
+    },
+    risk: { openidBlacklist: [], maxClaimsPerIpPerHour: null, excludeSuspicious: true },
+    ...overrides,
+  });
   const codeOf = async (applicationId: string, index: number): Promise<string> => {
     const db = sdkFor(stack.url).database();
     const { data } = await db.collection('packageCodes').where({ applicationId, index }).get();
@@ -111,6 +151,38 @@ describe('scan: resolve and verify through the local stack', () => {
     });
     expect(bound.data.range).toMatchObject({ productId: strictProductId });
 
+    // Before the first scan, so every scan instance reads them. B's range campaign outranks the
+    // product's (narrower targeting first); the one on A's product is never started.
+    rangeCampaignId = await startCampaign(
+      campaignFields({
+        name: '限量款扫码红包',
+        amount: { kind: 'uniform', minFen: 100, maxFen: 300 },
+        targeting: { productIds: [], rangeIds: [`${appB}:${range.codeStart}`] },
+        // Ends later than the product campaign, which ranks first when both target a code the
+        // same way: here the range wins anyway.
+        endAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      }),
+    );
+    await startCampaign(
+      campaignFields({
+        name: '限量款转账奖励',
+        amountDisplay: 'hidden-until-opened',
+        targeting: { productIds: [strictProductId], rangeIds: [] },
+        payout: {
+          provider: 'v3-transfer',
+          transferRemark: '扫码奖励',
+          reportActivityName: '扫码领现金',
+          reportRewardDescription: '扫码即得现金奖励',
+          userRecvPerception: '现金奖励',
+        },
+      }),
+    );
+    const draft = await admin({
+      action: 'createCampaign',
+      ...campaignFields({ targeting: { productIds: [stack.demo!.productId], rangeIds: [] } }),
+    });
+    expect(draft.ok).toBe(true);
+
     const database = stack.database;
     const handle = database.handle.bind(database);
     database.handle = (action, body) => {
@@ -132,7 +204,9 @@ describe('scan: resolve and verify through the local stack', () => {
 
     it('shows the first scan as GENUINE_FIRST with product, pictures, trace and follow card', async () => {
       first = await scanCode(DEMO.users.alice, appA, 0);
-      const { result, database } = await measured(() => resolve(DEMO.users.alice, first.ticket));
+      const { result, database, campaignReads } = await measured(() =>
+        resolve(DEMO.users.alice, first.ticket),
+      );
       expect(result.ok).toBe(true);
       firstView = result.data;
       expect(firstView).toMatchObject({
@@ -150,8 +224,9 @@ describe('scan: resolve and verify through the local stack', () => {
           firstScanByCaller: true,
         },
         follow: { enabled: true, officialAccountName: '码上山泉' },
-        reward: null,
       });
+      // No running campaign targets A's codes (a draft does not count).
+      expect(firstView).not.toHaveProperty('reward');
       expect(firstView.scanId).toMatch(/^[0-9a-f]{32}$/);
       expect(Date.parse(firstView.verdict.firstScannedAt)).toBeGreaterThan(Date.now() - 60_000);
       expect(firstView.product.attributes).toContainEqual({ name: '净含量', value: '550ml' });
@@ -181,8 +256,10 @@ describe('scan: resolve and verify through the local stack', () => {
         images: [expect.stringMatching(/^http:/)],
       });
 
-      // A fixed number of round trips: see core/scan/resolve.ts.
+      // A fixed number of round trips: see core/scan/resolve.ts. This is the first scan of the
+      // stack, so its instance is cold: 8, plus one read of the running campaigns.
       expect(database).toHaveLength(8);
+      expect(campaignReads).toEqual(['database.getDocument campaigns']);
       expect(storageRequests.filter((a) => a === 'storage.batchGetDownloadUrl').length).toBe(1);
     });
 
@@ -210,19 +287,25 @@ describe('scan: resolve and verify through the local stack', () => {
     });
 
     it('counts the same ticket resolved again once, and shows the same scan', async () => {
-      const { result, database } = await measured(() => resolve(DEMO.users.alice, first.ticket));
+      const { result, database, campaignReads } = await measured(() =>
+        resolve(DEMO.users.alice, first.ticket),
+      );
       expect(result.data).toEqual({
         ...firstView,
         verdict: { ...firstView.verdict },
       });
       expect((await codeState(first.code)).scanCount).toBe(1);
-      // The earlier scan (found beside the WeChat call), then range, state and product.
+      // The earlier scan (found beside the WeChat call), then range, state and product; the
+      // instance, warm now, keeps the campaigns.
       expect(database).toHaveLength(4);
+      expect(campaignReads).toEqual([]);
     });
 
     it('counts a new ticket of the same user as a repeat the user started', async () => {
       const again = await scanCode(DEMO.users.alice, appA, 0);
-      const { result, database } = await measured(() => resolve(DEMO.users.alice, again.ticket));
+      const { result, database, campaignReads } = await measured(() =>
+        resolve(DEMO.users.alice, again.ticket),
+      );
       expect(result.data.scanId).not.toBe(firstView.scanId);
       expect(result.data.verdict).toEqual({
         kind: 'GENUINE_REPEAT',
@@ -232,6 +315,7 @@ describe('scan: resolve and verify through the local stack', () => {
         firstScanByCaller: true,
       });
       expect(database).toHaveLength(8);
+      expect(campaignReads).toEqual([]);
     });
 
     it('shows another user a repeat that someone else started', async () => {
@@ -284,6 +368,22 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(last.follow).toEqual({ enabled: false });
     });
 
+    it('offers the best running campaign that targets the code, amount as the campaign shows it', async () => {
+      const { ticket } = await scanCode(DEMO.users.alice, appB, 12);
+      const reply = await resolve(DEMO.users.alice, ticket);
+      expect(reply.data.verdict.kind).toBe('GENUINE_FIRST');
+      // The range campaign beats the product campaign; eligibility waits for the claim.
+      expect(reply.data.reward).toEqual({
+        campaignId: rangeCampaignId,
+        name: '限量款扫码红包',
+        amountDisplay: 'shown',
+        amountText: '1.00–3.00',
+        provider: 'v2-redpacket',
+      });
+      // A replay shows the same offer.
+      expect((await resolve(DEMO.users.alice, ticket)).data.reward).toEqual(reply.data.reward);
+    });
+
     it('flags a code scanned too often, even by one user', async () => {
       const kinds: string[] = [];
       for (let i = 0; i < 4; i += 1) {
@@ -327,8 +427,9 @@ describe('scan: resolve and verify through the local stack', () => {
         product: null,
         trace: [],
         verdict: { kind: 'NOT_ACTIVATED', scanCount: 0, distinctScanners: 0 },
-        reward: null,
       });
+      // Not activated here: no range or product a campaign could target.
+      expect(reply.data).not.toHaveProperty('reward');
       expect(await codeState(code)).toBeUndefined();
     });
 

@@ -57,8 +57,13 @@ export interface RiskRules {
 export interface Targeting {
   /** Every activated code of these products… */
   productIds: string[];
-  /** …and every code of these activated ranges. */
+  /** …and every code of these activated ranges (see campaignRangeId). */
   rangeIds: string[];
+}
+
+/** How targeting names an activated range: `<applicationId>:<codeStart>`. */
+export function campaignRangeId(range: { applicationId: string; codeStart: number }): string {
+  return `${range.applicationId}:${range.codeStart}`;
 }
 
 export interface CampaignDefinition {

@@ -11,8 +11,10 @@ import type {
 } from '../../../typings/scan.js';
 import type { ActivatedRange } from '../data/code-ranges.js';
 import type { ProductRecord } from '../data/products.js';
+import type { Campaign } from '../domain/campaign.js';
 import { mergeTrace } from '../domain/trace.js';
 import { decideVerdict, effectiveThresholds, type CodeScanState } from '../domain/verdict.js';
+import { rewardOffer } from '../rewards/offer.js';
 import { imageUrls, showable } from './images.js';
 
 export interface LandingParts {
@@ -24,6 +26,8 @@ export interface LandingParts {
   range?: ActivatedRange;
   product?: ProductRecord;
   state?: CodeScanState;
+  /** Running campaigns (rewards/offer.ts): the best one targeting the code is offered. */
+  campaigns?: readonly Campaign[];
 }
 
 export async function landingView(parts: LandingParts): Promise<LandingView> {
@@ -43,6 +47,17 @@ export async function landingView(parts: LandingParts): Promise<LandingView> {
     ...trace.flatMap((step) => step.images ?? []),
   ]);
   const brand = product?.brand ?? range.productBrand;
+  const reward = rewardOffer(
+    parts.campaigns ?? [],
+    {
+      code: parts.code,
+      applicationId: range.applicationId,
+      codeStart: range.codeStart,
+      ...(range.productId ? { productId: range.productId } : {}),
+      verdict: verdict.kind,
+    },
+    parts.now,
+  );
   return {
     scanId: parts.scanId,
     code: parts.code,
@@ -50,7 +65,7 @@ export async function landingView(parts: LandingParts): Promise<LandingView> {
     trace: trace.map((step) => traceStepView(step, urls)),
     verdict,
     follow: followSettings(product?.follow, brand),
-    reward: null,
+    ...(reward ? { reward } : {}),
   };
 }
 
@@ -74,7 +89,6 @@ export function emptyView(
     trace: [],
     verdict,
     follow: { enabled: false },
-    reward: null,
   };
 }
 

@@ -9,9 +9,11 @@
  *   round 3  count the scan: one atomic update, or the insert of a first scan         1
  *
  * So 8 for a resolve and 7 for a verify, plus, amortised, the OA token read (an instance keeps
- * it 30 s) and the temporary image URLs (kept an hour). A replay — the same ticket resolved again
- * by its user — reads 3 (range, state, product) after round 0 and counts nothing. The rare loser
- * of a race to create a code's state makes 2 more (count, then read the state back).
+ * it 30 s), the temporary image URLs (kept an hour) and the running campaigns the reward offer is
+ * chosen from (rewards/offer.ts: read beside round 1 the first time an instance needs them, then
+ * kept a minute). A replay — the same ticket resolved again by its user — reads 3 (range, state,
+ * product) after round 0 and counts nothing. The rare loser of a race to create a code's state
+ * makes 2 more (count, then read the state back).
  *
  * "New scanner" is claimed only after the scan itself is claimed: if both requests of a double
  * tap could claim either, the one counting the scan might not be the one that learnt the user was
@@ -30,6 +32,7 @@ import { countRepeatScan, createCode, findCode } from '../data/codes.js';
 import { findCodeIndex } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
 import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
+import type { Campaign } from '../domain/campaign.js';
 import {
   firstScanState,
   placeKeyOf,
@@ -38,6 +41,7 @@ import {
   type RecentScan,
 } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
+import { runningCampaigns } from '../rewards/offer.js';
 import { WeChatApiError, WeChatConfigError, WeChatTransportError } from '../wechat/errors.js';
 import { marketcodeClient, type CodeActivation } from '../wechat/marketcode/client.js';
 import { emptyView, landingView } from './landing.js';
@@ -122,8 +126,8 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const place = placeKeyOf(scan.location);
   const recent: RecentScan = { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) };
 
-  // Round 1.
-  const [claim, range, existing, index] = await Promise.all([
+  // Round 1 (and, on a cold instance, the running campaigns).
+  const [claim, range, existing, index, campaigns] = await Promise.all([
     claimScan({
       _id: scanId,
       via: scan.via,
@@ -139,10 +143,11 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     findActivation(applicationId, codeStart),
     findCode(code),
     findCodeIndex(code),
+    runningCampaigns(),
   ]);
   // Another request holds this very scan (a double tap): show it, count nothing.
   if (claim === 'duplicate') {
-    return view({ scanId, code, scanner, at, range, state: existing ?? undefined });
+    return view({ scanId, code, scanner, at, range, state: existing ?? undefined, campaigns });
   }
   // Activated at WeChat but unknown here (activated outside this system, or its record lost):
   // nothing to show or count against.
@@ -184,14 +189,24 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       state = (await findCode(code)) ?? first;
     }
   }
-  return landingView({ scanId, code, openid: scanner.openid, now: at, range, product, state });
+  return landingView({
+    scanId,
+    code,
+    openid: scanner.openid,
+    now: at,
+    range,
+    product,
+    state,
+    campaigns,
+  });
 }
 
 /** The same scan again: today's figures, nothing counted. */
 async function replay(scan: ScanRecord): Promise<LandingView> {
-  const [range, state] = await Promise.all([
+  const [range, state, campaigns] = await Promise.all([
     findActivation(scan.applicationId, scan.rangeStart),
     findCode(scan.code),
+    runningCampaigns(),
   ]);
   return view({
     scanId: scan._id,
@@ -200,6 +215,7 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
     at: Date.now(),
     range,
     state,
+    campaigns,
   });
 }
 
@@ -210,6 +226,7 @@ async function view(parts: {
   at: number;
   range: ActivatedRange | undefined;
   state: CodeScanState | undefined;
+  campaigns: readonly Campaign[];
 }): Promise<LandingView> {
   const { range } = parts;
   if (!range) return emptyView(parts.scanId, parts.code, 'not_activated');
@@ -230,6 +247,7 @@ async function view(parts: {
     range,
     product: await productOf(range),
     state,
+    campaigns: parts.campaigns,
   });
 }
 
