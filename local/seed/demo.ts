@@ -1,24 +1,32 @@
 /**
  * The demo brand `npm start` sets up, so a newcomer sees a real landing page within a minute:
- * 码上山泉's 山泉水 550ml, with pictures and a six-step origin trace, on 10,000 activated codes.
+ * 码上山泉's 山泉水 550ml, with pictures and a six-step origin trace, on 10,000 activated codes,
+ * and a running red-envelope campaign on those codes, claimable in the web preview.
  *
  * Everything goes through the same doors an operator uses: the `admin` function's actions as the
- * local administrator (apply → refresh until FINISH → import → activate → product → bind), and the
- * CloudBase storage protocol for the pictures (what `wx.cloud.uploadFile` does from the admin
- * pages). Idempotent: every step finds what an earlier run made (the order id is WeChat's
- * idempotency key, the pictures have fixed paths, the product is found by title and brand).
+ * local administrator (apply → refresh until FINISH → import → activate → product → bind →
+ * campaign), and the CloudBase storage protocol for the pictures (what `wx.cloud.uploadFile` does
+ * from the admin pages). Idempotent: every step finds what an earlier run made (the order id is
+ * WeChat's idempotency key, the pictures have fixed paths, the product is found by title and
+ * brand, the campaign by name and range; one an operator paused stays paused).
  *
- *   await seedDemo(stack)                 as `npm start` does, after its ready line
- *   startTestStack({ seed: true })        the same in a test (test/support/stack.ts)
+ *   await seedDemo(stack)                          as `npm start` does, after its ready line
+ *   startTestStack({ seed: true })                 the same in a test (test/support/stack.ts),
+ *                                                  without the campaign
+ *   startTestStack({ seed: { campaign: true } })   with it
  */
 import type {
   ActivateRangeResult,
   AdminProductView,
   ApplyCodesResult,
   BindProductResult,
+  CampaignFields,
+  CampaignResult,
+  CampaignView,
   CodeApplicationView,
   ImportRangeResult,
   ListApplicationsResult,
+  ListCampaignsResult,
   ListProductsResult,
   ListRangesResult,
   ProductFields,
@@ -26,6 +34,8 @@ import type {
   TraceStepInput,
 } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
+import { formatYuan } from '../../cloudfunctions/core/domain/amount';
+import { campaignRangeId } from '../../cloudfunctions/core/domain/campaign';
 import { DEMO_IMAGE_NAMES, demoImage } from './images';
 
 /** What other tools (the web preview, tests) need to know about the demo. */
@@ -43,6 +53,12 @@ export const DEMO = {
   admin: 'o-local-admin',
   /** Where the pictures live in cloud storage. */
   imageFolder: 'demo/spring-water',
+  /**
+   * The reward campaign on the activated codes: v2 Mini Program red envelopes (what the local
+   * WeChat Pay simulator and the preview's stand-in sheet play end to end), amount hidden until
+   * the envelope is opened.
+   */
+  campaign: { name: '码上山泉 扫码领红包', minFen: 100, maxFen: 300, budgetFen: 100_000 },
 } as const;
 
 export interface DemoSeed {
@@ -52,6 +68,8 @@ export interface DemoSeed {
   productId: string;
   /** Cloud file IDs of the product pictures. */
   images: string[];
+  /** The demo campaign (running unless an operator paused it), when the seed made one. */
+  campaignId?: string;
 }
 
 export interface SeedTarget {
@@ -65,6 +83,8 @@ export interface SeedOptions {
   log?: (line: string) => void;
   /** How long to wait for WeChat's FINISH (the simulator takes about 2 s). */
   finishTimeoutMs?: number;
+  /** Whether to set up the demo reward campaign (default true). */
+  campaign?: boolean;
 }
 
 export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Promise<DemoSeed> {
@@ -116,10 +136,21 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
     traceSteps: batchTrace(),
   });
 
+  const campaign =
+    options.campaign === false ? undefined : await runDemoCampaign(admin, applicationId, codeStart);
+
   log(
     `demo: application ${applicationId} (order ${DEMO.isvApplicationId}), codes ${codeStart}–${codeEnd} ` +
       `activated → ${DEMO.product.title} (${DEMO.product.brand}), product ${product.productId}`,
   );
+  if (campaign) {
+    log(
+      `demo: campaign 「${campaign.name}」 ${campaign.status} on those codes ` +
+        `(${campaign.campaignId}): red envelopes of ` +
+        `${formatYuan(DEMO.campaign.minFen)}–${formatYuan(DEMO.campaign.maxFen)} 元, ` +
+        `to claim in the preview after a scan`,
+    );
+  }
   log(
     `demo: scan index ${DEMO.activated.from}–${DEMO.activated.to} as ${DEMO.users.alice} or ${DEMO.users.bob}: ` +
       `curl -s -XPOST ${stack.url}/wechat/_sim/scan -H 'content-type: application/json' ` +
@@ -130,7 +161,14 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
       `-H 'content-type: application/json' -H 'x-wx-openid: ${DEMO.users.alice}' ` +
       `-d '{"action":"resolve","codeTicket":"<code_ticket>","scene":1124}'`,
   );
-  return { applicationId, codeStart, codeEnd, productId: product.productId, images };
+  return {
+    applicationId,
+    codeStart,
+    codeEnd,
+    productId: product.productId,
+    images,
+    ...(campaign ? { campaignId: campaign.campaignId } : {}),
+  };
 }
 
 /** The demo application's id on a running stack, or undefined before the seed made it. */
@@ -187,6 +225,67 @@ async function untilFinished(
     });
   }
   return current;
+}
+
+/**
+ * The demo campaign on the demo range: the one an earlier run made while it can still run (a
+ * draft is started, a paused one left paused), else a new one, started.
+ */
+async function runDemoCampaign(
+  admin: AdminCall,
+  applicationId: string,
+  codeStart: number,
+): Promise<CampaignView> {
+  const rangeId = campaignRangeId({ applicationId, codeStart });
+  const now = Date.now();
+  const found: CampaignView[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const { campaigns } = await admin<ListCampaignsResult>('listCampaigns', { limit: 100, offset });
+    found.push(...campaigns);
+    if (campaigns.length < 100) break;
+  }
+  const existing = found.find(
+    (campaign) =>
+      campaign.name === DEMO.campaign.name &&
+      campaign.targeting.rangeIds.includes(rangeId) &&
+      campaign.status !== 'ended' &&
+      Date.parse(campaign.endAt) > now &&
+      campaign.budget.remainingFen >= DEMO.campaign.maxFen,
+  );
+  if (existing && existing.status !== 'draft') return existing;
+  const campaignId =
+    existing?.campaignId ??
+    (await admin<CampaignResult>('createCampaign', { ...demoCampaignFields(rangeId, now) }))
+      .campaign.campaignId;
+  const started = await admin<CampaignResult>('setCampaignStatus', {
+    campaignId,
+    status: 'running',
+  });
+  return started.campaign;
+}
+
+function demoCampaignFields(rangeId: string, now: number): CampaignFields {
+  return {
+    name: DEMO.campaign.name,
+    startAt: new Date(now - 60_000).toISOString(),
+    endAt: new Date(now + 365 * 86_400_000).toISOString(),
+    budgetFen: DEMO.campaign.budgetFen,
+    amount: { kind: 'uniform', minFen: DEMO.campaign.minFen, maxFen: DEMO.campaign.maxFen },
+    firstScanOnly: false,
+    amountDisplay: 'hidden-until-opened',
+    targeting: { productIds: [], rangeIds: [rangeId] },
+    // WeChat allows a user 10 envelopes a day (SENDNUM_LIMIT).
+    limits: { perUserPerDay: 10, perUserPerCampaign: 100 },
+    payout: {
+      provider: 'v2-redpacket',
+      sendName: DEMO.product.brand,
+      wishing: '感谢支持码上山泉，祝你天天好心情',
+      actName: '扫码领红包',
+      remark: '扫码验真有礼',
+    },
+    // Every preview call comes from 127.0.0.1: no per-IP limit.
+    risk: { openidBlacklist: [], maxClaimsPerIpPerHour: null, excludeSuspicious: true },
+  };
 }
 
 async function saveProduct(admin: AdminCall, fields: ProductFields): Promise<AdminProductView> {

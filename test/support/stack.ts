@@ -21,10 +21,15 @@ export interface TestStack extends Stack {
 
 /**
  * A stack on a free port over a fresh data folder; quiet unless a test asks for logs. `seed: true`
- * seeds the demo brand of `npm start` (local/seed/demo.ts) before returning.
+ * seeds the demo brand of `npm start` (local/seed/demo.ts) before returning, without its reward
+ * campaign (tests that count money run their own on the demo codes); `seed: { campaign: true }`
+ * adds the campaign as `npm start` does.
  */
 export async function startTestStack(
-  options: Partial<StackOptions> & { fixtures?: boolean; seed?: boolean } = {},
+  options: Partial<StackOptions> & {
+    fixtures?: boolean;
+    seed?: boolean | { campaign: boolean };
+  } = {},
 ): Promise<TestStack> {
   const { fixtures, seed, ...rest } = options;
   const dataDir = rest.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mashang-test-')));
@@ -44,7 +49,10 @@ export async function startTestStack(
   let demo: DemoSeed | undefined;
   if (seed) {
     try {
-      demo = await seedDemo(stack, { log: () => {} });
+      demo = await seedDemo(stack, {
+        log: () => {},
+        campaign: typeof seed === 'object' && seed.campaign,
+      });
     } catch (error) {
       await stack.close();
       await rm(dataDir, { recursive: true, force: true });
