@@ -3,6 +3,7 @@ import type { Envelope, EnvelopeError } from '../../typings/envelope';
 import type { LandingView } from '../../typings/scan';
 import { grantedLocation } from '../services/location';
 import { resolveTicket, verifyCode } from '../services/scan';
+import { rewardStore } from './reward';
 
 export type LandingStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -68,6 +69,7 @@ export class LandingStore {
     this.view = null;
     this.error = null;
     this.request = null;
+    rewardStore.clear();
   }
 
   private async run(request: LandingRequest): Promise<void> {
@@ -78,6 +80,7 @@ export class LandingStore {
     this.status = 'loading';
     this.view = null;
     this.error = null;
+    rewardStore.clear();
 
     const location = await grantedLocation();
     const extra = {
@@ -89,8 +92,8 @@ export class LandingStore {
         ? await resolveTicket({ codeTicket: request.codeTicket, ...extra })
         : await verifyCode({ code: request.code, ...extra });
 
+    if (generation !== this.generation) return;
     runInAction(() => {
-      if (generation !== this.generation) return;
       if (reply.ok) {
         this.view = reply.data;
         this.status = 'ready';
@@ -99,6 +102,8 @@ export class LandingStore {
         this.status = 'error';
       }
     });
+    // The reward card of this view: its offer, and whether it was claimed before.
+    if (reply.ok) await rewardStore.show(reply.data);
   }
 }
 

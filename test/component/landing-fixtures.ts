@@ -1,5 +1,15 @@
-/** Landing views and envelopes as the `scan` function returns them, for component tests. */
+/**
+ * Landing views and envelopes as the `scan` function returns them, and payouts as the `reward`
+ * function does, for component tests.
+ */
 import type { Envelope } from '../../typings/envelope';
+import type {
+  ClaimResult,
+  ClientPayParams,
+  PayoutStateKind,
+  PayoutView,
+  RewardOffer,
+} from '../../typings/reward';
 import type { LandingView, ProductView, TraceStep, Verdict, VerdictKind } from '../../typings/scan';
 
 export const TICKET = '5f1c8c0e2d6b4a7f9e3b1d2c4a6f8e0b';
@@ -81,4 +91,72 @@ export function ok(view: LandingView): Envelope<LandingView> {
 
 export function fail(code: string, message: string): Envelope<LandingView> {
   return { ok: false, error: { code, message } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rewards (typings/reward.ts)
+
+export const RED_PACKET_OFFER: RewardOffer = {
+  campaignId: 'camp-spring',
+  name: '春茶扫码红包',
+  amountDisplay: 'shown',
+  amountText: '1.00–3.00',
+  provider: 'v2-redpacket',
+};
+
+export const TRANSFER_OFFER: RewardOffer = {
+  campaignId: 'camp-transfer',
+  name: '扫码领现金',
+  amountDisplay: 'hidden-until-opened',
+  provider: 'v3-transfer',
+};
+
+const PAYOUT_STATE_TEXT: Record<PayoutStateKind, string> = {
+  reserved: '已预留',
+  sending: '发放中',
+  sent: '已发出',
+  waiting_user: '待用户确认',
+  received: '已领取',
+  failed: '发放失败',
+  budget_released: '已退回预算',
+  unknown: '结果待查',
+};
+
+/** The caller's payout as `reward.claim` / `reward.status` show it. */
+export function payout(state: PayoutStateKind, overrides: Partial<PayoutView> = {}): PayoutView {
+  return {
+    campaignId: 'camp-spring',
+    campaignName: '春茶扫码红包',
+    provider: 'v2-redpacket',
+    amountFen: 176,
+    amountText: '1.76',
+    state,
+    stateText: PAYOUT_STATE_TEXT[state],
+    claimedAt: '2025-04-01T02:30:00.000Z',
+    updatedAt: '2025-04-01T02:30:01.000Z',
+    ...overrides,
+  };
+}
+
+export const RED_PACKET_CLIENT: ClientPayParams = {
+  provider: 'v2-redpacket',
+  params: {
+    timeStamp: '1743474600',
+    nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
+    package: 'sendid%3Dabc%26ver%3D8%26sign%3DXYZ%26mchid%3D1900000109%26appid%3Dwx-test',
+    signType: 'MD5',
+    paySign: 'C380BEC2BFD727A4B6845133519F3AD6',
+  },
+};
+
+export const TRANSFER_CLIENT: ClientPayParams = {
+  provider: 'v3-transfer',
+  params: { mchId: '1900000109', appId: 'wx-test', package: 'ABBQO+oYAAABAAAAAAA=' },
+};
+
+export function claimed(state: PayoutStateKind, client: ClientPayParams | null): ClaimResult {
+  return {
+    payout: payout(state, client?.provider === 'v3-transfer' ? { provider: 'v3-transfer' } : {}),
+    client,
+  };
 }

@@ -1,5 +1,6 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import { landingStore } from '../../stores/landing';
+import { rewardStore } from '../../stores/reward';
 import { describeLandingError } from './errors';
 import {
   canShowOfficialAccount,
@@ -89,10 +90,14 @@ ComponentWithStore({
       void landingStore.resolveTicket(entry.ticket, entry.scene);
     },
 
-    /** Reads the entry scene once per show: it decides whether `<official-account>` can render. */
+    /**
+     * Reads the entry scene once per show: it decides whether `<official-account>` can render and
+     * whether a reward can be claimed (only in a scan launch).
+     */
     noteEntry(): EntryInfo {
       const entry = currentEntry();
       this.setData({ officialAccount: canShowOfficialAccount(entry.scene, launchScene()) });
+      rewardStore.noteEntryScene(entry.scene);
       return entry;
     },
 
