@@ -30,6 +30,9 @@ export interface ScanCodeResult {
   path?: string;
 }
 
+/** WeChat's own payout pages: the red envelope (wx.sendBizRedPacket) and 确认收款 (v3). */
+export type PayoutSheetKind = 'red-packet' | 'transfer';
+
 export interface CallLogEntry {
   name: string;
   action?: string;
@@ -72,6 +75,11 @@ export interface Device {
   showToast(options: ToastOptions): void;
   hideToast(): void;
   showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }>;
+  /**
+   * A stand-in for the page WeChat shows to take a payout; resolves true when the user accepts
+   * (拆红包 / 确认收款), false when they close it.
+   */
+  showPayoutSheet(kind: PayoutSheetKind): Promise<boolean>;
   /** Resolves with what the user "scanned", or rejects with `{ errMsg: 'scanCode:fail cancel' }`. */
   scanCode(): Promise<ScanCodeResult>;
   setClipboard(text: string): void;

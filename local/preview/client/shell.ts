@@ -10,6 +10,7 @@ import type {
   Device,
   ModalOptions,
   PageHandle,
+  PayoutSheetKind,
   ScanCodeResult,
   ToastOptions,
 } from './device';
@@ -205,6 +206,29 @@ class ShellDevice implements Device {
       );
       dialog.then((confirmed) => resolve({ confirm: confirmed, cancel: !confirmed }));
     });
+  }
+
+  showPayoutSheet(kind: PayoutSheetKind): Promise<boolean> {
+    // What WeChat draws itself, reduced to its one decision; its name says it is a stand-in.
+    const sheet =
+      kind === 'red-packet'
+        ? {
+            title: '商家红包',
+            content: '扫码奖励红包（模拟：拆开后由本地 WeChat Pay 模拟器记为已领取）',
+            confirm: '拆红包',
+          }
+        : {
+            title: '商家转账',
+            content: '确认收款后，奖励将转入微信零钱（模拟：由本地 WeChat Pay 模拟器记为成功）',
+            confirm: '确认收款',
+          };
+    return this.dialog(
+      html`<div class="dialog__title">${sheet.title}</div>
+        <div class="dialog__content">${sheet.content}</div>`,
+      kind === 'red-packet' ? '关闭' : '取消',
+      sheet.confirm,
+      `dialog--payout dialog--${kind}`,
+    );
   }
 
   async scanCode(): Promise<ScanCodeResult> {
@@ -479,10 +503,11 @@ class ShellDevice implements Device {
     content: string,
     cancelText: string | undefined,
     confirmText: string,
+    variant = '',
   ): Promise<boolean> {
     const overlay = element('overlay');
     const dialog = document.createElement('div');
-    dialog.className = 'dialog';
+    dialog.className = variant ? `dialog ${variant}` : 'dialog';
     dialog.setAttribute('role', 'dialog');
     dialog.innerHTML = `${content}<div class="dialog__buttons">${
       cancelText ? html`<button type="button" class="dialog__cancel">${cancelText}</button>` : ''

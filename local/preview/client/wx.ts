@@ -91,6 +91,30 @@ export interface PageContext {
   frame: Window;
 }
 
+/** APIs simulate lacks that the preview plays: canIUse says yes to them. */
+const PREVIEW_APIS = new Set(['sendBizRedPacket', 'requestMerchantTransfer']);
+
+/**
+ * The consumer's side of WeChat Pay, on the stack's simulator: opening the envelope or
+ * confirming the transfer, as WeChat's own page would report it to WeChat Pay.
+ */
+async function payControl(api: string, control: string, body: Record<string, string>) {
+  let response: Response;
+  try {
+    response = await fetch(`/wechatpay/_sim/${control}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    throw wxError(api, `network error: ${String(error)}`);
+  }
+  if (!response.ok) {
+    const reply = (await response.json().catch(() => ({}))) as { error?: string };
+    throw wxError(api, `${response.status} ${reply.error ?? ''}`.trim());
+  }
+}
+
 /** The `wx` members the preview provides; simulate's mocks stay for everything else. */
 export function createWx(device: Device, page: PageContext): Record<string, unknown> {
   const storageKey = (key: string) => `mashang-preview:storage:${device.openid()}:${key}`;
@@ -168,8 +192,11 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
     }),
   };
 
+  const simulatedCanIUse = (wx as { canIUse?: (schema: string) => boolean }).canIUse?.bind(wx);
+
   return {
     cloud,
+    canIUse: (schema: string) => PREVIEW_APIS.has(schema) || (simulatedCanIUse?.(schema) ?? false),
     getLaunchOptionsSync: () => structuredClone(device.launchOptions()),
     getEnterOptionsSync: () => structuredClone(device.enterOptions()),
 
@@ -203,6 +230,24 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       device.hideToast();
       return {};
     }),
+    // Red envelopes (v2) and 商家转账 (v3): a stand-in sheet, then the simulator's control.
+    sendBizRedPacket: asyncApi('sendBizRedPacket', async (options) => {
+      if (!(await device.showPayoutSheet('red-packet')))
+        throw wxError('sendBizRedPacket', 'cancel');
+      await payControl('sendBizRedPacket', 'open-redpacket', {
+        package: String(options.package ?? ''),
+      });
+      return {};
+    }),
+    requestMerchantTransfer: asyncApi('requestMerchantTransfer', async (options) => {
+      if (!(await device.showPayoutSheet('transfer')))
+        throw wxError('requestMerchantTransfer', 'cancel');
+      await payControl('requestMerchantTransfer', 'confirm-transfer', {
+        package_info: String(options.package ?? ''),
+      });
+      return {};
+    }),
+
     showModal: asyncApi('showModal', (options) =>
       device.showModal({
         title: options.title as string | undefined,
