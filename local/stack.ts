@@ -157,6 +157,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // WeChat is the built-in simulator unless the developer points WECHAT_API_BASE elsewhere.
   if (!settings.WECHAT_API_BASE) settings.WECHAT_API_BASE = `${url}/wechat`;
   if (!settings.WECHATPAY_API_BASE) settings.WECHATPAY_API_BASE = `${url}/wechatpay`;
+  // 商家转账 results come back to the `paynotify` function through the HTTP access service.
+  if (!settings.WXPAY_NOTIFY_URL) settings.WXPAY_NOTIFY_URL = `${url}/http/paynotify`;
   if (options.timers !== false) {
     runtime.startTimers((name, trigger, outcome) => {
       if (!outcome.ok) log(`[${name}] ! timer ${trigger} failed: ${outcome.message}`);

@@ -1,4 +1,5 @@
 import type { FollowCardSettings, ProductAttribute, TraceStep } from './scan.js';
+import type { PayoutProviderKind, PayoutStateKind } from './reward.js';
 
 /**
  * Contract of the `admin` cloud function (operators and marketers only). Each action's request
@@ -392,6 +393,53 @@ export interface ListCampaignsResult {
   campaigns: CampaignView[];
 }
 
+/** `listPayouts`: a campaign's payouts, those in one state, or those flagged for operators. */
+export interface ListPayoutsRequest {
+  campaignId?: string;
+  state?: PayoutStateKind;
+  /** Only payouts still unsettled past their deadline (reconciliation flagged them). */
+  flagged?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** One transition of a payout, as the ledger recorded it. */
+export interface PayoutLedgerEntryView {
+  from: PayoutStateKind;
+  to: PayoutStateKind;
+  /** Chinese label of the new state. */
+  toText: string;
+  at: string;
+  /** Provider code, reference and message. */
+  detail?: string;
+}
+
+export interface PayoutAdminView {
+  /** The out-number WeChat Pay knows it by (mch_billno / out_bill_no). */
+  outNo: string;
+  code: string;
+  campaignId: string;
+  campaignName: string;
+  openid: string;
+  provider: PayoutProviderKind;
+  amountFen: number;
+  state: PayoutStateKind;
+  stateText: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Provider queries since the last change. */
+  checks: number;
+  /** When reconciliation looks next; absent when it will not by itself. */
+  nextCheckAt?: string;
+  /** When it was flagged for operators, if it was. */
+  flaggedAt?: string;
+  ledger: PayoutLedgerEntryView[];
+}
+
+export interface ListPayoutsResult {
+  payouts: PayoutAdminView[];
+}
+
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };
   applyCodes: { request: ApplyCodesRequest; response: ApplyCodesResult };
@@ -412,6 +460,7 @@ export interface AdminActions {
   setCampaignStatus: { request: SetCampaignStatusRequest; response: CampaignResult };
   getCampaign: { request: GetCampaignRequest; response: CampaignResult };
   listCampaigns: { request: ListCampaignsRequest; response: ListCampaignsResult };
+  listPayouts: { request: ListPayoutsRequest; response: ListPayoutsResult };
 }
 
 export type AdminAction = keyof AdminActions;

@@ -21,6 +21,8 @@ import {
   setCampaignStatus,
   updateCampaign,
 } from '../core/rewards/campaigns.js';
+import { listPayoutViews } from '../core/rewards/payouts-admin.js';
+import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { action, createHandler } from '../core/handler.js';
 
 /**
@@ -296,6 +298,20 @@ export const main = createHandler('admin', {
     async (input, { caller }) => {
       await requireAdministrator(caller);
       return listCampaigns(input);
+    },
+  ),
+
+  listPayouts: action(
+    z.object({
+      campaignId: campaignId.optional(),
+      state: z.enum(PAYOUT_STATES as [PayoutState, ...PayoutState[]]).optional(),
+      flagged: z.boolean().optional(),
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).default(0),
+    }),
+    async (input, { caller }) => {
+      await requireAdministrator(caller);
+      return listPayoutViews(input);
     },
   ),
 });

@@ -2,16 +2,18 @@ import { db } from '../core/cloud.js';
 import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
+import { reconcileDuePayouts } from '../core/rewards/dispatch.js';
 import { officialAccountClient } from '../core/wechat/oa/client.js';
 
 /**
  * Timer-triggered housekeeping (see config.json for the schedule). Each job is small and
- * idempotent, so a run that overlaps or repeats another does no harm. Later jobs: payout
- * reconciliation, QR expiry, export jobs.
+ * idempotent, so a run that overlaps or repeats another does no harm. Later jobs: QR expiry,
+ * export jobs.
  */
 interface Job {
   name: string;
-  run(): Promise<void>;
+  /** What it did, for the run's outcome (kept in `jobs`); nothing for a job with nothing to say. */
+  run(): Promise<Record<string, unknown> | void>;
 }
 
 const JOBS: readonly Job[] = [
@@ -26,6 +28,12 @@ const JOBS: readonly Job[] = [
       await officialAccountClient().tokens.renewAhead();
     },
   },
+  // Every payout not yet received or released is looked at when due, until it is
+  // (core/rewards/dispatch.ts; the policy is domain/payout.ts planReconciliation).
+  {
+    name: 'payouts',
+    run: async () => ({ ...(await reconcileDuePayouts({ budgetMs: 40_000 })) }),
+  },
 ];
 
 interface TimerEvent {
@@ -36,6 +44,7 @@ interface TimerEvent {
 export interface JobOutcome {
   name: string;
   ok: boolean;
+  result?: Record<string, unknown>;
   error?: string;
 }
 
@@ -50,8 +59,8 @@ export async function main(event: TimerEvent): Promise<{ trigger: string; jobs: 
 async function runJob(job: Job): Promise<JobOutcome> {
   let outcome: JobOutcome;
   try {
-    await job.run();
-    outcome = { name: job.name, ok: true };
+    const result = await job.run();
+    outcome = { name: job.name, ok: true, ...(result ? { result } : {}) };
   } catch (error) {
     console.error(`[scheduler] job ${job.name} failed`, error);
     outcome = {

@@ -9,114 +9,30 @@
  * shaped as the scan function writes them (data/scans.ts, data/codes.ts), which takes a second
  * instead of a thousand resolves.
  *
- * Campaigns pay by v3 商家转账 (signed JSON, which the simulator checks); v2 envelopes need the
- * merchant's client certificate over TLS, which the stack's plain-HTTP simulator cannot take yet.
+ * Campaigns here pay by v3 商家转账 (signed JSON, which the simulator checks); v2 red envelopes
+ * go through the same claim path in reward-reconcile.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
-import { sdkFor } from '../support/sdk';
+import { inBatches, rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
-
-const ADMIN = { openid: 'o-local-admin' };
 
 describe('reward: claims through the local stack', () => {
   let stack: TestStack;
-  let productId: string;
-  let applicationId: string;
-  let codeStart: number;
-
-  const admin = async (event: Record<string, unknown>) =>
-    (await stack.call('admin', event, ADMIN)).body;
-  const reward = async (action: string, scanId: string, openid: string) =>
-    (await stack.call('reward', { action, scanId }, { openid })).body;
-  const resolveScan = async (openid: string, index: number) => {
-    const response = await fetch(`${stack.url}/wechat/_sim/scan`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ openid, applicationId: Number(applicationId), index }),
-    });
-    const launch = (await response.json()) as { query: { code_ticket: string } };
-    const view = (
-      await stack.call(
-        'scan',
-        { action: 'resolve', codeTicket: launch.query.code_ticket, scene: 1124 },
-        { openid },
-      )
-    ).body;
-    expect(view.ok, JSON.stringify(view)).toBe(true);
-    return view.data as { scanId: string; code: string };
-  };
-  /** WeChat Pay's side, as the simulator saw it. */
-  const payState = async (): Promise<any> =>
-    (await fetch(`${stack.url}/wechatpay/_sim/state`)).json();
-  const database = () => sdkFor(stack.url).database();
-  const payoutsOf = async (campaignId: string) => {
-    const found: any[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const { data } = await database()
-        .collection('payouts')
-        .where({ campaignId })
-        .skip(offset)
-        .limit(1000)
-        .get();
-      found.push(...data);
-      if (data.length < 1000) return found;
-    }
-  };
-  const fields = (overrides: Partial<CampaignFields> = {}): CampaignFields => ({
-    name: '扫码领现金',
-    startAt: new Date(Date.now() - 60_000).toISOString(),
-    endAt: new Date(Date.now() + 86_400_000).toISOString(),
-    budgetFen: 100_000,
-    amount: { kind: 'fixed', fen: 100 },
-    firstScanOnly: false,
-    amountDisplay: 'shown',
-    targeting: { productIds: [productId], rangeIds: [] },
-    limits: { perUserPerDay: 5, perUserPerCampaign: 5 },
-    payout: {
-      provider: 'v3-transfer',
-      transferRemark: '扫码奖励',
-      reportActivityName: '扫码领现金',
-      reportRewardDescription: '扫码即得现金奖励',
-      userRecvPerception: '现金奖励',
-    },
-    risk: { openidBlacklist: [], maxClaimsPerIpPerHour: null, excludeSuspicious: false },
-    ...overrides,
-  });
-  const startCampaign = async (overrides: Partial<CampaignFields> = {}): Promise<CampaignView> => {
-    const created = await admin({ action: 'createCampaign', ...fields(overrides) });
-    expect(created.ok, JSON.stringify(created)).toBe(true);
-    const started = await admin({
-      action: 'setCampaignStatus',
-      campaignId: created.data.campaign.campaignId,
-      status: 'running',
-    });
-    expect(started.ok, JSON.stringify(started)).toBe(true);
-    return started.data.campaign;
-  };
-  const endCampaign = async (campaignId: string) => {
-    expect((await admin({ action: 'setCampaignStatus', campaignId, status: 'ended' })).ok).toBe(
-      true,
-    );
-  };
-  /** Runs `tasks` at most `width` at a time (the runtime has 64 instances per function). */
-  const inBatches = async <T>(tasks: (() => Promise<T>)[], width = 64): Promise<T[]> => {
-    const results: T[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: width }, async () => {
-        while (next < tasks.length) {
-          const i = next++;
-          results[i] = await tasks[i]!();
-        }
-      }),
-    );
-    return results;
-  };
+  let kit: ReturnType<typeof rewardKit>;
+  const admin = (event: Record<string, unknown>) => kit.admin(event);
+  const reward = (action: string, scanId: string, openid: string) =>
+    kit.reward(action, scanId, openid);
+  const fields = (overrides: Partial<CampaignFields> = {}) => kit.fields(overrides);
+  const startCampaign = (overrides: Partial<CampaignFields> = {}) => kit.startCampaign(overrides);
+  const payoutsOf = (campaignId: string) => kit.payoutsOf(campaignId);
+  const endCampaign = (campaignId: string) => kit.endCampaign(campaignId);
+  const resolveScan = (openid: string, index: number) => kit.resolveScan(openid, index);
+  const payState = () => kit.payState();
 
   beforeAll(async () => {
     stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
-    ({ productId, applicationId, codeStart } = stack.demo!);
+    kit = rewardKit(stack);
   });
   afterAll(() => stack?.destroy());
 
@@ -271,52 +187,7 @@ describe('reward: claims through the local stack', () => {
         budgetFen: 10_000,
         amount: { kind: 'fixed', fen: 100 },
       });
-      const db = database();
-      const { data: codes } = await db
-        .collection('packageCodes')
-        .where({ applicationId })
-        .skip(1000)
-        .limit(1000)
-        .get();
-      expect(codes).toHaveLength(1000);
-      const now = Date.now();
-      const scans = codes.map((entry: any, i: number) => ({
-        scanId: `bulk-scan-${i}`,
-        openid: `o-bulk-${i}`,
-        code: entry.code as string,
-      }));
-      await inBatches(
-        scans.flatMap((scan) => [
-          () =>
-            db.collection('scans').add({
-              data: {
-                _id: scan.scanId,
-                via: 'code',
-                code: scan.code,
-                applicationId,
-                rangeStart: codeStart,
-                openid: scan.openid,
-                scannedAt: now,
-              },
-            }),
-          () =>
-            db.collection('codes').add({
-              data: {
-                code: scan.code,
-                applicationId,
-                rangeStart: codeStart,
-                scanCount: 1,
-                distinctScanners: 1,
-                firstScannedAt: now,
-                firstScanBy: scan.openid,
-                firstScanId: scan.scanId,
-                recent: [{ at: now, by: scan.openid.slice(-8) }],
-                lastScannedAt: now,
-                lastScanId: scan.scanId,
-              },
-            }),
-        ]),
-      );
+      const scans = await kit.bulkScans('bulk', 1000, 1000);
 
       // 128 claims in flight at any moment: twice the runtime's instances, so it always queues.
       const answers = await inBatches(

@@ -124,7 +124,17 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       // The per-user and per-IP limits count a campaign's claims.
       { name: 'campaign_openid_time', keys: { campaignId: 1, openid: 1, createdAt: -1 } },
       { name: 'campaign_ip_time', keys: { campaignId: 1, clientIp: 1, createdAt: -1 } },
+      // Reconciliation reads what is due; operators list a campaign's payouts and the flagged ones.
+      { name: 'due_at', keys: { dueAt: 1 } },
+      { name: 'campaign_time', keys: { campaignId: 1, createdAt: -1 } },
+      { name: 'flagged_at', keys: { flaggedAt: -1 } },
     ],
+  },
+  {
+    name: 'payNotifications',
+    describes:
+      "a WeChat Pay callback as received (id = WeChat's notification id), kept before it is acknowledged",
+    indexes: [{ name: 'out_bill_no', keys: { outBillNo: 1 } }],
   },
   {
     name: 'roles',

@@ -30,6 +30,13 @@ export interface PayoutRecord extends PayoutSnapshot {
   providerRef?: string;
   /** v2 `package` (not encoded) or v3 `package_info`: what the user's client opens. */
   clientPackage?: string;
+  /**
+   * When reconciliation should look at it next (epoch ms, domain/payout.ts planReconciliation);
+   * absent once there is nothing more to do automatically. The scheduler reads by it.
+   */
+  dueAt?: number;
+  /** Set when the payout is still unsettled past its deadline: operators must look. */
+  flaggedAt?: number;
 }
 
 /** The provider texts as they were when the payout was reserved, so a resend is identical. */
@@ -79,6 +86,9 @@ export async function countClaims(
 /** Fields a transition may set besides the state machine's own. */
 export type TransitionPatch = Partial<Pick<PayoutRecord, 'providerRef' | 'clientPackage'>>;
 
+/** When reconciliation looks next; null: never again automatically (the field is removed). */
+export type DueAt = number | null;
+
 /**
  * Writes one transition if the payout is still in `from`: state, clock, check count and the
  * ledger entry in one conditional update. False when another writer moved it first.
@@ -87,15 +97,34 @@ export async function writeTransition(
   outNo: string,
   from: PayoutState,
   entry: LedgerEntry,
+  dueAt: DueAt,
   patch: TransitionPatch = {},
 ): Promise<boolean> {
   const { stats } = await db()
     .collection(PAYOUTS)
     .where({ _id: outNo, state: from })
     .update({
-      data: transitionData(entry, patch),
+      data: transitionData(entry, dueAt, patch),
     });
   return stats.updated > 0;
+}
+
+/** What every transition writes: the new state, a fresh check schedule, the ledger entry. */
+function transitionData(
+  entry: LedgerEntry,
+  dueAt: DueAt,
+  patch: TransitionPatch,
+): Record<string, unknown> {
+  const _ = db().command;
+  return {
+    ...patch,
+    state: entry.to,
+    stateSince: entry.at,
+    checks: 0,
+    lastCheckedAt: _.remove(),
+    dueAt: dueAt ?? _.remove(),
+    ledger: _.push([entry]),
+  };
 }
 
 /**
@@ -104,24 +133,12 @@ export async function writeTransition(
  * books move exactly once however many writers (claim, status, scheduler, callback) race.
  * False when the payout had already left `from`.
  */
-/** What every transition writes: the new state, a fresh check schedule, the ledger entry. */
-function transitionData(entry: LedgerEntry, patch: TransitionPatch): Record<string, unknown> {
-  const _ = db().command;
-  return {
-    ...patch,
-    state: entry.to,
-    stateSince: entry.at,
-    checks: 0,
-    lastCheckedAt: _.remove(),
-    ledger: _.push([entry]),
-  };
-}
-
 export async function writeSettlement(
   outNo: string,
   from: PayoutState,
   entry: LedgerEntry,
   books: { campaignId: string; amountFen: number; to: 'paid' | 'returned' },
+  dueAt: DueAt,
   patch: TransitionPatch = {},
 ): Promise<boolean> {
   const _ = db().command;
@@ -133,7 +150,7 @@ export async function writeSettlement(
     const current = (await payouts.doc(outNo).get()).data as PayoutRecord | undefined;
     if (current?.state !== from) return false;
     await payouts.doc(outNo).update({
-      data: transitionData(entry, patch),
+      data: transitionData(entry, dueAt, patch),
     });
     const { amountFen } = books;
     await tx
@@ -147,6 +164,72 @@ export async function writeSettlement(
       });
     return true;
   });
+}
+
+/**
+ * A look that changed nothing: when to look next, and — for a provider query (`counted`) — one
+ * more check and when it was made, so the next waits longer. Written only if the payout is still
+ * where the look found it (same state since the same moment). `flag` marks it for operators.
+ */
+export async function writeCheck(
+  payout: Pick<PayoutRecord, 'outNo' | 'state' | 'stateSince'>,
+  check: { at: number; dueAt: DueAt; flag: boolean; counted: boolean },
+): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection(PAYOUTS)
+    .where({ _id: payout.outNo, state: payout.state, stateSince: payout.stateSince })
+    .update({
+      data: {
+        ...(check.counted ? { checks: _.inc(1), lastCheckedAt: check.at } : {}),
+        dueAt: check.dueAt ?? _.remove(),
+        ...(check.flag ? { flaggedAt: check.at } : {}),
+      },
+    });
+  return stats.updated > 0;
+}
+
+/** Payouts reconciliation should look at now, oldest due first. */
+export async function listDuePayouts(now: number, limit: number): Promise<PayoutRecord[]> {
+  const _ = db().command;
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where({ dueAt: _.lte(now) })
+    .orderBy('dueAt', 'asc')
+    .limit(limit)
+    .get();
+  return data as PayoutRecord[];
+}
+
+export interface PayoutFilter {
+  campaignId?: string;
+  state?: PayoutState;
+  /** Only payouts flagged for operators and not settled since. */
+  flagged?: boolean;
+}
+
+/** Operators' list, newest first. */
+export async function listPayouts(
+  filter: PayoutFilter,
+  page: { limit: number; offset: number },
+): Promise<PayoutRecord[]> {
+  const _ = db().command;
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where({
+      ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
+      ...(filter.flagged ? { flaggedAt: _.exists(true) } : {}),
+      ...(filter.state
+        ? { state: filter.state }
+        : filter.flagged
+          ? { state: _.nin(['received', 'budget_released']) }
+          : {}),
+    })
+    .orderBy('createdAt', 'desc')
+    .skip(page.offset)
+    .limit(page.limit)
+    .get();
+  return data as PayoutRecord[];
 }
 
 interface TransactionDoc {

@@ -34,7 +34,6 @@ import {
   countClaims,
   findPayoutByCode,
   insertPayout,
-  writeTransition,
   type FrozenRequest,
   type PayoutRecord,
 } from '../data/payouts.js';
@@ -51,12 +50,13 @@ import {
   type EligibilityContext,
   type ProviderSettings,
 } from '../domain/campaign.js';
-import { outNumber, PAYOUT_STATE_LABELS, transition } from '../domain/payout.js';
+import { isTerminal, outNumber, PAYOUT_STATE_LABELS } from '../domain/payout.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
-import { recordEvent } from './ledger.js';
-import { clientParams, requireMerchant, sendPayout } from './providers.js';
+import { refresh, sendReserved } from './dispatch.js';
+import { dueAfter } from './ledger.js';
+import { clientParams, requireMerchant } from './providers.js';
 
 /** A scan older than this cannot be claimed: the user scans again (a screenshot is not a scan). */
 export const CLAIM_WINDOW_MS = 30 * 60_000;
@@ -184,6 +184,9 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     checks: 0,
     ledger: [],
   };
+  // Due for a look a minute from now: if this function dies before the send is recorded, the
+  // scheduler picks the payout up from there.
+  payout.dueAt = dueAfter(payout, reservedAt) ?? undefined;
   if ((await insertPayout(payout)) === 'duplicate') {
     // Another claim locked this code first: give the hold back, answer with the winner.
     const [, winner] = await Promise.all([
@@ -195,7 +198,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   }
 
   // Rounds 6 and 7.
-  return view(await send(payout));
+  return view(await sendReserved(payout));
 }
 
 /**
@@ -259,44 +262,30 @@ export function rangeIdOf(range: { applicationId: string; codeStart: number }): 
 
 /**
  * A claim of a code that already has its payout: the claimant's own payout is picked up where it
- * stands (sent again if the last send was refused without creating anything); anyone else's
- * means the code's reward is gone.
+ * stands (sent again if the last send was refused without creating anything; asked about if its
+ * outcome is not known yet); anyone else's means the code's reward is gone.
  */
 async function resume(payout: PayoutRecord, openid: string): Promise<ClaimResult> {
   if (payout.openid !== openid) throw refusal('CODE_ALREADY_REWARDED');
-  if (payout.state === 'reserved') return view(await send(payout));
-  return view(payout);
+  if (payout.state === 'reserved') return view(await sendReserved(payout));
+  return view(await freshened(payout));
 }
 
-/** reserved → sending (so a crash leaves a trace), the provider call, then its answer. */
-async function send(payout: PayoutRecord): Promise<PayoutRecord> {
-  const moved = transition(payout, { type: 'send' }, Date.now());
-  if (!moved.ok || !moved.entry) return payout;
-  // Another request of the same claimant is sending it right now: report, do not send twice.
-  if (!(await writeTransition(payout.outNo, 'reserved', moved.entry))) {
-    return { ...payout, state: 'sending' };
+/** A claimant asking again may ask the provider again, but not more often than this. */
+const REFRESH_INTERVAL_MS = 3_000;
+
+/**
+ * The payout with the provider's latest word when the claimant is waiting on it: an unknown
+ * outcome, a send that has been out for a while, or an envelope / transfer the user may just
+ * have opened or confirmed. Settled payouts and fresh looks are answered as stored.
+ */
+async function freshened(payout: PayoutRecord): Promise<PayoutRecord> {
+  if (isTerminal(payout.state) || payout.state === 'reserved' || payout.state === 'failed') {
+    return payout;
   }
-  const sending: PayoutRecord = {
-    ...payout,
-    state: 'sending',
-    stateSince: moved.entry.at,
-    checks: 0,
-    ledger: [...payout.ledger, moved.entry],
-  };
-  let outcome: Awaited<ReturnType<typeof sendPayout>>;
-  try {
-    outcome = await sendPayout(sending);
-  } catch (error) {
-    // Whatever broke, the request may have left: unknown, for a query to settle, never stuck in
-    // `sending` with no answer recorded.
-    console.error(`[reward] payout ${payout.outNo}: send failed unexpectedly`, error);
-    outcome = { event: { type: 'outcome_unknown', code: 'INTERNAL', detail: String(error) } };
-  }
-  return recordEvent(
-    sending,
-    outcome.event,
-    outcome.clientPackage ? { clientPackage: outcome.clientPackage } : {},
-  );
+  const lastLook = payout.lastCheckedAt ?? payout.stateSince;
+  if (Date.now() - lastLook < REFRESH_INTERVAL_MS) return payout;
+  return refresh(payout);
 }
 
 export function payoutView(payout: PayoutRecord): PayoutView {
@@ -321,5 +310,6 @@ function view(payout: PayoutRecord): ClaimResult {
 export async function rewardStatus(scanId: string, openid: string): Promise<StatusResult> {
   const scan = ownedScan(await findScan(scanId), openid);
   const payout = await findPayoutByCode(scan.code);
-  return { payout: payout && payout.openid === openid ? payoutView(payout) : null };
+  if (!payout || payout.openid !== openid) return { payout: null };
+  return { payout: payoutView(await freshened(payout)) };
 }

@@ -6,8 +6,10 @@
 import type { ClientPayParams } from '../../../typings/reward.js';
 import type { PayoutRecord } from '../data/payouts.js';
 import {
+  eventFromV2Query,
   eventFromV2Send,
   eventFromV3Create,
+  eventFromV3Query,
   type PayoutEvent,
   type PayoutProvider,
   type V2Reply,
@@ -26,6 +28,11 @@ import { buildBizRedPacketParams } from '../wechat/pay/v2/sign.js';
 import { TransferClient, cashMarketingReportInfos } from '../wechat/pay/v3/transfer.js';
 
 const SEND_TIMEOUT_MS = 8_000;
+
+/** Where WeChat Pay posts v3 results (the `paynotify` HTTP function); optional. */
+function notifyUrl(): string | undefined {
+  return process.env.WXPAY_NOTIFY_URL?.trim() || undefined;
+}
 
 interface V2Settings {
   mchId: string;
@@ -58,6 +65,24 @@ function v3Settings(): V3Settings | undefined {
   const publicKeyPem = pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM);
   return mchId && serialNo && privateKeyPem && publicKeyId && publicKeyPem
     ? { mchId, serialNo, privateKeyPem, publicKeyId, publicKeyPem }
+    : undefined;
+}
+
+/** What the `paynotify` function needs to trust and read a v3 callback. */
+export interface NotifySettings {
+  mchId: string;
+  apiV3Key: string;
+  publicKeyId: string;
+  publicKeyPem: string;
+}
+
+export function notifySettings(): NotifySettings | undefined {
+  const mchId = process.env.WXPAY_MCH_ID?.trim();
+  const apiV3Key = process.env.WXPAY_APIV3_KEY?.trim();
+  const publicKeyId = process.env.WXPAY_PUBLIC_KEY_ID?.trim();
+  const publicKeyPem = pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM);
+  return mchId && apiV3Key && publicKeyId && publicKeyPem
+    ? { mchId, apiV3Key, publicKeyId, publicKeyPem }
     : undefined;
 }
 
@@ -150,6 +175,7 @@ export async function sendPayout(payout: PayoutRecord): Promise<SendOutcome> {
         request.reportRewardDescription,
       ),
       userRecvPerception: request.userRecvPerception,
+      ...(notifyUrl() ? { notifyUrl: notifyUrl() } : {}),
     });
     clientPackage = bill.packageInfo;
     reply = {
@@ -184,6 +210,72 @@ export async function sendPayout(payout: PayoutRecord): Promise<SendOutcome> {
     event: eventFromV3Create(reply),
     ...(clientPackage ? { clientPackage } : {}),
   };
+}
+
+export interface QueryOutcome {
+  /** Null: nothing new (still on its way, or the query itself failed); look again later. */
+  event: PayoutEvent | null;
+  /** v3 package_info when the bill waits for the user and WeChat included it. */
+  clientPackage?: string;
+}
+
+/**
+ * Asks the provider where the payout under its out-number stands (gethbinfo / transfer query).
+ * Never throws for WeChat or the network: a failed query is simply no news.
+ */
+export async function queryPayout(payout: PayoutRecord): Promise<QueryOutcome> {
+  try {
+    if (payout.provider === 'v2-redpacket') {
+      const result = await redPacketClient().query(payout.outNo, payout.appid);
+      if (!result.found) {
+        return {
+          event: eventFromV2Query({
+            kind: 'response',
+            returnCode: 'SUCCESS',
+            resultCode: 'FAIL',
+            errCode: 'NOT_FOUND',
+          }),
+        };
+      }
+      return {
+        event: eventFromV2Query({
+          kind: 'response',
+          returnCode: 'SUCCESS',
+          resultCode: 'SUCCESS',
+          status: result.status,
+          ...(result.detailId ? { ref: result.detailId } : {}),
+          ...(result.reason ? { reason: result.reason } : {}),
+        }),
+      };
+    }
+    const bill = await transferClient().queryByOutBillNo(payout.outNo);
+    return {
+      event: eventFromV3Query({
+        kind: 'response',
+        httpStatus: 200,
+        state: bill.state,
+        transferBillNo: bill.transferBillNo,
+        ...(bill.failReason ? { failReason: bill.failReason } : {}),
+      }),
+      ...(bill.packageInfo ? { clientPackage: bill.packageInfo } : {}),
+    };
+  } catch (error) {
+    if (error instanceof PayApiError && payout.provider === 'v3-transfer') {
+      return {
+        event: eventFromV3Query({
+          kind: 'response',
+          httpStatus: error.status ?? 500,
+          code: error.code,
+          message: error.wechatMessage,
+        }),
+      };
+    }
+    if (error instanceof AppError) throw error;
+    console.error(
+      `[reward] payout ${payout.outNo}: query failed: ${error instanceof Error ? error.name : 'error'}`,
+    );
+    return { event: null };
+  }
 }
 
 /** What the user's client opens, rebuilt on every claim (fresh timestamp, nonce and sign). */

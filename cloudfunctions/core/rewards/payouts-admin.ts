@@ -1,0 +1,53 @@
+/**
+ * Operators' view of payouts: a campaign's, those in one state, and the ones reconciliation
+ * flagged because they are still unsettled past their deadline (domain/payout.ts FLAG_AFTER_MS).
+ */
+import type {
+  ListPayoutsRequest,
+  ListPayoutsResult,
+  PayoutAdminView,
+} from '../../../typings/admin.js';
+import { listPayouts, type PayoutRecord } from '../data/payouts.js';
+import { PAYOUT_STATE_LABELS } from '../domain/payout.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function payoutAdminView(payout: PayoutRecord): PayoutAdminView {
+  return {
+    outNo: payout.outNo,
+    code: payout.code,
+    campaignId: payout.campaignId,
+    campaignName: payout.campaignName,
+    openid: payout.openid,
+    provider: payout.provider,
+    amountFen: payout.amountFen,
+    state: payout.state,
+    stateText: PAYOUT_STATE_LABELS[payout.state],
+    createdAt: iso(payout.createdAt),
+    updatedAt: iso(payout.stateSince),
+    checks: payout.checks,
+    ...(payout.dueAt !== undefined ? { nextCheckAt: iso(payout.dueAt) } : {}),
+    ...(payout.flaggedAt !== undefined ? { flaggedAt: iso(payout.flaggedAt) } : {}),
+    ledger: payout.ledger.map((entry) => ({
+      from: entry.from,
+      to: entry.to,
+      toText: PAYOUT_STATE_LABELS[entry.to],
+      at: iso(entry.at),
+      ...(entry.detail ? { detail: entry.detail } : {}),
+    })),
+  };
+}
+
+export async function listPayoutViews(
+  request: ListPayoutsRequest & { limit: number; offset: number },
+): Promise<ListPayoutsResult> {
+  const records = await listPayouts(
+    {
+      ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+      ...(request.state ? { state: request.state } : {}),
+      ...(request.flagged ? { flagged: true } : {}),
+    },
+    { limit: request.limit, offset: request.offset },
+  );
+  return { payouts: records.map(payoutAdminView) };
+}
