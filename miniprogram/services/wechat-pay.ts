@@ -73,7 +73,7 @@ export function openPayout(client: ClientPayParams): Promise<PayoutOpening> {
           appId: params.appId,
           package: params.package,
           ...callbacks,
-        } as WechatMiniprogram.RequestMerchantTransferOption);
+        });
       }
     } catch (error) {
       resolve({ outcome: 'failed', errMsg: String(error) });
