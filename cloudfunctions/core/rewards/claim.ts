@@ -42,6 +42,7 @@ import { findScan, type ScanRecord } from '../data/scans.js';
 import { drawAmount, formatYuan } from '../domain/amount.js';
 import {
   REFUSAL_MESSAGES,
+  campaignRangeId,
   chinaDayStart,
   rankCampaigns,
   selectCampaign,
@@ -248,16 +249,11 @@ function claimedCode(
   return {
     code: scan.code,
     ...(range.productId ? { productId: range.productId } : {}),
-    rangeId: rangeIdOf(range),
+    rangeId: campaignRangeId(range),
     verdict,
     isFirstScan,
     alreadyRewarded: false,
   };
-}
-
-/** How campaigns name an activated range in their targeting. */
-export function rangeIdOf(range: { applicationId: string; codeStart: number }): string {
-  return `${range.applicationId}:${range.codeStart}`;
 }
 
 /**
