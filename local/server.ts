@@ -52,8 +52,15 @@ export function createServer(parts: ServerParts): FastifyInstance {
   app.post('/admin', async (request, reply) => {
     const requestId = randomUUID();
     const body = (request.body ?? {}) as Record<string, unknown>;
+    // A client that stops waiting (its own timeout, or a function instance that was stopped)
+    // must not be handed the database lock afterwards: see ExclusiveLock.
+    const gone = new AbortController();
+    const socket = request.raw.socket;
+    const onGone = (): void => gone.abort();
+    socket.once('close', onGone);
+    reply.raw.once('finish', () => socket.off('close', onGone));
     try {
-      const answer = await dispatchAdmin(parts, String(body.action ?? ''), body);
+      const answer = await dispatchAdmin(parts, String(body.action ?? ''), body, gone.signal);
       return reply.send({ requestId, ...answer });
     } catch (error) {
       return sendCloudBaseError(reply, requestId, error);
@@ -159,8 +166,9 @@ async function dispatchAdmin(
   parts: ServerParts,
   action: string,
   body: Record<string, unknown>,
+  signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  if (action.startsWith('database.')) return parts.database.handle(action, body);
+  if (action.startsWith('database.')) return parts.database.handle(action, body, signal);
   if (action.startsWith('storage.')) return parts.storage.handle(action, body);
   if (action === 'functions.invokeFunction') {
     const name = String(body.function_name ?? '');

@@ -41,7 +41,7 @@ export interface StackOptions {
   timers?: boolean;
   maxInstancesPerFunction?: number;
   /** Emulator knobs for tests: the clock behind serverDate, the abandoned-transaction timeout. */
-  database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs'>;
+  database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs' | 'lockWaitMs'>;
   /** WeChat simulator knobs (finish delay, ticket TTL, range size); stored with its data. */
   wechat?: Partial<SimulatorConfig>;
   log?: (line: string) => void;

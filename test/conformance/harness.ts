@@ -14,6 +14,7 @@ import type { SdkDatabase } from './sdk-types.js';
 export interface DatabaseServerOptions {
   now?: () => Date;
   transactionTimeoutMs?: number;
+  lockWaitMs?: number;
 }
 
 export interface DatabaseServer {

@@ -7,7 +7,9 @@ import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.
 import { delay, errorOf } from './helpers.js';
 import type { SdkDatabase } from './sdk-types.js';
 
-const ABANDON_AFTER_MS = 400;
+const ABANDON_AFTER_MS = 1_500;
+// Well inside the abandon timeout, so a queued request gives up while the holder still lives.
+const LOCK_WAIT_MS = 200;
 
 let server: DatabaseServer;
 let db: SdkDatabase;
@@ -188,7 +190,10 @@ describe('an abandoned transaction', () => {
   let shortDb: SdkDatabase;
 
   beforeAll(async () => {
-    shortLived = await startDatabaseServer({ transactionTimeoutMs: ABANDON_AFTER_MS });
+    shortLived = await startDatabaseServer({
+      transactionTimeoutMs: ABANDON_AFTER_MS,
+      lockWaitMs: LOCK_WAIT_MS,
+    });
     shortDb = wxDatabase(shortLived.url);
     await shortDb.collection('counters').add({ data: { _id: 'alice', balance: 100 } });
     await shortDb.collection('counters').add({ data: { _id: 'bob', balance: 0 } });
@@ -196,6 +201,56 @@ describe('an abandoned transaction', () => {
 
   afterAll(async () => {
     await shortLived.close();
+  });
+
+  it('makes requests queued behind it give up with a conflict, not wait forever', async () => {
+    await shortDb.collection('counters').add({ data: { _id: 'carol', balance: 7 } });
+    const transaction = await shortDb.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('carol')
+      .update({ data: { balance: 8 } });
+    // A plain write and a second transaction wait LOCK_WAIT_MS, then hear the conflict.
+    const blocked = await errorOf(
+      shortDb
+        .collection('counters')
+        .doc('carol')
+        .update({ data: { balance: 9 } }),
+    );
+    expect(blocked.errMsg).toMatch(/TransactionBusy/);
+    expect((await errorOf(shortDb.startTransaction())).errMsg).toMatch(/TransactionBusy/);
+    // The holder is unaffected, and once it commits the database is free again.
+    await transaction.commit();
+    expect(await balance('carol', shortDb)).toBe(8);
+    await shortDb
+      .collection('counters')
+      .doc('carol')
+      .update({ data: { balance: 9 } });
+    expect(await balance('carol', shortDb)).toBe(9);
+  });
+
+  it('is never handed to a client that stopped waiting for it', async () => {
+    const holder = await shortDb.startTransaction();
+    // A second client asks for a transaction, then gives up while it is still queued.
+    const gaveUp = new AbortController();
+    const queued = fetch(`${shortLived.url}?env=local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'database.startTransaction', envName: 'local' }),
+      signal: gaveUp.signal,
+    }).catch((error: Error) => error);
+    await delay(50);
+    gaveUp.abort();
+    expect(await queued).toBeInstanceOf(Error);
+    // The server learns of it when the connection closes, a moment after the client gave up.
+    await delay(100);
+    await holder.commit();
+    // No orphan transaction holds the database: the next write goes straight through.
+    await shortDb
+      .collection('counters')
+      .doc('bob')
+      .update({ data: { balance: 1 } });
+    expect(await balance('bob', shortDb)).toBe(1);
   });
 
   it('is aborted after the timeout and frees the database', async () => {

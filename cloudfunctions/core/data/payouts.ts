@@ -1,7 +1,7 @@
 import type { CampaignPayoutSettings } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { LedgerEntry, PayoutSnapshot, PayoutState } from '../domain/payout.js';
-import { isDuplicateKeyError } from './errors.js';
+import { isDuplicateKeyError, isTransactionConflict } from './errors.js';
 
 /**
  * `payouts`: one document per reward payout, `_id` = `outNo`, the deterministic out-number that
@@ -145,26 +145,39 @@ export async function writeSettlement(
   const database = db() as unknown as {
     runTransaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T>;
   };
-  return database.runTransaction(async (tx) => {
-    const payouts = tx.collection(PAYOUTS);
-    const current = (await payouts.doc(outNo).get()).data as PayoutRecord | undefined;
-    if (current?.state !== from) return false;
-    await payouts.doc(outNo).update({
-      data: transitionData(entry, dueAt, patch),
-    });
-    const { amountFen } = books;
-    await tx
-      .collection('campaigns')
-      .doc(books.campaignId)
-      .update({
-        data:
-          books.to === 'paid'
-            ? { reservedFen: _.inc(-amountFen), paidFen: _.inc(amountFen) }
-            : { reservedFen: _.inc(-amountFen), remainingFen: _.inc(amountFen) },
+  const settle = (): Promise<boolean> =>
+    database.runTransaction(async (tx) => {
+      const payouts = tx.collection(PAYOUTS);
+      const current = (await payouts.doc(outNo).get()).data as PayoutRecord | undefined;
+      if (current?.state !== from) return false;
+      await payouts.doc(outNo).update({
+        data: transitionData(entry, dueAt, patch),
       });
-    return true;
-  });
+      const { amountFen } = books;
+      await tx
+        .collection('campaigns')
+        .doc(books.campaignId)
+        .update({
+          data:
+            books.to === 'paid'
+              ? { reservedFen: _.inc(-amountFen), paidFen: _.inc(amountFen) }
+              : { reservedFen: _.inc(-amountFen), remainingFen: _.inc(amountFen) },
+        });
+      return true;
+    });
+  // Another transaction held the database or the documents: nothing was written, so the whole
+  // settlement (re-read included) may simply run again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settle();
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= SETTLE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
+
+const SETTLE_ATTEMPTS = 3;
 
 /**
  * A look that changed nothing: when to look next, and — for a provider query (`counted`) — one

@@ -61,6 +61,14 @@ export function transactionNotExist(transactionId: string): CloudBaseError {
   );
 }
 
+/** A request that waited too long behind another transaction (the emulator's one lock). */
+export function transactionConflict(waitedMs: number): CloudBaseError {
+  return new CloudBaseError(
+    ErrorCode.TransactionConflict,
+    `[ResourceUnavailable.TransactionBusy] waited ${waitedMs} ms behind another transaction. ${CONTACT_US}`,
+  );
+}
+
 export function actionNotSupported(action: string): CloudBaseError {
   return new CloudBaseError(
     ErrorCode.ActionNotSupported,

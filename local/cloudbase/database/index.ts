@@ -22,10 +22,15 @@ import {
   type RequestContext,
 } from './actions.js';
 import { resolveWireValue, type Document } from './codec.js';
-import { collectionNotExist, requestFailed } from './failures.js';
+import { collectionNotExist, requestFailed, transactionConflict } from './failures.js';
 import { CollectionOperations } from './operations.js';
 import { DocumentStore } from './storage.js';
-import { ExclusiveLock, TransactionCoordinator } from './transactions.js';
+import {
+  ExclusiveLock,
+  LockWaitAbandoned,
+  LockWaitTimeout,
+  TransactionCoordinator,
+} from './transactions.js';
 
 export type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';
 export type { Document } from './codec.js';
@@ -36,6 +41,12 @@ export type { Document } from './codec.js';
  * transaction delays others instead of failing them.
  */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+/**
+ * How long a request waits behind an open transaction before it fails with
+ * DATABASE_TRANSACTION_CONFLICT: under the SDK's 15 s timeout, so a client that gave up is never
+ * answered (or given a transaction) afterwards.
+ */
+export const LOCK_WAIT_MS = 10_000;
 
 export interface DatabaseOptions {
   /** SQLite file path; its directory must exist. */
@@ -45,6 +56,8 @@ export interface DatabaseOptions {
   now?: () => Date;
   /** Abandoned transactions are aborted after this long; default 30 s. */
   transactionTimeoutMs?: number;
+  /** How long a request waits behind an open transaction; default LOCK_WAIT_MS. */
+  lockWaitMs?: number;
 }
 
 export interface EmulatedDatabase {
@@ -53,7 +66,12 @@ export interface EmulatedDatabase {
    * (e.g. `{ data: {...} }` or `{ transactionId }`); throws CloudBaseError for CloudBase-shaped
    * failures.
    */
-  handle(action: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** `signal`: the client stopped waiting; a request still queued for the lock is dropped. */
+  handle(
+    action: string,
+    body: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>>;
   /** Direct access for the emulator's own tools and seeding (plain JS documents). */
   collectionNames(): string[];
   /** Seeds documents (plain JS, Dates allowed); returns their `_id`s. */
@@ -69,6 +87,7 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
   private readonly lock = new ExclusiveLock();
   private readonly transactions: TransactionCoordinator;
   private readonly now: () => Date;
+  private readonly lockWaitMs: number;
   private closed = false;
 
   constructor(options: DatabaseOptions) {
@@ -80,14 +99,18 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
       options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
     );
     this.now = options.now ?? (() => new Date());
+    this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
   }
 
-  async handle(action: string, body: RequestBody): Promise<Reply> {
+  async handle(action: string, body: RequestBody, signal?: AbortSignal): Promise<Reply> {
     this.assertOpen();
     const transactionId = transactionIdOf(body);
     switch (action) {
       case TRANSACTION_ACTIONS.start: {
-        const id = await this.transactions.start();
+        const id = await this.waiting(() => this.transactions.start(this.lockWaitMs, signal));
+        // Gone before it could hear the id (the server stops signalling once the reply is out):
+        // nobody will commit this transaction, so it must not hold the database.
+        signal?.addEventListener('abort', () => this.transactions.abortIfOpen(id), { once: true });
         return { transactionId: id };
       }
       case TRANSACTION_ACTIONS.commit:
@@ -104,7 +127,7 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
       this.transactions.assertOpen(transactionId);
       return run();
     }
-    return this.exclusively(run);
+    return this.exclusively(run, signal);
   }
 
   collectionNames(): string[] {
@@ -143,8 +166,20 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
     };
   }
 
-  private async exclusively<T>(work: () => T): Promise<T> {
-    await this.lock.acquire();
+  /** A lock wait that ran out becomes CloudBase's conflict answer. */
+  private async waiting<T>(acquire: () => Promise<T>): Promise<T> {
+    try {
+      return await acquire();
+    } catch (error) {
+      if (error instanceof LockWaitTimeout) throw transactionConflict(error.waitedMs);
+      // Nobody is listening any more; the answer only has to be a quiet one.
+      if (error instanceof LockWaitAbandoned) throw requestFailed(error.message);
+      throw error;
+    }
+  }
+
+  private async exclusively<T>(work: () => T, signal?: AbortSignal): Promise<T> {
+    await this.waiting(() => this.lock.acquire(this.lockWaitMs, signal));
     try {
       this.assertOpen();
       return work();

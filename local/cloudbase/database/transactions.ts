@@ -10,17 +10,47 @@ import { randomBytes } from 'node:crypto';
 import { transactionNotExist } from './failures.js';
 import type { DocumentStore } from './storage.js';
 
-/** A FIFO async mutex: requests run in arrival order once the holder releases. */
+/**
+ * A FIFO async mutex: requests run in arrival order once the holder releases. A waiter gives up
+ * after `maxWaitMs` — before the SDK's own 15 s request timeout — so the lock is never handed to a
+ * client that has stopped waiting (a transaction nobody will commit would hold it until its
+ * abandon timeout, and everyone queued behind it would time out in turn).
+ */
 export class ExclusiveLock {
   private held = false;
   private readonly waiters: (() => void)[] = [];
 
-  async acquire(): Promise<void> {
+  /**
+   * Resolves once the lock is ours. Rejects — leaving the queue — with LockWaitTimeout after
+   * `maxWaitMs`, or with LockWaitAbandoned when `signal` aborts (the client went away).
+   */
+  async acquire(maxWaitMs = Infinity, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new LockWaitAbandoned();
     if (!this.held) {
       this.held = true;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const leave = (error: Error): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const at = this.waiters.indexOf(grant);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(error);
+      };
+      const onAbort = (): void => leave(new LockWaitAbandoned());
+      const grant = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const timer =
+        maxWaitMs === Infinity
+          ? undefined
+          : setTimeout(() => leave(new LockWaitTimeout(maxWaitMs)), maxWaitMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(grant);
+    });
   }
 
   /** Hands the lock to the next waiter, if any (it stays held on its behalf). */
@@ -28,6 +58,21 @@ export class ExclusiveLock {
     const next = this.waiters.shift();
     if (next) next();
     else this.held = false;
+  }
+}
+
+/** The client stopped waiting before the lock was free; nothing was done for it. */
+export class LockWaitAbandoned extends Error {
+  constructor() {
+    super('the client went away while waiting for the database');
+    this.name = 'LockWaitAbandoned';
+  }
+}
+
+export class LockWaitTimeout extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`waited ${waitedMs} ms for a transaction to finish`);
+    this.name = 'LockWaitTimeout';
   }
 }
 
@@ -46,8 +91,13 @@ export class TransactionCoordinator {
   ) {}
 
   /** Waits for the lock and opens a transaction; resolves with its id. */
-  async start(): Promise<string> {
-    await this.lock.acquire();
+  async start(maxWaitMs?: number, signal?: AbortSignal): Promise<string> {
+    await this.lock.acquire(maxWaitMs, signal);
+    if (signal?.aborted) {
+      // Gone while the lock changed hands: a transaction nobody will use must not hold it.
+      this.lock.release();
+      throw new LockWaitAbandoned();
+    }
     try {
       this.store.beginLongTransaction();
     } catch (error) {
@@ -79,6 +129,11 @@ export class TransactionCoordinator {
   abort(id: string): void {
     this.assertOpen(id);
     this.finish(id, 'abort');
+  }
+
+  /** Aborts `id` if it is still the open transaction; nothing otherwise. */
+  abortIfOpen(id: string): void {
+    if (this.isOpen(id)) this.finish(id, 'abort');
   }
 
   /** Aborts whatever is open (used on close). */
