@@ -44,7 +44,7 @@ export interface PayoutView {
   /** "1.00" (yuan). */
   amountText: string;
   state: PayoutStateKind;
-  /** Chinese label of the state, e.g. 已发出. */
+  /** Chinese label of the state as a consumer reads it, e.g. 待领取, 已领取, 已失效. */
   stateText: string;
   claimedAt: string;
   updatedAt: string;

@@ -124,6 +124,7 @@ describe('reward: claims through the local stack', () => {
       expect(first.ok, JSON.stringify(first)).toBe(true);
       expect(first.data.payout).toMatchObject({ amountFen: 100, amountText: '1.00' });
       expect(first.data.payout.state).toBe('waiting_user');
+      expect(first.data.payout.stateText).toBe('待确认收款');
       expect(first.data.client).toMatchObject({
         provider: 'v3-transfer',
         params: { appId: 'wx-local-miniprogram', package: expect.any(String) },

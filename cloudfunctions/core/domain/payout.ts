@@ -56,6 +56,21 @@ export const PAYOUT_STATE_LABELS: Readonly<Record<PayoutState, string>> = {
   unknown: '结果待查',
 };
 
+/**
+ * The same states as the claimant reads them on the reward card: what happened to *their*
+ * reward, not the books (an operator's 已退回预算 means nothing to a consumer).
+ */
+export const CLAIMANT_STATE_LABELS: Readonly<Record<PayoutState, string>> = {
+  reserved: '发放中',
+  sending: '发放中',
+  sent: '待领取',
+  waiting_user: '待确认收款',
+  received: '已领取',
+  failed: '未能发放',
+  budget_released: '已失效',
+  unknown: '发放中',
+};
+
 export type PayoutEvent =
   /** The provider call is about to be made. */
   | { type: 'send' }

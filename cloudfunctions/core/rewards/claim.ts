@@ -51,7 +51,7 @@ import {
   type EligibilityContext,
   type ProviderSettings,
 } from '../domain/campaign.js';
-import { isTerminal, outNumber, PAYOUT_STATE_LABELS } from '../domain/payout.js';
+import { CLAIMANT_STATE_LABELS, isTerminal, outNumber } from '../domain/payout.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
@@ -292,7 +292,7 @@ export function payoutView(payout: PayoutRecord): PayoutView {
     amountFen: payout.amountFen,
     amountText: formatYuan(payout.amountFen),
     state: payout.state,
-    stateText: PAYOUT_STATE_LABELS[payout.state],
+    stateText: CLAIMANT_STATE_LABELS[payout.state],
     claimedAt: new Date(payout.createdAt).toISOString(),
     updatedAt: new Date(payout.stateSince).toISOString(),
   };
