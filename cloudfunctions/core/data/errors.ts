@@ -4,14 +4,7 @@
  * versions, so the message is what is checked.
  */
 export function isDuplicateKeyError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { message, errMsg, code } = error as {
-    message?: unknown;
-    errMsg?: unknown;
-    code?: unknown;
-  };
-  const text = [message, errMsg, code].filter((part) => typeof part === 'string').join(' ');
-  return /E11000|duplicate key|DUPLICATE_WRITE/i.test(text);
+  return /E11000|duplicate key|DUPLICATE_WRITE/i.test(errorText(error));
 }
 
 /**
@@ -19,12 +12,16 @@ export function isDuplicateKeyError(error: unknown): boolean {
  * (DATABASE_TRANSACTION_CONFLICT): safe to run again from the start.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+  return /TRANSACTION_CONFLICT|TransactionBusy|TransactionConflict/i.test(errorText(error));
+}
+
+/** What an SDK error says about itself: message, errMsg and code, whichever it carries. */
+function errorText(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
   const { message, errMsg, code } = error as {
     message?: unknown;
     errMsg?: unknown;
     code?: unknown;
   };
-  const text = [message, errMsg, code].filter((part) => typeof part === 'string').join(' ');
-  return /TRANSACTION_CONFLICT|TransactionBusy|TransactionConflict/i.test(text);
+  return [message, errMsg, code].filter((part) => typeof part === 'string').join(' ');
 }
