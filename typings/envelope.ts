@@ -4,6 +4,17 @@
  *
  * Type-only: the Mini Program imports it with `import type`, so nothing here exists at runtime.
  */
+/** Error codes any action may answer with; each function's contract adds its own. */
+export type CommonErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_ACTION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UPSTREAM_ERROR'
+  | 'INTERNAL';
+
 export interface EnvelopeError {
   code: string;
   message: string;

@@ -1,15 +1,6 @@
-import type { EnvelopeError } from '../../typings/envelope.js';
+import type { CommonErrorCode, EnvelopeError } from '../../typings/envelope.js';
 
-/** Error codes any action may answer with; domains add their own. */
-export type CommonErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'UNKNOWN_ACTION'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UPSTREAM_ERROR'
-  | 'INTERNAL';
+export type { CommonErrorCode };
 
 /**
  * An expected failure of an action: it becomes `{ ok: false, error: { code, message } }` in the

@@ -1,4 +1,4 @@
-import type { EnvelopeError } from '../../../typings/envelope';
+import type { CommonErrorCode, EnvelopeError } from '../../../typings/envelope';
 import type { PayoutView, RewardErrorCode, RewardOffer } from '../../../typings/reward';
 import type { ClientErrorCode } from '../../services/cloud';
 import type { RewardClientError, RewardPhase } from '../../stores/reward';
@@ -10,17 +10,6 @@ interface ErrorCopy {
   message: string;
   remedy: RewardRemedy;
 }
-
-/** The codes any cloud function may answer (cloudfunctions/core/errors.ts CommonErrorCode). */
-type CommonErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'UNKNOWN_ACTION'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UPSTREAM_ERROR'
-  | 'INTERNAL';
 
 type ClaimErrorCode =
   | RewardErrorCode
