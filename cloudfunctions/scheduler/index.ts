@@ -3,6 +3,7 @@ import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
 import { reconcileDuePayouts } from '../core/rewards/dispatch.js';
+import { sweepHolds } from '../core/rewards/holds.js';
 import { officialAccountClient } from '../core/wechat/oa/client.js';
 
 /**
@@ -28,6 +29,8 @@ const JOBS: readonly Job[] = [
       await officialAccountClient().tokens.renewAhead();
     },
   },
+  // Budget held by claims that died before making their payout goes back (core/rewards/holds.ts).
+  { name: 'holds', run: async () => ({ ...(await sweepHolds()) }) },
   // Every payout not yet received or released is looked at when due, until it is
   // (core/rewards/dispatch.ts; the policy is domain/payout.ts planReconciliation).
   {

@@ -51,10 +51,11 @@ const ADMIN = 'o-local-admin';
 
 /**
  * core/rewards/claim.ts's table for one candidate campaign without an IP limit:
- * rounds 1–7 = 2 + 3 + (1 + 2) + 1 + 1 + 1 + 1. A repeated claim stops after round 2. A claim
- * that loses the code lock at the insert gives its hold back ‖ reads the winner (claim.ts).
+ * rounds 1–7 = 2 + 3 + (1 + 2) + 1 + 1 + 2 + 1 (round 6 also clears the budget hold). A repeated
+ * claim stops after round 2. A claim that loses the code lock at the insert gives its hold back ‖
+ * reads the winner (claim.ts).
  */
-const FIRST_CLAIM_TRIPS = 2 + 3 + (1 + 2) + 1 + 1 + 1 + 1;
+const FIRST_CLAIM_TRIPS = 2 + 3 + (1 + 2) + 1 + 1 + 2 + 1;
 const REPEAT_CLAIM_TRIPS = 2 + 3;
 const LOST_LOCK_TRIPS = 2 + 3 + (1 + 2) + 1 + 1 + 2;
 

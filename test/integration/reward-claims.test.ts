@@ -151,6 +151,7 @@ describe('reward: claims through the local stack', () => {
         8,
       );
       const before = (await payoutsOf(campaign.campaignId)).length;
+      await kit.warmUp();
 
       const answers = await Promise.all(
         users.map((openid, i) => reward('claim', scans[i]!.scanId, openid)),
@@ -190,6 +191,7 @@ describe('reward: claims through the local stack', () => {
       });
       const scans = await kit.bulkScans('bulk', 1000, 1000);
 
+      await kit.warmUp();
       // 128 claims in flight at any moment: twice the runtime's instances, so it always queues.
       const answers = await inBatches(
         scans.map((scan) => () => reward('claim', scan.scanId, scan.openid)),

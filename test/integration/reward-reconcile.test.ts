@@ -53,15 +53,15 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
   });
   afterAll(() => stack?.destroy());
 
-  /** What the scheduler's reconciliation did in one run. */
-  const runScheduler = async (): Promise<{ examined: number; moved: number; errors: number }> => {
+  /** One scheduler run: what its job `name` did (payouts: reconciliation; holds: the sweep). */
+  const runScheduler = async (name = 'payouts'): Promise<any> => {
     const outcome: any = await stack.runtime.invoke(
       'scheduler',
       { Type: 'Timer', TriggerName: 'every-minute' },
       { SOURCE: 'wx_trigger' },
     );
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
-    const job = outcome.result.jobs.find((entry: any) => entry.name === 'payouts');
+    const job = outcome.result.jobs.find((entry: any) => entry.name === name);
     expect(job.ok, JSON.stringify(job)).toBe(true);
     return job.result;
   };
@@ -132,6 +132,7 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
       const queryApi = phase.api === 'sendminiprogramhb' ? 'gethbinfo' : 'transfer-query';
       await kit.paySim('faults', { api: queryApi, err_code: 'SYSTEMERROR', times: 10 });
 
+      await kit.warmUp(32);
       const answers = await inBatches(
         scans.map((scan) => () => kit.reward('claim', scan.scanId, scan.openid)),
         32,
@@ -227,6 +228,52 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
       });
     }
   }, 600_000);
+
+  it('gives back budget a dead claim held without a payout, exactly once', async () => {
+    const campaign = await kit.startCampaign({ name: '预算回收', budgetFen: 1_000 });
+    const id = campaign.campaignId;
+    const [scan] = await kit.bulkScans('holds', 3_100, 1);
+    const claim = await kit.reward('claim', scan!.scanId, scan!.openid);
+    expect(claim.ok, JSON.stringify(claim)).toBe(true);
+    const db = kit.database();
+    const _ = db.command;
+    const record = async (): Promise<any> =>
+      (await db.collection('campaigns').where({ _id: id }).get()).data[0];
+    // A claim that finishes clears its own hold.
+    expect((await record()).holds).toEqual([]);
+
+    // Three claims that did not finish: one died after holding 200 fen (no payout); one after
+    // inserting its payout (its hold is already counted: only the note remains); one is still
+    // running (held 50 fen a moment ago).
+    const [payout] = await kit.payoutsOf(id);
+    const old = Date.now() - 5 * MINUTE;
+    await db
+      .collection('campaigns')
+      .doc(id)
+      .update({
+        data: {
+          remainingFen: _.inc(-250),
+          reservedFen: _.inc(250),
+          holds: _.push([
+            { id: 'died-before-payout', fen: 200, at: old },
+            { id: payout.holdId, fen: 100, at: old },
+            { id: 'still-running', fen: 50, at: Date.now() },
+          ]),
+        },
+      });
+
+    expect(await runScheduler('holds')).toEqual({ cleared: 1, returned: 1, returnedFen: 200 });
+    expect(await kit.books(id)).toEqual({
+      budgetFen: 1_000,
+      remainingFen: 850,
+      reservedFen: 150,
+      paidFen: 0,
+    });
+    expect((await record()).holds.map((hold: any) => hold.id)).toEqual(['still-running']);
+    // Run again: nothing is given back twice.
+    expect(await runScheduler('holds')).toEqual({ cleared: 0, returned: 0, returnedFen: 0 });
+    expect((await kit.books(id)).remainingFen).toBe(850);
+  });
 
   it('flags a payout still unsettled after 48 h for operators, and settles it when WeChat Pay answers', async () => {
     const campaign = await kit.startCampaign({

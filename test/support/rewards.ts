@@ -198,9 +198,21 @@ export function rewardKit(stack: TestStack) {
     return scans;
   };
 
+  /**
+   * Starts `width` reward instances before a burst (each answers a refused `status`), so the burst
+   * tests the claim's races rather than 64 cold starts competing for two cores.
+   */
+  const warmUp = async (width = 64): Promise<void> => {
+    const answers = await Promise.all(
+      Array.from({ length: width }, (_, i) => reward('status', `warm-up-${i}`, `o-warm-up-${i}`)),
+    );
+    for (const answer of answers) expect(answer.error?.code).toBe('SCAN_NOT_FOUND');
+  };
+
   return {
     admin,
     reward,
+    warmUp,
     fields,
     startCampaign,
     endCampaign,

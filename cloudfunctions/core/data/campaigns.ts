@@ -9,19 +9,40 @@ import type { Campaign, CampaignDefinition, CampaignStatus } from '../domain/cam
  *
  * and `remainingFen` never goes below zero: a reservation is one update that matches only while
  * enough remains (`remainingFen >= amount`).
+ *
+ * Each reservation also leaves a *hold* in `holds` (same update), naming the claim that made it;
+ * the claim's payout carries the same `holdId`. A hold is cleared once its payout exists — by the
+ * claim, or by the scheduler for a claim that died before clearing it — and a hold whose claim
+ * died before making its payout is given back to `remainingFen`, exactly once (the update
+ * matches only while the hold is there). So a crash between holding and locking never strands
+ * budget.
  */
 export interface CampaignRecord extends Omit<Campaign, 'id'> {
   _id: string;
   remainingFen: number;
   reservedFen: number;
   paidFen: number;
+  /** Reservations whose payout was not yet seen (only read by the holds sweep). */
+  holds?: BudgetHold[];
   /** Epoch ms. */
   updatedAt: number;
   createdBy: string;
   updatedBy: string;
 }
 
+/** One reservation of budget by one claim, until its payout is seen. */
+export interface BudgetHold {
+  /** Random per claim; the payout stores it as `holdId`. */
+  id: string;
+  fen: number;
+  /** Epoch ms. */
+  at: number;
+}
+
 const CAMPAIGNS = 'campaigns';
+
+/** The books and rules without the holds, which only the sweep needs. */
+const WITHOUT_HOLDS = { holds: false } as const;
 
 export function toCampaign(record: CampaignRecord): Campaign {
   return {
@@ -63,7 +84,12 @@ export async function insertCampaign(def: CampaignDefinition, by: string): Promi
 }
 
 export async function findCampaign(campaignId: string): Promise<CampaignRecord | undefined> {
-  const { data } = await db().collection(CAMPAIGNS).where({ _id: campaignId }).limit(1).get();
+  const { data } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId })
+    .field(WITHOUT_HOLDS)
+    .limit(1)
+    .get();
   return data[0] as CampaignRecord | undefined;
 }
 
@@ -75,6 +101,7 @@ export async function listCampaignRecords(options: {
   const { data } = await db()
     .collection(CAMPAIGNS)
     .where(options.status ? { status: options.status } : {})
+    .field(WITHOUT_HOLDS)
     .orderBy('createdAt', 'desc')
     .skip(options.offset)
     .limit(options.limit)
@@ -84,7 +111,12 @@ export async function listCampaignRecords(options: {
 
 /** Campaigns that are running now by status (the window is the domain rules' to check). */
 export async function listRunningCampaigns(): Promise<CampaignRecord[]> {
-  const { data } = await db().collection(CAMPAIGNS).where({ status: 'running' }).limit(100).get();
+  const { data } = await db()
+    .collection(CAMPAIGNS)
+    .where({ status: 'running' })
+    .field(WITHOUT_HOLDS)
+    .limit(100)
+    .get();
   return data as CampaignRecord[];
 }
 
@@ -148,20 +180,57 @@ export async function changeStatus(
  * Holds `amountFen` of the budget for one payout: one conditional update that matches only while
  * at least that much remains, so concurrent claims can never overspend. False = not enough left.
  */
-export async function reserveBudget(campaignId: string, amountFen: number): Promise<boolean> {
+export async function reserveBudget(campaignId: string, hold: BudgetHold): Promise<boolean> {
   const _ = db().command;
   const { stats } = await db()
     .collection(CAMPAIGNS)
-    .where({ _id: campaignId, remainingFen: _.gte(amountFen) })
-    .update({ data: { remainingFen: _.inc(-amountFen), reservedFen: _.inc(amountFen) } });
+    .where({ _id: campaignId, remainingFen: _.gte(hold.fen) })
+    .update({
+      data: {
+        remainingFen: _.inc(-hold.fen),
+        reservedFen: _.inc(hold.fen),
+        holds: _.push([hold]),
+      },
+    });
   return stats.updated > 0;
 }
 
-/** Gives back a reservation no payout record was made for (the code was already locked). */
-export async function returnReservation(campaignId: string, amountFen: number): Promise<void> {
+/**
+ * Gives a hold's budget back — its claim made no payout (the code was locked by another, or the
+ * claim died) — exactly once: false when the hold was already cleared or returned.
+ */
+export async function returnHold(campaignId: string, hold: BudgetHold): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId, 'holds.id': hold.id })
+    .update({
+      data: {
+        remainingFen: _.inc(hold.fen),
+        reservedFen: _.inc(-hold.fen),
+        holds: _.pull({ id: hold.id }),
+      },
+    });
+  return stats.updated > 0;
+}
+
+/** Forgets holds whose payouts exist: the payouts carry the reservation from here on. */
+export async function clearHolds(campaignId: string, holdIds: string[]): Promise<void> {
+  if (holdIds.length === 0) return;
   const _ = db().command;
   await db()
     .collection(CAMPAIGNS)
     .doc(campaignId)
-    .update({ data: { remainingFen: _.inc(amountFen), reservedFen: _.inc(-amountFen) } });
+    .update({ data: { holds: _.pull({ id: _.in(holdIds) }) } });
+}
+
+/** Campaigns with a hold made before `before` (epoch ms), holds included. */
+export async function campaignsWithStaleHolds(before: number): Promise<CampaignRecord[]> {
+  const _ = db().command;
+  const { data } = await db()
+    .collection(CAMPAIGNS)
+    .where({ 'holds.at': _.lt(before) })
+    .limit(100)
+    .get();
+  return data as CampaignRecord[];
 }

@@ -112,6 +112,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       { name: 'status', keys: { status: 1 } },
       { name: 'created_at', keys: { createdAt: -1 } },
+      // The holds sweep finds campaigns with old budget holds.
+      { name: 'holds_at', keys: { 'holds.at': 1 } },
     ],
   },
   {
@@ -128,6 +130,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { name: 'due_at', keys: { dueAt: 1 } },
       { name: 'campaign_time', keys: { campaignId: 1, createdAt: -1 } },
       { name: 'flagged_at', keys: { flaggedAt: -1 } },
+      // The holds sweep asks which budget holds became payouts.
+      { name: 'hold_id', keys: { holdId: 1 } },
     ],
   },
   {

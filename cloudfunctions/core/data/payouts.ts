@@ -23,6 +23,8 @@ export interface PayoutRecord extends PayoutSnapshot {
   appid: string;
   mchId: string;
   amountFen: number;
+  /** The campaign's budget hold this payout took over (data/campaigns.ts BudgetHold). */
+  holdId?: string;
   clientIp?: string;
   /** The provider texts, frozen at reservation: a resend must be byte-identical. */
   request: FrozenRequest;
@@ -200,6 +202,19 @@ export async function writeCheck(
       },
     });
   return stats.updated > 0;
+}
+
+/** Which of these budget holds a payout took over. */
+export async function holdsWithPayouts(holdIds: string[]): Promise<Set<string>> {
+  if (holdIds.length === 0) return new Set();
+  const _ = db().command;
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where({ holdId: _.in(holdIds) })
+    .field({ holdId: true })
+    .limit(holdIds.length)
+    .get();
+  return new Set((data as { holdId: string }[]).map((payout) => payout.holdId));
 }
 
 /** Payouts reconciliation should look at now, oldest due first. */

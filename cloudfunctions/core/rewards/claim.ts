@@ -1,30 +1,38 @@
 /**
  * A consumer claims the cash reward of a scan, and asks where it stands.
  *
- * The money guarantees rest on two database writes, not on anything read before them:
+ * The money guarantees rest on database writes, not on anything read before them:
  *   - the budget is held by ONE conditional update on the campaign that matches only while
- *     enough remains (`remainingFen >= amount`), so it can never go negative;
+ *     enough remains (`remainingFen >= amount`), so it can never go negative; the same update
+ *     records the hold under a random id (data/campaigns.ts BudgetHold);
  *   - the code is locked by inserting the payout under the unique `code` index (its `_id` is the
- *     deterministic out-number), so a code never gets a second payout: the loser of a race gives
- *     its reservation back and answers with the payout that won.
+ *     deterministic out-number, its `holdId` the hold's), so a code never gets a second payout:
+ *     the loser of a race gives its hold back and answers with the payout that won;
+ *   - a claim that dies between the two leaves a hold with no payout: the scheduler's sweep
+ *     gives it back (rewards/holds.ts), so budget is never stranded.
  * Limits read from counts (per user, per IP) are best effort under races, as the rules say.
  *
  * Database round trips of a first claim, in rounds:
  *   1  the scan ‖ running campaigns                                      2
  *   2  the code's payout ‖ its activated range ‖ its scan state          3
  *   3  the product ‖ the claim counts per candidate campaign            1 + 2–3 per campaign
- *   4  reserve the budget                                                1
+ *   4  hold the budget                                                   1
  *   5  insert the payout (the code lock)                                 1
- *   6  reserved → sending, then the provider call                        1
+ *   6  reserved → sending, then the provider call ‖ clear the hold       2
  *   7  the provider's answer (sent / waiting_user / failed …)            1 (+1 release)
- * A repeated claim stops after round 2 (plus one write when it must resend).
+ * A claim that loses the code lock at round 5 gives its hold back and reads the winner (2 more).
+ * A repeated claim stops after round 2 (plus one write when it must resend, and a provider
+ * query with its write when the last look is more than 3 s old and the payout is still open).
  */
+import { randomUUID } from 'node:crypto';
 import type { ClaimResult, PayoutView, StatusResult } from '../../../typings/reward.js';
 import {
   findCampaign,
   listRunningCampaigns,
+  clearHolds,
   reserveBudget,
-  returnReservation,
+  returnHold,
+  type BudgetHold,
   toCampaign,
   type CampaignRecord,
 } from '../data/campaigns.js';
@@ -155,7 +163,8 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
 
   // Round 4: hold the budget.
-  const amountFen = await reserve(records.get(campaign.id)!, campaign);
+  const hold = await reserve(records.get(campaign.id)!, campaign);
+  const amountFen = hold.fen;
 
   // Round 5: lock the code.
   const reservedAt = Date.now();
@@ -176,6 +185,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     appid,
     mchId,
     amountFen,
+    holdId: hold.id,
     ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
     request: frozenRequest(campaign.payout),
     provider: campaign.payout.provider,
@@ -191,15 +201,22 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   if ((await insertPayout(payout)) === 'duplicate') {
     // Another claim locked this code first: give the hold back, answer with the winner.
     const [, winner] = await Promise.all([
-      returnReservation(campaign.id, amountFen),
+      returnHold(campaign.id, hold),
       findPayoutByCode(scan.code),
     ]);
     if (!winner) throw new AppError('CONFLICT', '领取繁忙，请稍后重试');
     return resume(winner, claimant.openid);
   }
 
-  // Rounds 6 and 7.
-  return view(await sendReserved(payout));
+  // Rounds 6 and 7; the payout now carries the reservation, so its hold is cleared beside them
+  // (if that write fails, the scheduler's sweep clears it: it finds the payout).
+  const [sent] = await Promise.all([
+    sendReserved(payout),
+    clearHolds(campaign.id, [hold.id]).catch((error: unknown) => {
+      console.error(`[reward] hold ${hold.id} of ${outNo} left for the sweep`, error);
+    }),
+  ]);
+  return view(sent);
 }
 
 /**
@@ -207,12 +224,13 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
  * less remains now: a variable amount is drawn again under the new remainder; a fixed one
  * cannot shrink, so the campaign is out of budget for it.
  */
-async function reserve(record: CampaignRecord, campaign: Campaign): Promise<number> {
+async function reserve(record: CampaignRecord, campaign: Campaign): Promise<BudgetHold> {
   let remaining = record.remainingFen;
   for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
     const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
     if (amount === null) break;
-    if (await reserveBudget(campaign.id, amount)) return amount;
+    const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now() };
+    if (await reserveBudget(campaign.id, hold)) return hold;
     if (campaign.amount.kind === 'fixed') break;
     const fresh = await findCampaign(campaign.id);
     if (!fresh || fresh.status !== 'running') break;
