@@ -1,7 +1,8 @@
 /**
  * The money guarantees of the reward claim, end to end through the local stack: campaigns made
- * with the admin actions, scans, claims through `POST /functions/reward` with up to 64 function
- * instances at once, and WeChat Pay played by the stack's simulator (`/wechatpay`).
+ * with the admin actions, scans, claims through `POST /functions/reward` with up to
+ * REWARD_INSTANCES function instances at once, and WeChat Pay played by the stack's simulator
+ * (`/wechatpay`).
  *
  * Scans come two ways. The one-code tests resolve real tickets through the WeChat simulator
  * (`/wechat/_sim/scan` then `scan.resolve`), exactly as the landing page does. The budget test
@@ -14,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
-import { inBatches, rewardKit } from '../support/rewards';
+import { inBatches, rewardKit, REWARD_INSTANCES } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 
 describe('reward: claims through the local stack', () => {
@@ -31,7 +32,11 @@ describe('reward: claims through the local stack', () => {
   const payState = () => kit.payState();
 
   beforeAll(async () => {
-    stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
+    stack = await startTestStack({
+      seed: true,
+      wechat: { finishDelayMs: 0 },
+      maxInstancesPerFunction: REWARD_INSTANCES,
+    });
     kit = rewardKit(stack);
   });
   afterAll(() => stack?.destroy());
@@ -192,7 +197,7 @@ describe('reward: claims through the local stack', () => {
       const scans = await kit.bulkScans('bulk', 1000, 1000);
 
       await kit.warmUp();
-      // 128 claims in flight at any moment: twice the runtime's instances, so it always queues.
+      // 128 claims in flight at any moment: more than the instances, so it always queues.
       const answers = await inBatches(
         scans.map((scan) => () => reward('claim', scan.scanId, scan.openid)),
         128,

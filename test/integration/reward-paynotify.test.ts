@@ -12,7 +12,7 @@ import {
   loadOrCreateCredentials,
   type LocalWechatPayCredentials,
 } from '../../local/wechat/pay/credentials';
-import { rewardKit } from '../support/rewards';
+import { rewardKit, REWARD_INSTANCES } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 
 describe('paynotify: WeChat Pay transfer callbacks', () => {
@@ -22,7 +22,11 @@ describe('paynotify: WeChat Pay transfer callbacks', () => {
   let campaignId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
+    stack = await startTestStack({
+      seed: true,
+      wechat: { finishDelayMs: 0 },
+      maxInstancesPerFunction: REWARD_INSTANCES,
+    });
     kit = rewardKit(stack);
     keys = loadOrCreateCredentials(stack.dataDir);
     campaignId = (await kit.startCampaign({ budgetFen: 1_000 })).campaignId;

@@ -14,9 +14,16 @@
  * no out-number is paid twice and WeChat Pay paid exactly what we booked as paid, and each
  * campaign's books read remaining = budget − paid with nothing held.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignView } from '../../typings/admin';
-import { inBatches, rewardKit, V2_PAYOUT, V3_PAYOUT, type BulkScan } from '../support/rewards';
+import {
+  inBatches,
+  rewardKit,
+  V2_PAYOUT,
+  V3_PAYOUT,
+  type BulkScan,
+  REWARD_INSTANCES,
+} from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const MINUTE = 60_000;
@@ -48,10 +55,16 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
   let kit: ReturnType<typeof rewardKit>;
 
   beforeAll(async () => {
-    stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
+    stack = await startTestStack({
+      seed: true,
+      wechat: { finishDelayMs: 0 },
+      maxInstancesPerFunction: REWARD_INSTANCES,
+    });
     kit = rewardKit(stack);
   });
   afterAll(() => stack?.destroy());
+  // Each test's campaign must be the only candidate for its claims, even after a failed test.
+  afterEach(() => kit.endRunningCampaigns());
 
   /** One scheduler run: what its job `name` did (payouts: reconciliation; holds: the sweep). */
   const runScheduler = async (name = 'payouts'): Promise<any> => {
@@ -132,7 +145,7 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
       const queryApi = phase.api === 'sendminiprogramhb' ? 'gethbinfo' : 'transfer-query';
       await kit.paySim('faults', { api: queryApi, err_code: 'SYSTEMERROR', times: 10 });
 
-      await kit.warmUp(32);
+      await kit.warmUp();
       const answers = await inBatches(
         scans.map((scan) => () => kit.reward('claim', scan.scanId, scan.openid)),
         32,

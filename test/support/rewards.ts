@@ -9,6 +9,14 @@ import type { TestStack } from './stack';
 
 export const ADMIN = { openid: 'o-local-admin' };
 
+/**
+ * Function instances per function for the reward suites. Two of them run side by side on a
+ * two-core machine; 64 instances each (the runtime's default) spend the cores on cold starts and
+ * push SDK calls past their 15 s timeout. Bursts larger than this queue at the runtime, as they
+ * would at CloudBase's concurrency limit, and still race on the database.
+ */
+export const REWARD_INSTANCES = 24;
+
 export const V3_PAYOUT: CampaignFields['payout'] = {
   provider: 'v3-transfer',
   transferRemark: '扫码奖励',
@@ -202,17 +210,26 @@ export function rewardKit(stack: TestStack) {
    * Starts `width` reward instances before a burst (each answers a refused `status`), so the burst
    * tests the claim's races rather than 64 cold starts competing for two cores.
    */
-  const warmUp = async (width = 64): Promise<void> => {
+  const warmUp = async (width = REWARD_INSTANCES): Promise<void> => {
     const answers = await Promise.all(
       Array.from({ length: width }, (_, i) => reward('status', `warm-up-${i}`, `o-warm-up-${i}`)),
     );
     for (const answer of answers) expect(answer.error?.code).toBe('SCAN_NOT_FOUND');
   };
 
+  /** Ends every running campaign, so the next test's campaign is the only candidate. */
+  const endRunningCampaigns = async (): Promise<void> => {
+    const listed = await admin({ action: 'listCampaigns', status: 'running', limit: 100 });
+    expect(listed.ok, JSON.stringify(listed)).toBe(true);
+    for (const campaign of listed.data.campaigns as CampaignView[])
+      await endCampaign(campaign.campaignId);
+  };
+
   return {
     admin,
     reward,
     warmUp,
+    endRunningCampaigns,
     fields,
     startCampaign,
     endCampaign,
