@@ -15,8 +15,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
-import { inBatches, rewardKit, REWARD_INSTANCES } from '../support/rewards';
-import { startTestStack, type TestStack } from '../support/stack';
+import { inBatches, rewardKit, startRewardStack } from '../support/rewards';
+import type { TestStack } from '../support/stack';
 
 describe('reward: claims through the local stack', () => {
   let stack: TestStack;
@@ -32,11 +32,7 @@ describe('reward: claims through the local stack', () => {
   const payState = () => kit.payState();
 
   beforeAll(async () => {
-    stack = await startTestStack({
-      seed: true,
-      wechat: { finishDelayMs: 0 },
-      maxInstancesPerFunction: REWARD_INSTANCES,
-    });
+    stack = await startRewardStack();
     kit = rewardKit(stack);
   });
   afterAll(() => stack?.destroy());

@@ -12,8 +12,8 @@ import {
   loadOrCreateCredentials,
   type LocalWechatPayCredentials,
 } from '../../local/wechat/pay/credentials';
-import { rewardKit, REWARD_INSTANCES } from '../support/rewards';
-import { startTestStack, type TestStack } from '../support/stack';
+import { rewardKit, startRewardStack } from '../support/rewards';
+import type { TestStack } from '../support/stack';
 
 describe('paynotify: WeChat Pay transfer callbacks', () => {
   let stack: TestStack;
@@ -22,11 +22,7 @@ describe('paynotify: WeChat Pay transfer callbacks', () => {
   let campaignId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({
-      seed: true,
-      wechat: { finishDelayMs: 0 },
-      maxInstancesPerFunction: REWARD_INSTANCES,
-    });
+    stack = await startRewardStack();
     kit = rewardKit(stack);
     keys = loadOrCreateCredentials(stack.dataDir);
     campaignId = (await kit.startCampaign({ budgetFen: 1_000 })).campaignId;

@@ -22,9 +22,9 @@ import {
   V2_PAYOUT,
   V3_PAYOUT,
   type BulkScan,
-  REWARD_INSTANCES,
+  startRewardStack,
 } from '../support/rewards';
-import { startTestStack, type TestStack } from '../support/stack';
+import type { TestStack } from '../support/stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -55,11 +55,7 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
   let kit: ReturnType<typeof rewardKit>;
 
   beforeAll(async () => {
-    stack = await startTestStack({
-      seed: true,
-      wechat: { finishDelayMs: 0 },
-      maxInstancesPerFunction: REWARD_INSTANCES,
-    });
+    stack = await startRewardStack();
     kit = rewardKit(stack);
   });
   afterAll(() => stack?.destroy());

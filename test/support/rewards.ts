@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
 import { sdkFor } from './sdk';
-import type { TestStack } from './stack';
+import { startTestStack, type TestStack } from './stack';
 
 export const ADMIN = { openid: 'o-local-admin' };
 
@@ -32,6 +32,15 @@ export const V2_PAYOUT: CampaignFields['payout'] = {
   actName: '扫码领红包',
   remark: '每个码限领一次',
 };
+
+/** The stack every reward suite runs on: the demo seeded (without its campaign), instances capped. */
+export function startRewardStack(): Promise<TestStack> {
+  return startTestStack({
+    seed: true,
+    wechat: { finishDelayMs: 0 },
+    maxInstancesPerFunction: REWARD_INSTANCES,
+  });
+}
 
 /** Runs `tasks` at most `width` at a time (the runtime has 64 instances per function). */
 export async function inBatches<T>(tasks: (() => Promise<T>)[], width = 64): Promise<T[]> {
