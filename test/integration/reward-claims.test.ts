@@ -185,6 +185,30 @@ describe('reward: claims through the local stack', () => {
   });
 
   describe('budget', () => {
+    it('falls back to the next campaign when the preferred one runs out mid-race', async () => {
+      // Ends sooner, so it ranks first; room for two rewards only.
+      const small = await startCampaign({
+        name: '限量红包',
+        budgetFen: 200,
+        endAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      const large = await startCampaign({ name: '常规红包', budgetFen: 100_000 });
+      const scans = await kit.bulkScans('fallback', 2_100, 12);
+      await kit.warmUp();
+      // All twelve read the small campaign's 2 yuan in round 1 and pick it.
+      const answers = await Promise.all(
+        scans.map((scan) => reward('claim', scan.scanId, scan.openid)),
+      );
+      for (const answer of answers) expect(answer.ok, JSON.stringify(answer)).toBe(true);
+      const names = answers.map((answer) => answer.data.payout.campaignName);
+      expect(names.filter((name) => name === '限量红包')).toHaveLength(2);
+      expect(names.filter((name) => name === '常规红包')).toHaveLength(10);
+      expect((await kit.books(small.campaignId)).remainingFen).toBe(0);
+      expect((await kit.books(large.campaignId)).remainingFen).toBe(100_000 - 1_000);
+      await endCampaign(small.campaignId);
+      await endCampaign(large.campaignId);
+    });
+
     it('1,000 claims against a budget of 100 fixed rewards: exactly 100 payouts', async () => {
       const campaign = await startCampaign({
         budgetFen: 10_000,

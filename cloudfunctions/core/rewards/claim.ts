@@ -16,7 +16,7 @@
  *   1  the scan ‖ running campaigns                                      2
  *   2  the code's payout ‖ its activated range ‖ its scan state          3
  *   3  the product ‖ the claim counts per candidate campaign            1 + 2–3 per campaign
- *   4  hold the budget                                                   1
+ *   4  hold the budget (+1 per better campaign found emptied meanwhile)    1
  *   5  insert the payout (the code lock)                                 1
  *   6  reserved → sending, then the provider call ‖ clear the hold       2
  *   7  the provider's answer (sent / waiting_user / failed …)            1 (+1 release)
@@ -143,8 +143,8 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     thresholds: effectiveThresholds(product?.suspicion),
   });
   const code: ClaimedCode = { ...provisional, verdict: verdict.kind };
-  const selection = selectCampaign(
-    ranked.map((campaign, i): { campaign: Campaign; context: EligibilityContext } => ({
+  let candidates = ranked.map(
+    (campaign, i): { campaign: Campaign; context: EligibilityContext } => ({
       campaign,
       context: {
         now,
@@ -154,16 +154,34 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
         counts: counts[i]!,
         budgetRemainingFen: records.get(campaign.id)!.remainingFen,
       },
-    })),
+    }),
   );
-  if (!selection.ok) throw new AppError(selection.refusal.code, selection.refusal.message);
-  const campaign = selection.campaign;
-  const mchId = requireMerchant(campaign.payout.provider);
   const appid = miniProgramAppid() ?? claimant.appid;
   if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
 
-  // Round 4: hold the budget.
-  const hold = await reserve(records.get(campaign.id)!, campaign);
+  // Round 4: hold the budget — of the best eligible campaign, or, when other claims emptied it
+  // since round 1, of the next one (one more round each time).
+  let campaign: Campaign;
+  let hold: BudgetHold;
+  let mchId: string;
+  let outOfBudget: AppError | undefined;
+  for (;;) {
+    const selection = selectCampaign(candidates);
+    if (!selection.ok) {
+      throw outOfBudget ?? new AppError(selection.refusal.code, selection.refusal.message);
+    }
+    campaign = selection.campaign;
+    mchId = requireMerchant(campaign.payout.provider);
+    try {
+      hold = await reserve(records.get(campaign.id)!, campaign);
+      break;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'BUDGET_EXHAUSTED') throw error;
+      outOfBudget ??= error;
+      const spent = campaign.id;
+      candidates = candidates.filter((candidate) => candidate.campaign.id !== spent);
+    }
+  }
   const amountFen = hold.fen;
 
   // Round 5: lock the code.
