@@ -32,6 +32,7 @@ import type { CampaignFields, CampaignPayoutSettings } from '../../typings/admin
 import { buildFunctions } from '../../cloudfunctions/build';
 import { seedDemo } from '../../local/seed/demo';
 import { startStack } from '../../local/stack';
+import { onDatabaseRequest } from '../support/requests';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 300);
 const SEQUENTIAL = Math.max(20, Math.round(CLAIMS * 0.4));
@@ -121,17 +122,15 @@ async function main(): Promise<void> {
   // Every database request the functions make reaches the emulator here, in this process.
   const requests = { database: 0, payoutInserts: 0 };
   const byCollection = new Map<string, number>();
-  const database = stack.database;
-  const handle = database.handle.bind(database);
-  database.handle = (action, body) => {
+  const { database } = stack;
+  onDatabaseRequest(stack, (action, named) => {
     requests.database += 1;
-    const collection = typeof body.collectionName === 'string' ? body.collectionName : '(tx)';
+    const collection = named ?? '(tx)';
     if (collection === 'payouts' && action === 'database.insertDocument')
       requests.payoutInserts += 1;
     const key = `${collection} ${action.replace('database.', '')}`;
     byCollection.set(key, (byCollection.get(key) ?? 0) + 1);
-    return handle(action, body);
-  };
+  });
 
   const post = async (url: string, body: unknown, openid?: string): Promise<any> => {
     const response = await fetch(url, {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { buildFunctions } from '../../cloudfunctions/build';
 import { DEMO, seedDemo } from '../../local/seed/demo';
 import { startStack } from '../../local/stack';
+import { onDatabaseRequest, onStorageRequest } from '../support/requests';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 50);
 const SCANS = Number(process.env.BENCH_SCANS ?? 400);
@@ -51,19 +52,13 @@ async function main(): Promise<void> {
 
   // Every database request the functions make reaches the emulator here, in this process.
   const requests = { database: 0, tokens: 0, storage: 0 };
-  const database = stack.database;
-  const handle = database.handle.bind(database);
-  database.handle = (action, body) => {
-    if (body.collectionName === 'tokens') requests.tokens += 1;
+  onDatabaseRequest(stack, (_action, collection) => {
+    if (collection === 'tokens') requests.tokens += 1;
     else requests.database += 1;
-    return handle(action, body);
-  };
-  const storage = stack.storage;
-  const storageHandle = storage.handle.bind(storage);
-  storage.handle = (action, body) => {
+  });
+  onStorageRequest(stack, () => {
     requests.storage += 1;
-    return storageHandle(action, body);
-  };
+  });
 
   const post = async (url: string, body: unknown, openid?: string) => {
     const response = await fetch(url, {

@@ -17,7 +17,9 @@ import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
 import { OfficialAccountClient } from '../../cloudfunctions/core/wechat/oa/client';
 import { wechatTokenIssuer } from '../../cloudfunctions/core/wechat/oa/token-endpoint';
 import { DEMO } from '../../local/seed/demo';
+import { rewardKit, V2_PAYOUT, V3_PAYOUT } from '../support/rewards';
 import { sdkFor } from '../support/sdk';
+import { onDatabaseRequest, onStorageRequest } from '../support/requests';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const ADMIN = { openid: 'o-local-admin' };
@@ -72,34 +74,9 @@ describe('scan: resolve and verify through the local stack', () => {
       campaignReads: requests.filter((r) => r.endsWith(' campaigns')),
     };
   };
-  const startCampaign = async (fields: CampaignFields): Promise<string> => {
-    const created = await admin({ action: 'createCampaign', ...fields });
-    expect(created.ok, JSON.stringify(created)).toBe(true);
-    const { campaignId } = created.data.campaign;
-    const started = await admin({ action: 'setCampaignStatus', campaignId, status: 'running' });
-    expect(started.ok, JSON.stringify(started)).toBe(true);
-    return campaignId as string;
-  };
-  const campaignFields = (overrides: Partial<CampaignFields>): CampaignFields => ({
-    name: '扫码领红包',
-    startAt: new Date(Date.now() - 60_000).toISOString(),
-    endAt: new Date(Date.now() + 86_400_000).toISOString(),
-    budgetFen: 100_000,
-    amount: { kind: 'fixed', fen: 100 },
-    firstScanOnly: false,
-    amountDisplay: 'shown',
-    targeting: { productIds: [], rangeIds: [] },
-    limits: { perUserPerDay: 5, perUserPerCampaign: 5 },
-    payout: {
-      provider: 'v2-redpacket',
-      sendName: '码上',
-      wishing: '感谢支持',
-      actName: '扫码领红包',
-      remark: '扫码有礼',
-    },
-    risk: { openidBlacklist: [], maxClaimsPerIpPerHour: null, excludeSuspicious: true },
-    ...overrides,
-  });
+  /** A running campaign (v2 envelopes unless `overrides` says otherwise); its id. */
+  const startCampaign = async (overrides: Partial<CampaignFields>): Promise<string> =>
+    (await rewardKit(stack).startCampaign({ payout: V2_PAYOUT, ...overrides })).campaignId;
   const codeOf = async (applicationId: string, index: number): Promise<string> => {
     const db = sdkFor(stack.url).database();
     const { data } = await db.collection('packageCodes').where({ applicationId, index }).get();
@@ -153,48 +130,35 @@ describe('scan: resolve and verify through the local stack', () => {
 
     // Before the first scan, so every scan instance reads them. B's range campaign outranks the
     // product's (narrower targeting first); the one on A's product is never started.
-    rangeCampaignId = await startCampaign(
-      campaignFields({
-        name: '限量款扫码红包',
-        amount: { kind: 'uniform', minFen: 100, maxFen: 300 },
-        targeting: { productIds: [], rangeIds: [`${appB}:${range.codeStart}`] },
-        // Ends later than the product campaign, which ranks first when both target a code the
-        // same way: here the range wins anyway.
-        endAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
-      }),
-    );
-    await startCampaign(
-      campaignFields({
-        name: '限量款转账奖励',
-        amountDisplay: 'hidden-until-opened',
-        targeting: { productIds: [strictProductId], rangeIds: [] },
-        payout: {
-          provider: 'v3-transfer',
-          transferRemark: '扫码奖励',
-          reportActivityName: '扫码领现金',
-          reportRewardDescription: '扫码即得现金奖励',
-          userRecvPerception: '现金奖励',
-        },
-      }),
-    );
+    rangeCampaignId = await startCampaign({
+      name: '限量款扫码红包',
+      amount: { kind: 'uniform', minFen: 100, maxFen: 300 },
+      targeting: { productIds: [], rangeIds: [`${appB}:${range.codeStart}`] },
+      // Ends later than the product campaign, which ranks first when both target a code the
+      // same way: here the range wins anyway.
+      endAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    });
+    await startCampaign({
+      name: '限量款转账奖励',
+      amountDisplay: 'hidden-until-opened',
+      targeting: { productIds: [strictProductId], rangeIds: [] },
+      payout: V3_PAYOUT,
+    });
     const draft = await admin({
       action: 'createCampaign',
-      ...campaignFields({ targeting: { productIds: [stack.demo!.productId], rangeIds: [] } }),
+      ...rewardKit(stack).fields({
+        payout: V2_PAYOUT,
+        targeting: { productIds: [stack.demo!.productId], rangeIds: [] },
+      }),
     });
     expect(draft.ok).toBe(true);
 
-    const database = stack.database;
-    const handle = database.handle.bind(database);
-    database.handle = (action, body) => {
-      requests.push(`${action} ${String(body.collectionName ?? '')}`);
-      return handle(action, body);
-    };
-    const storage = stack.storage;
-    const storageHandle = storage.handle.bind(storage);
-    storage.handle = (action, body) => {
+    onDatabaseRequest(stack, (action, collection) => {
+      requests.push(`${action} ${collection ?? ''}`);
+    });
+    onStorageRequest(stack, (action) => {
       storageRequests.push(action);
-      return storageHandle(action, body);
-    };
+    });
   }, 120_000);
   afterAll(() => stack?.destroy());
 

@@ -14,23 +14,16 @@ import {
   writeTransition,
   type PayoutRecord,
 } from '../data/payouts.js';
-import { ABANDONED, planReconciliation, transition } from '../domain/payout.js';
+import { ABANDONED, applyTransition, planReconciliation, transition } from '../domain/payout.js';
 import { dueAfter, recordEvent, releaseBudget } from './ledger.js';
 import { queryPayout, sendPayout } from './providers.js';
 
 /** reserved → sending (so a crash leaves a trace), the provider call, then its answer. */
 export async function sendReserved(payout: PayoutRecord): Promise<PayoutRecord> {
   const now = Date.now();
-  const moved = transition(payout, { type: 'send' }, now);
+  const moved = applyTransition(payout, { type: 'send' }, now);
   if (!moved.ok || !moved.entry) return payout;
-  const sending: PayoutRecord = {
-    ...payout,
-    state: 'sending',
-    stateSince: moved.entry.at,
-    checks: 0,
-    ledger: [...payout.ledger, moved.entry],
-  };
-  delete sending.lastCheckedAt;
+  const sending = moved.payout;
   const dueAt = dueAfter(sending, now);
   // Another request is sending it right now: report, do not send twice.
   if (!(await writeTransition(payout.outNo, 'reserved', moved.entry, dueAt))) {
