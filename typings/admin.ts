@@ -327,6 +327,11 @@ export interface CampaignFields {
   budgetFen: number;
   amount: AmountRuleInput;
   firstScanOnly: boolean;
+  /**
+   * Whether a code typed in (not a 一物一码 ticket scan) may claim; false when absent. Anyone who
+   * holds the codes (print shop, packer, an export file) could otherwise script claims.
+   */
+  allowTypedCodes?: boolean;
   amountDisplay: 'shown' | 'hidden-until-opened';
   /**
    * Products (ids from createProduct) and activated ranges, each named
@@ -356,6 +361,7 @@ export interface CampaignBudgetView {
 
 export interface CampaignView extends CampaignFields {
   campaignId: string;
+  allowTypedCodes: boolean;
   status: CampaignStatusKind;
   budget: CampaignBudgetView;
   createdAt: string;

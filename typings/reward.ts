@@ -98,6 +98,11 @@ export type RewardErrorCode =
   | 'SCAN_EXPIRED'
   /** WeChat Pay is not configured for this campaign's provider. */
   | 'PAYOUT_NOT_CONFIGURED'
+  /**
+   * The claim stalled so long that its budget hold was given back before it locked the code:
+   * nothing was paid or kept, and claiming again starts afresh.
+   */
+  | 'CLAIM_INTERRUPTED'
   | CampaignRefusalCode;
 
 /** Refusals of the campaign rules (core/domain/campaign.ts decides them). */
@@ -106,6 +111,8 @@ export type CampaignRefusalCode =
   | 'OUTSIDE_WINDOW'
   | 'BLACKLISTED'
   | 'NOT_TARGETED'
+  /** A typed code (not a 一物一码 ticket scan) and the campaign does not allow typed codes. */
+  | 'TICKET_SCAN_REQUIRED'
   | 'CODE_ALREADY_REWARDED'
   | 'SUSPICIOUS_CODE'
   | 'FIRST_SCAN_ONLY'

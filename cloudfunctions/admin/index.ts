@@ -111,6 +111,7 @@ const campaignFields = {
     }),
   ]),
   firstScanOnly: z.boolean(),
+  allowTypedCodes: z.boolean().optional(),
   amountDisplay: z.enum(['shown', 'hidden-until-opened']),
   targeting: z.object({
     productIds: z.array(productId).max(100),

@@ -52,13 +52,14 @@ const ADMIN = 'o-local-admin';
 
 /**
  * core/rewards/claim.ts's table for one candidate campaign without an IP limit:
- * rounds 1–7 = 2 + 3 + (1 + 2) + 1 + 1 + 2 + 1 (round 6 also clears the budget hold). A repeated
- * claim stops after round 2. A claim that loses the code lock at the insert gives its hold back ‖
- * reads the winner (claim.ts).
+ * rounds 1–7 = 2 + 3 + 2 + 2 + 1 + 2 + 1 (round 3 reads the product ‖ the quotas; round 4 holds
+ * the budget ‖ takes the user's quota; round 6 also clears the budget hold). A repeated claim
+ * stops after round 2. A claim that loses the code lock at the insert gives its hold and quota
+ * back ‖ reads the winner (claim.ts).
  */
-const FIRST_CLAIM_TRIPS = 2 + 3 + (1 + 2) + 1 + 1 + 2 + 1;
+const FIRST_CLAIM_TRIPS = 2 + 3 + 2 + 2 + 1 + 2 + 1;
 const REPEAT_CLAIM_TRIPS = 2 + 3;
-const LOST_LOCK_TRIPS = 2 + 3 + (1 + 2) + 1 + 1 + 2;
+const LOST_LOCK_TRIPS = 2 + 3 + 2 + 2 + 1 + 3;
 
 interface Claimant {
   scanId: string;
@@ -278,7 +279,7 @@ async function main(): Promise<void> {
       'scans',
       claimants.map((c) => ({
         _id: c.scanId,
-        via: 'code',
+        via: 'ticket',
         code: c.code,
         applicationId: demo.applicationId,
         rangeStart: demo.codeStart,

@@ -27,3 +27,33 @@ export function onStorageRequest(
     return handle(action, body);
   };
 }
+
+/**
+ * Holds the next database request that `matches` until the test lets it go: a claim frozen at
+ * one step, while the test does what the world might do meanwhile (pause the campaign, run the
+ * holds sweep). `reached` resolves when the request arrives; `release` sends it on, unchanged.
+ * Only the first matching request is held.
+ */
+export function holdDatabaseRequest(
+  stack: Pick<Stack, 'database'>,
+  matches: (action: string, collection: string | undefined) => boolean,
+): { reached: Promise<void>; release: () => void } {
+  const { database } = stack;
+  const handle = database.handle.bind(database);
+  let armed = true;
+  let arrived!: () => void;
+  let go!: () => void;
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  const released = new Promise<void>((resolve) => (go = resolve));
+  database.handle = async (action, body, signal) => {
+    const collection = typeof body.collectionName === 'string' ? body.collectionName : undefined;
+    if (armed && matches(action, collection)) {
+      armed = false;
+      database.handle = handle;
+      arrived();
+      await released;
+    }
+    return handle(action, body, signal);
+  };
+  return { reached, release: go };
+}

@@ -161,11 +161,17 @@ export function rewardKit(stack: TestStack) {
   };
 
   /**
-   * `count` freshly scanned codes of the demo range from `skip` on, one user each: their `scans`
-   * and `codes` documents inserted through the SDK, shaped as the scan function writes them
-   * (data/scans.ts, data/codes.ts) — a second instead of `count` resolves.
+   * `count` freshly scanned codes of the demo range from `skip` on, one user each (or all by
+   * `options.openid`): their `scans` and `codes` documents inserted through the SDK, shaped as
+   * the scan function writes them for a ticket scan (data/scans.ts, data/codes.ts), or for a
+   * typed code with `via: 'code'` — a second instead of `count` resolves.
    */
-  const bulkScans = async (prefix: string, skip: number, count: number): Promise<BulkScan[]> => {
+  const bulkScans = async (
+    prefix: string,
+    skip: number,
+    count: number,
+    options: { via?: 'ticket' | 'code'; openid?: string } = {},
+  ): Promise<BulkScan[]> => {
     const db = database();
     const { data: codes } = await db
       .collection('packageCodes')
@@ -177,7 +183,7 @@ export function rewardKit(stack: TestStack) {
     const now = Date.now();
     const scans = codes.map((entry: any, i: number) => ({
       scanId: `${prefix}-scan-${i}`,
-      openid: `o-${prefix}-${i}`,
+      openid: options.openid ?? `o-${prefix}-${i}`,
       code: entry.code as string,
     }));
     await inBatches(
@@ -186,7 +192,7 @@ export function rewardKit(stack: TestStack) {
           db.collection('scans').add({
             data: {
               _id: scan.scanId,
-              via: 'code',
+              via: options.via ?? 'ticket',
               code: scan.code,
               applicationId,
               rangeStart: codeStart,

@@ -30,6 +30,7 @@ function definition(overrides: Partial<CampaignDefinition> = {}): CampaignDefini
     budgetFen: 1_000_000,
     amount: { kind: 'uniform', minFen: 100, maxFen: 500 },
     firstScanOnly: false,
+    allowTypedCodes: false,
     amountDisplay: 'shown',
     targeting: { productIds: ['p-tea'], rangeIds: [] },
     limits: { perCode: 1, perUserPerDay: 3, perUserPerCampaign: 10 },
@@ -62,6 +63,7 @@ function context(overrides: Partial<EligibilityContext> = {}): EligibilityContex
     clientIp: '203.0.113.7',
     code: {
       code: 'A1B2C3D4E',
+      via: 'ticket',
       productId: 'p-tea',
       rangeId: 'r-1',
       verdict: 'GENUINE_FIRST',
@@ -283,6 +285,14 @@ describe('checkEligibility', () => {
     }
   });
 
+  it('refuses a typed code unless the campaign allows typed codes, after targeting', () => {
+    const typed = { ...context().code, via: 'code' as const };
+    expect(refusal(campaign(), context({ code: typed }))).toBe('TICKET_SCAN_REQUIRED');
+    expect(refusal(campaign({ allowTypedCodes: true }), context({ code: typed }))).toBeNull();
+    const elsewhere = { ...typed, productId: 'p-other', rangeId: 'r-other' };
+    expect(refusal(campaign(), context({ code: elsewhere }))).toBe('NOT_TARGETED');
+  });
+
   it('refuses a code already rewarded', () => {
     const code = { ...context().code, alreadyRewarded: true };
     expect(refusal(campaign(), context({ code }))).toBe('CODE_ALREADY_REWARDED');
@@ -332,7 +342,7 @@ describe('checkEligibility', () => {
     for (const message of Object.values(REFUSAL_MESSAGES)) {
       expect(message).toMatch(/[\u4e00-\u9fff]/);
     }
-    expect(Object.keys(REFUSAL_MESSAGES)).toHaveLength(11);
+    expect(Object.keys(REFUSAL_MESSAGES)).toHaveLength(12);
   });
 });
 

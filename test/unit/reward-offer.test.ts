@@ -24,6 +24,7 @@ function campaign(overrides: Partial<Campaign> = {}): Campaign {
     budgetFen: 1_000_000,
     amount: { kind: 'fixed', fen: 100 },
     firstScanOnly: false,
+    allowTypedCodes: false,
     amountDisplay: 'shown',
     targeting: { productIds: ['p-tea'], rangeIds: [] },
     limits: { perCode: 1, perUserPerDay: 3, perUserPerCampaign: 10 },
@@ -41,6 +42,7 @@ function campaign(overrides: Partial<Campaign> = {}): Campaign {
 
 const CODE: OfferedCode = {
   code: 'A1B2C3D4E',
+  via: 'ticket',
   applicationId: '7001',
   codeStart: 0,
   productId: 'p-tea',
@@ -92,6 +94,14 @@ describe('rewardOffer', () => {
     expect(
       rewardOffer([campaign({ firstScanOnly: true })], { ...CODE, verdict: 'SUSPICIOUS' }, NOW),
     ).toMatchObject({ campaignId: 'camp-1' });
+  });
+
+  it('offers a typed code only campaigns that let typed codes claim', () => {
+    const typed: OfferedCode = { ...CODE, via: 'code' };
+    expect(rewardOffer([campaign()], typed, NOW)).toBeUndefined();
+    expect(
+      rewardOffer([campaign(), campaign({ id: 'typed-ok', allowTypedCodes: true })], typed, NOW),
+    ).toMatchObject({ campaignId: 'typed-ok' });
   });
 });
 

@@ -53,6 +53,8 @@ export function toCampaign(record: CampaignRecord): Campaign {
     budgetFen: record.budgetFen,
     amount: record.amount,
     firstScanOnly: record.firstScanOnly,
+    // Campaigns made before the setting existed never allowed typed codes to claim.
+    allowTypedCodes: record.allowTypedCodes === true,
     amountDisplay: record.amountDisplay,
     targeting: record.targeting,
     limits: record.limits,
@@ -150,6 +152,7 @@ export async function replaceDefinition(
         remainingFen: _.inc(delta),
         amount: _.set(def.amount),
         firstScanOnly: def.firstScanOnly,
+        allowTypedCodes: def.allowTypedCodes,
         amountDisplay: def.amountDisplay,
         targeting: _.set(def.targeting),
         limits: _.set(def.limits),
@@ -178,13 +181,21 @@ export async function changeStatus(
 
 /**
  * Holds `amountFen` of the budget for one payout: one conditional update that matches only while
- * at least that much remains, so concurrent claims can never overspend. False = not enough left.
+ * at least that much remains, so concurrent claims can never overspend, and only while the
+ * campaign is running and inside its window, so pausing or ending it stops claims already in
+ * flight. False = not enough left, or no longer running (findCampaign tells which).
  */
 export async function reserveBudget(campaignId: string, hold: BudgetHold): Promise<boolean> {
   const _ = db().command;
   const { stats } = await db()
     .collection(CAMPAIGNS)
-    .where({ _id: campaignId, remainingFen: _.gte(hold.fen) })
+    .where({
+      _id: campaignId,
+      status: 'running',
+      startAt: _.lte(hold.at),
+      endAt: _.gt(hold.at),
+      remainingFen: _.gte(hold.fen),
+    })
     .update({
       data: {
         remainingFen: _.inc(-hold.fen),

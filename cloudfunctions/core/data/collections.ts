@@ -123,16 +123,20 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { name: 'out_no_unique', keys: { outNo: 1 }, unique: true },
       { name: 'reward_code_unique', keys: { code: 1 }, unique: true },
       { name: 'state', keys: { state: 1 } },
-      // The per-user and per-IP limits count a campaign's claims.
-      { name: 'campaign_openid_time', keys: { campaignId: 1, openid: 1, createdAt: -1 } },
-      { name: 'campaign_ip_time', keys: { campaignId: 1, clientIp: 1, createdAt: -1 } },
       // Reconciliation reads what is due; operators list a campaign's payouts and the flagged ones.
       { name: 'due_at', keys: { dueAt: 1 } },
       { name: 'campaign_time', keys: { campaignId: 1, createdAt: -1 } },
       { name: 'flagged_at', keys: { flaggedAt: -1 } },
-      // The holds sweep asks which budget holds became payouts.
-      { name: 'hold_id', keys: { holdId: 1 } },
+      // The holds sweep asks which budget holds became payouts; unique, so the sweep's fence
+      // (data/payouts.ts fenceHold) keeps a claim that stalled past it from inserting its payout.
+      { name: 'hold_id_unique', keys: { holdId: 1 }, unique: true },
     ],
+  },
+  {
+    name: 'claimQuotas',
+    describes:
+      "a campaign's claim counter for one user (total, per day) or one IP (per hour), taken conditionally with the budget hold",
+    indexes: [],
   },
   {
     name: 'payNotifications',

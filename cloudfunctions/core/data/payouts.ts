@@ -23,8 +23,12 @@ export interface PayoutRecord extends PayoutSnapshot {
   appid: string;
   mchId: string;
   amountFen: number;
-  /** The campaign's budget hold this payout took over (data/campaigns.ts BudgetHold). */
-  holdId?: string;
+  /**
+   * The campaign's budget hold this payout took over (data/campaigns.ts BudgetHold). Unique: a
+   * fence (fenceHold) under the same id keeps a claim that stalled past the holds sweep from
+   * inserting its payout after the sweep gave its budget back.
+   */
+  holdId: string;
   clientIp?: string;
   /** The provider texts, frozen at reservation: a resend must be byte-identical. */
   request: FrozenRequest;
@@ -65,24 +69,6 @@ export async function findPayoutByCode(code: string): Promise<PayoutRecord | und
 export async function findPayout(outNo: string): Promise<PayoutRecord | undefined> {
   const { data } = await db().collection(PAYOUTS).where({ _id: outNo }).limit(1).get();
   return data[0] as PayoutRecord | undefined;
-}
-
-/** Payouts of a campaign that still count against a limit (a released one gave its claim back). */
-export async function countClaims(
-  campaignId: string,
-  by: { openid: string; since?: number } | { clientIp: string; since: number },
-): Promise<number> {
-  const _ = db().command;
-  const { total } = await db()
-    .collection(PAYOUTS)
-    .where({
-      campaignId,
-      ...('openid' in by ? { openid: by.openid } : { clientIp: by.clientIp }),
-      ...(by.since !== undefined ? { createdAt: _.gte(by.since) } : {}),
-      state: _.neq('budget_released'),
-    })
-    .count();
-  return total;
 }
 
 /** Fields a transition may set besides the state machine's own. */
@@ -204,17 +190,46 @@ export async function writeCheck(
   return stats.updated > 0;
 }
 
-/** Which of these budget holds a payout took over. */
-export async function holdsWithPayouts(holdIds: string[]): Promise<Set<string>> {
-  if (holdIds.length === 0) return new Set();
+/**
+ * What took each of these budget holds over: its claim's payout, or a fence the sweep put up
+ * (fenceHold). Holds absent from the map have neither.
+ */
+export async function holdOwners(holdIds: string[]): Promise<Map<string, 'payout' | 'fence'>> {
+  if (holdIds.length === 0) return new Map();
   const _ = db().command;
   const { data } = await db()
     .collection(PAYOUTS)
     .where({ holdId: _.in(holdIds) })
-    .field({ holdId: true })
+    .field({ holdId: true, fence: true })
     .limit(holdIds.length)
     .get();
-  return new Set((data as { holdId: string }[]).map((payout) => payout.holdId));
+  return new Map(
+    (data as { holdId: string; fence?: boolean }[]).map((owner) => [
+      owner.holdId,
+      owner.fence === true ? 'fence' : 'payout',
+    ]),
+  );
+}
+
+/**
+ * A fence in `payouts` for a budget hold whose claim made no payout, put up before the sweep gives
+ * the hold back. It takes the hold's id under the unique `holdId` index, so the claim — should it
+ * wake up after all — fails to insert its payout (a duplicate) and pays nothing from budget that is
+ * no longer held for it. A fence is no payout: it has no campaign, user, state or amount, and its
+ * `code` and `outNo` (unique indexes too) are its own id.
+ * 'fenced', or 'taken' when the hold's payout or an earlier fence is already there.
+ */
+export async function fenceHold(holdId: string, at: number): Promise<'fenced' | 'taken'> {
+  const id = `fence-${holdId}`;
+  try {
+    await db()
+      .collection(PAYOUTS)
+      .add({ data: { _id: id, outNo: id, code: id, holdId, fence: true, fencedAt: at } });
+    return 'fenced';
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return 'taken';
+    throw error;
+  }
 }
 
 /** Payouts reconciliation should look at now, oldest due first. */
@@ -245,6 +260,8 @@ export async function listPayouts(
   const { data } = await db()
     .collection(PAYOUTS)
     .where({
+      // Fences (fenceHold) are not payouts.
+      fence: _.exists(false),
       ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
       ...(filter.flagged ? { flaggedAt: _.exists(true) } : {}),
       ...(filter.state

@@ -48,7 +48,7 @@ export interface CampaignLimits {
 export interface RiskRules {
   /** Openids (Mini Program) that never get a reward. */
   openidBlacklist: string[];
-  /** Claims from one client IP per rolling hour; null = no limit. */
+  /** Claims from one client IP per clock hour (China time); null = no limit. */
   maxClaimsPerIpPerHour: number | null;
   /** Refuse codes whose scan verdict is SUSPICIOUS (copied codes). */
   excludeSuspicious: boolean;
@@ -75,6 +75,12 @@ export interface CampaignDefinition {
   amount: AmountRule;
   /** Only the scan that was the code's very first pays. */
   firstScanOnly: boolean;
+  /**
+   * Whether a code typed in (or read by 扫码验真) may claim. Off by default: anyone who has the
+   * codes (print shop, packer, an export file) could script claims and take the buyer's reward;
+   * only a 一物一码 `code_ticket` proves a scan of the printed code by this user.
+   */
+  allowTypedCodes: boolean;
   amountDisplay: AmountDisplay;
   targeting: Targeting;
   limits: CampaignLimits;
@@ -263,6 +269,8 @@ export function canChangeStatus(from: CampaignStatus, to: CampaignStatus): boole
 /** What the caller read about the scanned code. */
 export interface ClaimedCode {
   code: string;
+  /** How the scan reached us: a 一物一码 ticket, or a raw code (typed, or read by wx.scanCode). */
+  via: 'ticket' | 'code';
   /** The product its activated range is bound to; absent when not activated. */
   productId?: string;
   /** Its activated range; absent when not activated. */
@@ -289,7 +297,7 @@ export interface EligibilityContext {
     userClaimsToday: number;
     /** This user's claims in this campaign, ever. */
     userClaimsInCampaign: number;
-    /** Claims in this campaign from clientIp in (now − 1 h, now]. */
+    /** Claims in this campaign from clientIp in the clock hour (China time) `now` falls in. */
     ipClaimsLastHour: number;
   };
   /** budget − held − paid, as read just now. */
@@ -307,6 +315,7 @@ export const REFUSAL_MESSAGES: Readonly<Record<RefusalCode, string>> = {
   OUTSIDE_WINDOW: '不在活动时间内',
   BLACKLISTED: '暂时无法领取，请稍后再试',
   NOT_TARGETED: '该商品未参加活动',
+  TICKET_SCAN_REQUIRED: '请用微信扫一扫扫描商品上的码领取奖励',
   CODE_ALREADY_REWARDED: '该码的奖励已被领取',
   SUSPICIOUS_CODE: '该码存在异常，无法领取奖励',
   FIRST_SCAN_ONLY: '仅首次扫码可领取奖励',
@@ -331,7 +340,8 @@ const refuse = (code: RefusalCode): Eligibility => ({
 /**
  * The first refusal, checked in this order: the campaign itself (status, window), then the
  * blacklist before anything about the code (a blacklisted user learns nothing), the code
- * (targeting, already rewarded, suspicious, first scan), the IP and user limits, the budget last
+ * (targeting, how it was scanned, already rewarded, suspicious, first scan), the IP and user
+ * limits, the budget last
  * (a claim that fails anyway should not report "sold out").
  */
 export function checkEligibility(campaign: Campaign, context: EligibilityContext): Eligibility {
@@ -340,6 +350,7 @@ export function checkEligibility(campaign: Campaign, context: EligibilityContext
   if (now < campaign.startAt || now >= campaign.endAt) return refuse('OUTSIDE_WINDOW');
   if (campaign.risk.openidBlacklist.includes(context.openid)) return refuse('BLACKLISTED');
   if (!targets(campaign, code)) return refuse('NOT_TARGETED');
+  if (code.via !== 'ticket' && !campaign.allowTypedCodes) return refuse('TICKET_SCAN_REQUIRED');
   if (code.alreadyRewarded) return refuse('CODE_ALREADY_REWARDED');
   if (campaign.risk.excludeSuspicious && code.verdict === 'SUSPICIOUS') {
     return refuse('SUSPICIOUS_CODE');

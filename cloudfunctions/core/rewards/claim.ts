@@ -1,28 +1,38 @@
 /**
  * A consumer claims the cash reward of a scan, and asks where it stands.
  *
+ * Only a 一物一码 ticket scan claims, unless the campaign allows typed codes (anyone holding the
+ * codes — print shop, packer, an export file — could otherwise script claims).
+ *
  * The money guarantees rest on database writes, not on anything read before them:
  *   - the budget is held by ONE conditional update on the campaign that matches only while
- *     enough remains (`remainingFen >= amount`), so it can never go negative; the same update
- *     records the hold under a random id (data/campaigns.ts BudgetHold);
+ *     enough remains (`remainingFen >= amount`) and the campaign is running inside its window,
+ *     so it never goes negative and a pause stops claims in flight; the same update records the
+ *     hold under a random id (data/campaigns.ts BudgetHold);
+ *   - the per-user and per-IP limits are counters taken by one conditional update each, in the
+ *     same round as the hold (data/claim-quotas.ts): parallel claims cannot all pass them; a
+ *     claim refused anywhere in that round gives back what the others took;
  *   - the code is locked by inserting the payout under the unique `code` index (its `_id` is the
- *     deterministic out-number, its `holdId` the hold's), so a code never gets a second payout:
- *     the loser of a race gives its hold back and answers with the payout that won;
+ *     deterministic out-number, its `holdId` the hold's, unique too), so a code never gets a
+ *     second payout: the loser of a race gives its hold back and answers with the payout that won;
  *   - a claim that dies between the two leaves a hold with no payout: the scheduler's sweep
- *     gives it back (rewards/holds.ts), so budget is never stranded.
- * Limits read from counts (per user, per IP) are best effort under races, as the rules say.
+ *     fences the hold's id in `payouts` and gives the budget back (rewards/holds.ts), so budget is
+ *     never stranded, and a claim that was only frozen fails at its insert instead of paying from
+ *     budget given back (CLAIM_INTERRUPTED: nothing paid, claiming again starts afresh).
  *
- * Database round trips of a first claim, in rounds:
+ * Database round trips of a first claim, in rounds (one candidate campaign):
  *   1  the scan ‖ running campaigns                                      2
  *   2  the code's payout ‖ its activated range ‖ its scan state          3
- *   3  the product ‖ the claim counts per candidate campaign            1 + 2–3 per campaign
- *   4  hold the budget (+1 per better campaign found emptied meanwhile)    1
+ *   3  the product ‖ the quotas of every candidate campaign (one read)   2
+ *   4  hold the budget ‖ take the user's quota (‖ the IP's, when limited)  2 (3)
+ *      (+1 per campaign refused meanwhile, tried again on the next one)
  *   5  insert the payout (the code lock)                                 1
  *   6  reserved → sending, then the provider call ‖ clear the hold       2
  *   7  the provider's answer (sent / waiting_user / failed …)            1 (+1 release)
- * A claim that loses the code lock at round 5 gives its hold back and reads the winner (2 more).
- * A repeated claim stops after round 2 (plus one write when it must resend, and a provider
- * query with its write when the last look is more than 3 s old and the payout is still open).
+ * A claim that loses the code lock at round 5 gives its hold and quotas back and reads the winner
+ * (3 more, 4 with an IP limit). A repeated claim stops after round 2 (plus one write when it must
+ * resend, and a provider query with its write when the last look is more than 3 s old and the
+ * payout is still open).
  */
 import { randomUUID } from 'node:crypto';
 import type { ClaimResult, PayoutView, StatusResult } from '../../../typings/reward.js';
@@ -39,7 +49,17 @@ import {
 import { findActivation, type ActivatedRange } from '../data/code-ranges.js';
 import { findCode } from '../data/codes.js';
 import {
-  countClaims,
+  ipQuotaId,
+  quotaKeys,
+  readQuotas,
+  returnQuota,
+  takeQuota,
+  userQuotaId,
+  type QuotaKeys,
+  type QuotaRecord,
+  type QuotaTake,
+} from '../data/claim-quotas.js';
+import {
   findPayoutByCode,
   insertPayout,
   type FrozenRequest,
@@ -51,7 +71,6 @@ import { drawAmount, formatYuan } from '../domain/amount.js';
 import {
   REFUSAL_MESSAGES,
   campaignRangeId,
-  chinaDayStart,
   rankCampaigns,
   selectCampaign,
   type Campaign,
@@ -69,8 +88,6 @@ import { clientParams, requireMerchant } from './providers.js';
 
 /** A scan older than this cannot be claimed: the user scans again (a screenshot is not a scan). */
 export const CLAIM_WINDOW_MS = 30 * 60_000;
-
-const HOUR_MS = 3_600_000;
 
 /** How often a claim redraws after losing the budget to other claims (variable amounts only). */
 const RESERVE_ATTEMPTS = 3;
@@ -116,23 +133,15 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   const ranked = rankCampaigns(running.map(toCampaign), provisional, now);
   if (ranked.length === 0) throw refusal('NOT_TARGETED');
 
-  // Round 3.
-  const dayStart = chinaDayStart(now);
-  const [product, counts] = await Promise.all([
+  // Round 3: the product, and every candidate's quotas in one read.
+  const keys = quotaKeys(now);
+  const quotaIds = ranked.flatMap((campaign) => [
+    userQuotaId(campaign.id, claimant.openid),
+    ...(claimant.clientIp ? [ipQuotaId(campaign.id, claimant.clientIp)] : []),
+  ]);
+  const [product, quotas] = await Promise.all([
     range.productId ? findProduct(range.productId) : Promise.resolve(undefined),
-    Promise.all(
-      ranked.map(async (campaign) => {
-        const needsIp = campaign.risk.maxClaimsPerIpPerHour !== null && claimant.clientIp;
-        const [userClaimsToday, userClaimsInCampaign, ipClaimsLastHour] = await Promise.all([
-          countClaims(campaign.id, { openid: claimant.openid, since: dayStart }),
-          countClaims(campaign.id, { openid: claimant.openid }),
-          needsIp
-            ? countClaims(campaign.id, { clientIp: claimant.clientIp!, since: now - HOUR_MS })
-            : Promise.resolve(0),
-        ]);
-        return { userClaimsToday, userClaimsInCampaign, ipClaimsLastHour };
-      }),
-    ),
+    readQuotas(quotaIds),
   ]);
   const verdict = decideVerdict({
     activation: 'activated',
@@ -143,45 +152,44 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     thresholds: effectiveThresholds(product?.suspicion),
   });
   const code: ClaimedCode = { ...provisional, verdict: verdict.kind };
-  let candidates = ranked.map(
-    (campaign, i): { campaign: Campaign; context: EligibilityContext } => ({
-      campaign,
-      context: {
-        now,
-        openid: claimant.openid,
-        ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
-        code,
-        counts: counts[i]!,
-        budgetRemainingFen: records.get(campaign.id)!.remainingFen,
-      },
-    }),
-  );
+  let candidates = ranked.map((campaign): { campaign: Campaign; context: EligibilityContext } => ({
+    campaign,
+    context: {
+      now,
+      openid: claimant.openid,
+      ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
+      code,
+      counts: quotaCounts(campaign.id, claimant, quotas, keys),
+      budgetRemainingFen: records.get(campaign.id)!.remainingFen,
+    },
+  }));
   const appid = miniProgramAppid() ?? claimant.appid;
   if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
 
-  // Round 4: hold the budget — of the best eligible campaign, or, when other claims emptied it
-  // since round 1, of the next one (one more round each time).
+  // Round 4: hold the budget and take the user's (and the IP's) quota of the best eligible
+  // campaign, all at once; when any of them is refused, the rest is given back and the next
+  // eligible campaign is tried (one more round each time).
   let campaign: Campaign;
-  let hold: BudgetHold;
+  let secured: Secured;
   let mchId: string;
-  let outOfBudget: AppError | undefined;
+  let firstRefusal: AppError | undefined;
   for (;;) {
     const selection = selectCampaign(candidates);
     if (!selection.ok) {
-      throw outOfBudget ?? new AppError(selection.refusal.code, selection.refusal.message);
+      throw firstRefusal ?? new AppError(selection.refusal.code, selection.refusal.message);
     }
     campaign = selection.campaign;
     mchId = requireMerchant(campaign.payout.provider);
-    try {
-      hold = await reserve(records.get(campaign.id)!, campaign);
+    const outcome = await secure(records.get(campaign.id)!, campaign, claimant, quotas, keys);
+    if (!(outcome instanceof AppError)) {
+      secured = outcome;
       break;
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'BUDGET_EXHAUSTED') throw error;
-      outOfBudget ??= error;
-      const spent = campaign.id;
-      candidates = candidates.filter((candidate) => candidate.campaign.id !== spent);
     }
+    firstRefusal ??= outcome;
+    const refused = campaign.id;
+    candidates = candidates.filter((candidate) => candidate.campaign.id !== refused);
   }
+  const { hold } = secured;
   const amountFen = hold.fen;
 
   // Round 5: lock the code.
@@ -217,12 +225,17 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   // scheduler picks the payout up from there.
   payout.dueAt = dueAfter(payout, reservedAt) ?? undefined;
   if ((await insertPayout(payout)) === 'duplicate') {
-    // Another claim locked this code first: give the hold back, answer with the winner.
+    // Another claim locked this code first — or this claim stalled so long that the holds sweep
+    // fenced its hold and gave the budget back (rewards/holds.ts). Either way nothing is paid
+    // from this hold: give back what is still ours (each return matches only once) and answer
+    // with the code's payout, if there is one.
     const [, winner] = await Promise.all([
-      returnHold(campaign.id, hold),
+      giveBack(campaign.id, secured, keys),
       findPayoutByCode(scan.code),
     ]);
-    if (!winner) throw new AppError('CONFLICT', '领取繁忙，请稍后重试');
+    if (!winner) {
+      throw new AppError('CLAIM_INTERRUPTED', '领取超时，请再试一次');
+    }
     return resume(winner, claimant.openid);
   }
 
@@ -237,24 +250,134 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   return view(sent);
 }
 
+/** What round 4 took for one campaign: its budget hold and the quotas of its limits. */
+interface Secured {
+  hold: BudgetHold;
+  quotas: QuotaTake[];
+}
+
+/**
+ * Holds the budget and takes the quotas of one campaign in one round. All or nothing: when one
+ * is refused, whatever the others took is given back, and the refusal says why in the rules'
+ * order (IP, then the user's day, then the user's campaign, then the campaign itself).
+ */
+async function secure(
+  record: CampaignRecord,
+  campaign: Campaign,
+  claimant: Claimant,
+  quotas: ReadonlyMap<string, QuotaRecord>,
+  keys: QuotaKeys,
+): Promise<Secured | AppError> {
+  const takes = quotaTakes(campaign, claimant, quotas);
+  const [hold, taken] = await Promise.all([
+    reserve(record, campaign),
+    Promise.all(takes.map((take) => takeQuota(take, keys))),
+  ]);
+  const refusedTakes = takes.filter((_, i) => !taken[i]);
+  if (!(hold instanceof AppError) && refusedTakes.length === 0) return { hold, quotas: takes };
+  await giveBack(
+    campaign.id,
+    {
+      ...(hold instanceof AppError ? {} : { hold }),
+      quotas: takes.filter((_, i) => taken[i]),
+    },
+    keys,
+  );
+  // The campaign itself first (paused, ended, out of its window), as the rules check it.
+  if (hold instanceof AppError && hold.code !== 'BUDGET_EXHAUSTED') return hold;
+  const ipRefused = refusedTakes.find((take) => take.kind === 'ip');
+  if (ipRefused) return refusal('IP_RATE_LIMITED');
+  const userRefused = refusedTakes.find((take) => take.kind === 'user');
+  if (userRefused) {
+    const now = (await readQuotas([userRefused.id])).get(userRefused.id);
+    const today = now?.days?.[keys.day] ?? 0;
+    return refusal(
+      today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
+    );
+  }
+  return hold as AppError;
+}
+
+/** Gives back a hold and quotas whose claim makes no payout; each return matches only once. */
+async function giveBack(
+  campaignId: string,
+  taken: { hold?: BudgetHold; quotas: QuotaTake[] },
+  keys: QuotaKeys,
+): Promise<void> {
+  await Promise.all([
+    taken.hold ? returnHold(campaignId, taken.hold) : Promise.resolve(false),
+    ...taken.quotas.map((take) => returnQuota(take, keys)),
+  ]);
+}
+
+/** The quotas a claim in this campaign must take. */
+function quotaTakes(
+  campaign: Campaign,
+  claimant: Claimant,
+  quotas: ReadonlyMap<string, QuotaRecord>,
+): QuotaTake[] {
+  const userId = userQuotaId(campaign.id, claimant.openid);
+  const takes: QuotaTake[] = [
+    {
+      kind: 'user',
+      id: userId,
+      campaignId: campaign.id,
+      perDay: campaign.limits.perUserPerDay,
+      perCampaign: campaign.limits.perUserPerCampaign,
+      existed: quotas.has(userId),
+    },
+  ];
+  const perHour = campaign.risk.maxClaimsPerIpPerHour;
+  // No IP from the platform: the rule cannot apply (domain/campaign.ts checkEligibility).
+  if (perHour !== null && claimant.clientIp) {
+    const ipId = ipQuotaId(campaign.id, claimant.clientIp);
+    takes.push({
+      kind: 'ip',
+      id: ipId,
+      campaignId: campaign.id,
+      perHour,
+      existed: quotas.has(ipId),
+    });
+  }
+  return takes;
+}
+
+/** The eligibility rules' counts, as the quotas read in round 3 hold them. */
+function quotaCounts(
+  campaignId: string,
+  claimant: Claimant,
+  quotas: ReadonlyMap<string, QuotaRecord>,
+  keys: QuotaKeys,
+): EligibilityContext['counts'] {
+  const user = quotas.get(userQuotaId(campaignId, claimant.openid));
+  const ip = claimant.clientIp ? quotas.get(ipQuotaId(campaignId, claimant.clientIp)) : undefined;
+  return {
+    userClaimsToday: user?.days?.[keys.day] ?? 0,
+    userClaimsInCampaign: user?.total ?? 0,
+    ipClaimsLastHour: ip?.hours?.[keys.hour] ?? 0,
+  };
+}
+
 /**
  * Draws an amount that fits what remains and holds it. Losing the hold to other claims means
  * less remains now: a variable amount is drawn again under the new remainder; a fixed one
- * cannot shrink, so the campaign is out of budget for it.
+ * cannot shrink, so the campaign is out of budget for it. A hold refused because the campaign
+ * was paused, ended or left its window meanwhile is refused as such.
  */
-async function reserve(record: CampaignRecord, campaign: Campaign): Promise<BudgetHold> {
+async function reserve(record: CampaignRecord, campaign: Campaign): Promise<BudgetHold | AppError> {
   let remaining = record.remainingFen;
   for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
     const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
     if (amount === null) break;
     const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now() };
     if (await reserveBudget(campaign.id, hold)) return hold;
-    if (campaign.amount.kind === 'fixed') break;
     const fresh = await findCampaign(campaign.id);
-    if (!fresh || fresh.status !== 'running') break;
+    if (!fresh || fresh.status !== 'running') return refusal('NOT_RUNNING');
+    if (hold.at < fresh.startAt || hold.at >= fresh.endAt) return refusal('OUTSIDE_WINDOW');
+    if (campaign.amount.kind === 'fixed') break;
     remaining = fresh.remainingFen;
   }
-  throw refusal('BUDGET_EXHAUSTED');
+  return refusal('BUDGET_EXHAUSTED');
 }
 
 function frozenRequest(settings: ProviderSettings): FrozenRequest {
@@ -284,6 +407,7 @@ function claimedCode(
 ): ClaimedCode {
   return {
     code: scan.code,
+    via: scan.via,
     ...(range.productId ? { productId: range.productId } : {}),
     rangeId: campaignRangeId(range),
     verdict,

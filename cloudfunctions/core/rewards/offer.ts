@@ -73,6 +73,7 @@ export function runningCampaigns(): Promise<Campaign[]> {
 /** What the landing view knows about the scanned code. */
 export interface OfferedCode {
   code: string;
+  via: 'ticket' | 'code';
   applicationId: string;
   codeStart: number;
   productId?: string;
@@ -86,9 +87,11 @@ export function rewardOffer(
   now: number,
 ): RewardOffer | undefined {
   const [best] = rankCampaigns(
-    campaigns,
+    // A typed code is offered only what it could claim.
+    campaigns.filter((campaign) => code.via === 'ticket' || campaign.allowTypedCodes),
     {
       code: code.code,
+      via: code.via,
       ...(code.productId ? { productId: code.productId } : {}),
       rangeId: campaignRangeId(code),
       verdict: code.verdict,

@@ -20,6 +20,8 @@ import { imageUrls, showable } from './images.js';
 export interface LandingParts {
   scanId: string;
   code: string;
+  /** How the scan reached us: campaigns that pay only ticket scans are not offered to typed codes. */
+  via: 'ticket' | 'code';
   openid: string;
   now: number;
   /** The activated segment as recorded here; absent when it is not (see NOT_ACTIVATED). */
@@ -51,6 +53,7 @@ export async function landingView(parts: LandingParts): Promise<LandingView> {
     parts.campaigns ?? [],
     {
       code: parts.code,
+      via: parts.via,
       applicationId: range.applicationId,
       codeStart: range.codeStart,
       ...(range.productId ? { productId: range.productId } : {}),

@@ -147,7 +147,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   ]);
   // Another request holds this very scan (a double tap): show it, count nothing.
   if (claim === 'duplicate') {
-    return view({ scanId, code, scanner, at, range, state: existing ?? undefined, campaigns });
+    return view({
+      scanId,
+      code,
+      via: scan.via,
+      scanner,
+      at,
+      range,
+      state: existing ?? undefined,
+      campaigns,
+    });
   }
   // Activated at WeChat but unknown here (activated outside this system, or its record lost):
   // nothing to show or count against.
@@ -192,6 +201,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   return landingView({
     scanId,
     code,
+    via: scan.via,
     openid: scanner.openid,
     now: at,
     range,
@@ -211,6 +221,7 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
   return view({
     scanId: scan._id,
     code: scan.code,
+    via: scan.via,
     scanner: { openid: scan.openid },
     at: Date.now(),
     range,
@@ -222,6 +233,7 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
 async function view(parts: {
   scanId: string;
   code: string;
+  via: ScanRecord['via'];
   scanner: Scanner;
   at: number;
   range: ActivatedRange | undefined;
@@ -242,6 +254,7 @@ async function view(parts: {
   return landingView({
     scanId: parts.scanId,
     code: parts.code,
+    via: parts.via,
     openid: parts.scanner.openid,
     now: parts.at,
     range,

@@ -29,11 +29,13 @@ export const REWARD_ERROR_COPY: Readonly<Record<ClaimErrorCode, ErrorCopy>> = {
   SCAN_EXPIRED: { message: '扫码已超过 30 分钟，请重新扫码领取', remedy: 'rescan' },
   // The merchant.
   PAYOUT_NOT_CONFIGURED: { message: '商家暂未开通奖励发放，请稍后再来', remedy: 'none' },
+  CLAIM_INTERRUPTED: { message: '领取超时，请再试一次', remedy: 'retry' },
   // The campaign's rules.
   NOT_RUNNING: { message: '活动已暂停或结束', remedy: 'none' },
   OUTSIDE_WINDOW: { message: '不在活动时间内', remedy: 'none' },
   BLACKLISTED: { message: '暂时无法领取，请稍后再试', remedy: 'none' },
   NOT_TARGETED: { message: '该商品未参加此活动', remedy: 'none' },
+  TICKET_SCAN_REQUIRED: { message: '请用微信扫一扫扫描商品上的码领取奖励', remedy: 'rescan' },
   CODE_ALREADY_REWARDED: { message: '这个码的奖励已被领取', remedy: 'none' },
   SUSPICIOUS_CODE: { message: '这个码存在异常，无法领取奖励', remedy: 'none' },
   FIRST_SCAN_ONLY: { message: '仅首次扫码可领取奖励', remedy: 'none' },

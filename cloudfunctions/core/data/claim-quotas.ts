@@ -1,0 +1,132 @@
+import { db } from '../cloud.js';
+import { chinaDate } from '../domain/payout.js';
+import { isDuplicateKeyError } from './errors.js';
+
+/**
+ * `claimQuotas`: the per-user and per-IP claim limits of a campaign as counters, taken by ONE
+ * conditional update each, in the same round as the budget hold — so twenty claims by one user at
+ * once cannot all pass a count read before any of them wrote (a limit of 3 pays exactly 3).
+ *
+ *   user quota  `_id` = u|<campaignId>|<openid>  { total, days: { d<YYYYMMDD>: n } }
+ *   IP quota    `_id` = i|<campaignId>|<ip>      { hours: { h<YYYYMMDDHH>: n } }
+ *
+ * Days and hours are China time (UTC+8); the IP limit counts per clock hour. A taken quota is
+ * given back when the claim makes no payout (budget gone, code locked by another claim). A claim
+ * that dies between taking it and making its payout keeps it taken: the user loses one claim,
+ * never gains one.
+ */
+const QUOTAS = 'claimQuotas';
+
+export interface QuotaKeys {
+  /** `days` field name of the day `now` falls in. */
+  day: string;
+  /** `hours` field name of the hour `now` falls in. */
+  hour: string;
+}
+
+export function quotaKeys(now: number): QuotaKeys {
+  const hour = new Date(now + 8 * 3_600_000).getUTCHours();
+  return { day: `d${chinaDate(now)}`, hour: `h${chinaDate(now)}${String(hour).padStart(2, '0')}` };
+}
+
+export const userQuotaId = (campaignId: string, openid: string): string =>
+  `u|${campaignId}|${openid}`;
+export const ipQuotaId = (campaignId: string, ip: string): string => `i|${campaignId}|${ip}`;
+
+export interface QuotaRecord {
+  _id: string;
+  campaignId: string;
+  total?: number;
+  days?: Record<string, number>;
+  hours?: Record<string, number>;
+}
+
+/** The quota documents among `ids` that exist (one read for every candidate campaign). */
+export async function readQuotas(ids: string[]): Promise<Map<string, QuotaRecord>> {
+  if (ids.length === 0) return new Map();
+  const _ = db().command;
+  const { data } = await db()
+    .collection(QUOTAS)
+    .where({ _id: _.in(ids), _openid: _.exists(false) })
+    .limit(ids.length)
+    .get();
+  return new Map((data as QuotaRecord[]).map((record) => [record._id, record]));
+}
+
+/** One claim of a user quota: at most `perCampaign` ever and `perDay` on the day of `keys`. */
+export interface UserQuotaTake {
+  kind: 'user';
+  id: string;
+  campaignId: string;
+  perDay: number;
+  perCampaign: number;
+  /** Whether the document existed when read (an insert is tried first when it did not). */
+  existed: boolean;
+}
+
+/** One claim of an IP quota: at most `perHour` in the hour of `keys`. */
+export interface IpQuotaTake {
+  kind: 'ip';
+  id: string;
+  campaignId: string;
+  perHour: number;
+  existed: boolean;
+}
+
+export type QuotaTake = UserQuotaTake | IpQuotaTake;
+
+/**
+ * Takes one claim of the quota if it is not used up: true when taken. A missing document is
+ * created holding this claim; two creators race on its `_id`, and the loser takes it by the
+ * conditional update like everyone else.
+ */
+export async function takeQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
+  if (!take.existed) {
+    try {
+      await db()
+        .collection(QUOTAS)
+        .add({
+          data:
+            take.kind === 'user'
+              ? { _id: take.id, campaignId: take.campaignId, total: 1, days: { [keys.day]: 1 } }
+              : { _id: take.id, campaignId: take.campaignId, hours: { [keys.hour]: 1 } },
+        });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  const _ = db().command;
+  const under = (field: string, limit: number) =>
+    _.or([{ [field]: _.lt(limit) }, { [field]: _.exists(false) }]);
+  const where =
+    take.kind === 'user'
+      ? _.and([
+          { _id: take.id, total: _.lt(take.perCampaign), _openid: _.exists(false) },
+          under(`days.${keys.day}`, take.perDay),
+        ])
+      : _.and([
+          { _id: take.id, _openid: _.exists(false) },
+          under(`hours.${keys.hour}`, take.perHour),
+        ]);
+  const data =
+    take.kind === 'user'
+      ? { total: _.inc(1), [`days.${keys.day}`]: _.inc(1) }
+      : { [`hours.${keys.hour}`]: _.inc(1) };
+  const { stats } = await db().collection(QUOTAS).where(where).update({ data });
+  return stats.updated > 0;
+}
+
+/** Gives back one claim taken by takeQuota with the same keys (its claim made no payout). */
+export async function returnQuota(take: QuotaTake, keys: QuotaKeys): Promise<void> {
+  const _ = db().command;
+  await db()
+    .collection(QUOTAS)
+    .doc(take.id)
+    .update({
+      data:
+        take.kind === 'user'
+          ? { total: _.inc(-1), [`days.${keys.day}`]: _.inc(-1) }
+          : { [`hours.${keys.hour}`]: _.inc(-1) },
+    });
+}

@@ -1,0 +1,246 @@
+/**
+ * The claim's limits hold under parallel requests and against a world that moves while a claim is
+ * in flight (issue: trust — money and permissions):
+ *   - only a 一物一码 ticket scan claims, unless the campaign allows typed codes;
+ *   - per-user (day, campaign) and per-IP limits are counters taken conditionally with the budget
+ *     hold: one user's 20 simultaneous claims with a limit of 3 pay exactly 3;
+ *   - pausing a campaign stops a claim already past its reads;
+ *   - a claim frozen past the holds sweep cannot pay from budget the sweep gave back.
+ * Claims go through `POST /functions/reward`; WeChat Pay is the stack's simulator.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { holdDatabaseRequest } from '../support/requests';
+import { rewardKit, startRewardStack } from '../support/rewards';
+import type { TestStack } from '../support/stack';
+
+const MINUTE = 60_000;
+
+describe('reward: limits under parallel claims, pauses and stalls', () => {
+  let stack: TestStack;
+  let kit: ReturnType<typeof rewardKit>;
+
+  beforeAll(async () => {
+    stack = await startRewardStack();
+    kit = rewardKit(stack);
+  }, 180_000);
+  afterAll(() => stack?.destroy());
+  // Each test's campaign must be the only candidate for its claims.
+  afterEach(() => kit.endRunningCampaigns());
+
+  const claim = (scan: { scanId: string; openid: string }) =>
+    kit.reward('claim', scan.scanId, scan.openid);
+
+  /** Bills WeChat Pay made for these out-numbers. */
+  const billsFor = async (outNos: string[]): Promise<any[]> =>
+    (await kit.payState()).bills.filter((bill: any) => outNos.includes(bill.out_bill_no));
+
+  const expectBooksBalanced = async (campaignId: string, paidOrHeld: number): Promise<void> => {
+    const books = await kit.books(campaignId);
+    expect(books.remainingFen + books.reservedFen + books.paidFen).toBe(books.budgetFen);
+    expect(books.reservedFen + books.paidFen).toBe(paidOrHeld);
+  };
+
+  describe('how the code was scanned', () => {
+    it('refuses a typed code unless the campaign allows typed codes', async () => {
+      const strict = await kit.startCampaign({ name: '扫码专享' });
+      expect(strict.allowTypedCodes).toBe(false);
+      const [typed] = await kit.bulkScans('typed', 4_000, 1, { via: 'code' });
+      const refused = await claim(typed!);
+      expect(refused.ok).toBe(false);
+      expect(refused.error).toEqual({
+        code: 'TICKET_SCAN_REQUIRED',
+        message: '请用微信扫一扫扫描商品上的码领取奖励',
+      });
+      expect(await kit.payoutsOf(strict.campaignId)).toEqual([]);
+      expect((await kit.books(strict.campaignId)).remainingFen).toBe(strict.budgetFen);
+
+      // A ticket scan of a code of the same range claims.
+      const [ticket] = await kit.bulkScans('ticket', 4_001, 1);
+      const paid = await claim(ticket!);
+      expect(paid.ok, JSON.stringify(paid)).toBe(true);
+      await kit.endCampaign(strict.campaignId);
+
+      const open = await kit.startCampaign({ name: '手输也可领', allowTypedCodes: true });
+      expect(open.allowTypedCodes).toBe(true);
+      const again = await claim(typed!);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      expect(again.data.payout.campaignName).toBe('手输也可领');
+    });
+  });
+
+  describe('per-user and per-IP limits', () => {
+    it(
+      'one user claiming 20 codes at once with a limit of 3: exactly 3 paid',
+      { timeout: 180_000 },
+      async () => {
+        const campaign = await kit.startCampaign({
+          name: '每人限三次',
+          limits: { perUserPerDay: 3, perUserPerCampaign: 3 },
+        });
+        const scans = await kit.bulkScans('greedy', 4_100, 20, { openid: 'o-greedy' });
+        await kit.warmUp(8);
+        const answers = await Promise.all(scans.map(claim));
+        const won = answers.filter((answer) => answer.ok);
+        expect(won).toHaveLength(3);
+        const refusals = answers.filter((answer) => !answer.ok).map((answer) => answer.error.code);
+        expect(new Set(refusals)).toEqual(new Set(['USER_DAILY_LIMIT']));
+
+        const payouts = await kit.payoutsOf(campaign.campaignId);
+        expect(payouts).toHaveLength(3);
+        expect(await billsFor(payouts.map((payout) => payout.outNo))).toHaveLength(3);
+        await expectBooksBalanced(campaign.campaignId, 300);
+        // The refused claims gave back the budget they held meanwhile.
+        expect((await kit.books(campaign.campaignId)).remainingFen).toBe(campaign.budgetFen - 300);
+
+        // Later, a fourth claim is still refused.
+        const [later] = await kit.bulkScans('greedy-later', 4_120, 1, { openid: 'o-greedy' });
+        const fourth = await claim(later!);
+        expect(fourth.error.code).toBe('USER_DAILY_LIMIT');
+      },
+    );
+
+    it('a daily limit under a larger campaign limit: exactly the day’s number paid', async () => {
+      const campaign = await kit.startCampaign({
+        name: '每日两次',
+        limits: { perUserPerDay: 2, perUserPerCampaign: 5 },
+      });
+      const scans = await kit.bulkScans('daily', 4_200, 12, { openid: 'o-daily' });
+      const answers = await Promise.all(scans.map(claim));
+      expect(answers.filter((answer) => answer.ok)).toHaveLength(2);
+      expect(
+        new Set(answers.filter((answer) => !answer.ok).map((answer) => answer.error.code)),
+      ).toEqual(new Set(['USER_DAILY_LIMIT']));
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(2);
+    });
+
+    it('a campaign limit reached over several days: refused as the campaign’s limit', async () => {
+      const campaign = await kit.startCampaign({
+        name: '每日一次，共两次',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 2 },
+      });
+      const scans = await kit.bulkScans('days', 4_300, 4, { openid: 'o-days' });
+      const db = kit.database();
+      const quotas = db.collection('claimQuotas');
+      const quotaId = `u|${campaign.campaignId}|o-days`;
+      /** A day passes for this user's quota: today's claims become yesterday's. */
+      const nextDay = async () => {
+        const [quota] = (await quotas.where({ _id: quotaId }).get()).data;
+        await quotas.where({ _id: quotaId }).update({
+          data: { days: db.command.set({ d20000101: quota.total }) },
+        });
+      };
+      expect((await claim(scans[0]!)).ok).toBe(true);
+      expect((await claim(scans[1]!)).error.code).toBe('USER_DAILY_LIMIT');
+      await nextDay();
+      const second = await claim(scans[1]!);
+      expect(second.ok, JSON.stringify(second)).toBe(true);
+      await nextDay();
+      expect((await claim(scans[2]!)).error.code).toBe('USER_CAMPAIGN_LIMIT');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(2);
+    });
+
+    it('20 users behind one IP at once with 3 per hour: exactly 3 paid', async () => {
+      const campaign = await kit.startCampaign({
+        name: '同一 IP 限三次',
+        risk: { openidBlacklist: [], maxClaimsPerIpPerHour: 3, excludeSuspicious: false },
+      });
+      // Every call of the test reaches the stack from 127.0.0.1, its CLIENTIP.
+      const scans = await kit.bulkScans('same-ip', 4_400, 20);
+      const answers = await Promise.all(scans.map(claim));
+      expect(answers.filter((answer) => answer.ok)).toHaveLength(3);
+      expect(
+        new Set(answers.filter((answer) => !answer.ok).map((answer) => answer.error.code)),
+      ).toEqual(new Set(['IP_RATE_LIMITED']));
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(3);
+      await expectBooksBalanced(campaign.campaignId, 300);
+    });
+  });
+
+  describe('the world moves while a claim is in flight', () => {
+    it('pausing the campaign stops a claim that already read it as running', async () => {
+      const campaign = await kit.startCampaign({ name: '暂停即停' });
+      const [scan] = await kit.bulkScans('paused', 4_500, 1);
+      // The claim has read the campaign as running and is about to hold its budget…
+      const hold = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.modifyDocument' && collection === 'campaigns',
+      );
+      const pending = claim(scan!);
+      await hold.reached;
+      // …when the marketer pauses it.
+      const paused = await kit.admin({
+        action: 'setCampaignStatus',
+        campaignId: campaign.campaignId,
+        status: 'paused',
+      });
+      expect(paused.ok, JSON.stringify(paused)).toBe(true);
+      hold.release();
+      const answer = await pending;
+      expect(answer.ok).toBe(false);
+      expect(answer.error.code).toBe('NOT_RUNNING');
+      expect(await kit.payoutsOf(campaign.campaignId)).toEqual([]);
+      expect(await kit.books(campaign.campaignId)).toEqual({
+        budgetFen: campaign.budgetFen,
+        remainingFen: campaign.budgetFen,
+        reservedFen: 0,
+        paidFen: 0,
+      });
+    });
+
+    it('a claim frozen past the holds sweep pays nothing from the budget given back', async () => {
+      const campaign = await kit.startCampaign({ name: '超时回收', budgetFen: 1_000 });
+      const id = campaign.campaignId;
+      const [scan] = await kit.bulkScans('frozen', 4_600, 1);
+      const db = kit.database();
+      const billsBefore = (await kit.payState()).bills.length;
+
+      // The claim holds 100 fen, then freezes on its way to lock the code with its payout.
+      const insert = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.insertDocument' && collection === 'payouts',
+      );
+      const pending = claim(scan!);
+      await insert.reached;
+      const record = async (): Promise<any> =>
+        (await db.collection('campaigns').where({ _id: id }).get()).data[0];
+      const held = (await record()).holds;
+      expect(held).toHaveLength(1);
+      expect((await kit.books(id)).reservedFen).toBe(100);
+
+      // Minutes pass (the hold is aged past the grace), and the sweep runs.
+      await db
+        .collection('campaigns')
+        .doc(id)
+        .update({ data: { holds: db.command.set([{ ...held[0], at: Date.now() - 5 * MINUTE }]) } });
+      const outcome: any = await stack.runtime.invoke(
+        'scheduler',
+        { Type: 'Timer', TriggerName: 'every-minute' },
+        { SOURCE: 'wx_trigger' },
+      );
+      expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+      const sweep = outcome.result.jobs.find((job: any) => job.name === 'holds');
+      expect(sweep.result).toEqual({ cleared: 0, returned: 1, returnedFen: 100 });
+      expect((await kit.books(id)).remainingFen).toBe(1_000);
+
+      // The claim wakes up: its payout may not be made from budget no longer held for it.
+      insert.release();
+      const answer = await pending;
+      expect(answer.ok).toBe(false);
+      expect(answer.error.code).toBe('CLAIM_INTERRUPTED');
+      expect(await kit.payoutsOf(id)).toEqual([]);
+      expect(await kit.books(id)).toEqual({
+        budgetFen: 1_000,
+        remainingFen: 1_000,
+        reservedFen: 0,
+        paidFen: 0,
+      });
+      expect((await kit.payState()).bills).toHaveLength(billsBefore);
+
+      // Claiming again starts afresh and pays once; the sweep gives nothing back twice.
+      const again = await claim(scan!);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      await expectBooksBalanced(id, 100);
+      expect((await kit.payoutsOf(id)).map((payout) => payout.code)).toEqual([scan!.code]);
+    });
+  });
+});
