@@ -357,6 +357,11 @@ export interface CampaignBudgetView {
   reservedFen: number;
   /** Received by users. */
   paidFen: number;
+  /**
+   * Paid by WeChat Pay after its budget had been given back (an anomaly, see the flagged
+   * payouts): spent beyond the budget. Absent when zero.
+   */
+  overspentFen?: number;
 }
 
 export interface CampaignView extends CampaignFields {
@@ -439,6 +444,8 @@ export interface PayoutAdminView {
   nextCheckAt?: string;
   /** When it was flagged for operators, if it was. */
   flaggedAt?: string;
+  /** Why, when WeChat Pay's word disagreed with our books (MISMATCH …, PAID_AFTER_RELEASE). */
+  flagReason?: string;
   ledger: PayoutLedgerEntryView[];
 }
 

@@ -1,3 +1,4 @@
+import { currentCaller } from '../core/caller.js';
 import { handleTransferNotification } from '../core/rewards/notify.js';
 
 /**
@@ -20,6 +21,17 @@ interface IntegrationResponse {
 }
 
 export async function main(event: IntegrationRequest): Promise<IntegrationResponse> {
+  // WeChat Pay calls through the HTTP access service, which carries no user. A caller CloudBase
+  // names by OPENID is a Mini Program (wx.cloud.callFunction) shaping an "HTTP" event by hand:
+  // refused before anything is read or stored.
+  if (currentCaller().openid) {
+    console.error('[paynotify] refused a call from the Mini Program');
+    return {
+      statusCode: 403,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ code: 'FAIL', message: '仅接受微信支付回调' }),
+    };
+  }
   try {
     const body = event.isBase64Encoded
       ? Buffer.from(event.body ?? '', 'base64').toString('utf8')

@@ -216,6 +216,23 @@ describe('red envelope outcome table', () => {
     expect(noPackage).toMatchObject({ kind: 'reconcile', code: 'MALFORMED_REPLY' });
   });
 
+  it('reads a success that carries err_code SUCCESS or 0 (as WeChat documents it) as sent', () => {
+    const documented = {
+      return_code: 'SUCCESS',
+      return_msg: '发放成功',
+      result_code: 'SUCCESS',
+      err_code: 'SUCCESS',
+      err_code_des: '发放成功',
+      package: 'sendid=1&ver=8&sign=x&mchid=1&appid=wx1',
+    };
+    expect(classifySendReply(documented)).toMatchObject({ kind: 'sent', code: 'SUCCESS' });
+    expect(classifySendReply({ ...documented, err_code: '0' }).kind).toBe('sent');
+    // A business error under result_code SUCCESS is still read by its err_code.
+    expect(classifySendReply({ ...documented, err_code: 'SYSTEMERROR' }).kind).toBe(
+      'retry-same-billno',
+    );
+  });
+
   it('never lets an unknown situation release the billno', () => {
     expect(fail('SOMETHING_NEW')).toMatchObject({
       kind: 'reconcile',

@@ -35,6 +35,8 @@ import {
   type PayoutSnapshot,
   type PayoutState,
 } from '../../cloudfunctions/core/domain/payout';
+import { bookingMismatches } from '../../cloudfunctions/core/domain/payout';
+import { classifySendReply } from '../../cloudfunctions/core/wechat/pay/v2/outcomes';
 
 const NOW = Date.parse('2025-03-10T12:00:00+08:00');
 const MINUTE = 60_000;
@@ -54,11 +56,20 @@ const EVENTS: Record<PayoutEventType, PayoutEvent> = {
 /** The whole machine, written out independently of the implementation's table. */
 const MOVES: Record<PayoutEventType, Partial<Record<PayoutState, PayoutState | 'unchanged'>>> = {
   send: { reserved: 'sending' },
-  issued: { sending: 'sent', unknown: 'sent', sent: 'unchanged', waiting_user: 'unchanged' },
+  // From failed too: a failure read from a send reply after an unknown outcome waits for the
+  // query that confirms it, and that query may find the payout alive or paid (issue 9, point 7).
+  issued: {
+    sending: 'sent',
+    unknown: 'sent',
+    failed: 'sent',
+    sent: 'unchanged',
+    waiting_user: 'unchanged',
+  },
   awaiting_user: {
     sending: 'waiting_user',
     unknown: 'waiting_user',
     sent: 'waiting_user',
+    failed: 'waiting_user',
     waiting_user: 'unchanged',
   },
   received: {
@@ -66,6 +77,7 @@ const MOVES: Record<PayoutEventType, Partial<Record<PayoutState, PayoutState | '
     unknown: 'received',
     sent: 'received',
     waiting_user: 'received',
+    failed: 'received',
     received: 'unchanged',
   },
   rejected: { sending: 'reserved', unknown: 'reserved' },
@@ -557,5 +569,70 @@ describe('planReconciliation', () => {
       nextCheckAt: null,
       flag: true,
     });
+  });
+});
+
+describe('unknown is never failed (issue 9, point 7)', () => {
+  it('maps the client’s own verdict on a v2 send, so an "expired billno" reply is queried', () => {
+    const expired = classifySendReply({
+      return_code: 'SUCCESS',
+      result_code: 'FAIL',
+      err_code: 'PARAM_ERROR',
+      err_code_des: '该订单已经过期,请更换商户单号',
+    });
+    expect(eventFromV2Send({ kind: 'outcome', outcome: expired })).toMatchObject({
+      type: 'outcome_unknown',
+    });
+    const notEnough = classifySendReply({ return_code: 'SUCCESS', err_code: 'NOTENOUGH' });
+    expect(eventFromV2Send({ kind: 'outcome', outcome: notEnough }).type).toBe('rejected');
+    const sendFailed = classifySendReply({ return_code: 'SUCCESS', err_code: 'SEND_FAILED' });
+    expect(eventFromV2Send({ kind: 'outcome', outcome: sendFailed }).type).toBe('failed');
+  });
+
+  it('lets no unsigned v3 error decide a payout', () => {
+    const forged = {
+      kind: 'response',
+      httpStatus: 400,
+      code: 'PARAM_ERROR',
+      verified: false,
+    } as const;
+    expect(eventFromV3Create(forged).type).toBe('outcome_unknown');
+    expect(eventFromV3Create({ ...forged, verified: true }).type).toBe('failed');
+    expect(eventFromV3Query({ ...forged, httpStatus: 404, code: 'NOT_FOUND' })).toBeNull();
+  });
+
+  it('queries a failed payout that was ever unknown before giving its budget back', () => {
+    const now = 1_800_000_000_000;
+    const failed = {
+      provider: 'v2-redpacket' as const,
+      state: 'failed' as const,
+      createdAt: now - 60_000,
+      stateSince: now - 1_000,
+      checks: 0,
+      ledger: [],
+    };
+    expect(planReconciliation(failed, now).action).toBe('release-budget');
+    expect(planReconciliation({ ...failed, everUnknown: true }, now).action).toBe(
+      'confirm-failure',
+    );
+    expect(
+      planReconciliation(
+        {
+          ...failed,
+          ledger: [{ from: 'sending', to: 'unknown', event: 'outcome_unknown', at: now - 5_000 }],
+        },
+        now,
+      ).action,
+    ).toBe('confirm-failure');
+  });
+});
+
+describe('WeChat Pay’s word against our books (issue 9, point 8)', () => {
+  const payout = { amountFen: 100, openid: 'o-a', mchId: '1900000109', appid: 'wx-mp' };
+  it('names every difference and nothing else', () => {
+    expect(bookingMismatches(payout, { amountFen: 100, openid: 'o-a' })).toEqual([]);
+    expect(
+      bookingMismatches(payout, { amountFen: 200, openid: 'o-b', mchId: '1', appid: 'wx-x' }),
+    ).toEqual(['amount 200≠100', 'openid', 'mch_id 1≠1900000109', 'appid wx-x≠wx-mp']);
   });
 });

@@ -22,6 +22,11 @@ export interface CampaignRecord extends Omit<Campaign, 'id'> {
   remainingFen: number;
   reservedFen: number;
   paidFen: number;
+  /**
+   * Money WeChat Pay paid out after we had given its budget back (fen, only ever `_.inc`): the
+   * campaign spent this much beyond its budget. Absent when zero. See payoutAnomalies.
+   */
+  overspentFen?: number;
   /** Reservations whose payout was not yet seen (only read by the holds sweep). */
   holds?: BudgetHold[];
   /** Epoch ms. */
@@ -244,4 +249,13 @@ export async function campaignsWithStaleHolds(before: number): Promise<CampaignR
     .limit(100)
     .get();
   return data as CampaignRecord[];
+}
+
+/** Adds to the campaign's overspend (money paid after its budget was released). */
+export async function addOverspend(campaignId: string, fen: number): Promise<void> {
+  const _ = db().command;
+  await db()
+    .collection(CAMPAIGNS)
+    .doc(campaignId)
+    .update({ data: { overspentFen: _.inc(fen) } });
 }

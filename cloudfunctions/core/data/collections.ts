@@ -145,6 +145,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [{ name: 'out_bill_no', keys: { outBillNo: 1 } }],
   },
   {
+    name: 'payoutAnomalies',
+    describes:
+      'money WeChat Pay reports that our books did not expect (paid after its budget was released), one per payout and kind',
+    indexes: [{ name: 'campaign_time', keys: { campaignId: 1, at: -1 } }],
+  },
+  {
     name: 'roles',
     describes: 'an administrator or marketer role granted to a Mini Program openid',
     indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],

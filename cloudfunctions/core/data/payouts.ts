@@ -43,6 +43,13 @@ export interface PayoutRecord extends PayoutSnapshot {
   dueAt?: number;
   /** Set when the payout is still unsettled past its deadline: operators must look. */
   flaggedAt?: number;
+  /**
+   * Why it was flagged when WeChat Pay's word disagreed with our books (a different amount,
+   * openid, merchant or appid; money paid after the budget was released). Absent for a plain
+   * "still unsettled" flag.
+   */
+  flagReason?: string;
+  // everUnknown (domain/payout.ts PayoutSnapshot): a failure is confirmed by query before release.
 }
 
 /** The provider texts as they were when the payout was reserved, so a resend is identical. */
@@ -72,7 +79,9 @@ export async function findPayout(outNo: string): Promise<PayoutRecord | undefine
 }
 
 /** Fields a transition may set besides the state machine's own. */
-export type TransitionPatch = Partial<Pick<PayoutRecord, 'providerRef' | 'clientPackage'>>;
+export type TransitionPatch = Partial<
+  Pick<PayoutRecord, 'providerRef' | 'clientPackage' | 'everUnknown'>
+>;
 
 /** When reconciliation looks next; null: never again automatically (the field is removed). */
 export type DueAt = number | null;
@@ -270,6 +279,59 @@ export async function listPayouts(
           ? { state: _.nin(['received', 'budget_released']) }
           : {}),
     })
+    .orderBy('createdAt', 'desc')
+    .skip(page.offset)
+    .limit(page.limit)
+    .get();
+  return data as PayoutRecord[];
+}
+
+/**
+ * Flags a payout for operators with the reason WeChat Pay's word was not applied, and when to
+ * look again. Unconditional on state: a flag never moves money, and a later look may add to it.
+ */
+export async function writeFlag(
+  outNo: string,
+  flag: { at: number; reason: string; dueAt?: DueAt },
+): Promise<void> {
+  const _ = db().command;
+  await db()
+    .collection(PAYOUTS)
+    .where({ _id: outNo })
+    .update({
+      data: {
+        flaggedAt: flag.at,
+        flagReason: flag.reason,
+        ...(flag.dueAt === undefined ? {} : { dueAt: flag.dueAt ?? _.remove() }),
+      },
+    });
+}
+
+/**
+ * Operators' flagged list: unsettled past the deadline (as listPayouts `flagged`), plus any payout
+ * flagged with a reason whatever its state — money paid after release sits on a settled payout.
+ */
+export async function listFlaggedPayouts(
+  filter: Pick<PayoutFilter, 'campaignId' | 'state'>,
+  page: { limit: number; offset: number },
+): Promise<PayoutRecord[]> {
+  const _ = db().command;
+  const base = {
+    ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
+    ...(filter.state ? { state: filter.state } : {}),
+  };
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where(
+      _.or([
+        {
+          ...base,
+          flaggedAt: _.exists(true),
+          ...(filter.state ? {} : { state: _.nin(['received', 'budget_released']) }),
+        },
+        { ...base, flagReason: _.exists(true) },
+      ]),
+    )
     .orderBy('createdAt', 'desc')
     .skip(page.offset)
     .limit(page.limit)

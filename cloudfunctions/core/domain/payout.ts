@@ -123,15 +123,23 @@ interface Move {
 
 const MOVES: Readonly<Record<PayoutEventType, Move>> = {
   send: { to: 'sending', from: ['reserved'], unchangedIn: [] },
-  issued: { to: 'sent', from: ['sending', 'unknown'], unchangedIn: ['sent', 'waiting_user'] },
+  // From failed as well (and received below): a failure read from a send reply after an unknown
+  // outcome is confirmed by query before release, and the query may find the payout alive.
+  issued: {
+    to: 'sent',
+    from: ['sending', 'unknown', 'failed'],
+    unchangedIn: ['sent', 'waiting_user'],
+  },
   awaiting_user: {
     to: 'waiting_user',
-    from: ['sending', 'unknown', 'sent'],
+    from: ['sending', 'unknown', 'sent', 'failed'],
     unchangedIn: ['waiting_user'],
   },
   received: {
     to: 'received',
-    from: ['sending', 'unknown', 'sent', 'waiting_user'],
+    // From failed too: a failure read from a send reply may be contradicted by the query that
+    // must follow an unknown outcome; the budget is still held, so the books stay right.
+    from: ['sending', 'unknown', 'sent', 'waiting_user', 'failed'],
     unchangedIn: ['received'],
   },
   rejected: { to: 'reserved', from: ['sending', 'unknown'], unchangedIn: [] },
@@ -206,6 +214,17 @@ export interface PayoutSnapshot {
   checks: number;
   lastCheckedAt?: number;
   ledger: LedgerEntry[];
+  /**
+   * Set once the payout's outcome was ever unknown (a timeout, SYSTEMERROR, an unverifiable
+   * reply): something may exist under its out-number, so a failure is confirmed by a query
+   * before its budget is given back.
+   */
+  everUnknown?: boolean;
+}
+
+/** Whether a payout's outcome was ever unknown (the flag, or an `unknown` in its ledger). */
+export function wasEverUnknown(payout: Pick<PayoutSnapshot, 'everUnknown' | 'ledger'>): boolean {
+  return payout.everUnknown === true || payout.ledger.some((entry) => entry.to === 'unknown');
 }
 
 /**
@@ -258,6 +277,37 @@ export function budgetEffect(state: PayoutState): BudgetEffect {
 /** Whether the budget must now be given back (then write `release`). Only a definite failure. */
 export function mustReleaseBudget(state: PayoutState): boolean {
   return state === 'failed';
+}
+
+// ---------------------------------------------------------------------------------------------
+// What WeChat Pay says it booked, held against what we booked
+
+/** The facts a query or callback states about the payment; each is absent when not stated. */
+export interface ProviderBooking {
+  amountFen?: number;
+  openid?: string;
+  mchId?: string;
+  appid?: string;
+}
+
+/**
+ * Where WeChat Pay's word differs from the payout (empty: it agrees). A difference means the
+ * answer is about some other payment, or our record is wrong: either way it is never applied
+ * silently, an operator looks.
+ */
+export function bookingMismatches(
+  payout: { amountFen: number; openid: string; mchId: string; appid: string },
+  reported: ProviderBooking,
+): string[] {
+  const found: string[] = [];
+  if (reported.amountFen !== undefined && reported.amountFen !== payout.amountFen)
+    found.push(`amount ${reported.amountFen}≠${payout.amountFen}`);
+  if (reported.openid !== undefined && reported.openid !== payout.openid) found.push('openid');
+  if (reported.mchId !== undefined && reported.mchId !== payout.mchId)
+    found.push(`mch_id ${reported.mchId}≠${payout.mchId}`);
+  if (reported.appid !== undefined && reported.appid !== payout.appid)
+    found.push(`appid ${reported.appid}≠${payout.appid}`);
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,8 +395,22 @@ export type V2Reply =
       /** gethbinfo only: why it failed. */
       reason?: string;
     }
+  /**
+   * The send reply as the client already classified it (wechat/pay/v2/outcomes.ts): its kind is
+   * mapped as it stands, never rebuilt from the code (a PARAM_ERROR saying "该订单已经过期" is
+   * *reconcile*, and rebuilding it from PARAM_ERROR alone would read it as failed).
+   */
+  | { kind: 'outcome'; outcome: V2SendVerdict; ref?: string }
   /** Timeout, connection reset, unparsable XML. */
   | { kind: 'transport'; detail: string };
+
+/** What the v2 client concluded from a send reply (structurally its RedPacketOutcome). */
+export interface V2SendVerdict {
+  kind: 'sent' | 'retry-same-billno' | 'reconcile' | 'not-sent';
+  code: string;
+  /** not-sent only: the same request may succeed later. */
+  retryLater: boolean;
+}
 
 /**
  * v2 err_codes where nothing was created and the same billno may be sent again later: the
@@ -383,6 +447,23 @@ export function eventFromV2Send(reply: V2Reply): PayoutEvent {
   if (reply.kind === 'transport') {
     return { type: 'outcome_unknown', code: 'TRANSPORT', detail: reply.detail };
   }
+  if (reply.kind === 'outcome') {
+    const { outcome } = reply;
+    const ref = reply.ref ? { providerRef: reply.ref } : {};
+    switch (outcome.kind) {
+      case 'sent':
+        return { type: 'issued', ...ref };
+      case 'not-sent':
+        // Nothing was issued; whether the same billno may go again decides rejected vs failed.
+        return outcome.retryLater || V2_SEND_LATER.has(outcome.code)
+          ? { type: 'rejected', code: outcome.code }
+          : { type: 'failed', code: outcome.code };
+      case 'retry-same-billno':
+      case 'reconcile':
+        // An envelope may exist under this billno: only gethbinfo may settle it.
+        return { type: 'outcome_unknown', code: outcome.code };
+    }
+  }
   if (reply.returnCode === 'SUCCESS' && reply.resultCode === 'SUCCESS') {
     return { type: 'issued', ...(reply.ref ? { providerRef: reply.ref } : {}) };
   }
@@ -405,7 +486,7 @@ export function eventFromV2Send(reply: V2Reply): PayoutEvent {
  * the same billno may be sent again.
  */
 export function eventFromV2Query(reply: V2Reply): PayoutEvent | null {
-  if (reply.kind === 'transport' || reply.returnCode !== 'SUCCESS') return null;
+  if (reply.kind !== 'response' || reply.returnCode !== 'SUCCESS') return null;
   if (reply.resultCode !== 'SUCCESS') {
     return reply.errCode === 'NOT_FOUND' ? { type: 'rejected', code: 'NOT_FOUND' } : null;
   }
@@ -474,6 +555,11 @@ export type V3Reply =
       /** Non-2xx: WeChat's error `code` (branch on it, never on `message`). */
       code?: string;
       message?: string;
+      /**
+       * Non-2xx: whether the error reply carried a valid WeChat Pay signature. False: anyone on
+       * the path could have written it, so it decides nothing (absent: not known, as before).
+       */
+      verified?: boolean;
     }
   | { kind: 'transport'; detail: string };
 
@@ -498,6 +584,10 @@ export function eventFromV3Create(reply: V3Reply): PayoutEvent {
     );
   }
   const code = reply.code ?? `HTTP_${reply.httpStatus}`;
+  // An unsigned or badly signed error could be a proxy's or an attacker's: the bill may exist.
+  if (reply.verified === false) {
+    return { type: 'outcome_unknown', code: `UNVERIFIED_${code}`, ...detail };
+  }
   if (reply.httpStatus === 429 || reply.httpStatus === 401 || code === 'NOT_ENOUGH') {
     return { type: 'rejected', code, ...detail };
   }
@@ -510,6 +600,7 @@ export function eventFromV3Create(reply: V3Reply): PayoutEvent {
 /** `GET …/out-bill-no/{n}`. 404 (UNVERIFIED for this API) = never created: send it again. */
 export function eventFromV3Query(reply: V3Reply): PayoutEvent | null {
   if (reply.kind === 'transport') return null;
+  if (reply.verified === false && (reply.httpStatus < 200 || reply.httpStatus > 299)) return null;
   if (reply.httpStatus === 404) return { type: 'rejected', code: reply.code ?? 'NOT_FOUND' };
   if (reply.httpStatus >= 200 && reply.httpStatus < 300 && reply.state) {
     return eventFromV3State(reply.state, reply);
@@ -556,6 +647,8 @@ export type ReconcileAction =
   | 'none'
   /** `failed`: give the budget back, then write `release`. */
   | 'release-budget'
+  /** `failed` after an unknown outcome: query first; release only if the provider agrees. */
+  | 'confirm-failure'
   /** `reserved` and due: send again with the stored out-number. */
   | 'send'
   /** `reserved` too long: write `failed` with code ABANDONED. */
@@ -583,7 +676,18 @@ export const ABANDONED: PayoutEvent = {
 export function planReconciliation(payout: PayoutSnapshot, now: number): ReconcilePlan {
   const { state } = payout;
   if (isTerminal(state)) return { action: 'none', nextCheckAt: null, flag: false };
-  if (state === 'failed') return { action: 'release-budget', nextCheckAt: now, flag: false };
+  if (state === 'failed') {
+    // A failure after an unknown outcome may be wrong (the first request may have paid): ask the
+    // provider, and give the budget back only once it confirms.
+    if (!wasEverUnknown(payout)) return { action: 'release-budget', nextCheckAt: now, flag: false };
+    const due = nextLookAt(payout);
+    const flag = now - payout.createdAt >= FLAG_AFTER_MS;
+    return {
+      action: now >= due || payout.checks === 0 ? 'confirm-failure' : 'wait',
+      nextCheckAt: payout.checks === 0 ? now : due,
+      flag,
+    };
+  }
 
   const age = now - payout.createdAt;
   if (state === 'reserved') {

@@ -166,6 +166,7 @@ export function campaignView(record: CampaignRecord): CampaignView {
       remainingFen: record.remainingFen,
       reservedFen: record.reservedFen,
       paidFen: record.paidFen,
+      ...(record.overspentFen ? { overspentFen: record.overspentFen } : {}),
     },
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),

@@ -14,8 +14,14 @@ import {
   writeTransition,
   type PayoutRecord,
 } from '../data/payouts.js';
-import { ABANDONED, applyTransition, planReconciliation, transition } from '../domain/payout.js';
-import { dueAfter, recordEvent, releaseBudget } from './ledger.js';
+import {
+  ABANDONED,
+  applyTransition,
+  bookingMismatches,
+  planReconciliation,
+  transition,
+} from '../domain/payout.js';
+import { applyProviderWord, dueAfter, recordEvent, releaseBudget } from './ledger.js';
 import { queryPayout, sendPayout } from './providers.js';
 
 /** reserved → sending (so a crash leaves a trace), the provider call, then its answer. */
@@ -51,26 +57,60 @@ export async function sendReserved(payout: PayoutRecord): Promise<PayoutRecord> 
  * nothing new is counted, so the next one waits longer; `flag` marks it for operators.
  */
 export async function refresh(payout: PayoutRecord, flag = false): Promise<PayoutRecord> {
-  const { event, clientPackage } = await queryPayout(payout);
+  const { event, clientPackage, booking } = await queryPayout(payout);
   const now = Date.now();
   const news = event ? transition(payout, event, now) : null;
-  if (event && news?.ok && news.entry) {
+  const paidAfterRelease = event?.type === 'received' && payout.state === 'budget_released';
+  if (event && ((news?.ok && news.entry) || paidAfterRelease)) {
     const patch = clientPackage && !payout.clientPackage ? { clientPackage } : {};
-    return recordEvent(payout, event, patch);
+    const after = await applyProviderWord(payout, event, { source: 'query', booking, patch });
+    // Applied: the payout moved (its clock restarted). Otherwise it was flagged, not moved, and
+    // is looked at again like any look that changed nothing.
+    if (after.stateSince !== payout.stateSince || after.state !== payout.state) return after;
+    return counted({ ...payout, ...pickFlag(after) }, now, flag);
   }
-  // Nothing new, or a contradiction the ledger refuses (received after release): an operator
-  // must look at the latter whatever its age.
+  // Nothing new, or a contradiction the ledger refuses: an operator must look at the latter
+  // whatever its age.
   const contradiction = news !== null && !news.ok;
   if (contradiction) console.error(`[reward] payout ${payout.outNo}: ${news.error.message}`);
+  return counted(payout, now, flag || contradiction);
+}
+
+/**
+ * A failed payout that once had an unknown outcome: WeChat Pay must confirm the failure before
+ * its budget goes back, because the request that went unanswered may have paid.
+ */
+async function confirmFailure(payout: PayoutRecord, flag: boolean): Promise<PayoutRecord> {
+  const { event, booking } = await queryPayout(payout);
+  const now = Date.now();
+  if (!event) return counted(payout, now, flag);
+  if (event.type === 'failed' || event.type === 'rejected') {
+    // Failed there too, or never created: nothing can be paid under this number any more.
+    const mismatched = booking ? bookingMismatches(payout, booking) : [];
+    if (mismatched.length === 0) return releaseBudget(payout);
+  }
+  const after = await applyProviderWord(payout, event, { source: 'query', booking });
+  if (after.stateSince !== payout.stateSince || after.state !== payout.state) return after;
+  return counted({ ...payout, ...pickFlag(after) }, now, flag);
+}
+
+/** A look that changed nothing: counted, so the next one waits longer. */
+async function counted(payout: PayoutRecord, now: number, flag: boolean): Promise<PayoutRecord> {
   const checked: PayoutRecord = { ...payout, checks: payout.checks + 1, lastCheckedAt: now };
   const dueAt = dueAfter(checked, now);
-  const flagged = flag || contradiction;
-  const written = await writeCheck(payout, { at: now, dueAt, flag: flagged, counted: true });
+  const written = await writeCheck(payout, { at: now, dueAt, flag, counted: true });
   if (!written) return (await findPayout(payout.outNo)) ?? payout;
   return {
     ...checked,
     ...(dueAt === null ? {} : { dueAt }),
-    ...(flagged ? { flaggedAt: now } : {}),
+    ...(flag ? { flaggedAt: now } : {}),
+  };
+}
+
+function pickFlag(payout: PayoutRecord): Partial<PayoutRecord> {
+  return {
+    ...(payout.flaggedAt !== undefined ? { flaggedAt: payout.flaggedAt } : {}),
+    ...(payout.flagReason !== undefined ? { flagReason: payout.flagReason } : {}),
   };
 }
 
@@ -87,6 +127,8 @@ export async function reconcile(payout: PayoutRecord): Promise<PayoutRecord> {
       return sendReserved(payout);
     case 'query':
       return refresh(payout, plan.flag);
+    case 'confirm-failure':
+      return confirmFailure(payout, plan.flag);
     case 'none':
     case 'wait': {
       // Read early, or past the query horizon: only the next look (and the flag) change.

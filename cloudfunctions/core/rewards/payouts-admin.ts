@@ -7,7 +7,7 @@ import type {
   ListPayoutsResult,
   PayoutAdminView,
 } from '../../../typings/admin.js';
-import { listPayouts, type PayoutRecord } from '../data/payouts.js';
+import { listFlaggedPayouts, listPayouts, type PayoutRecord } from '../data/payouts.js';
 import { PAYOUT_STATE_LABELS } from '../domain/payout.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -28,6 +28,7 @@ export function payoutAdminView(payout: PayoutRecord): PayoutAdminView {
     checks: payout.checks,
     ...(payout.dueAt !== undefined ? { nextCheckAt: iso(payout.dueAt) } : {}),
     ...(payout.flaggedAt !== undefined ? { flaggedAt: iso(payout.flaggedAt) } : {}),
+    ...(payout.flagReason !== undefined ? { flagReason: payout.flagReason } : {}),
     ledger: payout.ledger.map((entry) => ({
       from: entry.from,
       to: entry.to,
@@ -41,13 +42,15 @@ export function payoutAdminView(payout: PayoutRecord): PayoutAdminView {
 export async function listPayoutViews(
   request: ListPayoutsRequest & { limit: number; offset: number },
 ): Promise<ListPayoutsResult> {
-  const records = await listPayouts(
-    {
-      ...(request.campaignId ? { campaignId: request.campaignId } : {}),
-      ...(request.state ? { state: request.state } : {}),
-      ...(request.flagged ? { flagged: true } : {}),
-    },
-    { limit: request.limit, offset: request.offset },
-  );
+  const page = { limit: request.limit, offset: request.offset };
+  const scope = {
+    ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+    ...(request.state ? { state: request.state } : {}),
+  };
+  // Flagged: unsettled past the deadline, and any payout whose WeChat Pay answer disagreed with
+  // our books (a paid-after-release payout is settled, yet an operator must see it).
+  const records = request.flagged
+    ? await listFlaggedPayouts(scope, page)
+    : await listPayouts(scope, page);
   return { payouts: records.map(payoutAdminView) };
 }

@@ -12,6 +12,7 @@ import {
   eventFromV3Query,
   type PayoutEvent,
   type PayoutProvider,
+  type ProviderBooking,
   type V2Reply,
   type V3Reply,
 } from '../domain/payout.js';
@@ -25,7 +26,12 @@ import {
 } from '../wechat/pay/errors.js';
 import { RedPacketClient } from '../wechat/pay/v2/red-packet.js';
 import { buildBizRedPacketParams } from '../wechat/pay/v2/sign.js';
-import { TransferClient, cashMarketingReportInfos } from '../wechat/pay/v3/transfer.js';
+import { wechatpayKeys } from '../wechat/pay/v3/keys.js';
+import {
+  TransferClient,
+  cashMarketingReportInfos,
+  type WechatPayKey,
+} from '../wechat/pay/v3/transfer.js';
 
 const SEND_TIMEOUT_MS = 8_000;
 
@@ -45,8 +51,8 @@ interface V3Settings {
   mchId: string;
   serialNo: string;
   privateKeyPem: string;
-  publicKeyId: string;
-  publicKeyPem: string;
+  /** Every WeChat Pay key replies may be signed with (public key and platform certificates). */
+  wechatpayKeys: WechatPayKey[];
 }
 
 function v2Settings(): V2Settings | undefined {
@@ -57,14 +63,25 @@ function v2Settings(): V2Settings | undefined {
   return mchId && apiKey && certPem && keyPem ? { mchId, apiKey, certPem, keyPem } : undefined;
 }
 
+/**
+ * WXPAY_PUBLIC_KEY_ID + WXPAY_PUBLIC_KEY_PEM and/or WXPAY_PLATFORM_CERTS_PEM (several platform
+ * certificates, one PEM after another): all of them are trusted, chosen by Wechatpay-Serial.
+ */
+function configuredWechatpayKeys(): WechatPayKey[] {
+  return wechatpayKeys({
+    publicKeyId: process.env.WXPAY_PUBLIC_KEY_ID?.trim(),
+    publicKeyPem: pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM),
+    platformCertsPem: pemFromEnv(process.env.WXPAY_PLATFORM_CERTS_PEM),
+  });
+}
+
 function v3Settings(): V3Settings | undefined {
   const mchId = process.env.WXPAY_MCH_ID?.trim();
   const serialNo = process.env.WXPAY_CERT_SERIAL?.trim();
   const privateKeyPem = pemFromEnv(process.env.WXPAY_PRIVATE_KEY_PEM);
-  const publicKeyId = process.env.WXPAY_PUBLIC_KEY_ID?.trim();
-  const publicKeyPem = pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM);
-  return mchId && serialNo && privateKeyPem && publicKeyId && publicKeyPem
-    ? { mchId, serialNo, privateKeyPem, publicKeyId, publicKeyPem }
+  const keys = configuredWechatpayKeys();
+  return mchId && serialNo && privateKeyPem && keys.length > 0
+    ? { mchId, serialNo, privateKeyPem, wechatpayKeys: keys }
     : undefined;
 }
 
@@ -72,17 +89,16 @@ function v3Settings(): V3Settings | undefined {
 export interface NotifySettings {
   mchId: string;
   apiV3Key: string;
-  publicKeyId: string;
-  publicKeyPem: string;
+  /** Every WeChat Pay key a callback may be signed with. */
+  wechatpayKeys: WechatPayKey[];
 }
 
 export function notifySettings(): NotifySettings | undefined {
   const mchId = process.env.WXPAY_MCH_ID?.trim();
   const apiV3Key = process.env.WXPAY_APIV3_KEY?.trim();
-  const publicKeyId = process.env.WXPAY_PUBLIC_KEY_ID?.trim();
-  const publicKeyPem = pemFromEnv(process.env.WXPAY_PUBLIC_KEY_PEM);
-  return mchId && apiV3Key && publicKeyId && publicKeyPem
-    ? { mchId, apiV3Key, publicKeyId, publicKeyPem }
+  const keys = configuredWechatpayKeys();
+  return mchId && apiV3Key && keys.length > 0
+    ? { mchId, apiV3Key, wechatpayKeys: keys }
     : undefined;
 }
 
@@ -116,7 +132,7 @@ function transferClient(): TransferClient {
     mchId: settings.mchId,
     serialNo: settings.serialNo,
     privateKeyPem: settings.privateKeyPem,
-    wechatpayKeys: [{ serial: settings.publicKeyId, publicKeyPem: settings.publicKeyPem }],
+    wechatpayKeys: settings.wechatpayKeys,
     timeoutMs: SEND_TIMEOUT_MS,
   });
   return v3Client;
@@ -143,18 +159,13 @@ export async function sendPayout(payout: PayoutRecord): Promise<SendOutcome> {
       remark: request.remark,
       ...(request.sceneId ? { sceneId: request.sceneId } : {}),
     });
-    const { outcome } = result;
-    // The client classifies the reply itself; the payout rules want it back as a reply.
-    const reply: V2Reply =
-      outcome.code === 'TRANSPORT' || outcome.code === 'MALFORMED_REPLY'
-        ? { kind: 'transport', detail: outcome.code }
-        : {
-            kind: 'response',
-            returnCode: 'SUCCESS',
-            resultCode: outcome.kind === 'sent' ? 'SUCCESS' : 'FAIL',
-            ...(outcome.kind === 'sent' ? {} : { errCode: outcome.code }),
-            ...(result.sendListId ? { ref: result.sendListId } : {}),
-          };
+    // The client's classification is mapped as it stands (eventFromV2Send), never rebuilt from
+    // the code: a billno WeChat calls expired may have paid and must be queried, not failed.
+    const reply: V2Reply = {
+      kind: 'outcome',
+      outcome: result.outcome,
+      ...(result.sendListId ? { ref: result.sendListId } : {}),
+    };
     return {
       event: eventFromV2Send(reply),
       ...(result.package ? { clientPackage: result.package } : {}),
@@ -192,6 +203,8 @@ export async function sendPayout(payout: PayoutRecord): Promise<SendOutcome> {
         httpStatus: error.status ?? 500,
         code: error.code,
         message: error.wechatMessage,
+        // An error reply nobody signed decides nothing (eventFromV3Create: unknown).
+        ...(error.verified === undefined ? {} : { verified: error.verified }),
       };
     } else if (
       error instanceof PayTransportError ||
@@ -217,17 +230,22 @@ export interface QueryOutcome {
   event: PayoutEvent | null;
   /** v3 package_info when the bill waits for the user and WeChat included it. */
   clientPackage?: string;
+  /** What WeChat Pay states it booked (amount, openid, merchant, appid), to hold against ours. */
+  booking?: ProviderBooking;
 }
 
 /**
- * Asks the provider where the payout under its out-number stands (gethbinfo / transfer query).
+ * Asks the provider where the payout under its out-number stands (gethbinfo / transfer query),
+ * as the payout's own merchant (`payout.mchId`), not whichever merchant is configured now.
  * Never throws for WeChat or the network: a failed query is simply no news.
  */
 export async function queryPayout(payout: PayoutRecord): Promise<QueryOutcome> {
   try {
     if (payout.provider === 'v2-redpacket') {
-      const result = await redPacketClient().query(payout.outNo, payout.appid);
+      const result = await redPacketClient().query(payout.outNo, payout.appid, payout.mchId);
       if (!result.found) {
+        // "Not found" under a merchant we no longer hold the keys of proves nothing.
+        if (payout.mchId !== v2Settings()?.mchId) return { event: null };
         return {
           event: eventFromV2Query({
             kind: 'response',
@@ -237,6 +255,8 @@ export async function queryPayout(payout: PayoutRecord): Promise<QueryOutcome> {
           }),
         };
       }
+      // gethbinfo lists who opened it; an unopened envelope names nobody yet.
+      const receiver = result.receivers[0];
       return {
         event: eventFromV2Query({
           kind: 'response',
@@ -246,9 +266,15 @@ export async function queryPayout(payout: PayoutRecord): Promise<QueryOutcome> {
           ...(result.detailId ? { ref: result.detailId } : {}),
           ...(result.reason ? { reason: result.reason } : {}),
         }),
+        booking: {
+          ...(result.totalAmount !== undefined ? { amountFen: result.totalAmount } : {}),
+          ...(receiver ? { openid: receiver.openid } : {}),
+          ...(result.mchId ? { mchId: result.mchId } : {}),
+          ...(result.appid ? { appid: result.appid } : {}),
+        },
       };
     }
-    const bill = await transferClient().queryByOutBillNo(payout.outNo);
+    const bill = await transferClient().queryByOutBillNo(payout.outNo, payout.mchId);
     return {
       event: eventFromV3Query({
         kind: 'response',
@@ -258,15 +284,23 @@ export async function queryPayout(payout: PayoutRecord): Promise<QueryOutcome> {
         ...(bill.failReason ? { failReason: bill.failReason } : {}),
       }),
       ...(bill.packageInfo ? { clientPackage: bill.packageInfo } : {}),
+      booking: {
+        amountFen: bill.transferAmount,
+        openid: bill.openid,
+        mchId: bill.mchId,
+        appid: bill.appid,
+      },
     };
   } catch (error) {
     if (error instanceof PayApiError && payout.provider === 'v3-transfer') {
+      if (error.status === 404 && payout.mchId !== v3Settings()?.mchId) return { event: null };
       return {
         event: eventFromV3Query({
           kind: 'response',
           httpStatus: error.status ?? 500,
           code: error.code,
           message: error.wechatMessage,
+          ...(error.verified === undefined ? {} : { verified: error.verified }),
         }),
       };
     }

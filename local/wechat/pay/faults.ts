@@ -32,6 +32,11 @@ export interface PayFault {
    * past the clients' 10 s timeout): the "did it go through?" case.
    */
   timeout?: boolean;
+  /**
+   * v3 only: answer the injected error without WeChat Pay's signature, as a proxy or an attacker
+   * on the path would; such a reply must decide nothing.
+   */
+  unsigned?: boolean;
   times: number;
 }
 
@@ -59,6 +64,10 @@ export class PayFaultInjector extends FaultQueue<PayFault> {
     if (spec.timeout !== undefined) {
       if (typeof spec.timeout !== 'boolean') return 'timeout must be true or false';
       if (spec.timeout) fault.timeout = true;
+    }
+    if (spec.unsigned !== undefined) {
+      if (typeof spec.unsigned !== 'boolean') return 'unsigned must be true or false';
+      if (spec.unsigned) fault.unsigned = true;
     }
     if (
       fault.err_code === undefined &&

@@ -130,13 +130,15 @@ export class RedPackets {
     const envelope = this.store.envelope(fields.mch_billno);
     if (!envelope || (fields.appid && envelope.params.wxappid !== fields.appid))
       throw new RedPacketError('NOT_FOUND', '指定单号数据不存在');
+    // The documented 成功示例 (wechat-api.md §3.5): 获取成功, no err_code, the appid queried.
     const reply: V2Reply = {
       return_code: 'SUCCESS',
-      return_msg: 'OK',
+      return_msg: '获取成功',
       result_code: 'SUCCESS',
-      mch_billno: envelope.mch_billno,
       mch_id: pay.mchId,
+      appid: envelope.params.wxappid,
       detail_id: envelope.detail_id,
+      mch_billno: envelope.mch_billno,
       status: envelope.status,
       send_type: 'API',
       hb_type: 'NORMAL',
@@ -157,6 +159,7 @@ export class RedPackets {
         ? [
             {
               openid: envelope.re_openid,
+              status: 'RECEIVED',
               amount: envelope.total_amount,
               rcv_time: shanghai(envelope.received_at ?? envelope.sent_at, 'text'),
             },
@@ -213,10 +216,13 @@ export class RedPackets {
       return v2ErrorReply(
         new RedPacketError('PROCESSING', '请求已受理，请稍后使用原单号查询发放结果'),
       );
+    // Exactly the documented 返回示例 (wechat-api.md §3.1): err_code SUCCESS / 发放成功 included.
     return {
       return_code: 'SUCCESS',
       return_msg: '发放成功',
       result_code: 'SUCCESS',
+      err_code: 'SUCCESS',
+      err_code_des: '发放成功',
       mch_billno: envelope.mch_billno,
       mch_id: pay.mchId,
       wxappid: envelope.params.wxappid,
@@ -284,7 +290,8 @@ function decodePackage(pkg: string): string {
 /** WeChat Pay's times are Beijing time: `yyyy-MM-dd HH:mm:ss`, or compact `yyyyMMddHHmmss`. */
 export function shanghai(ms: number, form: 'text' | 'compact' | 'rfc3339'): string {
   const iso = new Date(ms + 8 * HOUR).toISOString();
-  if (form === 'rfc3339') return `${iso.slice(0, 19)}+08:00`;
+  // As the v3 examples write it: 2015-05-20T13:29:35.120+08:00 (milliseconds included).
+  if (form === 'rfc3339') return `${iso.slice(0, 23)}+08:00`;
   const text = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
   return form === 'text' ? text : text.replace(/[- :]/g, '');
 }

@@ -210,11 +210,17 @@ function v3(
   if (refused) return answer(401, { code: 'SIGN_ERROR', message: refused });
   const code = fault?.err_code && (V3_ALIAS[fault.err_code] ?? fault.err_code);
   const accepted = code === 'ACCEPTED' || code === 'PROCESSING';
-  if (code && !accepted)
-    return answer(fault?.status ?? V3_STATUS[code] ?? 500, {
-      code,
-      message: fault?.err_code_des ?? `模拟错误 ${code}`,
-    });
+  if (code && !accepted) {
+    const status = fault?.status ?? V3_STATUS[code] ?? 500;
+    const error = { code, message: fault?.err_code_des ?? `模拟错误 ${code}` };
+    if (fault?.unsigned)
+      return {
+        status,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify(error),
+      };
+    return answer(status, error);
+  }
   try {
     return answer(200, run(accepted));
   } catch (error) {

@@ -246,7 +246,7 @@ export function callbackResource(bill: Bill, mchId: string): Record<string, unkn
     out_bill_no: bill.out_bill_no,
     transfer_bill_no: bill.transfer_bill_no,
     state: bill.state,
-    mch_id: mchId,
+    // The callback spells it `mchid` (the query `mch_id`), wechatpay-transfer.md §4.
     mchid: mchId,
     transfer_amount: bill.transfer_amount,
     openid: bill.openid,

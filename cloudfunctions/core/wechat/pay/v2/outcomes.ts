@@ -94,6 +94,9 @@ function row(
   return { kind, cause, retryLater, operatorAction, message };
 }
 
+/** err_code values that mean no error (see classifySendReply). */
+export const SUCCESS_CODES: ReadonlySet<string> = new Set(['SUCCESS', '0']);
+
 export interface SendReply {
   return_code?: string;
   return_msg?: string;
@@ -110,7 +113,11 @@ export interface SendReply {
  * treated as not sent.
  */
 export function classifySendReply(reply: SendReply): RedPacketOutcome {
-  const errCode = reply.err_code?.trim().toUpperCase().replace(/\s+/g, '');
+  const rawCode = reply.err_code?.trim().toUpperCase().replace(/\s+/g, '');
+  // WeChat's own success example carries err_code SUCCESS (发放成功); the cash-envelope example
+  // it shares its tables with carries `0`. Which one production sends is UNVERIFIED: both say
+  // "no error" (wechat-api.md §3.1).
+  const errCode = rawCode && !SUCCESS_CODES.has(rawCode) ? rawCode : undefined;
   if (reply.return_code === 'SUCCESS' && reply.result_code === 'SUCCESS' && !errCode) {
     if (reply.package) {
       return {
@@ -123,7 +130,7 @@ export function classifySendReply(reply: SendReply): RedPacketOutcome {
     }
     return reconcile('MALFORMED_REPLY', 'unknown', true);
   }
-  if (errCode && errCode !== 'SUCCESS') {
+  if (errCode) {
     // Community-reported text for a billno older than ~24 h; no err_code of its own is known.
     if (/更换商户单号|已经过期|已过期/.test(reply.err_code_des ?? '')) {
       return reconcile(errCode, 'billno-expired', false);

@@ -5,6 +5,7 @@ import { payHttpRequest } from '../http.js';
 import {
   classifySendReply,
   isRedPacketStatus,
+  SUCCESS_CODES,
   transportOutcome,
   type RedPacketOutcome,
   type RedPacketStatus,
@@ -57,6 +58,10 @@ export interface SendRedPacketResult {
   package?: string;
   /** WeChat's own description of an error, for the log only. */
   errCodeDes?: string;
+  /** What WeChat says it booked, to hold against the payout (absent when it did not say). */
+  mchId?: string;
+  reOpenid?: string;
+  totalAmount?: number;
 }
 
 export interface RedPacketReceiver {
@@ -71,6 +76,9 @@ export type RedPacketQueryResult =
   | {
       found: true;
       mchBillno: string;
+      /** The merchant and appid WeChat names, when the reply carries them. */
+      mchId?: string;
+      appid?: string;
       detailId?: string;
       status: RedPacketStatus;
       totalAmount?: number;
@@ -136,62 +144,28 @@ export class RedPacketClient {
       }
       throw error;
     }
-    const outcome = classifySendReply({
-      return_code: textField(reply, 'return_code'),
-      return_msg: textField(reply, 'return_msg'),
-      result_code: textField(reply, 'result_code'),
-      err_code: textField(reply, 'err_code'),
-      err_code_des: textField(reply, 'err_code_des'),
-      package: textField(reply, 'package'),
-    });
-    return {
-      outcome,
-      sendListId: textField(reply, 'send_listid'),
-      package: outcome.kind === 'sent' ? textField(reply, 'package') : undefined,
-      errCodeDes: textField(reply, 'err_code_des') ?? textField(reply, 'return_msg'),
-    };
+    return readSendReply(reply);
   }
 
   /**
    * Where the envelope under `mchBillno` stands. `{ found: false }` only for WeChat's NOT_FOUND;
    * right after an unknown send that may be lag, so the caller retries the send, not a new billno.
    */
-  async query(mchBillno: string, appid: string): Promise<RedPacketQueryResult> {
+  async query(
+    mchBillno: string,
+    appid: string,
+    /** The merchant the envelope was sent from (the payout's own); defaults to ours. */
+    mchId = this.options.mchId,
+  ): Promise<RedPacketQueryResult> {
     assertBillno(mchBillno);
     const reply = await this.post(QUERY_API, {
       nonce_str: this.nonce(),
       mch_billno: mchBillno,
-      mch_id: this.options.mchId,
+      mch_id: mchId,
       appid,
       bill_type: 'MCHT',
     });
-    const errCode = textField(reply, 'err_code');
-    const ok =
-      textField(reply, 'return_code') === 'SUCCESS' &&
-      textField(reply, 'result_code') === 'SUCCESS';
-    if (!ok || errCode) {
-      const code = errCode ?? 'RETURN_FAIL';
-      if (code === 'NOT_FOUND') return { found: false };
-      const message = textField(reply, 'err_code_des') ?? textField(reply, 'return_msg') ?? '';
-      // A query has no side effect, so every failure may be retried; the caller backs off.
-      throw new PayApiError(QUERY_API, code, message, true);
-    }
-    const status = textField(reply, 'status');
-    if (!status || !isRedPacketStatus(status)) {
-      throw new PayProtocolError(QUERY_API, `unknown status ${JSON.stringify(status ?? null)}`);
-    }
-    return {
-      found: true,
-      mchBillno: textField(reply, 'mch_billno') ?? mchBillno,
-      detailId: textField(reply, 'detail_id'),
-      status,
-      totalAmount: optionalInteger(textField(reply, 'total_amount')),
-      reason: textField(reply, 'reason'),
-      sendTime: textField(reply, 'send_time'),
-      refundTime: textField(reply, 'refund_time'),
-      refundAmount: optionalInteger(textField(reply, 'refund_amount')),
-      receivers: receiversOf(reply),
-    };
+    return readQueryReply(reply, mchBillno);
   }
 
   /** Closes kept-alive connections (tests, or a function instance shutting down). */
@@ -231,6 +205,69 @@ export class RedPacketClient {
     }
     return reply;
   }
+}
+
+/** A parsed sendminiprogramhb reply → its outcome and what WeChat says it issued. */
+export function readSendReply(reply: V2Xml): SendRedPacketResult {
+  const outcome = classifySendReply({
+    return_code: textField(reply, 'return_code'),
+    return_msg: textField(reply, 'return_msg'),
+    result_code: textField(reply, 'result_code'),
+    err_code: textField(reply, 'err_code'),
+    err_code_des: textField(reply, 'err_code_des'),
+    package: textField(reply, 'package'),
+  });
+  const mchId = textField(reply, 'mch_id');
+  const reOpenid = textField(reply, 're_openid');
+  const totalAmount = optionalInteger(textField(reply, 'total_amount'));
+  return {
+    outcome,
+    sendListId: textField(reply, 'send_listid'),
+    package: outcome.kind === 'sent' ? textField(reply, 'package') : undefined,
+    errCodeDes: textField(reply, 'err_code_des') ?? textField(reply, 'return_msg'),
+    ...(mchId ? { mchId } : {}),
+    ...(reOpenid ? { reOpenid } : {}),
+    ...(totalAmount !== undefined ? { totalAmount } : {}),
+  };
+}
+
+/**
+ * A parsed gethbinfo reply. Found when return_code and result_code are SUCCESS and err_code is
+ * absent or says success (WeChat's example has none; production replies carry SUCCESS / OK).
+ * `{ found: false }` only for NOT_FOUND; any other error throws PayApiError (a query has no side
+ * effect, so the caller may simply ask again later).
+ */
+export function readQueryReply(reply: V2Xml, mchBillno: string): RedPacketQueryResult {
+  const rawCode = textField(reply, 'err_code')?.trim().toUpperCase();
+  const errCode = rawCode && !SUCCESS_CODES.has(rawCode) ? rawCode : undefined;
+  const ok =
+    textField(reply, 'return_code') === 'SUCCESS' && textField(reply, 'result_code') === 'SUCCESS';
+  if (!ok || errCode) {
+    const code = errCode ?? 'RETURN_FAIL';
+    if (code === 'NOT_FOUND') return { found: false };
+    const message = textField(reply, 'err_code_des') ?? textField(reply, 'return_msg') ?? '';
+    throw new PayApiError(QUERY_API, code, message, true);
+  }
+  const status = textField(reply, 'status');
+  if (!status || !isRedPacketStatus(status)) {
+    throw new PayProtocolError(QUERY_API, `unknown status ${JSON.stringify(status ?? null)}`);
+  }
+  const mchId = textField(reply, 'mch_id');
+  const appid = textField(reply, 'appid');
+  return {
+    found: true,
+    mchBillno: textField(reply, 'mch_billno') ?? mchBillno,
+    ...(mchId ? { mchId } : {}),
+    ...(appid ? { appid } : {}),
+    detailId: textField(reply, 'detail_id'),
+    status,
+    totalAmount: optionalInteger(textField(reply, 'total_amount')),
+    reason: textField(reply, 'reason'),
+    sendTime: textField(reply, 'send_time'),
+    refundTime: textField(reply, 'refund_time'),
+    refundAmount: optionalInteger(textField(reply, 'refund_amount')),
+    receivers: receiversOf(reply),
+  };
 }
 
 function assertBillno(mchBillno: string): void {

@@ -100,6 +100,8 @@ export interface TransferBillDetail {
   updateTime: string;
   /** WAIT_USER_CONFIRM only, when WeChat includes it in the query reply. */
   packageInfo?: string;
+  /** Encrypted with the merchant key, when the bill carried a name. */
+  userName?: string;
 }
 
 export interface CancelResult {
@@ -155,38 +157,21 @@ export class TransferClient {
       })),
     };
     const reply = await this.call('POST', TRANSFER_BILLS, TRANSFER_BILLS, JSON.stringify(body));
-    return {
-      outBillNo: str(reply, 'out_bill_no', TRANSFER_BILLS),
-      transferBillNo: str(reply, 'transfer_bill_no', TRANSFER_BILLS),
-      createTime: str(reply, 'create_time', TRANSFER_BILLS),
-      state: str(reply, 'state', TRANSFER_BILLS),
-      packageInfo: optionalStr(reply, 'package_info'),
-      failReason: optionalStr(reply, 'fail_reason'),
-    };
+    return readTransferBill(TRANSFER_BILLS, reply);
   }
 
-  async queryByOutBillNo(outBillNo: string): Promise<TransferBillDetail> {
+  /** `mchId`: the merchant the bill was made under (the payout's own); defaults to ours. */
+  async queryByOutBillNo(outBillNo: string, mchId?: string): Promise<TransferBillDetail> {
     assertOutBillNo(outBillNo);
     const api = `${TRANSFER_BILLS}/out-bill-no/{out_bill_no}`;
-    const reply = await this.call('GET', api, `${TRANSFER_BILLS}/out-bill-no/${outBillNo}`);
-    const amount = reply.transfer_amount;
-    if (typeof amount !== 'number' || !Number.isInteger(amount)) {
-      throw new PayProtocolError(api, 'transfer_amount is not an integer');
-    }
-    return {
-      mchId: str(reply, 'mch_id', api),
-      outBillNo: str(reply, 'out_bill_no', api),
-      transferBillNo: str(reply, 'transfer_bill_no', api),
-      appid: str(reply, 'appid', api),
-      state: str(reply, 'state', api),
-      transferAmount: amount,
-      transferRemark: optionalStr(reply, 'transfer_remark') ?? '',
-      openid: str(reply, 'openid', api),
-      failReason: optionalStr(reply, 'fail_reason'),
-      createTime: str(reply, 'create_time', api),
-      updateTime: optionalStr(reply, 'update_time') ?? str(reply, 'create_time', api),
-      packageInfo: optionalStr(reply, 'package_info'),
-    };
+    const reply = await this.call(
+      'GET',
+      api,
+      `${TRANSFER_BILLS}/out-bill-no/${outBillNo}`,
+      '',
+      mchId,
+    );
+    return readTransferBillDetail(api, reply);
   }
 
   /** Asks WeChat to cancel; CANCELING means accepted, the end state comes by query or callback. */
@@ -207,9 +192,10 @@ export class TransferClient {
     api: string,
     path: string,
     body = '',
+    mchId = this.options.mchId,
   ): Promise<Record<string, unknown>> {
     const authorization = buildAuthorization({
-      mchId: this.options.mchId,
+      mchId,
       serialNo: this.options.serialNo,
       privateKeyPem: this.options.privateKeyPem,
       method,
@@ -368,6 +354,52 @@ function validateCreate(input: CreateTransferBillInput, sceneId: string): void {
   ) {
     throw new Error('TransferClient: scene 1000 accepts user_recv_perception 现金奖励 or 活动奖励');
   }
+}
+
+/** A create reply (发起转账 应答, wechatpay-transfer.md §1). */
+export function readTransferBill(api: string, reply: Record<string, unknown>): TransferBill {
+  const packageInfo = optionalStr(reply, 'package_info');
+  const failReason = optionalStr(reply, 'fail_reason');
+  return {
+    outBillNo: str(reply, 'out_bill_no', api),
+    transferBillNo: str(reply, 'transfer_bill_no', api),
+    createTime: str(reply, 'create_time', api),
+    state: str(reply, 'state', api),
+    ...(packageInfo ? { packageInfo } : {}),
+    ...(failReason ? { failReason } : {}),
+  };
+}
+
+/**
+ * A query reply (商户单号查询转账单 应答, §3). The query names the merchant `mch_id`, the callback
+ * `mchid`; either is read so one shape serves both.
+ */
+export function readTransferBillDetail(
+  api: string,
+  reply: Record<string, unknown>,
+): TransferBillDetail {
+  const amount = reply.transfer_amount;
+  if (typeof amount !== 'number' || !Number.isInteger(amount)) {
+    throw new PayProtocolError(api, 'transfer_amount is not an integer');
+  }
+  const failReason = optionalStr(reply, 'fail_reason');
+  const packageInfo = optionalStr(reply, 'package_info');
+  const userName = optionalStr(reply, 'user_name');
+  return {
+    mchId: optionalStr(reply, 'mch_id') ?? str(reply, 'mchid', api),
+    outBillNo: str(reply, 'out_bill_no', api),
+    transferBillNo: str(reply, 'transfer_bill_no', api),
+    appid: str(reply, 'appid', api),
+    state: str(reply, 'state', api),
+    transferAmount: amount,
+    transferRemark: optionalStr(reply, 'transfer_remark') ?? '',
+    openid: str(reply, 'openid', api),
+    ...(failReason ? { failReason } : {}),
+    ...(userName ? { userName } : {}),
+    createTime: str(reply, 'create_time', api),
+    updateTime: optionalStr(reply, 'update_time') ?? str(reply, 'create_time', api),
+    ...(packageInfo ? { packageInfo } : {}),
+  };
 }
 
 function parseJson(api: string, text: string): Record<string, unknown> {
