@@ -147,7 +147,10 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       // Every call of the test reaches the stack from 127.0.0.1, its CLIENTIP.
       const scans = await kit.bulkScans('same-ip', 4_400, 20);
       const answers = await Promise.all(scans.map(claim));
-      expect(answers.filter((answer) => answer.ok)).toHaveLength(3);
+      expect(
+        answers.filter((answer) => answer.ok),
+        JSON.stringify(answers.map((a) => a.error?.code ?? 'ok')),
+      ).toHaveLength(3);
       expect(
         new Set(answers.filter((answer) => !answer.ok).map((answer) => answer.error.code)),
       ).toEqual(new Set(['IP_RATE_LIMITED']));
