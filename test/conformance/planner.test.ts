@@ -116,12 +116,13 @@ beforeAll(async () => {
       {
         name: 'indexed',
         describes: 'planner: indexed',
+        permission: 'ADMINONLY',
         indexes: [
           { name: 'a', keys: { a: 1 } },
           { name: 'b', keys: { b: -1 } },
         ],
       },
-      { name: 'plain', describes: 'planner: no index', indexes: [] },
+      { name: 'plain', describes: 'planner: no index', indexes: [], permission: 'ADMINONLY' },
     ],
   });
   const documents = Array.from({ length: 300 }, (_unused, n) => randomDocument(n));

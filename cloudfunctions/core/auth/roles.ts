@@ -1,15 +1,20 @@
 import { adminOpenids } from '../config.js';
 import { db } from '../cloud.js';
+import { serverWritten } from '../data/client-writes.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Caller } from '../caller.js';
 
 /**
  * Whether `openid` is an administrator: bootstrap administrators come from `ADMIN_OPENIDS`, the
- * rest are granted in the `roles` collection.
+ * rest are granted in the `roles` collection (a role a client wrote is no role).
  */
 export async function isAdministrator(openid: string): Promise<boolean> {
   if (adminOpenids().has(openid)) return true;
-  const { data } = await db().collection('roles').where({ openid, role: 'admin' }).limit(1).get();
+  const { data } = await db()
+    .collection('roles')
+    .where({ openid, role: 'admin', ...serverWritten() })
+    .limit(1)
+    .get();
   return data.length > 0;
 }
 

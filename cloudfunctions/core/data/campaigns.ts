@@ -1,4 +1,5 @@
 import { db } from '../cloud.js';
+import { serverWritten } from './client-writes.js';
 import type { Campaign, CampaignDefinition, CampaignStatus } from '../domain/campaign.js';
 
 /**
@@ -93,7 +94,7 @@ export async function insertCampaign(def: CampaignDefinition, by: string): Promi
 export async function findCampaign(campaignId: string): Promise<CampaignRecord | undefined> {
   const { data } = await db()
     .collection(CAMPAIGNS)
-    .where({ _id: campaignId })
+    .where({ _id: campaignId, ...serverWritten() })
     .field(WITHOUT_HOLDS)
     .limit(1)
     .get();
@@ -107,7 +108,7 @@ export async function listCampaignRecords(options: {
 }): Promise<CampaignRecord[]> {
   const { data } = await db()
     .collection(CAMPAIGNS)
-    .where(options.status ? { status: options.status } : {})
+    .where({ ...(options.status ? { status: options.status } : {}), ...serverWritten() })
     .field(WITHOUT_HOLDS)
     .orderBy('createdAt', 'desc')
     .skip(options.offset)
@@ -120,7 +121,7 @@ export async function listCampaignRecords(options: {
 export async function listRunningCampaigns(): Promise<CampaignRecord[]> {
   const { data } = await db()
     .collection(CAMPAIGNS)
-    .where({ status: 'running' })
+    .where({ status: 'running', ...serverWritten() })
     .field(WITHOUT_HOLDS)
     .limit(100)
     .get();
@@ -200,6 +201,7 @@ export async function reserveBudget(campaignId: string, hold: BudgetHold): Promi
       startAt: _.lte(hold.at),
       endAt: _.gt(hold.at),
       remainingFen: _.gte(hold.fen),
+      ...serverWritten(),
     })
     .update({
       data: {
@@ -245,7 +247,7 @@ export async function campaignsWithStaleHolds(before: number): Promise<CampaignR
   const _ = db().command;
   const { data } = await db()
     .collection(CAMPAIGNS)
-    .where({ 'holds.at': _.lt(before) })
+    .where({ 'holds.at': _.lt(before), ...serverWritten() })
     .limit(100)
     .get();
   return data as CampaignRecord[];

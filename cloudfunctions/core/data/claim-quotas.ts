@@ -1,5 +1,6 @@
 import { db } from '../cloud.js';
 import { chinaDate } from '../domain/payout.js';
+import { serverWritten } from './client-writes.js';
 import { isDuplicateKeyError } from './errors.js';
 
 /**
@@ -47,7 +48,7 @@ export async function readQuotas(ids: string[]): Promise<Map<string, QuotaRecord
   const _ = db().command;
   const { data } = await db()
     .collection(QUOTAS)
-    .where({ _id: _.in(ids), _openid: _.exists(false) })
+    .where({ _id: _.in(ids), ...serverWritten() })
     .limit(ids.length)
     .get();
   return new Map((data as QuotaRecord[]).map((record) => [record._id, record]));
@@ -102,13 +103,10 @@ export async function takeQuota(take: QuotaTake, keys: QuotaKeys): Promise<boole
   const where =
     take.kind === 'user'
       ? _.and([
-          { _id: take.id, total: _.lt(take.perCampaign), _openid: _.exists(false) },
+          { _id: take.id, total: _.lt(take.perCampaign), ...serverWritten() },
           under(`days.${keys.day}`, take.perDay),
         ])
-      : _.and([
-          { _id: take.id, _openid: _.exists(false) },
-          under(`hours.${keys.hour}`, take.perHour),
-        ]);
+      : _.and([{ _id: take.id, ...serverWritten() }, under(`hours.${keys.hour}`, take.perHour)]);
   const data =
     take.kind === 'user'
       ? { total: _.inc(1), [`days.${keys.day}`]: _.inc(1) }

@@ -3,7 +3,7 @@
  *
  * The local emulator creates these collections and enforces these indexes (a duplicate key on a
  * unique index fails exactly as CloudBase's does); in production they are created once in the
- * CloudBase console (数据库 → 集合 → 索引管理), as the README lists. Correctness under concurrency
+ * CloudBase console (数据库 → 集合 → 索引管理) or by `npm run deploy`, as the README lists. Correctness under concurrency
  * leans on the unique indexes here, so a change to this file is a change to the product.
  */
 
@@ -17,31 +17,52 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
+/**
+ * CloudBase's collection permission (数据库 → 集合 → 权限设置; the API's `AclTag`). Only one is
+ * allowed here: `ADMINONLY`, 仅管理端可读写 — Mini Program clients can neither read nor write, only
+ * the functions (which use the admin SDK) can. The console's default for a new collection lets
+ * clients write, and a client that can write `roles` or `payouts` can make itself an
+ * administrator or be paid; so every collection is server-only, and `npm run deploy` sets it.
+ */
+export type CollectionPermission = 'ADMINONLY';
+
+/** 仅管理端可读写. */
+export const SERVER_ONLY: CollectionPermission = 'ADMINONLY';
+
+/** The same as a custom security rule (自定义安全规则), for an environment that uses rules. */
+export const SERVER_ONLY_RULE = { read: false, write: false } as const;
+
 export interface CollectionSpec {
   name: string;
   /** One line: what a document of this collection is. */
   describes: string;
   indexes: IndexSpec[];
+  /** Who may read and write it from a Mini Program client: nobody (server-only). */
+  permission: CollectionPermission;
 }
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'operators',
+    permission: SERVER_ONLY,
     describes: 'a Mini Program user seen by the admin function: first and last visit, role',
     indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],
   },
   {
     name: 'jobs',
+    permission: SERVER_ONLY,
     describes: 'a scheduled job: last run, outcome and run count (one document per job name)',
     indexes: [{ name: 'name_unique', keys: { name: 1 }, unique: true }],
   },
   {
     name: 'tokens',
+    permission: SERVER_ONLY,
     describes: 'a centrally refreshed access token (one document per appid)',
     indexes: [],
   },
   {
     name: 'codeApplications',
+    permission: SERVER_ONLY,
     describes: 'an applycode order and the code ranges WeChat generated for it',
     indexes: [
       { name: 'isv_application_id_unique', keys: { isvApplicationId: 1 }, unique: true },
@@ -52,12 +73,14 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'packageImports',
+    permission: SERVER_ONLY,
     describes:
       'the import of one generated code range (`_id` = applicationId:codeStart): importing, imported or import_failed',
     indexes: [{ name: 'application', keys: { applicationId: 1 } }],
   },
   {
     name: 'packageCodes',
+    permission: SERVER_ONLY,
     describes:
       'one code of an imported package: raw code, URL, index; trusted only while its range is imported',
     indexes: [
@@ -68,6 +91,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'codeRanges',
+    permission: SERVER_ONLY,
     describes: 'an activated segment of codes and the product, campaign and region it belongs to',
     indexes: [
       { name: 'application_range', keys: { applicationId: 1, codeStart: 1 }, unique: true },
@@ -75,6 +99,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'codes',
+    permission: SERVER_ONLY,
     describes: 'a scanned code (created on its first scan): scan counts, first scan, reward state',
     indexes: [
       { name: 'code_unique', keys: { code: 1 }, unique: true },
@@ -84,12 +109,14 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'codeScanners',
+    permission: SERVER_ONLY,
     describes:
       'one user who scanned one code: the insert that succeeds is what counts a new distinct scanner',
     indexes: [{ name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true }],
   },
   {
     name: 'scans',
+    permission: SERVER_ONLY,
     describes:
       'one scan of one code by one user (`_id` = scanId, a hash of user and ticket: a re-resolved ticket is the same scan)',
     indexes: [
@@ -99,6 +126,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'products',
+    permission: SERVER_ONLY,
     describes:
       'a product: title, brand, images, attributes, origin trace template, follow card, suspicion limits',
     indexes: [
@@ -108,6 +136,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'campaigns',
+    permission: SERVER_ONLY,
     describes: 'a reward campaign: budget, amount rule, window, targeting and risk limits',
     indexes: [
       { name: 'status', keys: { status: 1 } },
@@ -118,6 +147,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   {
     name: 'payouts',
+    permission: SERVER_ONLY,
     describes: 'one reward payout with its deterministic out-number and state ledger',
     indexes: [
       { name: 'out_no_unique', keys: { outNo: 1 }, unique: true },
@@ -136,10 +166,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'claimQuotas',
     describes:
       "a campaign's claim counter for one user (total, per day) or one IP (per hour), taken conditionally with the budget hold",
+    permission: SERVER_ONLY,
     indexes: [],
   },
   {
     name: 'payNotifications',
+    permission: SERVER_ONLY,
     describes:
       "a WeChat Pay callback as received (id = WeChat's notification id), kept before it is acknowledged",
     indexes: [{ name: 'out_bill_no', keys: { outBillNo: 1 } }],
@@ -148,36 +180,48 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'payoutAnomalies',
     describes:
       'money WeChat Pay reports that our books did not expect (paid after its budget was released), one per payout and kind',
+    permission: SERVER_ONLY,
     indexes: [{ name: 'campaign_time', keys: { campaignId: 1, at: -1 } }],
   },
   {
     name: 'roles',
+    permission: SERVER_ONLY,
     describes: 'an administrator or marketer role granted to a Mini Program openid',
     indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],
   },
   {
     name: 'oaQrcodes',
+    permission: SERVER_ONLY,
     describes: 'an Official Account channel QR code with its auto-tags, auto-replies and counters',
     indexes: [{ name: 'scene_unique', keys: { scene: 1 }, unique: true }],
   },
   {
     name: 'oaEvents',
+    permission: SERVER_ONLY,
     describes: 'an Official Account push event (subscribe, SCAN, …) as received',
     indexes: [{ name: 'dedupe_unique', keys: { dedupeKey: 1 }, unique: true }],
   },
   {
     name: 'oaScanUsers',
+    permission: SERVER_ONLY,
     describes: 'an Official Account user who scanned a channel QR code',
     indexes: [{ name: 'qrcode_openid', keys: { qrcodeId: 1, openid: 1 }, unique: true }],
   },
-  { name: 'audiences', describes: 'a saved audience of Official Account users', indexes: [] },
+  {
+    name: 'audiences',
+    permission: SERVER_ONLY,
+    describes: 'a saved audience of Official Account users',
+    indexes: [],
+  },
   {
     name: 'materials',
+    permission: SERVER_ONLY,
     describes: 'a reply material (text, image, mini program card)',
     indexes: [],
   },
   {
     name: 'exports',
+    permission: SERVER_ONLY,
     describes: 'an export job and the cloud files it produced',
     indexes: [{ name: 'status', keys: { status: 1 } }],
   },

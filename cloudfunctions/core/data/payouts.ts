@@ -1,6 +1,7 @@
 import type { CampaignPayoutSettings } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { LedgerEntry, PayoutSnapshot, PayoutState } from '../domain/payout.js';
+import { isClientWritten, serverWritten } from './client-writes.js';
 import { isDuplicateKeyError, isTransactionConflict } from './errors.js';
 
 /**
@@ -69,12 +70,20 @@ export async function insertPayout(record: PayoutRecord): Promise<'inserted' | '
 }
 
 export async function findPayoutByCode(code: string): Promise<PayoutRecord | undefined> {
-  const { data } = await db().collection(PAYOUTS).where({ code }).limit(1).get();
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where({ code, ...serverWritten() })
+    .limit(1)
+    .get();
   return data[0] as PayoutRecord | undefined;
 }
 
 export async function findPayout(outNo: string): Promise<PayoutRecord | undefined> {
-  const { data } = await db().collection(PAYOUTS).where({ _id: outNo }).limit(1).get();
+  const { data } = await db()
+    .collection(PAYOUTS)
+    .where({ _id: outNo, ...serverWritten() })
+    .limit(1)
+    .get();
   return data[0] as PayoutRecord | undefined;
 }
 
@@ -99,7 +108,7 @@ export async function writeTransition(
 ): Promise<boolean> {
   const { stats } = await db()
     .collection(PAYOUTS)
-    .where({ _id: outNo, state: from })
+    .where({ _id: outNo, state: from, ...serverWritten() })
     .update({
       data: transitionData(entry, dueAt, patch),
     });
@@ -146,7 +155,7 @@ export async function writeSettlement(
     database.runTransaction(async (tx) => {
       const payouts = tx.collection(PAYOUTS);
       const current = (await payouts.doc(outNo).get()).data as PayoutRecord | undefined;
-      if (current?.state !== from) return false;
+      if (current?.state !== from || isClientWritten(current)) return false;
       await payouts.doc(outNo).update({
         data: transitionData(entry, dueAt, patch),
       });
@@ -188,7 +197,12 @@ export async function writeCheck(
   const _ = db().command;
   const { stats } = await db()
     .collection(PAYOUTS)
-    .where({ _id: payout.outNo, state: payout.state, stateSince: payout.stateSince })
+    .where({
+      _id: payout.outNo,
+      state: payout.state,
+      stateSince: payout.stateSince,
+      ...serverWritten(),
+    })
     .update({
       data: {
         ...(check.counted ? { checks: _.inc(1), lastCheckedAt: check.at } : {}),
@@ -208,7 +222,7 @@ export async function holdOwners(holdIds: string[]): Promise<Map<string, 'payout
   const _ = db().command;
   const { data } = await db()
     .collection(PAYOUTS)
-    .where({ holdId: _.in(holdIds) })
+    .where({ holdId: _.in(holdIds), ...serverWritten() })
     .field({ holdId: true, fence: true })
     .limit(holdIds.length)
     .get();
@@ -246,7 +260,7 @@ export async function listDuePayouts(now: number, limit: number): Promise<Payout
   const _ = db().command;
   const { data } = await db()
     .collection(PAYOUTS)
-    .where({ dueAt: _.lte(now) })
+    .where({ dueAt: _.lte(now), ...serverWritten() })
     .orderBy('dueAt', 'asc')
     .limit(limit)
     .get();
@@ -278,6 +292,7 @@ export async function listPayouts(
         : filter.flagged
           ? { state: _.nin(['received', 'budget_released']) }
           : {}),
+      ...serverWritten(),
     })
     .orderBy('createdAt', 'desc')
     .skip(page.offset)

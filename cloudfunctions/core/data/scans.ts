@@ -1,5 +1,6 @@
 import type { ScanLocation } from '../../../typings/scan.js';
 import { db } from '../cloud.js';
+import { serverWritten } from './client-writes.js';
 import { isDuplicateKeyError } from './errors.js';
 
 /**
@@ -36,7 +37,12 @@ export async function claimScan(record: ScanRecord): Promise<'claimed' | 'duplic
   }
 }
 
+/** The scan, if the server recorded it (a scan a client wrote is no scan). */
 export async function findScan(scanId: string): Promise<ScanRecord | undefined> {
-  const { data } = await db().collection(SCANS).where({ _id: scanId }).limit(1).get();
+  const { data } = await db()
+    .collection(SCANS)
+    .where({ _id: scanId, ...serverWritten() })
+    .limit(1)
+    .get();
   return data[0] as ScanRecord | undefined;
 }

@@ -1,4 +1,5 @@
 import { db } from '../cloud.js';
+import { clientWritten, serverWritten } from './client-writes.js';
 import { isDuplicateKeyError } from './errors.js';
 
 /**
@@ -11,6 +12,9 @@ import { isDuplicateKeyError } from './errors.js';
  *
  * A refresher first claims the lease with a conditional update on (version it read, lease free);
  * exactly one of any number of simultaneous claimants changes the document, the others re-read.
+ *
+ * A document a client wrote (it carries `_openid`, data/client-writes.ts) is never read as a token
+ * and never updated; the first claimant removes it so the server's own document can take its id.
  */
 export interface TokenRecord {
   appid: string;
@@ -52,7 +56,11 @@ export interface TokenStore {
 
 export class DatabaseTokenStore implements TokenStore {
   async read(appid: string): Promise<TokenRecord | undefined> {
-    const { data } = await db().collection('tokens').where({ _id: appid }).limit(1).get();
+    const { data } = await db()
+      .collection('tokens')
+      .where({ _id: appid, ...serverWritten() })
+      .limit(1)
+      .get();
     const doc = data[0] as (TokenRecord & { _id: string }) | undefined;
     return doc ? { ...doc, appid, version: doc.version ?? 0 } : undefined;
   }
@@ -66,20 +74,27 @@ export class DatabaseTokenStore implements TokenStore {
   ): Promise<boolean> {
     const tokens = db().collection('tokens');
     if (seenVersion === undefined) {
-      try {
-        await tokens.add({
-          data: { _id: appid, appid, version: 0, leaseHolder: holder, leaseUntil: now + leaseMs },
-        });
-        return true;
-      } catch (error) {
-        // Another instance created it first: it holds the lease.
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+      const create = async (): Promise<boolean> => {
+        try {
+          await tokens.add({
+            data: { _id: appid, appid, version: 0, leaseHolder: holder, leaseUntil: now + leaseMs },
+          });
+          return true;
+        } catch (error) {
+          // Another instance created it first: it holds the lease.
+          if (isDuplicateKeyError(error)) return false;
+          throw error;
+        }
+      };
+      if (await create()) return true;
+      // The id may be held by a document a client wrote (read() skipped it): remove it and try
+      // once more. Removing only a client's document never disturbs another instance's lease.
+      const { stats } = await tokens.where({ _id: appid, ...clientWritten() }).remove();
+      return stats.removed > 0 && create();
     }
     const _ = db().command;
     const { stats } = await tokens
-      .where({ _id: appid, version: seenVersion, leaseUntil: _.lt(now) })
+      .where({ _id: appid, version: seenVersion, leaseUntil: _.lt(now), ...serverWritten() })
       .update({ data: { leaseHolder: holder, leaseUntil: now + leaseMs } });
     return stats.updated === 1;
   }
@@ -88,7 +103,7 @@ export class DatabaseTokenStore implements TokenStore {
     const _ = db().command;
     const { stats } = await db()
       .collection('tokens')
-      .where({ _id: appid, leaseHolder: holder })
+      .where({ _id: appid, leaseHolder: holder, ...serverWritten() })
       .update({ data: { ...fields, version: _.inc(1), leaseHolder: '', leaseUntil: 0 } });
     return stats.updated === 1;
   }
@@ -96,7 +111,7 @@ export class DatabaseTokenStore implements TokenStore {
   async release(appid: string, holder: string): Promise<void> {
     await db()
       .collection('tokens')
-      .where({ _id: appid, leaseHolder: holder })
+      .where({ _id: appid, leaseHolder: holder, ...serverWritten() })
       .update({ data: { leaseHolder: '', leaseUntil: 0 } });
   }
 }
