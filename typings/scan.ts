@@ -7,12 +7,14 @@
  */
 import type { RewardOffer } from './reward.js';
 
-/** Where the consumer was when scanning, if the page could tell (optional, never required). */
+/**
+ * Where the consumer was when scanning, if the page could tell (optional, never required). Kept
+ * rounded to 0.01°; the place name later scanners see is made from it by the server (a name
+ * sent by a page is ignored: anyone could make it say anything).
+ */
 export interface ScanLocation {
   latitude: number;
   longitude: number;
-  /** A human place name when known, e.g. 上海市浦东新区. */
-  place?: string;
 }
 
 /** `scan` / `resolve`: a `code_ticket` from a 一物一码 scan (launch query `code_ticket`). */
@@ -108,5 +110,9 @@ export interface ScanActions {
 export type ScanErrorCode =
   /** The ticket is another user's, expired, or malformed (WeChat 40097). */
   | 'TICKET_INVALID'
+  /** Too many scans by this user in a short time, or too many typed codes WeChat had to check today. */
+  | 'RATE_LIMITED'
   /** WeChat could not be reached or failed; retry may help. */
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  /** The Official Account's daily WeChat API quota is spent: retrying today will not help. */
+  | 'UPSTREAM_QUOTA_EXCEEDED';

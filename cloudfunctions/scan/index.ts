@@ -13,15 +13,17 @@ import { resolveTicket, verifyCode } from '../core/scan/resolve.js';
  *   resolve  { codeTicket, scene?, location? }  a 一物一码 scan (launch query `code_ticket`)
  *   verify   { code, scene?, location? }        a raw 9-character code, typed or from wx.scanCode
  *
- * Errors besides the common ones: TICKET_INVALID (another user's, expired or unknown ticket) and
- * UPSTREAM_ERROR (WeChat failed; retrying may help).
+ * Errors besides the common ones: TICKET_INVALID (another user's, expired or unknown ticket),
+ * RATE_LIMITED (too many scans by the caller; core/scan/limits.ts), UPSTREAM_ERROR (WeChat
+ * failed; retrying may help) and UPSTREAM_QUOTA_EXCEEDED (the OA's daily WeChat quota is spent).
  */
 
+// Coordinates only: a place name the page sends is dropped here (zod strips unknown keys), and
+// the one later scanners see is made by the server from the coordinates.
 const location = z
   .object({
     latitude: z.number().min(-90).max(90),
     longitude: z.number().min(-180).max(180),
-    place: z.string().trim().max(64).optional(),
   })
   .optional();
 const scene = z.number().int().min(0).max(99_999).optional();

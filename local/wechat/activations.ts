@@ -7,8 +7,10 @@
  *   wxa_type 0 (release, default), 1 (develop) or 2 (trial). WeChat lets a segment be activated
  *   again ("可以重复激活"), so a later activation wins for the codes it covers; queries report the
  *   segment of the activation that applies.
- * - codeactivequery: by application_id + code_index, by code, or by code_url. Unknown code and
- *   not-yet-activated code are both 40097, told apart by errmsg (WeChat documents neither).
+ * - codeactivequery: by application_id + code_index, by code, or by code_url. An unknown code is
+ *   40097 `code not exist`; a code not yet activated is 40097 `code not activated`, or (config
+ *   `notActivatedReply: 'bare'`) errcode 0 with only code, application_id and isv_application_id:
+ *   WeChat documents neither, and both are seen.
  * - A scan of an activated code opens the Mini Program at wxa_path with a fresh 32-hex code_ticket
  *   bound to the scanning openid. tickettocode answers for that (ticket, openid) pair until the
  *   ticket's TTL ends, as often as asked; anything else is 40097 with WeChat's own message.
@@ -41,6 +43,13 @@ export interface ActivatedCode extends ActivationFields {
   isv_application_id: string;
   code_start: number;
   code_end: number;
+}
+
+/** codeactivequery's bare answer for a code that exists but is not activated. */
+export interface NotActivatedCode {
+  code: string;
+  application_id: number;
+  isv_application_id: string;
 }
 
 /** What WeChat hands the Mini Program when a consumer scans an activated code. */
@@ -104,7 +113,7 @@ export class CodeActivations {
     return {};
   }
 
-  codeactivequery(appid: string, body: Body): ActivatedCode {
+  codeactivequery(appid: string, body: Body): ActivatedCode | NotActivatedCode {
     const code = optionalText(body, 'code', 64);
     const url = optionalText(body, 'code_url', 64);
     const applicationId = optionalUint(body, 'application_id');
@@ -125,8 +134,16 @@ export class CodeActivations {
       throw invalidArgs('application_id with code_index, code or code_url is required');
     }
     const activated = this.describe(position);
-    if (!activated) throw invalidArgs('code not activated');
-    return activated;
+    if (activated) return activated;
+    if (this.config().notActivatedReply === 'bare') {
+      const { application, index } = position;
+      return {
+        code: codeOf(application.code_offset + index),
+        application_id: application.application_id,
+        isv_application_id: application.isv_application_id,
+      };
+    }
+    throw invalidArgs('code not activated');
   }
 
   tickettocode(appid: string, body: Body): ActivatedCode {

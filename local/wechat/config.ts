@@ -15,12 +15,22 @@ export interface SimulatorConfig {
    * ~512 MB string limit: ≤ 500,000 codes (≈ 270 MB of base64).
    */
   rangeSize: number;
+  /**
+   * How codeactivequery answers for a code that exists but is not activated. WeChat documents
+   * neither form and both are seen: `errcode` → 40097 `code not activated`; `bare` → errcode 0
+   * with only `code`, `application_id` and `isv_application_id`.
+   */
+  notActivatedReply: NotActivatedReply;
 }
+
+export const NOT_ACTIVATED_REPLIES = ['errcode', 'bare'] as const;
+export type NotActivatedReply = (typeof NOT_ACTIVATED_REPLIES)[number];
 
 export const DEFAULT_CONFIG: SimulatorConfig = {
   finishDelayMs: 2_000,
   ticketTtlMs: 10 * 60_000,
   rangeSize: 100_000,
+  notActivatedReply: 'errcode',
 };
 
 export const MAX_RANGE_SIZE = 500_000;
@@ -32,9 +42,15 @@ export function checkConfig(input: unknown): Partial<SimulatorConfig> | string {
   const accepted: Partial<SimulatorConfig> = {};
   for (const [name, value] of Object.entries(input)) {
     if (!(name in DEFAULT_CONFIG)) return `unknown setting ${name}`;
+    if (name === 'notActivatedReply') {
+      if (!(NOT_ACTIVATED_REPLIES as readonly unknown[]).includes(value))
+        return `notActivatedReply must be one of ${NOT_ACTIVATED_REPLIES.join(', ')}`;
+      accepted.notActivatedReply = value as NotActivatedReply;
+      continue;
+    }
     if (!Number.isSafeInteger(value) || (value as number) < 0)
       return `${name} must be a whole number ≥ 0`;
-    accepted[name as keyof SimulatorConfig] = value as number;
+    accepted[name as 'finishDelayMs' | 'ticketTtlMs' | 'rangeSize'] = value as number;
   }
   const range = accepted.rangeSize;
   if (

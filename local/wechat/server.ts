@@ -11,7 +11,7 @@
  *   POST   /_sim/scan     { openid, code | url | applicationId + index } → the Mini Program launch
  *   POST   /_sim/faults   { api, errcode?, errmsg?, status?, delayMs?, times? } queue a fault
  *   GET    /_sim/faults   the queued faults;  DELETE /_sim/faults  clear them
- *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize? }
+ *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize?, notActivatedReply? }
  *   POST   /_sim/clock    { advanceMs } move the simulator's clock forward (tokens, tickets, FINISH)
  *   GET    /_sim/state    applications, token and call counts, live tickets, faults
  *

@@ -234,6 +234,8 @@ describe('errors', () => {
   test.each<[string, string, string, string | null]>([
     ['TICKET_INVALID', '扫码凭证已失效', '请重新扫描商品上的防伪码', 'rescan-button'],
     ['UPSTREAM_ERROR', '微信服务繁忙', '暂时查不到防伪信息，请稍后重试', 'retry-button'],
+    ['UPSTREAM_QUOTA_EXCEEDED', '今日查询已达上限', '请明天再扫码查询', null],
+    ['RATE_LIMITED', '查询过于频繁', '请稍等几分钟后再试', 'retry-button'],
     ['NETWORK_ERROR', '网络不给力', '网络连接失败，请检查网络后重试', 'retry-button'],
     ['CLOUD_UNAVAILABLE', '微信版本过低', '请升级微信后再扫码', null],
     ['INVALID_ARGUMENT', '扫码信息有误', '没有读到有效的扫码凭证', 'rescan-button'],

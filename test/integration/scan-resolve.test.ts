@@ -24,8 +24,8 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 const ADMIN = { openid: 'o-local-admin' };
 const STRICT = { windowMinutes: 60, maxScans: 3, maxScanners: 2, maxPlaces: 1 };
-const SHANGHAI = { latitude: 31.2304, longitude: 121.4737, place: '上海市黄浦区' };
-const BEIJING = { latitude: 39.9042, longitude: 116.4074, place: '北京市东城区' };
+const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
+const BEIJING = { latitude: 39.9042, longitude: 116.4074 };
 
 describe('scan: resolve and verify through the local stack', () => {
   let stack: TestStack;
@@ -221,8 +221,10 @@ describe('scan: resolve and verify through the local stack', () => {
       });
 
       // A fixed number of round trips: see core/scan/resolve.ts. This is the first scan of the
-      // stack, so its instance is cold: 8, plus one read of the running campaigns.
-      expect(database).toHaveLength(8);
+      // stack, so its instance is cold: 9 (the user's first this window: the allowance is one
+      // insert), plus one read of the running campaigns.
+      expect(database).toHaveLength(9);
+      expect(database[0]).toBe('database.insertDocument rateLimits');
       expect(campaignReads).toEqual(['database.getDocument campaigns']);
       expect(storageRequests.filter((a) => a === 'storage.batchGetDownloadUrl').length).toBe(1);
     });
@@ -259,9 +261,10 @@ describe('scan: resolve and verify through the local stack', () => {
         verdict: { ...firstView.verdict },
       });
       expect((await codeState(first.code)).scanCount).toBe(1);
-      // The earlier scan (found beside the WeChat call), then range, state and product; the
-      // instance, warm now, keeps the campaigns.
-      expect(database).toHaveLength(4);
+      // The allowance (the window exists now: a failed insert, then the conditional _.inc) beside
+      // the earlier scan, then range, state and product; WeChat is not asked; the instance, warm
+      // now, keeps the campaigns.
+      expect(database).toHaveLength(6);
       expect(campaignReads).toEqual([]);
     });
 
@@ -278,7 +281,8 @@ describe('scan: resolve and verify through the local stack', () => {
         firstScannedAt: firstView.verdict.firstScannedAt,
         firstScanByCaller: true,
       });
-      expect(database).toHaveLength(8);
+      // 9, and one more for the allowance of a user's second call within the window.
+      expect(database).toHaveLength(10);
       expect(campaignReads).toEqual([]);
     });
 
@@ -295,19 +299,31 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(await codeState(first.code)).toMatchObject({ scanCount: 3, distinctScanners: 2 });
     });
 
-    it('keeps the place of the first scan when the page sent one', async () => {
+    it('keeps the place of the first scan, named by the server from its coordinates', async () => {
       const { ticket } = await scanCode(DEMO.users.bob, appA, 1);
-      const reply = await resolve(DEMO.users.bob, ticket, { location: SHANGHAI });
+      // A page (or a script) may send any text as the place: it is never stored or shown.
+      const reply = await resolve(DEMO.users.bob, ticket, {
+        location: { ...SHANGHAI, place: '此码已被他人领取，请勿购买' },
+      });
+      expect(reply.ok).toBe(true);
       expect(reply.data.verdict).toMatchObject({
         kind: 'GENUINE_FIRST',
-        firstScanPlace: '上海市黄浦区',
+        firstScanPlace: '北纬31.2°，东经121.5°附近',
       });
       const later = await scanCode(DEMO.users.alice, appA, 1);
-      const seen = await resolve(DEMO.users.alice, later.ticket, { location: BEIJING });
+      const seen = await resolve(DEMO.users.alice, later.ticket, {
+        location: { ...BEIJING, place: '假货' },
+      });
       expect(seen.data.verdict).toMatchObject({
         kind: 'GENUINE_REPEAT',
-        firstScanPlace: '上海市黄浦区',
+        firstScanPlace: '北纬31.2°，东经121.5°附近',
       });
+      const db = sdkFor(stack.url).database();
+      const stored = (await db.collection('scans').where({ _id: reply.data.scanId }).get())
+        .data[0] as any;
+      // Coordinates kept rounded to 0.01°, nothing else.
+      expect(stored.location).toEqual({ latitude: 31.23, longitude: 121.47 });
+      expect(JSON.stringify(await codeState(seen.data.code))).not.toMatch(/领取|假货/);
     });
 
     it('flags a code scanned by too many users in too many places as SUSPICIOUS', async () => {
@@ -457,6 +473,19 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(recovered.data.verdict).toMatchObject({ kind: 'GENUINE_FIRST', scanCount: 1 });
     });
 
+    it('answers UPSTREAM_QUOTA_EXCEEDED at once when the daily quota is spent (45009), without retrying', async () => {
+      const { ticket } = await scanCode(DEMO.users.bob, appA, 7);
+      const before = (await sim('state', undefined, 'GET')).body.calls.tickettocode as number;
+      await sim('faults', { api: 'tickettocode', errcode: 45009, times: 3 });
+      const spent = await resolve(DEMO.users.bob, ticket);
+      expect(spent.error).toEqual({
+        code: 'UPSTREAM_QUOTA_EXCEEDED',
+        message: expect.stringContaining('次数'),
+      });
+      expect((await sim('state', undefined, 'GET')).body.calls.tickettocode - before).toBe(1);
+      await sim('faults', undefined, 'DELETE');
+    });
+
     it('counts twenty simultaneous first scans of one code by twenty users exactly', async () => {
       const users = Array.from({ length: 20 }, (_, i) => `o-crowd-${i}`);
       const launches = await Promise.all(users.map((user) => scanCode(user, appA, 100)));
@@ -481,14 +510,17 @@ describe('scan: resolve and verify through the local stack', () => {
   describe('verify', () => {
     it('checks a raw code: first, then the same user again within the minute counts once', async () => {
       const code = await codeOf(appA, 20);
-      const { result, database } = await measured(() => verify(DEMO.users.bob, code));
+      const wechatBefore = (await sim('state', undefined, 'GET')).body.calls;
+      const { result, database } = await measured(() => verify('o-verify-1', code));
       expect(result.data).toMatchObject({
         code,
         product: { title: DEMO.product.title },
         verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
       });
-      expect(database).toHaveLength(7);
-      const again = await verify(DEMO.users.bob, code);
+      // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked.
+      expect(database).toHaveLength(8);
+      expect((await sim('state', undefined, 'GET')).body.calls).toEqual(wechatBefore);
+      const again = await verify('o-verify-1', code);
       expect(again.data.scanId).toBe(result.data.scanId);
       expect((await codeState(code)).scanCount).toBe(1);
       const other = await verify(DEMO.users.alice, code);
@@ -508,11 +540,84 @@ describe('scan: resolve and verify through the local stack', () => {
       });
     });
 
-    it('shows an imported code outside every activation as NOT_ACTIVATED', async () => {
+    it('shows an imported code outside every activation as NOT_ACTIVATED, from our own data', async () => {
       const code = await codeOf(appB, 7_000);
+      const before = (await sim('state', undefined, 'GET')).body.calls.codeactivequery as number;
       const reply = await verify(DEMO.users.bob, code);
       expect(reply.data).toMatchObject({ code, verdict: { kind: 'NOT_ACTIVATED' } });
       expect(await codeState(code)).toBeUndefined();
+      expect((await sim('state', undefined, 'GET')).body.calls.codeactivequery).toBe(before);
+    });
+
+    it.each(['bare', 'errcode'])(
+      'shows a code WeChat knows but has not activated as NOT_ACTIVATED (codeactivequery answers %s)',
+      async (form) => {
+        // A code not imported here (its row removed), so WeChat is asked.
+        const code = await codeOf(appB, form === 'bare' ? 7_100 : 7_101);
+        const db = sdkFor(stack.url).database();
+        await db.collection('packageCodes').where({ code }).remove();
+        expect((await sim('config', { notActivatedReply: form })).status).toBe(200);
+        try {
+          const before = (await sim('state', undefined, 'GET')).body.calls.codeactivequery;
+          const reply = await verify(DEMO.users.bob, code);
+          expect(reply.data).toMatchObject({
+            code,
+            product: null,
+            verdict: { kind: 'NOT_ACTIVATED', scanCount: 0 },
+          });
+          // One call: a not-activated answer is an answer, not trouble to retry.
+          expect((await sim('state', undefined, 'GET')).body.calls.codeactivequery - before).toBe(
+            1,
+          );
+        } finally {
+          await sim('config', { notActivatedReply: 'errcode' });
+        }
+      },
+    );
+
+    it('typed lookups never make a code SUSPICIOUS (they are not scans for the limits)', async () => {
+      // The strict product allows 3 scans and 2 scanners an hour: five people typing the code
+      // five times each would be far past both.
+      const code = await codeOf(appB, 40);
+      for (const user of ['o-t1', 'o-t2', 'o-t3', 'o-t4', 'o-t5']) {
+        for (let i = 0; i < 5; i += 1) {
+          const reply = await verify(user, code);
+          expect(reply.data.verdict.kind).not.toBe('SUSPICIOUS');
+        }
+      }
+      const { ticket } = await scanCode('o-buyer', appB, 40);
+      const bought = await resolve('o-buyer', ticket);
+      expect(bought.data.verdict.kind).toBe('GENUINE_REPEAT');
+      expect((await codeState(code)).recent).toHaveLength(1);
+    });
+
+    it('limits each user: 30 calls in 10 minutes, then RATE_LIMITED in Chinese', async () => {
+      const code = await codeOf(appA, 21);
+      const replies = [];
+      for (let i = 0; i < 31; i += 1) replies.push(await verify('o-flood-1', code));
+      expect(replies.slice(0, 30).every((reply) => reply.ok)).toBe(true);
+      expect(replies[30]).toEqual({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: expect.stringContaining('频繁') },
+      });
+      // Resolve shares the allowance; another user is not affected.
+      const { ticket } = await scanCode('o-flood-1', appA, 22);
+      expect((await resolve('o-flood-1', ticket)).error.code).toBe('RATE_LIMITED');
+      expect((await verify('o-flood-2', code)).ok).toBe(true);
+    });
+
+    it('bounds the WeChat calls a user can cause with typed codes unknown here', async () => {
+      const before = (await sim('state', undefined, 'GET')).body.calls.codeactivequery as number;
+      const replies = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          verify('o-flood-3', `QQQQQQQ${String(i).padStart(2, '0')}`),
+        ),
+      );
+      const answered = replies.filter((reply) => reply.ok);
+      expect(answered).toHaveLength(20);
+      expect(answered.every((reply) => reply.data.verdict.kind === 'INVALID')).toBe(true);
+      expect(replies.filter((reply) => reply.error?.code === 'RATE_LIMITED')).toHaveLength(5);
+      expect((await sim('state', undefined, 'GET')).body.calls.codeactivequery - before).toBe(20);
     });
 
     it('refuses what is not a 9-character code', async () => {

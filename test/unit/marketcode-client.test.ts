@@ -286,3 +286,131 @@ describe('range rules', () => {
     );
   });
 });
+
+/**
+ * WeChat's documented example replies (wechat-api.md §1.1; the examples of the six API pages),
+ * each read as sent: uint64 fields as JSON numbers, `code` a string, `product_code` present in
+ * the examples though missing from the field tables.
+ */
+describe("WeChat's documented example replies", () => {
+  const EXAMPLE_ACTIVATION =
+    '{"errcode":0,"errmsg":"ok","code":"012345678","application_id":581865877,' +
+    '"isv_application_id":"testid124","activity_name":"活动A","product_brand":"品牌A",' +
+    '"product_title":"商品A","product_code":"test_code","wxa_appid":"wx1234567890",' +
+    '"wxa_path":"pages/index/index","wxa_type":0,"code_start":0,"code_end":200}';
+  const ACTIVATION_READ = {
+    code: '012345678',
+    applicationId: '581865877',
+    isvApplicationId: 'testid124',
+    activityName: '活动A',
+    productBrand: '品牌A',
+    productTitle: '商品A',
+    productCode: 'test_code',
+    wxaAppid: 'wx1234567890',
+    wxaPath: 'pages/index/index',
+    wxaType: 0,
+    codeStart: 0,
+    codeEnd: 200,
+  };
+
+  it('applycode', async () => {
+    answers.push('{"errcode":0,"errmsg":"ok","application_id":581865877}');
+    expect(await client().applyCode({ codeCount: 10_000, isvApplicationId: 'testid124' })).toEqual({
+      applicationId: '581865877',
+    });
+  });
+
+  it('applycodequery', async () => {
+    answers.push(
+      '{"errcode":0,"errmsg":"ok","status":"FINISH","application_id":581865877,' +
+        '"isv_application_id":"testid124","code_generate_list":[{"code_start":0,"code_end":9999}],' +
+        '"create_time":1611047541,"update_time":1611047600}',
+    );
+    expect(await client().queryApplication({ applicationId: '581865877' })).toEqual({
+      status: 'FINISH',
+      applicationId: '581865877',
+      isvApplicationId: 'testid124',
+      ranges: [{ codeStart: 0, codeEnd: 9999 }],
+      createTime: 1611047541,
+      updateTime: 1611047600,
+    });
+  });
+
+  it('applycodedownload', async () => {
+    answers.push('{"errcode":0,"errmsg":"ok","buffer":"QkFTRTY0"}');
+    expect(
+      await client().downloadPackage({ applicationId: '581865877', codeStart: 0, codeEnd: 9999 }),
+    ).toBe('QkFTRTY0');
+  });
+
+  it('codeactive', async () => {
+    answers.push('{"errcode":0,"errmsg":"ok"}');
+    await expect(
+      client().activate({
+        applicationId: '581865877',
+        activityName: '活动A',
+        productBrand: '品牌A',
+        productTitle: '商品A',
+        productCode: '6901234567892',
+        wxaAppid: 'wx1234567890',
+        wxaPath: 'pages/index/index',
+        codeStart: 0,
+        codeEnd: 9999,
+      }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('codeactivequery of an activated code', async () => {
+    answers.push(EXAMPLE_ACTIVATION);
+    expect(await client().lookupActivation({ code: '012345678' })).toEqual({
+      state: 'activated',
+      activation: ACTIVATION_READ,
+    });
+    answers.push(EXAMPLE_ACTIVATION);
+    expect(await client().queryActivation({ code: '012345678' })).toEqual(ACTIVATION_READ);
+  });
+
+  it('codeactivequery of a code that exists but is not activated: errcode 0, no activation fields', async () => {
+    const bare =
+      '{"errcode":0,"errmsg":"ok","code":"012345678","application_id":581865877,"isv_application_id":"testid124"}';
+    answers.push(bare);
+    expect(await client().lookupActivation({ code: '012345678' })).toEqual({
+      state: 'not_activated',
+      code: '012345678',
+      applicationId: '581865877',
+    });
+    answers.push(bare);
+    const error = await refusal(client().queryActivation({ code: '012345678' }));
+    expect(error.code).toBe('NOT_ACTIVATED');
+  });
+
+  it('codeactivequery of a code that is not activated or unknown: errcode 40097', async () => {
+    answers.push('{"errcode":40097,"errmsg":"code not activated"}');
+    expect(await client().lookupActivation({ code: '012345678' })).toEqual({
+      state: 'not_activated',
+    });
+    answers.push('{"errcode":40097,"errmsg":"invalid args"}');
+    expect(await client().lookupActivation({ code: '012345678' })).toEqual({ state: 'unknown' });
+  });
+
+  it('tickettocode: the same fields (wxa_type may be missing), code as a string or a number', async () => {
+    answers.push(EXAMPLE_ACTIVATION.replace('"wxa_type":0,', ''));
+    expect(await client().ticketToCode({ openid: 'o1', codeTicket: 't1' })).toEqual({
+      ...ACTIVATION_READ,
+      wxaType: undefined,
+    });
+    // The tickettocode page's example shows the code as a bare number.
+    answers.push(EXAMPLE_ACTIVATION.replace('"code":"012345678"', '"code":8'));
+    expect((await client().ticketToCode({ openid: 'o1', codeTicket: 't1' })).code).toBe('8');
+  });
+
+  it('the documented error form is an error of every API', async () => {
+    answers.push(
+      '{"errcode":40001,"errmsg":"invalid credential access_token isinvalid or not latest"}',
+      '{"errcode":40001,"errmsg":"invalid credential access_token isinvalid or not latest"}',
+    );
+    await expect(
+      client().applyCode({ codeCount: 10_000, isvApplicationId: 'testid124' }),
+    ).rejects.toMatchObject({ errcode: 40001 });
+  });
+});

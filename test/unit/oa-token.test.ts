@@ -258,23 +258,36 @@ describe('retry rules', () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  it('45009: a bounded backoff, then UPSTREAM_QUOTA_EXCEEDED (the daily quota rarely comes back by waiting)', async () => {
+  it('45009: no retry (it would only burn more quota), UPSTREAM_QUOTA_EXCEEDED at once', async () => {
     const { client, sleeps } = setup();
     for (let i = 0; i < 5; i += 1) {
       fake.apiAnswers.push({ body: { errcode: 45009, errmsg: 'reach max api daily quota limit' } });
     }
     const error = await call(client).catch((e: unknown) => e);
     expect(error).toMatchObject({ errcode: 45009 });
-    expect(fake.requests.api).toBe(3);
-    expect(sleeps).toHaveLength(2);
+    expect(fake.requests.api).toBe(1);
+    expect(sleeps).toHaveLength(0);
     expect(toAppError(error)?.code).toBe('UPSTREAM_QUOTA_EXCEEDED');
   });
 
-  it('45009 cleared meanwhile (clear_quota): the retry succeeds', async () => {
-    const { client, sleeps } = setup();
-    fake.apiAnswers.push({ body: { errcode: 45009, errmsg: 'reach max api daily quota limit' } });
-    expect((await call(client)).errcode).toBe(0);
-    expect(sleeps).toHaveLength(1);
+  it('a reply past the size cap is an upstream error, read no further and not retried', async () => {
+    const { client } = setup();
+    // 2 MiB of valid JSON: only its size is wrong.
+    const huge = JSON.stringify({ errcode: 0, errmsg: 'ok', pad: 'x'.repeat(2 * 1024 * 1024) });
+    for (let i = 0; i < 3; i += 1) fake.apiAnswers.push({ body: huge });
+    const error = await call(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeChatTransportError);
+    expect((error as Error).message).toMatch(/exceeds/);
+    expect(fake.requests.api).toBe(1);
+    expect(toAppError(error)?.code).toBe('UPSTREAM_ERROR');
+  });
+
+  it('a caller expecting a large reply (a code package) may raise the cap', async () => {
+    const { client } = setup();
+    const big = JSON.stringify({ errcode: 0, errmsg: 'ok', buffer: 'A'.repeat(2 * 1024 * 1024) });
+    fake.apiAnswers.push({ body: big });
+    const reply = await client.call({ api: '/intp/test', body: {}, maxBytes: 8 * 1024 * 1024 });
+    expect((reply.buffer as string).length).toBe(2 * 1024 * 1024);
   });
 
   it('other errcodes are not retried', async () => {

@@ -83,3 +83,21 @@ export async function bindRangeProduct(
     .update({ data });
   return stats.updated > 0;
 }
+
+/**
+ * The activation that applies to the code at `index` of an application: of the segments covering
+ * it, the most recently activated (WeChat lets a segment be activated again; the newest wins).
+ */
+export async function findCoveringActivation(
+  applicationId: string,
+  index: number,
+): Promise<ActivatedRange | undefined> {
+  const _ = db().command;
+  const { data } = await db()
+    .collection('codeRanges')
+    .where({ applicationId, codeStart: _.lte(index), codeEnd: _.gte(index) })
+    .orderBy('activatedAt', 'desc')
+    .limit(1)
+    .get();
+  return data[0] as ActivatedRange | undefined;
+}

@@ -39,12 +39,15 @@ export async function createCode(record: Omit<CodeRecord, '_id'>): Promise<'crea
   }
 }
 
-/** Counts one more scan of an existing code. */
+/** Counts one more scan of an existing code; `recent` (a ticket scan's) joins the ring. */
 export async function countRepeatScan(
   code: string,
-  scan: { scanId: string; at: number; recent: RecentScan; newScanner: boolean },
+  scan: { scanId: string; at: number; recent?: RecentScan; newScanner: boolean },
 ): Promise<void> {
   const _ = db().command;
+  const ring = scan.recent
+    ? { recent: _.push({ each: [scan.recent], slice: -RECENT_SCANS_KEPT }) }
+    : {};
   await db()
     .collection(CODES)
     .where({ code })
@@ -54,7 +57,7 @@ export async function countRepeatScan(
         distinctScanners: _.inc(scan.newScanner ? 1 : 0),
         lastScannedAt: scan.at,
         lastScanId: scan.scanId,
-        recent: _.push({ each: [scan.recent], slice: -RECENT_SCANS_KEPT }),
+        ...ring,
       },
     });
 }

@@ -125,6 +125,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     ],
   },
   {
+    name: 'rateLimits',
+    describes:
+      'a fixed-window counter (`_id` = bucket:subject:window start), e.g. scans per user: taken with one conditional `_.inc`',
+    indexes: [{ name: 'expires_at', keys: { expiresAt: 1 } }],
+  },
+  {
     name: 'products',
     permission: SERVER_ONLY,
     describes:

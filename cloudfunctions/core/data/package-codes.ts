@@ -167,3 +167,23 @@ export async function findCodeIndex(code: string): Promise<number | undefined> {
   const index = (data[0] as { index?: unknown } | undefined)?.index;
   return typeof index === 'number' ? index : undefined;
 }
+
+/**
+ * The application and index of a code whose package was imported here. Every row was decrypted
+ * from WeChat's own package, so a row proves the code exists even while its range's import is
+ * unfinished; completeness is what only an `imported` range promises.
+ */
+export async function findPackageCode(
+  code: string,
+): Promise<{ applicationId: string; index: number } | undefined> {
+  const { data } = await db()
+    .collection(CODES)
+    .where({ code })
+    .field({ applicationId: true, index: true })
+    .limit(1)
+    .get();
+  const row = data[0] as { applicationId?: unknown; index?: unknown } | undefined;
+  return typeof row?.applicationId === 'string' && typeof row.index === 'number'
+    ? { applicationId: row.applicationId, index: row.index }
+    : undefined;
+}

@@ -135,13 +135,35 @@ export function placeKeyOf(location: ScanLocation | undefined): string | undefin
   return `${cell(location.latitude)}:${cell(location.longitude)}`;
 }
 
+/**
+ * Coordinates as we keep them: rounded to 0.01° (about 1 km), enough for the place figures and
+ * no more precise than a consumer's privacy needs. Anything else the page sent is dropped.
+ */
+export function roundLocation(location: ScanLocation | undefined): ScanLocation | undefined {
+  if (!location) return undefined;
+  const round = (degrees: number): number => Math.round(degrees * 100) / 100;
+  return { latitude: round(location.latitude), longitude: round(location.longitude) };
+}
+
+/**
+ * The place of a scan as later scanners see it, written by the server from the coordinates
+ * (0.1°, about 10 km): never text from the page, which anyone could make say anything.
+ */
+export function placeNameOf(location: ScanLocation | undefined): string | undefined {
+  if (!location) return undefined;
+  const part = (degrees: number, positive: string, negative: string): string =>
+    `${degrees < 0 ? negative : positive}${Math.abs(Math.round(degrees * 10) / 10).toFixed(1)}°`;
+  return `${part(location.latitude, '北纬', '南纬')}，${part(location.longitude, '东经', '西经')}附近`;
+}
+
 /** A code's state as it is for its first scan. */
 export function firstScanState(scan: {
   scanId: string;
   openid: string;
   at: number;
-  recent: RecentScan;
-  /** The place name the page sent, if any. */
+  /** Its entry in the recent-scan ring; absent for a typed lookup (never in the ring). */
+  recent?: RecentScan;
+  /** The place as the server names it (placeNameOf), if the scan had coordinates. */
   placeName?: string;
 }): CodeScanState {
   return {
@@ -151,7 +173,7 @@ export function firstScanState(scan: {
     firstScanBy: scan.openid,
     firstScanId: scan.scanId,
     ...(scan.placeName ? { firstScanPlace: scan.placeName } : {}),
-    recent: [scan.recent],
+    recent: scan.recent ? [scan.recent] : [],
   };
 }
 
@@ -162,12 +184,12 @@ export function firstScanState(scan: {
  */
 export function withScan(
   state: CodeScanState,
-  scan: { recent: RecentScan; newScanner: boolean },
+  scan: { recent?: RecentScan; newScanner: boolean },
 ): CodeScanState {
   return {
     ...state,
     scanCount: state.scanCount + 1,
     distinctScanners: state.distinctScanners + (scan.newScanner ? 1 : 0),
-    recent: [...state.recent, scan.recent].slice(-RECENT_SCANS_KEPT),
+    recent: scan.recent ? [...state.recent, scan.recent].slice(-RECENT_SCANS_KEPT) : state.recent,
   };
 }

@@ -3,16 +3,16 @@
  *
  *   40001 / 42001 / 40014   the token is stale, expired or not the latest: refresh it once
  *                           (forced) and repeat the call once.
- *   -1 (system busy), 45011 (per-minute limit), 45009 (daily quota), a timeout or a 5xx
+ *   -1 (system busy), 45011 (per-minute limit), a timeout or a 5xx
  *                           back off and repeat, at most MAX_ATTEMPTS calls in all, each wait
- *                           doubling from BASE_DELAY_MS and capped at MAX_DELAY_MS. The bound
- *                           matters most for 45009: the quota comes back only at midnight or by
- *                           an operator's clear_quota, so after the few bounded tries the caller
- *                           gets UPSTREAM_QUOTA_EXCEEDED rather than a long wait.
+ *                           doubling from BASE_DELAY_MS and capped at MAX_DELAY_MS.
+ *   45009 (daily quota)     stop at once: the quota comes back only at midnight or by an
+ *                           operator's clear_quota, and every further call counts against it,
+ *                           so the caller gets UPSTREAM_QUOTA_EXCEEDED straight away.
  *   anything else           stop: the request itself is wrong and will not improve.
  */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 42001, 40014]);
-export const BUSY_ERRCODES: ReadonlySet<number> = new Set([-1, 45011, 45009]);
+export const BUSY_ERRCODES: ReadonlySet<number> = new Set([-1, 45011]);
 export const DAILY_QUOTA_ERRCODE = 45009;
 
 export const MAX_ATTEMPTS = 3;

@@ -1,19 +1,36 @@
 /**
  * A consumer's scan, from a `code_ticket` (resolve) or a raw code (verify) to the landing view.
  *
- * One WeChat call per scan, and a fixed number of database round trips, in rounds:
+ * At most one WeChat call per scan, and a fixed number of database round trips, in rounds:
  *
- *   round 0  tickettocode ‖ the scan by this id, if recorded before (resolve only)   1 (+ WeChat)
- *   round 1  claim the scan ‖ the activated range ‖ the code's state ‖ its index     4
- *   round 2  claim "new scanner" ‖ the product                                         2
- *   round 3  count the scan: one atomic update, or the insert of a first scan         1
+ *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
+ *            then tickettocode (WeChat), only once the allowance is taken
+ *   round 1  claim the scan ‖ the activated range ‖ the code's state ‖ its index            4
+ *   round 2  claim "new scanner" ‖ the product                                                2
+ *   round 3  count the scan: one atomic update, or the insert of a first scan                1
  *
- * So 8 for a resolve and 7 for a verify, plus, amortised, the OA token read (an instance keeps
- * it 30 s), the temporary image URLs (kept an hour) and the running campaigns the reward offer is
- * chosen from (rewards/offer.ts: read beside round 1 the first time an instance needs them, then
- * kept a minute). A replay — the same ticket resolved again by its user — reads 3 (range, state,
- * product) after round 0 and counts nothing. The rare loser of a race to create a code's state
- * makes 2 more (count, then read the state back).
+ * So 9 for a resolve. A verify starts with the allowance ‖ the code's row in our imported
+ * packages; a code found there is answered from our data — its covering activation (1 read),
+ * then rounds 1–3 without the range and index reads — and costs no WeChat call: 8 in all (and
+ * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
+ * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
+ * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
+ * and the running campaigns the reward offer is chosen from (rewards/offer.ts: read beside
+ * round 1 the first time an instance needs them, then kept a minute). A replay — the same ticket
+ * resolved again by its user — is answered after round 0 with 3 reads (range, state, product),
+ * counts nothing and asks WeChat nothing. The allowance costs one more round trip for the
+ * second and later scans of a user within its window. The rare loser of a race to create a
+ * code's state makes 2 more (count, then read the state back).
+ *
+ * The allowance is taken before WeChat is asked, so a flood of made-up tickets or codes spends
+ * the flooder's allowance, not the Official Account's daily API quota.
+ *
+ * A typed or wx.scanCode lookup (`via: 'code'`) is recorded and counted like a scan but never
+ * enters the code's recent-scan ring, which is all the suspicion limits read: anyone holding a
+ * list of codes could otherwise make genuine products look copied by typing them.
+ *
+ * The first scan's place, shown to every later scanner, is written by the server from the
+ * coordinates (rounded); a place name sent by the page is never stored or shown.
  *
  * "New scanner" is claimed only after the scan itself is claimed: if both requests of a double
  * tap could claim either, the one counting the scan might not be the one that learnt the user was
@@ -26,28 +43,42 @@ import type {
   ScanLocation,
   VerifyRequest,
 } from '../../../typings/scan.js';
-import { findActivation, type ActivatedRange } from '../data/code-ranges.js';
+import {
+  findActivation,
+  findCoveringActivation,
+  type ActivatedRange,
+} from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
 import { countRepeatScan, createCode, findCode } from '../data/codes.js';
-import { findCodeIndex } from '../data/package-codes.js';
+import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
 import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
 import type { Campaign } from '../domain/campaign.js';
 import {
   firstScanState,
   placeKeyOf,
+  placeNameOf,
+  roundLocation,
   withScan,
   type CodeScanState,
   type RecentScan,
 } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { runningCampaigns } from '../rewards/offer.js';
-import { WeChatApiError, WeChatConfigError, WeChatTransportError } from '../wechat/errors.js';
-import { marketcodeClient, type CodeActivation } from '../wechat/marketcode/client.js';
+import {
+  WeChatApiError,
+  WeChatConfigError,
+  WeChatTransportError,
+  toAppError,
+} from '../wechat/errors.js';
+import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { emptyView, landingView } from './landing.js';
+import { takeScanAllowance, takeWeChatLookup } from './limits.js';
 
 /** WeChat's "invalid args": for tickettocode, a ticket unknown, expired or of another user. */
 const INVALID_ARGS = 40097;
+/** WeChat's "daily API quota reached": retrying only spends more of it. */
+const DAILY_QUOTA = 45009;
 
 /** The consumer waits on this call: fail fast and let them retry rather than hang. */
 const TICKET_TIMEOUT_MS = 5_000;
@@ -61,23 +92,25 @@ export async function resolveTicket(
   request: ResolveRequest,
   scanner: Scanner,
 ): Promise<LandingView> {
+  const at = Date.now();
   const scanId = ticketScanId(scanner.openid, request.codeTicket);
-  // The earlier record is looked up beside the WeChat call, not before it: no added latency, and
-  // a page reopened after its ticket expired still shows what it showed.
-  const [earlier, activation] = await Promise.allSettled([
-    findScan(scanId),
-    marketcodeClient().ticketToCode(
+  // Round 0. A page reopened after its ticket expired still shows what it showed, without
+  // asking WeChat again.
+  const [, earlier] = await Promise.all([takeScanAllowance(scanner.openid, at), findScan(scanId)]);
+  if (earlier?.openid === scanner.openid) return replay(earlier);
+  let activation: ScannedCode;
+  try {
+    activation = await marketcodeClient().ticketToCode(
       { openid: scanner.openid, codeTicket: request.codeTicket },
       TICKET_TIMEOUT_MS,
-    ),
-  ]);
-  if (earlier.status === 'rejected') throw earlier.reason;
-  if (earlier.value?.openid === scanner.openid) return replay(earlier.value);
-  if (activation.status === 'rejected') throw ticketFailure(activation.reason);
+    );
+  } catch (error) {
+    throw ticketFailure(error);
+  }
   return recordScan({
     via: 'ticket',
     scanId,
-    activation: activation.value,
+    activation,
     scanner,
     scene: request.scene,
     location: request.location,
@@ -86,33 +119,51 @@ export async function resolveTicket(
 
 export async function verifyCode(request: VerifyRequest, scanner: Scanner): Promise<LandingView> {
   const at = Date.now();
-  const scanId = codeScanId(scanner.openid, request.code, at);
-  let activation: CodeActivation;
+  const { code } = request;
+  const scanId = codeScanId(scanner.openid, code, at);
+  const [, imported] = await Promise.all([
+    takeScanAllowance(scanner.openid, at),
+    findPackageCode(code),
+  ]);
+  const scan = { via: 'code' as const, scanId, scanner, scene: request.scene, at };
+  if (imported) {
+    // Our own package says the code exists: what is activated here decides, WeChat is not asked.
+    const range = await findCoveringActivation(imported.applicationId, imported.index);
+    if (!range) return emptyView(scanId, code, 'not_activated');
+    return recordScan({
+      ...scan,
+      activation: { code, applicationId: range.applicationId, codeStart: range.codeStart },
+      known: { range, index: imported.index },
+      location: request.location,
+    });
+  }
+  await takeWeChatLookup(scanner.openid, at);
+  let found;
   try {
-    activation = await marketcodeClient().queryActivation({ code: request.code });
+    found = await marketcodeClient().lookupActivation({ code });
   } catch (error) {
-    // WeChat tells "no such code" from "not activated" only in errmsg (wechat-api.md §1.1).
-    if (error instanceof WeChatApiError && error.errcode === INVALID_ARGS) {
-      const notActivated = /activ/i.test(error.errmsg);
-      return emptyView(scanId, request.code, notActivated ? 'not_activated' : 'unknown');
-    }
     throw upstreamFailure(error);
   }
-  return recordScan({
-    via: 'code',
-    scanId,
-    activation,
-    scanner,
-    scene: request.scene,
-    location: request.location,
-    at,
-  });
+  if (found.state !== 'activated') {
+    return emptyView(scanId, code, found.state === 'unknown' ? 'unknown' : 'not_activated');
+  }
+  return recordScan({ ...scan, activation: found.activation, location: request.location });
+}
+
+/** What a scan needs to know of the code WeChat or our data named. */
+interface ScannedCode {
+  code: string;
+  applicationId: string;
+  /** Start of the activated segment covering the code. */
+  codeStart: number;
 }
 
 interface ScanOfCode {
   via: ScanRecord['via'];
   scanId: string;
-  activation: CodeActivation;
+  activation: ScannedCode;
+  /** The range and index, when our own data answered (verify of an imported code). */
+  known?: { range: ActivatedRange; index: number };
   scanner: Scanner;
   scene?: number;
   location?: ScanLocation;
@@ -123,8 +174,13 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const { scanId, scanner, activation } = scan;
   const { code, applicationId, codeStart } = activation;
   const at = scan.at ?? Date.now();
-  const place = placeKeyOf(scan.location);
-  const recent: RecentScan = { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) };
+  const location = roundLocation(scan.location);
+  const place = placeKeyOf(location);
+  // Only a ticket scan enters the ring the suspicion limits read (see the header).
+  const recent: RecentScan | undefined =
+    scan.via === 'ticket'
+      ? { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) }
+      : undefined;
 
   // Round 1 (and, on a cold instance, the running campaigns).
   const [claim, range, existing, index, campaigns] = await Promise.all([
@@ -138,11 +194,11 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       scannedAt: at,
       ...(scanner.clientIp ? { clientIp: scanner.clientIp } : {}),
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
-      ...(scan.location ? { location: scan.location } : {}),
+      ...(location ? { location } : {}),
     }),
-    findActivation(applicationId, codeStart),
+    scan.known ? scan.known.range : findActivation(applicationId, codeStart),
     findCode(code),
-    findCodeIndex(code),
+    scan.known ? scan.known.index : findCodeIndex(code),
     runningCampaigns(),
   ]);
   // Another request holds this very scan (a double tap): show it, count nothing.
@@ -179,7 +235,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       openid: scanner.openid,
       at,
       recent,
-      placeName: scan.location?.place,
+      placeName: placeNameOf(location),
     });
     const created = await createCode({
       ...first,
@@ -304,6 +360,10 @@ function ticketFailure(error: unknown): unknown {
 
 /** Whatever WeChat's trouble, the consumer can only retry; the log keeps WeChat's own code. */
 function upstreamFailure(error: unknown): unknown {
+  if (error instanceof WeChatApiError && error.errcode === DAILY_QUOTA) {
+    console.warn(`[scan] WeChat failed: ${error.message}`);
+    return toAppError(error);
+  }
   if (
     error instanceof WeChatApiError ||
     error instanceof WeChatTransportError ||

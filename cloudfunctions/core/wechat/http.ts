@@ -3,6 +3,13 @@ import { WeChatTransportError } from './errors.js';
 /** How long one request to WeChat may take; its documented callers wait about 5 s. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * The largest reply read by default. WeChat's JSON replies are a few kilobytes; a reply past this
+ * is not WeChat's (a misrouted proxy, an attack on the endpoint setting) and is refused as an
+ * upstream error rather than buffered until the function runs out of memory.
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+
 export interface WeChatRequest {
   /** The API as a path (`/cgi-bin/stable_token`), used in errors: never the URL (it has the token). */
   api: string;
@@ -10,6 +17,8 @@ export interface WeChatRequest {
   method: 'GET' | 'POST';
   body?: unknown;
   timeoutMs?: number;
+  /** The largest reply body read (DEFAULT_MAX_REPLY_BYTES unless a caller expects more). */
+  maxBytes?: number;
 }
 
 /**
@@ -35,9 +44,7 @@ export async function requestText(request: WeChatRequest): Promise<string> {
       { cause: error },
     );
   }
-  const text = await response.text().catch((error: unknown) => {
-    throw new WeChatTransportError(request.api, 'reading the reply failed', true, { cause: error });
-  });
+  const text = await readCapped(response, request);
   if (!response.ok) {
     // 5xx and 429 are WeChat's (or a proxy's) momentary trouble; other statuses will not change.
     const retryable = response.status >= 500 || response.status === 429;
@@ -75,6 +82,42 @@ export function parseWeChatJson(
     throw new WeChatTransportError(api, 'the reply is not a JSON object', false);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The reply body as text, read chunk by chunk and abandoned as soon as it passes the cap (a
+ * declared length past it is refused before reading). Too large is not retried: the same
+ * endpoint will answer the same way.
+ */
+async function readCapped(response: Response, request: WeChatRequest): Promise<string> {
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
+  const tooLarge = (): WeChatTransportError =>
+    new WeChatTransportError(request.api, `the reply exceeds ${maxBytes} bytes`, false);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof WeChatTransportError) throw error;
+    throw new WeChatTransportError(request.api, 'reading the reply failed', true, { cause: error });
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function describe(error: unknown): string {

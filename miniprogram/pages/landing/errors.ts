@@ -37,6 +37,17 @@ const ERROR_COPY: Record<string, ErrorCopy> = {
     message: '暂时查不到防伪信息，请稍后重试',
     remedy: 'retry',
   },
+  // Today's WeChat quota is spent: retrying before tomorrow cannot help.
+  UPSTREAM_QUOTA_EXCEEDED: {
+    title: '今日查询已达上限',
+    message: '今日查询人数过多，请明天再扫码查询',
+    remedy: 'none',
+  },
+  RATE_LIMITED: {
+    title: '查询过于频繁',
+    message: '请稍等几分钟后再试',
+    remedy: 'retry',
+  },
   NETWORK_ERROR: {
     title: '网络不给力',
     message: '网络连接失败，请检查网络后重试',

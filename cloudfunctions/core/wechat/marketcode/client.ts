@@ -22,14 +22,23 @@ import {
   checkWxaType,
   normaliseApplicationId,
 } from '../../domain/marketcode.js';
-import { invalidArgument } from '../../errors.js';
-import { WeChatTransportError } from '../errors.js';
+import { AppError, invalidArgument } from '../../errors.js';
+import { WeChatApiError, WeChatTransportError } from '../errors.js';
 import { officialAccountClient, type OfficialAccountClient } from '../oa/client.js';
 
 const BIG_FIELDS = ['application_id', 'code_start', 'code_end', 'code_index'] as const;
 
 /** A package download can be tens of megabytes; give it longer than an ordinary call. */
 const DOWNLOAD_TIMEOUT_MS = 45_000;
+
+/**
+ * The largest package reply read. We import at most 100,000 codes per range: about 41 MB of
+ * lines, 55 MB once base64-encoded in the JSON reply; anything far beyond is not a package.
+ */
+export const PACKAGE_REPLY_MAX_BYTES = 96 * 1024 * 1024;
+
+/** WeChat's "invalid args": also its answer for a code it does not know or has not activated. */
+const INVALID_ARGS = 40097;
 
 export interface ApplyCodeRequest {
   codeCount: number;
@@ -56,6 +65,14 @@ export type ActivationLookup =
 
 /** An activated code as codeactivequery and tickettocode describe it. */
 export type CodeActivation = Omit<CodeActivationView, 'index'>;
+
+/** What codeactivequery says about a code, each documented form read as the same answer. */
+export type ActivationLookupResult =
+  | { state: 'activated'; activation: CodeActivation }
+  /** The code exists but no activation covers it. */
+  | { state: 'not_activated'; code?: string; applicationId?: string }
+  /** WeChat does not know the code (made up, mistyped, or another account's). */
+  | { state: 'unknown' };
 
 const MAX_TEXT = 128;
 
@@ -101,6 +118,7 @@ export class MarketcodeClient {
         code_end: request.codeEnd,
       },
       DOWNLOAD_TIMEOUT_MS,
+      PACKAGE_REPLY_MAX_BYTES,
     );
     if (typeof reply.buffer !== 'string' || reply.buffer === '') {
       throw new WeChatTransportError('/intp/marketcode/applycodedownload', 'no buffer', false);
@@ -125,7 +143,21 @@ export class MarketcodeClient {
     await this.post('codeactive', body);
   }
 
+  /** The activation of a code; NOT_ACTIVATED (an AppError) when WeChat says it has none. */
   async queryActivation(lookup: ActivationLookup): Promise<CodeActivation> {
+    const result = await this.lookupActivation(lookup);
+    if (result.state === 'activated') return result.activation;
+    if (result.state === 'not_activated') {
+      throw new AppError('NOT_ACTIVATED', '该码尚未激活');
+    }
+    throw new WeChatApiError('/intp/marketcode/codeactivequery', INVALID_ARGS, 'code not exist');
+  }
+
+  /**
+   * codeactivequery with its answers told apart: activated, not activated, unknown. Any other
+   * failure (busy, quota, token, transport) is thrown as it is.
+   */
+  async lookupActivation(lookup: ActivationLookup): Promise<ActivationLookupResult> {
     let body: Record<string, unknown>;
     if ('code' in lookup) body = { code: checkRawCode(lookup.code) };
     else if ('codeUrl' in lookup) body = { code_url: checkCodeUrl(lookup.codeUrl) };
@@ -135,7 +167,13 @@ export class MarketcodeClient {
         code_index: checkCodeIndex(lookup.codeIndex),
       };
     }
-    return activationOf(await this.post('codeactivequery', body), 'codeactivequery');
+    try {
+      return classifyActivationReply(await this.post('codeactivequery', body));
+    } catch (error) {
+      const refused = classifyActivationRefusal(error);
+      if (refused) return refused;
+      throw error;
+    }
   }
 
   /**
@@ -158,12 +196,14 @@ export class MarketcodeClient {
     name: string,
     body: Record<string, unknown>,
     timeoutMs?: number,
+    maxBytes?: number,
   ): Promise<Record<string, unknown>> {
     return this.oa.call({
       api: `/intp/marketcode/${name}`,
       body,
       bigIntegerFields: BIG_FIELDS,
       timeoutMs,
+      maxBytes,
     });
   }
 }
@@ -201,7 +241,38 @@ function optionalNumber(value: unknown): number | undefined {
   return value === undefined || !Number.isFinite(number) ? undefined : number;
 }
 
-function activationOf(reply: Record<string, unknown>, api: string): CodeActivation {
+/**
+ * A codeactivequery success reply. WeChat's documented example carries the activation fields;
+ * for a code that exists but is not activated WeChat may answer errcode 0 with only `code`,
+ * `application_id` and `isv_application_id` — no segment — which means "not activated", not a
+ * malformed reply to retry.
+ */
+export function classifyActivationReply(reply: Record<string, unknown>): ActivationLookupResult {
+  if (reply.code_start === undefined && reply.code_end === undefined) {
+    const id = reply.application_id;
+    return {
+      state: 'not_activated',
+      ...(reply.code === undefined ? {} : { code: String(reply.code) }),
+      ...(typeof id === 'string' || typeof id === 'number'
+        ? { applicationId: normaliseApplicationId(id) }
+        : {}),
+    };
+  }
+  return { state: 'activated', activation: activationOf(reply, 'codeactivequery') };
+}
+
+/**
+ * A codeactivequery refusal that is an answer about the code. WeChat documents neither case's
+ * errcode; 40097 is what is seen for both, told apart only by errmsg (UNVERIFIED: an errmsg
+ * naming activation means not activated, any other 40097 an unknown code).
+ */
+export function classifyActivationRefusal(error: unknown): ActivationLookupResult | undefined {
+  if (!(error instanceof WeChatApiError) || error.errcode !== INVALID_ARGS) return undefined;
+  return /activ/i.test(error.errmsg) ? { state: 'not_activated' } : { state: 'unknown' };
+}
+
+/** A tickettocode or activated codeactivequery reply as one activated code. */
+export function activationOf(reply: Record<string, unknown>, api: string): CodeActivation {
   const string = (value: unknown): string => (value === undefined ? '' : String(value));
   return {
     code: string(reply.code),

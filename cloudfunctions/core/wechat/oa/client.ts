@@ -14,6 +14,8 @@ export interface OaCall {
   /** uint64 reply fields to keep as digit strings (see parseWeChatJson). */
   bigIntegerFields?: readonly string[];
   timeoutMs?: number;
+  /** The largest reply read; the default suits JSON replies (see requestText). */
+  maxBytes?: number;
 }
 
 export interface OaClientOptions {
@@ -26,7 +28,8 @@ export interface OaClientOptions {
 /**
  * Calls Official Account APIs with the central access token, applying the retry rules of
  * domain/wechat-retry.ts: one forced token refresh on 40001/42001/40014, bounded backoff on -1,
- * 45011 and transport trouble, and no retry on the daily quota (45009). Throws WeChatApiError or
+ * 45011 and transport trouble, and no retry on the daily quota (45009): another try only burns
+ * more of it. Throws WeChatApiError or
  * WeChatTransportError when it gives up; never logs the token.
  */
 export class OfficialAccountClient {
@@ -78,6 +81,7 @@ export class OfficialAccountClient {
       method,
       body: method === 'POST' ? (request.body ?? {}) : undefined,
       timeoutMs: request.timeoutMs,
+      maxBytes: request.maxBytes,
     });
     const reply = parseWeChatJson(request.api, text, request.bigIntegerFields);
     const errcode = reply.errcode === undefined ? 0 : Number(reply.errcode);

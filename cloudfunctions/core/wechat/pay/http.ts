@@ -5,6 +5,13 @@ import { PayTransportError } from './errors.js';
 /** WeChat Pay's documented callers wait about 5–10 s; a payout call is worth the longer end. */
 export const DEFAULT_PAY_TIMEOUT_MS = 10_000;
 
+/**
+ * The largest reply read: WeChat Pay's XML and JSON replies are a few kilobytes. Past this the
+ * reply is abandoned as a transport failure — an unknown outcome, never a failed payout — rather
+ * than buffered until the function runs out of memory.
+ */
+export const MAX_PAY_REPLY_BYTES = 1024 * 1024;
+
 export interface PayHttpRequest {
   /** The API as a path without query (e.g. `/mmpaymkttransfers/sendminiprogramhb`), for errors. */
   api: string;
@@ -15,6 +22,8 @@ export interface PayHttpRequest {
   /** An https.Agent carrying the merchant client certificate (v2), or a test agent. */
   agent?: http.Agent;
   timeoutMs?: number;
+  /** The largest reply body read (MAX_PAY_REPLY_BYTES by default). */
+  maxBytes?: number;
 }
 
 export interface PayHttpResponse {
@@ -35,6 +44,7 @@ export function payHttpRequest(request: PayHttpRequest): Promise<PayHttpResponse
   const transport = url.protocol === 'http:' ? http : https;
   const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
   const timeoutMs = request.timeoutMs ?? DEFAULT_PAY_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? MAX_PAY_REPLY_BYTES;
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (message: string, cause?: unknown): void => {
@@ -58,7 +68,22 @@ export function payHttpRequest(request: PayHttpRequest): Promise<PayHttpResponse
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = Number(res.headers['content-length']);
+        if (Number.isFinite(size) && size > maxBytes) {
+          fail(`the reply exceeds ${maxBytes} bytes`);
+          req.destroy();
+          return;
+        }
+        size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            fail(`the reply exceeds ${maxBytes} bytes`);
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('error', (error) => fail('reading the reply failed', error));
         res.on('end', () => {
           if (settled) return;

@@ -1,0 +1,41 @@
+import { db } from '../cloud.js';
+import { isDuplicateKeyError } from './errors.js';
+
+/**
+ * `rateLimits`: fixed-window counters, one document per (subject, window), `_id` =
+ * `<bucket>:<subject>:<window start>`. The first call of a window creates its document (the
+ * unique `_id` lets exactly one creator win); every later call is one conditional `_.inc` that
+ * matches only while the count is below the limit, so simultaneous calls can never take more
+ * than the limit between them. A document is dead once its window ends (`expiresAt`).
+ */
+export interface RateWindow {
+  /** What is limited, e.g. `scan` or `wechat-lookup`. */
+  bucket: string;
+  /** Who is limited, e.g. an openid. */
+  subject: string;
+  windowMs: number;
+  limit: number;
+}
+
+const RATE_LIMITS = 'rateLimits';
+
+/** Takes one unit of the window holding `now`; false when the window's limit is reached. */
+export async function takeRateLimit(window: RateWindow, now: number): Promise<boolean> {
+  const start = now - (now % window.windowMs);
+  const _id = `${window.bucket}:${window.subject}:${start}`;
+  const limits = db().collection(RATE_LIMITS);
+  // Insert first: a consumer's one scan in a window costs a single round trip.
+  try {
+    await limits.add({
+      data: { _id, bucket: window.bucket, count: 1, expiresAt: start + window.windowMs },
+    });
+    return window.limit >= 1;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  const _ = db().command;
+  const { stats } = await limits
+    .where({ _id, count: _.lt(window.limit) })
+    .update({ data: { count: _.inc(1) } });
+  return stats.updated === 1;
+}
