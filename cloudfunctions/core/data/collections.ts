@@ -128,6 +128,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'rateLimits',
     describes:
       'a fixed-window counter (`_id` = bucket:subject:window start), e.g. scans per user: taken with one conditional `_.inc`',
+    permission: SERVER_ONLY,
     indexes: [{ name: 'expires_at', keys: { expiresAt: 1 } }],
   },
   {
