@@ -2,6 +2,7 @@ import { db } from '../core/cloud.js';
 import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
+import { expireExportFiles } from '../core/codes/export-retention.js';
 import { reconcileDuePayouts } from '../core/rewards/dispatch.js';
 import { sweepHolds } from '../core/rewards/holds.js';
 import { officialAccountClient } from '../core/wechat/oa/client.js';
@@ -42,6 +43,8 @@ const JOBS: readonly Job[] = [
   },
   // Budget held by claims that died before making their payout goes back (core/rewards/holds.ts).
   { name: 'holds', maxMs: 30_000, run: async () => ({ ...(await sweepHolds()) }) },
+  // Exported code files are deleted from storage after their retention (core/codes/export-retention.ts).
+  { name: 'exports', maxMs: 30_000, run: async () => ({ ...(await expireExportFiles()) }) },
   // Every payout not yet received or released is looked at when due, until it is
   // (core/rewards/dispatch.ts; the policy is domain/payout.ts planReconciliation).
   // It stops taking new payouts when its budget is spent, leaving room to finish the one in hand.
