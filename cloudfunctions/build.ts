@@ -224,7 +224,8 @@ export async function declaredRuntimes(rcFile: string): Promise<Map<string, stri
   const rc = JSON.parse(await readFile(rcFile, 'utf8')) as {
     functions?: { name: string; runtime?: string }[];
   };
-  // CloudBase deploys a function without a `runtime` on Nodejs10.15.
+  // Without a `runtime`, CloudBase CLI 0.x deploys on Nodejs10.15 (CLI v1 on Nodejs18.15, per
+  // docs.cloudbase.net/cli-v1/functions/configs): an unset runtime is read as the older one.
   return new Map((rc.functions ?? []).map((fn) => [fn.name, fn.runtime ?? 'Nodejs10.15']));
 }
 
