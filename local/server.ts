@@ -68,14 +68,13 @@ export function createServer(parts: ServerParts): FastifyInstance {
     });
   });
 
-  app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
+  app.setErrorHandler((error: { code?: string }, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT;
       return reply.code(413).send(payloadTooLarge(limit));
     }
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(error);
-    console.error('[emulator] internal error', error);
-    return reply.code(500).send({ code: 'SYS_ERR', message: String(error) });
+    // Everything else as Fastify answers it by default.
+    throw error;
   });
 
   app.get('/health', async () => ({
