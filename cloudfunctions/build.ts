@@ -14,8 +14,16 @@ import path from 'node:path';
 
 export const FUNCTIONS_ROOT = path.resolve(__dirname);
 
-/** CloudBase's Node.js runtimes we deploy to: 16.13 and 18.15. */
-const RUNTIME_TARGET = 'node16';
+/**
+ * The esbuild target: the oldest Node.js any function is declared to run on (cloudbaserc.json
+ * `runtime`, CloudBase's `Nodejs18.15`). The bundles use `fetch` and `AbortSignal.timeout`, which
+ * CloudBase's Node 16.13 lacks; the build refuses a declaration older than this target, and a
+ * bundle that uses an API its declared runtime lacks (RUNTIME_APIS).
+ */
+export const RUNTIME_TARGET = 'node18';
+
+/** Where the deploy manifest lives: beside the functions' folder. */
+export const CLOUDBASE_RC = path.join(FUNCTIONS_ROOT, '..', 'cloudbaserc.json');
 
 /** The only package a deployed function installs; everything else is bundled. */
 const CLOUD_DEPENDENCIES = ['wx-server-sdk'];
@@ -27,6 +35,11 @@ export interface BuildOptions {
   outDir?: string;
   /** Build only these functions. */
   only?: readonly string[];
+  /**
+   * The deploy manifest whose `runtime` per function the bundles are checked against; defaults to
+   * the project's when building the project's functions, none for other roots.
+   */
+  cloudbaseRc?: string;
 }
 
 export interface BuiltFunction {
@@ -56,10 +69,18 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   const names = (await listFunctionSources(root)).filter(
     (name) => !options.only || options.only.includes(name),
   );
-  return Promise.all(names.map((name) => buildOne(root, name, options.outDir)));
+  const rcFile = options.cloudbaseRc ?? (root === FUNCTIONS_ROOT ? CLOUDBASE_RC : undefined);
+  const runtimes = rcFile ? await declaredRuntimes(rcFile) : undefined;
+  if (runtimes) checkTarget(runtimes, names);
+  return Promise.all(names.map((name) => buildOne(root, name, options.outDir, runtimes)));
 }
 
-async function buildOne(root: string, name: string, outDir?: string): Promise<BuiltFunction> {
+async function buildOne(
+  root: string,
+  name: string,
+  outDir: string | undefined,
+  runtimes: Map<string, string> | undefined,
+): Promise<BuiltFunction> {
   const source = path.join(root, name);
   const target = outDir ? path.join(outDir, name) : source;
   await checkManifest(source, name);
@@ -81,6 +102,16 @@ async function buildOne(root: string, name: string, outDir?: string): Promise<Bu
     metafile: true,
     plugins: [nodePrefixedBuiltins],
   });
+  const runtime = runtimes?.get(name);
+  const code = result.outputFiles.find((output) => output.path.endsWith('.js'))?.text ?? '';
+  if (runtime) {
+    const missing = apisMissingFrom(code, parseRuntime(runtime)!);
+    if (missing.length > 0) {
+      throw new Error(
+        `cloudfunctions/${name} uses ${missing.join(', ')}, which its declared runtime ${runtime} lacks: declare a newer runtime in cloudbaserc.json or avoid them`,
+      );
+    }
+  }
   await Promise.all(
     result.outputFiles.map(async (output) => {
       const partial = `${output.path}.${process.pid}.partial`;
@@ -136,6 +167,86 @@ function prefixDynamicBuiltins(code: string): string {
 const BARE_BUILTINS = new Set(
   builtinModules.filter((name) => !name.startsWith('_') && !name.includes(':')),
 );
+
+/** A Node.js version as `[major, minor]`. */
+export type NodeVersion = readonly [number, number];
+
+/**
+ * APIs the bundles may reach for that not every CloudBase Node runtime has, with the first Node
+ * release that has them. esbuild lowers syntax to the target but never adds a missing API, so a
+ * bundle is checked for these against its function's declared runtime. A use behind a
+ * `typeof … === "function"` test (zod's `URL.canParse`) is a feature check, not a need.
+ */
+export const RUNTIME_APIS: readonly { name: string; pattern: RegExp; since: NodeVersion }[] = [
+  { name: 'fetch', pattern: /(?<![.\w$])fetch\(/g, since: [18, 0] },
+  { name: 'AbortSignal.timeout', pattern: /AbortSignal\.timeout\b/g, since: [17, 3] },
+  { name: 'AbortSignal.any', pattern: /AbortSignal\.any\b/g, since: [20, 3] },
+  { name: 'structuredClone', pattern: /(?<![.\w$])structuredClone\(/g, since: [17, 0] },
+  { name: 'Array.prototype.findLast', pattern: /\.findLast(?:Index)?\(/g, since: [18, 0] },
+  { name: 'URL.canParse', pattern: /URL\.canParse\b/g, since: [18, 17] },
+  {
+    name: 'change-array-by-copy (toSorted…)',
+    pattern: /\.to(?:Sorted|Reversed|Spliced)\(/g,
+    since: [20, 0],
+  },
+  { name: 'Object.groupBy', pattern: /(?:Object|Map)\.groupBy\b/g, since: [21, 0] },
+  { name: 'Promise.withResolvers', pattern: /Promise\.withResolvers\b/g, since: [22, 0] },
+  { name: 'Array.fromAsync', pattern: /Array\.fromAsync\b/g, since: [22, 0] },
+  { name: 'process.getBuiltinModule', pattern: /process\.getBuiltinModule\b/g, since: [22, 3] },
+  { name: 'node:test', pattern: /require\("node:test"\)/g, since: [18, 0] },
+  { name: 'node:sqlite', pattern: /require\("node:sqlite"\)/g, since: [22, 5] },
+];
+
+/** `Nodejs18.15` → [18, 15]; undefined for anything that is not a Node.js runtime name. */
+export function parseRuntime(runtime: string): NodeVersion | undefined {
+  const match = /^Nodejs(\d+)(?:\.(\d+))?$/.exec(runtime);
+  return match ? [Number(match[1]), Number(match[2] ?? 0)] : undefined;
+}
+
+/** The APIs of RUNTIME_APIS that `code` uses unguarded and `version` does not have. */
+export function apisMissingFrom(code: string, version: NodeVersion): string[] {
+  const missing: string[] = [];
+  for (const api of RUNTIME_APIS) {
+    if (!olderThan(version, api.since)) continue;
+    const used = [...code.matchAll(api.pattern)].some((match) => {
+      const before = code.slice(Math.max(0, match.index - 200), match.index);
+      const guard = api.name.split(' ')[0]!;
+      // The test itself, or a use it guards.
+      return !before.endsWith('typeof ') && !before.includes(`typeof ${guard} === "function"`);
+    });
+    if (used) missing.push(api.name);
+  }
+  return missing;
+}
+
+/** Each function's declared `runtime` in a cloudbaserc.json (CloudBase's default when unset). */
+export async function declaredRuntimes(rcFile: string): Promise<Map<string, string>> {
+  const rc = JSON.parse(await readFile(rcFile, 'utf8')) as {
+    functions?: { name: string; runtime?: string }[];
+  };
+  // Without a `runtime`, CloudBase CLI 0.x deploys on Nodejs10.15 (CLI v1 on Nodejs18.15, per
+  // docs.cloudbase.net/cli-v1/functions/configs): an unset runtime is read as the older one.
+  return new Map((rc.functions ?? []).map((fn) => [fn.name, fn.runtime ?? 'Nodejs10.15']));
+}
+
+/** The target must be the oldest declared runtime: older builds waste, newer ones break. */
+function checkTarget(runtimes: Map<string, string>, names: readonly string[]): void {
+  const target = Number(/^node(\d+)$/.exec(RUNTIME_TARGET)![1]);
+  for (const name of names) {
+    const runtime = runtimes.get(name);
+    if (runtime === undefined) continue;
+    const version = parseRuntime(runtime);
+    if (!version || version[0] !== target) {
+      throw new Error(
+        `cloudbaserc.json declares ${name} on ${runtime}, but the functions are built for ${RUNTIME_TARGET}: declare Nodejs${target}.x for it or change RUNTIME_TARGET`,
+      );
+    }
+  }
+}
+
+function olderThan(version: NodeVersion, since: NodeVersion): boolean {
+  return version[0] < since[0] || (version[0] === since[0] && version[1] < since[1]);
+}
 
 /** A function's package.json may list wx-server-sdk and nothing else: the rest is bundled. */
 async function checkManifest(source: string, name: string): Promise<void> {

@@ -22,10 +22,25 @@ export interface ServerParts {
   wechat: WechatSimulator;
   wechatpay: WechatPaySimulator;
   startedAt: Date;
+  /**
+   * Host names (no port) the stack answers besides 127.0.0.1 and localhost: a stack listening on
+   * another address of this machine names it here.
+   */
+  extraHosts?: readonly string[];
 }
 
-/** CloudBase caps a document at 16 MB; a batch insert may carry several. */
-const BODY_LIMIT = 64 * 1024 * 1024;
+/**
+ * Request bodies are capped as CloudBase caps them (its EXCEED_MAX_PAYLOAD_SIZE error,
+ * docs.cloudbase.net/error-code/EXCEED_MAX_PAYLOAD_SIZE): a cloud function's request body at 6 MB
+ * (the same as a synchronous invocation's event), every other request at 100 MB. The page also
+ * names 100 KB for "text type" function bodies; which calls that means is not stated
+ * (UNVERIFIED), so function calls here get the documented 6 MB. A database document is capped
+ * at 16 MB by the database itself, not by the HTTP edge.
+ */
+export const FUNCTION_BODY_LIMIT = 6 * 1024 * 1024;
+export const BODY_LIMIT = 100 * 1024 * 1024;
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
 
 /**
  * The local stack's one HTTP front (the public local interface of ARCHITECTURE.md):
@@ -39,6 +54,28 @@ const BODY_LIMIT = 64 * 1024 * 1024;
  */
 export function createServer(parts: ServerParts): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+
+  // Identities come from request headers and /admin is the administrator's: a page on another
+  // site that rebinds its DNS name to 127.0.0.1 reaches this port with its own name as Host,
+  // and is turned away before any route runs.
+  const allowedHosts = new Set([...LOOPBACK_HOSTS, ...(parts.extraHosts ?? [])]);
+  app.addHook('onRequest', async (request, reply) => {
+    const host = hostName(request.headers.host);
+    if (host !== undefined && allowedHosts.has(host)) return;
+    return reply.code(421).send({
+      code: 'HOST_NOT_ALLOWED',
+      message: `本地栈只接受发往 127.0.0.1 或 localhost 的请求（收到的 Host：${request.headers.host ?? '无'}）`,
+    });
+  });
+
+  app.setErrorHandler((error: { code?: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT;
+      return reply.code(413).send(payloadTooLarge(limit));
+    }
+    // Everything else as Fastify answers it by default.
+    throw error;
+  });
 
   app.get('/health', async () => ({
     ok: true,
@@ -67,19 +104,23 @@ export function createServer(parts: ServerParts): FastifyInstance {
     }
   });
 
-  app.post<{ Params: { name: string } }>('/functions/:name', async (request, reply) => {
-    const identity: CallIdentity = {
-      OPENID: header(request.headers['x-wx-openid']),
-      APPID: header(request.headers['x-wx-appid']),
-      UNIONID: header(request.headers['x-wx-unionid']),
-      CLIENTIP: header(request.headers['x-wx-clientip']) ?? request.ip,
-      SOURCE: header(request.headers['x-wx-source']) ?? 'wx_client',
-    };
-    const outcome = await parts.runtime.invoke(request.params.name, request.body ?? {}, identity);
-    if (outcome.ok)
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.result));
-    return reply.code(failureStatus(outcome)).send(failureBody(outcome));
-  });
+  app.post<{ Params: { name: string } }>(
+    '/functions/:name',
+    { bodyLimit: FUNCTION_BODY_LIMIT },
+    async (request, reply) => {
+      const identity: CallIdentity = {
+        OPENID: header(request.headers['x-wx-openid']),
+        APPID: header(request.headers['x-wx-appid']),
+        UNIONID: header(request.headers['x-wx-unionid']),
+        CLIENTIP: header(request.headers['x-wx-clientip']) ?? request.ip,
+        SOURCE: header(request.headers['x-wx-source']) ?? 'wx_client',
+      };
+      const outcome = await parts.runtime.invoke(request.params.name, request.body ?? {}, identity);
+      if (outcome.ok)
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.result));
+      return reply.code(failureStatus(outcome)).send(failureBody(outcome));
+    },
+  );
 
   // Raw bodies below: an OA push is XML, a pay callback is signed JSON whose bytes must not change,
   // an upload is a file.
@@ -89,7 +130,7 @@ export function createServer(parts: ServerParts): FastifyInstance {
       done(null, body),
     );
 
-    raw.all('/http/*', async (request, reply) => {
+    raw.all('/http/*', { bodyLimit: FUNCTION_BODY_LIMIT }, async (request, reply) => {
       const url = new URL(request.url, 'http://local');
       const path = url.pathname.slice('/http'.length) || '/';
       const route = matchRoute(parts.httpRoutes, path);
@@ -173,6 +214,13 @@ async function dispatchAdmin(
   if (action === 'functions.invokeFunction') {
     const name = String(body.function_name ?? '');
     let event: unknown = {};
+    if (
+      typeof body.request_data === 'string' &&
+      Buffer.byteLength(body.request_data) > FUNCTION_BODY_LIMIT
+    ) {
+      const { code, message } = payloadTooLarge(FUNCTION_BODY_LIMIT);
+      throw new CloudBaseError(code, message, 413);
+    }
     if (typeof body.request_data === 'string' && body.request_data !== '') {
       try {
         event = JSON.parse(body.request_data);
@@ -198,6 +246,21 @@ async function dispatchAdmin(
     ErrorCode.ActionNotSupported,
     `action ${action || '(empty)'} is not supported by the local emulator`,
   );
+}
+
+/** CloudBase's refusal of an oversized body. */
+function payloadTooLarge(limit: number): { code: string; message: string } {
+  return {
+    code: 'EXCEED_MAX_PAYLOAD_SIZE',
+    message: `请求体超过 ${Math.round(limit / 1024 / 1024)} MB 上限（与 CloudBase 一致），请减小数据量或改用云存储传递文件`,
+  };
+}
+
+/** The host name of a Host header, without its port; IPv6 literals keep their brackets. */
+function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(host.trim().toLowerCase());
+  return match?.[1] || undefined;
 }
 
 function failureStatus(outcome: Extract<InvokeOutcome, { ok: false }>): number {

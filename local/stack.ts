@@ -44,6 +44,8 @@ export interface StackOptions {
   database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs' | 'lockWaitMs'>;
   /** WeChat simulator knobs (finish delay, ticket TTL, range size); stored with its data. */
   wechat?: Partial<SimulatorConfig>;
+  /** Storage knobs for tests: the clock upload and download expiries are read against. */
+  storage?: { now?: () => number };
   log?: (line: string) => void;
 }
 
@@ -86,12 +88,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     envId,
     stackSecret(options.dataDir),
     () => url,
+    options.storage?.now,
   );
   const project = loadProjectFunctions(
     options.functionsRoot ?? path.join(REPO_ROOT, 'cloudfunctions'),
     options.cloudbaseRc ?? path.join(REPO_ROOT, 'cloudbaserc.json'),
   );
   const settings = { ...LOCAL_SETTINGS, ...pickDefined(process.env), ...options.settings };
+  const refusal = realPayRefusal(settings);
+  if (refusal) {
+    database.close();
+    throw new Error(refusal);
+  }
   // The local merchant (generated once per data folder) for every WXPAY_* the developer left unset.
   const payCredentials = loadOrCreateCredentials(options.dataDir);
   for (const [name, value] of Object.entries(credentialSettings(payCredentials)))
@@ -137,6 +145,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     wechat,
     wechatpay,
     startedAt: new Date(),
+    // Listening on a specific other address (a LAN address for a phone) makes it a valid Host.
+    extraHosts: ['0.0.0.0', '::', '127.0.0.1', 'localhost'].includes(host)
+      ? []
+      : [host.includes(':') ? `[${host}]` : host],
   });
   void app.register(previewRoutes({ database, settings: () => settings }), {
     prefix: PREVIEW_PREFIX,
@@ -190,6 +202,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return closing;
     },
   };
+}
+
+/**
+ * The local stack takes identities from request headers (x-wx-openid…): anyone who reaches it is
+ * whoever they say. Pointed at a real WeChat Pay host, that would let any caller send real money,
+ * so it refuses unless the developer says so with MASHANG_ALLOW_REAL_PAY=1. A reason, or nothing.
+ */
+export function realPayRefusal(
+  settings: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const base = settings.WECHATPAY_API_BASE;
+  if (!base || settings.MASHANG_ALLOW_REAL_PAY === '1') return undefined;
+  let host: string;
+  try {
+    host = new URL(base).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return `WECHATPAY_API_BASE is not a URL: ${base}`;
+  }
+  if (isLoopback(host)) return undefined;
+  return (
+    `拒绝启动：WECHATPAY_API_BASE 指向 ${host}，不是本机的微信支付模拟器。` +
+    `本地栈按请求头（x-wx-openid）认人，任何能访问它的人都能以任意身份领取真实的钱。` +
+    `如确需连接真实或远程的微信支付，请设置 MASHANG_ALLOW_REAL_PAY=1。` +
+    `\nRefusing to start: WECHATPAY_API_BASE points at ${host}, not a local WeChat Pay simulator, while identities come from request headers; set MASHANG_ALLOW_REAL_PAY=1 to allow it.`
+  );
+}
+
+function isLoopback(host: string): boolean {
+  const name = host.toLowerCase();
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
 }
 
 /** A random key per data folder for signing storage URLs; kept so URLs survive a restart. */

@@ -4,11 +4,13 @@
  *
  *   PORT               port to listen on (default 8787)
  *   MASHANG_DATA_DIR   where data lives (default .mashang/ in the project)
+ *   MASHANG_ALLOW_REAL_PAY=1   run even though WECHATPAY_API_BASE is not this machine (see
+ *                      realPayRefusal: identities here come from request headers)
  */
 import path from 'node:path';
 import { buildFunctions } from '../cloudfunctions/build';
 import { PREVIEW_PREFIX, previewBuild } from './preview';
-import { REPO_ROOT, startStack } from './stack';
+import { REPO_ROOT, realPayRefusal, startStack } from './stack';
 import { seedDemo } from './seed/demo';
 import { buildMiniprogramNpm } from './tools/build-miniprogram-npm';
 
@@ -19,6 +21,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   const dataDir = path.resolve(process.env.MASHANG_DATA_DIR ?? path.join(REPO_ROOT, '.mashang'));
+  // Before building anything: a refusal should be the first and only thing printed.
+  const refusal = realPayRefusal(process.env);
+  if (refusal) throw new Error(refusal);
 
   buildMiniprogramNpm();
   const built = await buildFunctions();

@@ -8,6 +8,13 @@ import { CloudBaseError, ErrorCode } from './errors';
 const DEFAULT_MAX_AGE_S = 2 * 60 * 60;
 
 /**
+ * How long an upload target from getUploadMetadata may be used. COS signs it with a key time
+ * (q-key-time); CloudBase does not document its length (UNVERIFIED), so this is ours: long
+ * enough for a slow phone upload, short enough that a leaked target soon stops working.
+ */
+export const UPLOAD_TTL_S = 10 * 60;
+
+/**
  * Cloud storage on local disk: the `storage.*` actions of `POST /admin` and the object endpoint
  * the SDK uploads to and downloads from. Uploads and downloads are authorised by an HMAC of the
  * object path (and expiry), the way COS pre-signed URLs are, so a URL handed out by one action
@@ -19,6 +26,8 @@ export class FileStorage {
     private readonly envId: string,
     private readonly secret: string,
     private readonly publicBase: () => string,
+    /** The clock that upload and download expiries are read against (tests move it). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   fileIdOf(cloudPath: string): string {
@@ -56,13 +65,18 @@ export class FileStorage {
   /** Writes an uploaded object if its authorisation matches its path. */
   async put(cloudPath: string, authorization: string | undefined, content: Buffer): Promise<void> {
     const safe = requireCloudPath(cloudPath);
-    if (!authorization || !this.verify(`put:${safe}`, authorization)) {
+    // `<expiry seconds>.<HMAC of path and expiry>`: the expiry cannot be moved without the key.
+    const [expires = '', signature = ''] = (authorization ?? '').split('.', 2);
+    const deadline = Number(expires);
+    if (!/^\d+$/.test(expires) || !this.verify(`put:${safe}:${deadline}`, signature)) {
       throw new CloudBaseError(
         'SignatureDoesNotMatch',
         'The request signature we calculated does not match the signature you provided',
         403,
       );
     }
+    if (deadline * 1000 < this.now())
+      throw new CloudBaseError('AccessDenied', 'Request has expired', 403);
     const file = this.fileOf(safe);
     await mkdir(path.dirname(file), { recursive: true });
     // Written aside and renamed, so a reader never sees half a file.
@@ -82,7 +96,7 @@ export class FileStorage {
     if (!sign || !Number.isFinite(deadline) || !this.verify(`get:${safe}:${deadline}`, sign)) {
       throw new CloudBaseError('AccessDenied', 'Request has invalid signature', 403);
     }
-    if (deadline * 1000 < Date.now())
+    if (deadline * 1000 < this.now())
       throw new CloudBaseError('AccessDenied', 'Request has expired', 403);
     const file = this.fileOf(safe);
     const info = await stat(file).catch(() => undefined);
@@ -92,10 +106,11 @@ export class FileStorage {
   }
 
   private uploadMetadata(cloudPath: string): Record<string, string> {
+    const expires = Math.floor(this.now() / 1000) + UPLOAD_TTL_S;
     return {
       url: `${this.publicBase()}/storage/objects/${encodePath(cloudPath)}`,
       token: 'local',
-      authorization: this.sign(`put:${cloudPath}`),
+      authorization: `${expires}.${this.sign(`put:${cloudPath}:${expires}`)}`,
       fileId: this.fileIdOf(cloudPath),
       // COS's own id of the object; it travels in a header, so it must be plain ASCII.
       cosFileId: createHmac('md5', this.envId).update(cloudPath).digest('hex'),
@@ -117,7 +132,7 @@ export class FileStorage {
       };
     }
     const maxAge = item.max_age && item.max_age > 0 ? item.max_age : DEFAULT_MAX_AGE_S;
-    const expires = Math.floor(Date.now() / 1000) + maxAge;
+    const expires = Math.floor(this.now() / 1000) + maxAge;
     const sign = this.sign(`get:${cloudPath}:${expires}`);
     return {
       fileID: item.fileid,

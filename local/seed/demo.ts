@@ -52,7 +52,7 @@ export const DEMO = {
   /** The administrator the seed acts as, unless the stack's ADMIN_OPENIDS names another. */
   admin: 'o-local-admin',
   /** Where the pictures live in cloud storage. */
-  imageFolder: 'demo/spring-water',
+  imageFolder: 'product-images/demo/spring-water',
   /**
    * The reward campaign on the activated codes: v2 Mini Program red envelopes (what the local
    * WeChat Pay simulator and the preview's stand-in sheet play end to end), amount hidden until

@@ -102,4 +102,15 @@ describe('npm start', () => {
       await exited(second.child);
     }
   });
+
+  it('refuses to start against a real WeChat Pay host unless MASHANG_ALLOW_REAL_PAY=1', async () => {
+    await expect(
+      startProcess({
+        PORT: '0',
+        MASHANG_DATA_DIR: dataDir,
+        WECHATPAY_API_BASE: 'https://api.mch.weixin.qq.com',
+        MASHANG_ALLOW_REAL_PAY: '',
+      }),
+    ).rejects.toThrow(/exited with 1 before ready:[\s\S]*拒绝启动[\s\S]*MASHANG_ALLOW_REAL_PAY=1/);
+  });
 });

@@ -648,7 +648,7 @@ describe('scan: resolve and verify through the local stack', () => {
         title: '气泡水 330ml',
         brand: '码上',
         ean: '6901234567892',
-        images: ['cloud://local.local-local/p/1.png', 'https://example.com/2.png'],
+        images: ['cloud://local.local-local/product-images/p/1.png', 'https://example.com/2.png'],
         attributes: [],
         trace: [{ name: '灌装', time: '2025-03-01T08:00:00+08:00' }],
       });
@@ -668,7 +668,7 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(updated.data.product).toMatchObject({
         title: '气泡水 330ml（青柠）',
         suspicion: { maxScans: 10, maxScanners: 5 },
-        images: ['cloud://local.local-local/p/1.png', 'https://example.com/2.png'],
+        images: ['cloud://local.local-local/product-images/p/1.png', 'https://example.com/2.png'],
       });
       expect(updated.data.product).not.toHaveProperty('ean');
       const got = await admin({ action: 'getProduct', productId });

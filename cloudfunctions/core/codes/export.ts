@@ -27,6 +27,7 @@ import { requireApplication } from './applications.js';
 
 /** Links live a day (CloudBase's longest): enough to hand them to a print shop. */
 const LINK_MAX_AGE_S = 24 * 60 * 60;
+// Exported files are deleted from storage after a retention period: export-retention.ts.
 
 export async function exportRange(
   input: { applicationId: string; from?: number; to?: number; formats: ExportFormat[] } & CodeRange,

@@ -16,6 +16,8 @@ export interface ExportRecord {
   finishedAt?: number;
   files?: { name: string; fileID: string; bytes: number }[];
   error?: string;
+  /** When the retention sweep deleted its files from storage (core/codes/export.ts). */
+  filesDeletedAt?: number;
 }
 
 export async function createExport(record: ExportRecord): Promise<void> {
@@ -31,4 +33,32 @@ export async function finishExport(
     .collection('exports')
     .where({ _id: exportId })
     .update({ data: { ...outcome, ...(outcome.files ? { files: _.set(outcome.files) } : {}) } });
+}
+
+/**
+ * Exports made before `createdBefore` whose files are still kept, oldest first. Exports are
+ * one per operator request, so the collection stays small and this needs no index of its own.
+ */
+export async function exportsWithFilesBefore(
+  createdBefore: number,
+  limit: number,
+): Promise<ExportRecord[]> {
+  const _ = db().command;
+  const { data } = await db()
+    .collection('exports')
+    .where({ createdAt: _.lt(createdBefore), filesDeletedAt: _.exists(false) })
+    .orderBy('createdAt', 'asc')
+    .limit(limit)
+    .get();
+  return data as ExportRecord[];
+}
+
+/** Notes that an export's files are gone from storage; false when another run noted it first. */
+export async function markExportFilesDeleted(exportId: string, at: number): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection('exports')
+    .where({ _id: exportId, filesDeletedAt: _.exists(false) })
+    .update({ data: { filesDeletedAt: at } });
+  return stats.updated > 0;
 }

@@ -22,17 +22,57 @@ import {
 } from '../data/products.js';
 import { effectiveThresholds } from '../domain/verdict.js';
 import { checkProductCode } from '../domain/marketcode.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, invalidArgument, notFound } from '../errors.js';
 import { followSettings } from '../scan/landing.js';
 import { activationView } from '../codes/activation.js';
 
 const productNotFound = (): AppError => notFound('商品不存在，请刷新列表后重试');
+
+/** The folder of cloud storage that product and trace images are uploaded to. */
+export const PRODUCT_IMAGE_PREFIX = 'product-images/';
+
+/**
+ * A scan turns every cloud image of a product into a temporary URL for whoever scans, so an
+ * image must be a file under PRODUCT_IMAGE_PREFIX: a file ID anywhere else in the bucket (an
+ * export of codes, a code package) would hand that file to every consumer. https images are
+ * outside our storage and pass as they are.
+ */
+function requireProductImages(images: readonly string[] | undefined): void {
+  for (const image of images ?? []) {
+    if (!image.startsWith('cloud://')) continue;
+    // cloud://<env>.<bucket>/<path>: the path must stay inside the product-images folder.
+    const cloudPath = /^cloud:\/\/[^/]+\/(.*)$/.exec(image)?.[1] ?? '';
+    const segments = cloudPath.split('/');
+    const inside =
+      cloudPath.startsWith(PRODUCT_IMAGE_PREFIX) &&
+      segments.length > 1 &&
+      segments.every(
+        (segment) =>
+          segment !== '' &&
+          segment !== '.' &&
+          segment !== '..' &&
+          !segment.includes('\\') &&
+          !segment.includes('%'),
+      );
+    if (!inside) {
+      throw invalidArgument(
+        `图片须是上传到 ${PRODUCT_IMAGE_PREFIX} 目录的云存储文件（cloud://…/${PRODUCT_IMAGE_PREFIX}…）或 https 链接，不能引用其他云存储文件（如导出的码文件）：${image}`,
+      );
+    }
+  }
+}
+
+function requireFieldImages(fields: Partial<ProductFields>): void {
+  requireProductImages(fields.images);
+  for (const step of fields.trace ?? []) requireProductImages(step.images);
+}
 
 export async function createProduct(
   fields: ProductFields,
   operator: string,
 ): Promise<{ product: AdminProductView }> {
   if (fields.ean) checkProductCode(fields.ean);
+  requireFieldImages(fields);
   const productId = await insertProduct(withoutEmptyEan(fields), operator);
   return { product: await requireProductView(productId) };
 }
@@ -42,6 +82,7 @@ export async function updateProduct(
   operator: string,
 ): Promise<{ product: AdminProductView }> {
   const { productId, ...fields } = request;
+  requireFieldImages(fields);
   const remove: (keyof ProductFields)[] = [];
   if (fields.ean === '') {
     delete fields.ean;
@@ -68,6 +109,7 @@ export async function bindProduct(
   operator: string,
 ): Promise<BindProductResult> {
   const { applicationId, codeStart, productId, traceSteps } = request;
+  for (const step of traceSteps ?? []) requireProductImages(step.images);
   const [product, range] = await Promise.all([
     findProduct(productId),
     findActivation(applicationId, codeStart),
