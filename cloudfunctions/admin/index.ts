@@ -252,7 +252,12 @@ export const main = createAdminHandler({
       productCode: z.string().trim(),
       wxaAppid: text(64).optional(),
       wxaPath: text(256),
-      wxaType: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+      // The contract's 0 | 1 | 2, in the domain rule's words (it checks again before WeChat).
+      wxaType: z
+        .union([z.literal(0), z.literal(1), z.literal(2)], {
+          error: '小程序版本须为 0（正式版）、1（开发版）或 2（体验版）',
+        })
+        .optional(),
     }),
     async (input, { member }) => activateRange(input, member.openid),
     (input) => ({
