@@ -19,6 +19,14 @@ export interface AdminMe {
   appid: string;
   /** Whether the caller may use the operator pages (role record or `ADMIN_OPENIDS` bootstrap). */
   isAdmin: boolean;
+  /** The caller's role, or null for a WeChat user who is not a member. */
+  role: MemberRole | null;
+  /** True when `ADMIN_OPENIDS` names the caller: always an administrator, not revocable. */
+  bootstrap: boolean;
+  /** What the role allows (empty without a role). */
+  permissions: AdminPermission[];
+  /** Every admin action and whether the caller may call it: pages show only what is allowed. */
+  can: Record<AdminAction, boolean>;
   /** ISO 8601 timestamps: dates cross `callFunction` as JSON. */
   firstSeenAt: string;
   lastSeenAt: string;
@@ -453,6 +461,134 @@ export interface ListPayoutsResult {
   payouts: PayoutAdminView[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Members, invites and the audit log
+
+/**
+ * `admin` everything (members included); `operator` codes, activation, products and reads the
+ * rest; `marketer` campaigns and their payouts, reads products and ranges; `viewer` reads only.
+ */
+export type MemberRole = 'admin' | 'operator' | 'marketer' | 'viewer';
+
+/** What a role allows; each admin action needs one (or none: `me`, `acceptInvite`). */
+export type AdminPermission =
+  | 'codes.read'
+  | 'products.read'
+  | 'campaigns.read'
+  | 'payouts.read'
+  | 'codes.write'
+  | 'products.write'
+  | 'campaigns.write'
+  | 'members.manage';
+
+/** Actions any WeChat user may call. */
+export type PublicAdminAction = 'me' | 'acceptInvite';
+
+/** Refusals of the member actions, beside the common codes (FORBIDDEN, INVALID_ARGUMENT…). */
+export type MemberErrorCode =
+  | 'INVITE_NOT_FOUND'
+  | 'INVITE_EXPIRED'
+  | 'INVITE_USED'
+  | 'ALREADY_MEMBER'
+  | 'MEMBER_NOT_FOUND'
+  | 'LAST_ADMIN'
+  | 'BOOTSTRAP_ADMIN';
+
+export interface MemberView {
+  /** Full openid: what grantRole and revokeRole take. */
+  openid: string;
+  /** For display: first and last four characters. */
+  openidMasked: string;
+  role: MemberRole;
+  /** `bootstrap`: named by ADMIN_OPENIDS (always admin, changed only in the deployment settings). */
+  source: 'bootstrap' | 'grant' | 'invite';
+  /** ISO 8601; null for bootstrap administrators. */
+  since: string | null;
+  /** Who granted the role (or created the invite); null for bootstrap administrators. */
+  grantedBy: string | null;
+  grantedByMasked: string | null;
+}
+
+/** `createInvite`: a single-use invite to join with `role`. */
+export interface CreateInviteRequest {
+  role: MemberRole;
+}
+
+export interface CreateInviteResult {
+  /** 128 random bits; shown once (only its hash is stored). */
+  inviteCode: string;
+  /** The console page that joins with it: `/admin/pages/join/index?invite=<code>`. */
+  path: string;
+  role: MemberRole;
+  expiresAt: string;
+}
+
+/** `acceptInvite`: any WeChat user; exactly one user can use an invite. */
+export interface AcceptInviteRequest {
+  inviteCode: string;
+}
+
+export interface MemberResult {
+  member: MemberView;
+}
+
+export interface ListMembersRequest {
+  /** 1–100, default 100. Bootstrap administrators first, then by when they joined. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListMembersResult {
+  members: MemberView[];
+}
+
+/** `grantRole`: gives `openid` the role (or changes it). */
+export interface GrantRoleRequest {
+  openid: string;
+  role: MemberRole;
+}
+
+/** `revokeRole`: `openid` is no longer a member. */
+export interface RevokeRoleRequest {
+  openid: string;
+}
+
+export interface RevokeRoleResult {
+  openid: string;
+  previousRole: MemberRole;
+}
+
+/** One write of the console, as the audit log recorded it (never changed afterwards). */
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  /** Who did it (openid) and their role at the time (null: not a member, e.g. acceptInvite). */
+  actor: string;
+  actorMasked: string;
+  role: MemberRole | null;
+  action: AdminAction;
+  /** What it changed, e.g. `campaign:<id>`, `member:<openid>`. */
+  target: string;
+  /** A short Chinese summary of the change. */
+  summary: string;
+}
+
+/**
+ * `listAuditLog`: newest first; optionally one action's or one actor's entries. (`actionName`,
+ * because `action` in an event names the action called.)
+ */
+export interface ListAuditLogRequest {
+  actionName?: AdminAction;
+  actor?: string;
+  /** 1–100, default 20. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListAuditLogResult {
+  entries: AuditEntryView[];
+}
+
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };
   applyCodes: { request: ApplyCodesRequest; response: ApplyCodesResult };
@@ -474,6 +610,12 @@ export interface AdminActions {
   getCampaign: { request: GetCampaignRequest; response: CampaignResult };
   listCampaigns: { request: ListCampaignsRequest; response: ListCampaignsResult };
   listPayouts: { request: ListPayoutsRequest; response: ListPayoutsResult };
+  createInvite: { request: CreateInviteRequest; response: CreateInviteResult };
+  acceptInvite: { request: AcceptInviteRequest; response: MemberResult };
+  listMembers: { request: ListMembersRequest; response: ListMembersResult };
+  grantRole: { request: GrantRoleRequest; response: MemberResult };
+  revokeRole: { request: RevokeRoleRequest; response: RevokeRoleResult };
+  listAuditLog: { request: ListAuditLogRequest; response: ListAuditLogResult };
 }
 
 export type AdminAction = keyof AdminActions;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import type { AdminMe } from '../../typings/admin.js';
-import { isAdministrator, requireAdministrator, requireOpenid } from '../core/auth/roles.js';
+import type { AdminAction, AdminMe, MemberRole } from '../../typings/admin.js';
+import { createAdminHandler, readAction, writeAction } from '../core/auth/admin-actions.js';
+import {
+  acceptInvite,
+  createInvite,
+  grantRole,
+  listAuditLog,
+  listMembers,
+  revokeRole,
+} from '../core/auth/members.js';
 import { activateRange, listRanges, queryActivation } from '../core/codes/activation.js';
 import { applyCodes, listApplications, refreshApplication } from '../core/codes/applications.js';
 import { exportRange } from '../core/codes/export.js';
@@ -23,11 +31,20 @@ import {
 } from '../core/rewards/campaigns.js';
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
-import { action, createHandler } from '../core/handler.js';
+import { inviteIdOf } from '../core/data/invites.js';
+import {
+  ADMIN_ACTIONS,
+  allowedActions,
+  MEMBER_ROLES,
+  permissionsOf,
+  ROLE_NAMES,
+} from '../core/domain/permissions.js';
 
 /**
- * The operators' function. Every action but `me` requires an administrator; `me` is open to any
- * WeChat user so the admin pages can tell a visitor why they see nothing.
+ * The console's function. Each action needs the permission domain/permissions.ts gives it,
+ * checked from the caller's OPENID before anything else (core/auth/admin-actions.ts); `me` and
+ * `acceptInvite` are open to any WeChat user (a visitor learns why they see nothing, or joins).
+ * Writes are recorded in the audit log with the summary each `writeAction` gives.
  *
  * Input shapes are checked here (zod, Chinese messages); the marketcode rules themselves (count
  * grid, ranges inside the application, EAN check digit…) live in core/domain/marketcode.ts and
@@ -148,49 +165,68 @@ const campaignFields = {
   }),
 };
 
-export const main = createHandler('admin', {
-  me: action(z.object({}), async (_input, { caller }): Promise<AdminMe> => {
-    const openid = requireOpenid(caller);
-    const [record, admin] = await Promise.all([
-      recordOperatorVisit(openid, caller.appid ?? ''),
-      isAdministrator(openid),
-    ]);
+const page = (max: number, fallback: number) => ({
+  limit: z.number().int().min(1).max(max).default(fallback),
+  offset: z.number().int().min(0).default(0),
+});
+const openid = z.string().trim().min(1).max(64);
+const memberRole = z.enum(MEMBER_ROLES as [MemberRole, ...MemberRole[]]);
+const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
+const CAMPAIGN_STATUS_NAMES = {
+  draft: '草稿',
+  running: '进行中',
+  paused: '已暂停',
+  ended: '已结束',
+};
+
+export const main = createAdminHandler({
+  me: readAction(z.object({}), async (_input, { caller, member }): Promise<AdminMe> => {
+    const record = await recordOperatorVisit(member.openid, caller.appid ?? '');
     return {
-      openid,
+      openid: member.openid,
       appid: record.appid,
-      isAdmin: admin,
+      isAdmin: member.role === 'admin',
+      role: member.role,
+      bootstrap: member.bootstrap,
+      permissions: permissionsOf(member.role),
+      can: allowedActions(member.role),
       firstSeenAt: new Date(record.firstSeenAt).toISOString(),
       lastSeenAt: new Date(record.lastSeenAt).toISOString(),
       visits: record.visits,
     };
   }),
 
-  applyCodes: action(
+  applyCodes: writeAction(
     // The count's grid rule answers INVALID_CODE_COUNT from the domain, not a generic zod error.
     z.object({ count: z.number().int(), isvApplicationId: z.string().trim().min(1).max(128) }),
-    async (input, { caller }) => applyCodes(input, await requireAdministrator(caller)),
-  ),
-
-  refreshApplication: action(z.object({ applicationId }), async (input, { caller }) =>
-    refreshApplication(input.applicationId, await requireAdministrator(caller)),
-  ),
-
-  listApplications: action(
-    z.object({
-      limit: z.number().int().min(1).max(100).default(20),
-      offset: z.number().int().min(0).default(0),
+    async (input, { member }) => applyCodes(input, member.openid),
+    (input, { application, created }) => ({
+      target: `application:${application.applicationId}`,
+      summary: `申请 ${input.count} 个码（订单号 ${input.isvApplicationId}）${created ? '' : '：重复提交，未新建'}`,
     }),
-    async (input, { caller }) => {
-      await requireAdministrator(caller);
-      return listApplications(input);
-    },
   ),
 
-  importRange: action(z.object(range), async (input, { caller }) =>
-    importRange(input, await requireAdministrator(caller)),
+  refreshApplication: writeAction(
+    z.object({ applicationId }),
+    async (input, { member }) => refreshApplication(input.applicationId, member.openid),
+    (_input, application) => ({
+      target: `application:${application.applicationId}`,
+      summary: `刷新申请单状态：${application.status}`,
+    }),
   ),
 
-  exportRange: action(
+  listApplications: readAction(z.object(page(100, 20)), async (input) => listApplications(input)),
+
+  importRange: writeAction(
+    z.object(range),
+    async (input, { member }) => importRange(input, member.openid),
+    (input, result) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary: `导入码段 ${input.codeStart}–${input.codeEnd}（${result.importedCount} 个码）${result.alreadyImported ? '：此前已导入' : ''}`,
+    }),
+  ),
+
+  exportRange: writeAction(
     z.object({
       ...range,
       from: codeIndex.optional(),
@@ -200,10 +236,14 @@ export const main = createHandler('admin', {
         .min(1)
         .max(4),
     }),
-    async (input, { caller }) => exportRange(input, await requireAdministrator(caller)),
+    async (input, { member }) => exportRange(input, member.openid),
+    (input, result) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary: `导出印刷文件 ${result.from}–${result.to}（${result.codeCount} 个码，${input.formats.join('/')}），导出 ${result.exportId}`,
+    }),
   ),
 
-  activateRange: action(
+  activateRange: writeAction(
     z.object({
       ...range,
       activityName: text(128),
@@ -212,107 +252,170 @@ export const main = createHandler('admin', {
       productCode: z.string().trim(),
       wxaAppid: text(64).optional(),
       wxaPath: text(256),
-      wxaType: z.number().int().optional(),
+      // The contract's 0 | 1 | 2, in the domain rule's words (it checks again before WeChat).
+      wxaType: z
+        .union([z.literal(0), z.literal(1), z.literal(2)], {
+          error: '小程序版本须为 0（正式版）、1（开发版）或 2（体验版）',
+        })
+        .optional(),
     }),
-    async (input, { caller }) => activateRange(input, await requireAdministrator(caller)),
+    async (input, { member }) => activateRange(input, member.openid),
+    (input) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary: `激活码段 ${input.codeStart}–${input.codeEnd}：${input.productTitle}，页面 ${input.wxaPath}`,
+    }),
   ),
 
-  queryActivation: action(
+  queryActivation: readAction(
     z.union([
       z.object({ applicationId, codeIndex }).strict(),
       z.object({ code: z.string() }).strict(),
       z.object({ codeUrl: z.string() }).strict(),
     ]),
-    async (input, { caller }) => {
-      await requireAdministrator(caller);
-      return queryActivation(input);
-    },
+    async (input) => queryActivation(input),
   ),
 
-  listRanges: action(z.object({ applicationId }), async (input, { caller }) => {
-    await requireAdministrator(caller);
-    return listRanges(input.applicationId);
-  }),
-
-  createProduct: action(z.object(productFields), async (input, { caller }) =>
-    createProduct(input, await requireAdministrator(caller)),
+  listRanges: readAction(z.object({ applicationId }), async (input) =>
+    listRanges(input.applicationId),
   ),
 
-  updateProduct: action(
+  createProduct: writeAction(
+    z.object(productFields),
+    async (input, { member }) => createProduct(input, member.openid),
+    (_input, { product }) => ({
+      target: `product:${product.productId}`,
+      summary: `新建商品「${product.title}」`,
+    }),
+  ),
+
+  updateProduct: writeAction(
     z
       .object({ productId, ...productFields })
       .partial()
       .required({ productId: true }),
-    async (input, { caller }) => updateProduct(input, await requireAdministrator(caller)),
-  ),
-
-  getProduct: action(z.object({ productId }), async (input, { caller }) => {
-    await requireAdministrator(caller);
-    return getProduct(input.productId);
-  }),
-
-  listProducts: action(
-    z.object({
-      limit: z.number().int().min(1).max(100).default(20),
-      offset: z.number().int().min(0).default(0),
+    async (input, { member }) => updateProduct(input, member.openid),
+    (input, { product }) => ({
+      target: `product:${product.productId}`,
+      summary: `修改商品「${product.title}」：${Object.keys(input)
+        .filter((key) => key !== 'productId')
+        .join('、')}`,
     }),
-    async (input, { caller }) => {
-      await requireAdministrator(caller);
-      return listProducts(input);
-    },
   ),
 
-  bindProduct: action(
+  getProduct: readAction(z.object({ productId }), async (input) => getProduct(input.productId)),
+
+  listProducts: readAction(z.object(page(100, 20)), async (input) => listProducts(input)),
+
+  bindProduct: writeAction(
     z.object({
       applicationId,
       codeStart: codeIndex,
       productId,
       traceSteps: traceSteps.optional(),
     }),
-    async (input, { caller }) => bindProduct(input, await requireAdministrator(caller)),
-  ),
-
-  createCampaign: action(z.object(campaignFields), async (input, { caller }) =>
-    createCampaign(input, await requireAdministrator(caller)),
-  ),
-
-  updateCampaign: action(z.object({ campaignId, ...campaignFields }), async (input, { caller }) =>
-    updateCampaign(input, await requireAdministrator(caller)),
-  ),
-
-  setCampaignStatus: action(
-    z.object({ campaignId, status: campaignStatus }),
-    async (input, { caller }) => setCampaignStatus(input, await requireAdministrator(caller)),
-  ),
-
-  getCampaign: action(z.object({ campaignId }), async (input, { caller }) => {
-    await requireAdministrator(caller);
-    return getCampaign(input.campaignId);
-  }),
-
-  listCampaigns: action(
-    z.object({
-      status: campaignStatus.optional(),
-      limit: z.number().int().min(1).max(100).default(20),
-      offset: z.number().int().min(0).default(0),
+    async (input, { member }) => bindProduct(input, member.openid),
+    (input) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary: `绑定商品 ${input.productId}${input.traceSteps ? `，码段溯源 ${input.traceSteps.length} 步` : ''}`,
     }),
-    async (input, { caller }) => {
-      await requireAdministrator(caller);
-      return listCampaigns(input);
-    },
   ),
 
-  listPayouts: action(
+  createCampaign: writeAction(
+    z.object(campaignFields),
+    async (input, { member }) => createCampaign(input, member.openid),
+    (_input, { campaign }) => ({
+      target: `campaign:${campaign.campaignId}`,
+      summary: `新建活动「${campaign.name}」，预算 ${yuan(campaign.budget.budgetFen)}`,
+    }),
+  ),
+
+  updateCampaign: writeAction(
+    z.object({ campaignId, ...campaignFields }),
+    async (input, { member }) => updateCampaign(input, member.openid),
+    (_input, { campaign }) => ({
+      target: `campaign:${campaign.campaignId}`,
+      summary: `修改活动「${campaign.name}」，预算 ${yuan(campaign.budget.budgetFen)}`,
+    }),
+  ),
+
+  setCampaignStatus: writeAction(
+    z.object({ campaignId, status: campaignStatus }),
+    async (input, { member }) => setCampaignStatus(input, member.openid),
+    (input, { campaign }) => ({
+      target: `campaign:${campaign.campaignId}`,
+      summary: `活动「${campaign.name}」改为${CAMPAIGN_STATUS_NAMES[input.status]}`,
+    }),
+  ),
+
+  getCampaign: readAction(z.object({ campaignId }), async (input) => getCampaign(input.campaignId)),
+
+  listCampaigns: readAction(
+    z.object({ status: campaignStatus.optional(), ...page(100, 20) }),
+    async (input) => listCampaigns(input),
+  ),
+
+  listPayouts: readAction(
     z.object({
       campaignId: campaignId.optional(),
       state: z.enum(PAYOUT_STATES as [PayoutState, ...PayoutState[]]).optional(),
       flagged: z.boolean().optional(),
-      limit: z.number().int().min(1).max(100).default(20),
-      offset: z.number().int().min(0).default(0),
+      ...page(100, 20),
     }),
-    async (input, { caller }) => {
-      await requireAdministrator(caller);
-      return listPayoutViews(input);
+    async (input) => listPayoutViews(input),
+  ),
+
+  createInvite: writeAction(
+    z.object({ role: memberRole }),
+    async (input, { member }) => {
+      const { inviteId: _inviteId, ...invite } = await createInvite(input.role, member.openid);
+      return invite;
     },
+    // The code itself is a credential: the log names the invite by its stored id (a hash).
+    (input, invite) => ({
+      target: `invite:${inviteIdOf(invite.inviteCode).slice(0, 12)}`,
+      summary: `邀请成员，角色：${ROLE_NAMES[input.role]}，有效期至 ${invite.expiresAt}`,
+    }),
+  ),
+
+  acceptInvite: writeAction(
+    z.object({ inviteCode: z.string().trim().min(1).max(128) }),
+    async (input, { member }) => ({ member: await acceptInvite(input.inviteCode, member.openid) }),
+    (input, { member }) => ({
+      target: `member:${member.openid}`,
+      summary: `通过邀请加入，角色：${ROLE_NAMES[member.role]}（邀请 ${inviteIdOf(input.inviteCode).slice(0, 12)}）`,
+    }),
+  ),
+
+  listMembers: readAction(z.object(page(100, 100)), async (input) => ({
+    members: await listMembers(input),
+  })),
+
+  grantRole: writeAction(
+    z.object({ openid, role: memberRole }),
+    async (input, { member }) => ({
+      member: await grantRole(input.openid, input.role, member.openid),
+    }),
+    (input) => ({
+      target: `member:${input.openid}`,
+      summary: `设置角色：${ROLE_NAMES[input.role]}`,
+    }),
+  ),
+
+  revokeRole: writeAction(
+    z.object({ openid }),
+    async (input) => revokeRole(input.openid),
+    (input, result) => ({
+      target: `member:${input.openid}`,
+      summary: `移除成员（原角色：${ROLE_NAMES[result.previousRole]}）`,
+    }),
+  ),
+
+  listAuditLog: readAction(
+    z.object({
+      actionName: z.enum(ADMIN_ACTIONS as [AdminAction, ...AdminAction[]]).optional(),
+      actor: openid.optional(),
+      ...page(100, 20),
+    }),
+    async (input) => ({ entries: await listAuditLog(input) }),
   ),
 });

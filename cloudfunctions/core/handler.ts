@@ -75,7 +75,8 @@ function fail(error: AppError): Envelope<never> {
   return { ok: false, error: error.toBody() };
 }
 
-function describeIssues(error: z.ZodError): string {
+/** A zod failure as one Chinese line: the first issue and how many more there are. */
+export function describeIssues(error: z.ZodError): string {
   const [first, ...rest] = error.issues;
   if (!first) return '参数无效';
   const where = first.path.length > 0 ? `参数 ${first.path.join('.')}：` : '参数无效：';

@@ -193,8 +193,37 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'roles',
     permission: SERVER_ONLY,
-    describes: 'an administrator or marketer role granted to a Mini Program openid',
-    indexes: [{ name: 'openid_unique', keys: { openid: 1 }, unique: true }],
+    describes:
+      'a member of the console (`_id` = openid): role admin, operator, marketer or viewer, who granted it and when',
+    indexes: [
+      { name: 'openid_unique', keys: { openid: 1 }, unique: true },
+      { name: 'granted_at', keys: { grantedAt: 1 } },
+    ],
+  },
+  {
+    name: 'roleCounts',
+    permission: SERVER_ONLY,
+    describes:
+      'how many administrators `roles` holds (one document), moved in the transaction that changes a role, so the last one cannot be removed',
+    indexes: [],
+  },
+  {
+    name: 'invites',
+    permission: SERVER_ONLY,
+    describes:
+      'a single-use invite to join the console with a role (`_id` = SHA-256 of its code; the code is never stored), with its expiry and who used it',
+    indexes: [],
+  },
+  {
+    name: 'auditLog',
+    permission: SERVER_ONLY,
+    describes:
+      'one write of the console (who, role, action, target, summary, when); append-only, read by administrators',
+    indexes: [
+      { name: 'at', keys: { at: -1 } },
+      { name: 'action_at', keys: { action: 1, at: -1 } },
+      { name: 'actor_at', keys: { actor: 1, at: -1 } },
+    ],
   },
   {
     name: 'oaQrcodes',
