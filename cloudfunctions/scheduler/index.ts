@@ -50,17 +50,20 @@ const JOBS: readonly Job[] = [
   // It stops taking new payouts when its budget is spent, leaving room to finish the one in hand.
   {
     name: 'payouts',
-    maxMs: 50_000,
+    maxMs: 45_000,
     run: async (budgetMs) => ({
       ...(await reconcileDuePayouts({
-        budgetMs: Math.min(40_000, Math.max(budgetMs / 2, budgetMs - 10_000)),
+        budgetMs: Math.min(35_000, Math.max(budgetMs / 2, budgetMs - 10_000)),
       })),
     }),
   },
 ];
 
-/** Time kept back from the invocation's limit to record the outcomes. */
-const RECORDING_RESERVE_MS = 3_000;
+/**
+ * Time kept back from the invocation's limit to record the outcomes: a write may wait up to 10 s
+ * behind a transaction (the settlements reconciliation left running), plus the write itself.
+ */
+const RECORDING_RESERVE_MS = 12_000;
 /** CloudBase passes the function's timeout as `context.time_limit_in_ms`; ours is 60 s. */
 const DEFAULT_TIME_LIMIT_MS = 60_000;
 
