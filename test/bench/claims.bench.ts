@@ -269,6 +269,7 @@ async function main(): Promise<void> {
           firstScannedAt: now,
           firstScanBy: openid,
           firstScanId: claimant.scanId,
+          firstTicketScanId: claimant.scanId,
           recent: [{ at: now, by: openid.slice(-8) }],
           lastScannedAt: now,
           lastScanId: claimant.scanId,

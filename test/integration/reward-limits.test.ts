@@ -68,6 +68,33 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
     });
   });
 
+  it('a code typed in before the buyer scans it does not take the buyer’s first-scan reward', async () => {
+    const campaign = await kit.startCampaign({ name: '首扫有礼', firstScanOnly: true });
+    const index = 4_050;
+    const { data } = await kit
+      .database()
+      .collection('packageCodes')
+      .where({ applicationId: stack.demo!.applicationId, index })
+      .get();
+    const code = (data[0] as { code: string }).code;
+    // Someone who holds the codes (a packer) types this one in first.
+    const typed = await stack.call('scan', { action: 'verify', code }, { openid: 'o-packer' });
+    expect(typed.body.ok, JSON.stringify(typed.body)).toBe(true);
+    expect((await claim({ scanId: typed.body.data.scanId, openid: 'o-packer' })).error.code).toBe(
+      'TICKET_SCAN_REQUIRED',
+    );
+    // The buyer scans the printed code: theirs is the first ticket scan, and it pays.
+    const bought = await kit.resolveScan('o-buyer-first', index);
+    const paid = await claim({ scanId: bought.scanId, openid: 'o-buyer-first' });
+    expect(paid.ok, JSON.stringify(paid)).toBe(true);
+    expect(paid.data.payout.campaignName).toBe('首扫有礼');
+    // A later ticket scan is not the first.
+    const second = await kit.resolveScan('o-second-buyer', index);
+    const refused = await claim({ scanId: second.scanId, openid: 'o-second-buyer' });
+    expect(refused.error.code).toBe('CODE_ALREADY_REWARDED');
+    expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+  });
+
   describe('per-user and per-IP limits', () => {
     it(
       'one user claiming 20 codes at once with a limit of 3: exactly 3 paid',

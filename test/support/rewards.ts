@@ -211,6 +211,7 @@ export function rewardKit(stack: TestStack) {
               firstScannedAt: now,
               firstScanBy: scan.openid,
               firstScanId: scan.scanId,
+              ...((options.via ?? 'ticket') === 'ticket' ? { firstTicketScanId: scan.scanId } : {}),
               recent: [{ at: now, by: scan.openid.slice(-8) }],
               lastScannedAt: now,
               lastScanId: scan.scanId,

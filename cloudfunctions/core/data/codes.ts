@@ -61,3 +61,16 @@ export async function countRepeatScan(
       },
     });
 }
+
+/**
+ * Makes `scanId` the code's first ticket scan if it has none yet (its first scan was a typed
+ * lookup): true when this call set it. Conditional, so of two ticket scans at once one wins.
+ */
+export async function claimFirstTicketScan(code: string, scanId: string): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection(CODES)
+    .where({ code, firstTicketScanId: _.exists(false) })
+    .update({ data: { firstTicketScanId: scanId } });
+  return stats.updated > 0;
+}

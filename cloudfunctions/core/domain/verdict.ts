@@ -58,6 +58,13 @@ export interface CodeScanState {
   firstScanBy: string;
   firstScanId: string;
   firstScanPlace?: string;
+  /**
+   * The code's first 一物一码 ticket scan, which "first scan only" rewards pay. A typed lookup
+   * may be a code's first scan but never its first ticket scan: anyone holding the codes (print
+   * shop, packer) could otherwise type them all and take every buyer's first-scan reward.
+   * Absent until a ticket scan comes (and on codes recorded before it was kept).
+   */
+  firstTicketScanId?: string;
   recent: RecentScan[];
 }
 
@@ -165,6 +172,8 @@ export function firstScanState(scan: {
   recent?: RecentScan;
   /** The place as the server names it (placeNameOf), if the scan had coordinates. */
   placeName?: string;
+  /** A ticket scan is also the code's first ticket scan. */
+  via?: 'ticket' | 'code';
 }): CodeScanState {
   return {
     scanCount: 1,
@@ -172,6 +181,7 @@ export function firstScanState(scan: {
     firstScannedAt: scan.at,
     firstScanBy: scan.openid,
     firstScanId: scan.scanId,
+    ...(scan.via === 'ticket' ? { firstTicketScanId: scan.scanId } : {}),
     ...(scan.placeName ? { firstScanPlace: scan.placeName } : {}),
     recent: scan.recent ? [scan.recent] : [],
   };

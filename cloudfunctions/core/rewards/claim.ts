@@ -129,7 +129,10 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   if (!range || !state) throw refusal('NOT_TARGETED');
 
   const records = new Map(running.map((record) => [record._id, record]));
-  const provisional = claimedCode(scan, range, 'GENUINE_REPEAT', state.firstScanId === scan._id);
+  // "First scan only" pays the code's first ticket scan: a typed lookup before it (anyone may
+  // hold the codes) does not take it. Codes recorded before that was kept fall back to the first.
+  const firstScan = state.firstTicketScanId ?? state.firstScanId;
+  const provisional = claimedCode(scan, range, 'GENUINE_REPEAT', firstScan === scan._id);
   const ranked = rankCampaigns(running.map(toCampaign), provisional, now);
   if (ranked.length === 0) throw refusal('NOT_TARGETED');
 

@@ -27,7 +27,9 @@
  *
  * A typed or wx.scanCode lookup (`via: 'code'`) is recorded and counted like a scan but never
  * enters the code's recent-scan ring, which is all the suspicion limits read: anyone holding a
- * list of codes could otherwise make genuine products look copied by typing them.
+ * list of codes could otherwise make genuine products look copied by typing them. Nor is it ever
+ * the code's first ticket scan (CodeScanState.firstTicketScanId), which "first scan only"
+ * rewards pay: a ticket scan of a code first typed in claims that with one conditional write.
  *
  * The first scan's place, shown to every later scanner, is written by the server from the
  * coordinates (rounded); a place name sent by the page is never stored or shown.
@@ -49,7 +51,7 @@ import {
   type ActivatedRange,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
-import { countRepeatScan, createCode, findCode } from '../data/codes.js';
+import { claimFirstTicketScan, countRepeatScan, createCode, findCode } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
 import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
@@ -227,8 +229,11 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // Round 3.
   let state: CodeScanState;
   if (existing) {
-    await countRepeatScan(code, { scanId, at, recent, newScanner });
-    state = withScan(existing, { recent, newScanner });
+    const [, firstTicket] = await Promise.all([
+      countRepeatScan(code, { scanId, at, recent, newScanner }),
+      firstTicketScan(scan.via, code, scanId, existing),
+    ]);
+    state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
   } else {
     const first = firstScanState({
       scanId,
@@ -236,6 +241,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       at,
       recent,
       placeName: placeNameOf(location),
+      via: scan.via,
     });
     const created = await createCode({
       ...first,
@@ -251,7 +257,8 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
       await countRepeatScan(code, { scanId, at, recent, newScanner });
-      state = (await findCode(code)) ?? first;
+      const now = (await findCode(code)) ?? first;
+      state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
     }
   }
   return landingView({
@@ -265,6 +272,20 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     state,
     campaigns,
   });
+}
+
+/**
+ * A ticket scan of a code whose first scan was a typed lookup becomes its first ticket scan
+ * (CodeScanState.firstTicketScanId): one conditional write, only on that rare path.
+ */
+async function firstTicketScan(
+  via: ScanRecord['via'],
+  code: string,
+  scanId: string,
+  state: CodeScanState,
+): Promise<Pick<CodeScanState, 'firstTicketScanId'>> {
+  if (via !== 'ticket' || state.firstTicketScanId !== undefined) return {};
+  return (await claimFirstTicketScan(code, scanId)) ? { firstTicketScanId: scanId } : {};
 }
 
 /** The same scan again: today's figures, nothing counted. */
