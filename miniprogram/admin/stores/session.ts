@@ -13,9 +13,11 @@ export class AdminSessionStore {
   status: AdminSessionStatus = 'idle';
   me: AdminMe | null = null;
   error: EnvelopeError | null = null;
+  /** The `me` call in flight, so a page opened meanwhile waits for it instead of asking again. */
+  private inflight: Promise<void> | null = null;
 
   constructor() {
-    makeAutoObservable(this);
+    makeAutoObservable<this, 'inflight'>(this, { inflight: false });
   }
 
   get isAdmin(): boolean {
@@ -31,9 +33,16 @@ export class AdminSessionStore {
     return this.me?.can[action] === true;
   }
 
-  async loadMe(): Promise<void> {
+  loadMe(): Promise<void> {
     // A second tap while a request is in flight would only race the first one.
-    if (this.status === 'loading') return;
+    if (this.inflight) return this.inflight;
+    this.inflight = this.fetchMe().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetchMe(): Promise<void> {
     this.status = 'loading';
     this.error = null;
     const reply = await adminClient.me();
@@ -50,7 +59,7 @@ export class AdminSessionStore {
 
   /** Loads `me` unless it is already known (pages opened from the home reuse it). */
   async ensureMe(): Promise<void> {
-    if (this.status === 'ready' || this.status === 'loading') return;
+    if (this.status === 'ready') return;
     await this.loadMe();
   }
 }
