@@ -14,7 +14,6 @@ import {
   callPageMethod,
   type CloudCall,
   cleanup,
-  dispatchIn,
   findByClass,
   renderPage,
   settle,
@@ -105,19 +104,24 @@ function answerModal(confirm: boolean) {
   return showModal;
 }
 
-/** The roles the action sheet offers, once vant's popup has opened (it waits one frame). */
-async function sheetNames(page: Awaited<ReturnType<typeof renderPage>>): Promise<string[]> {
-  // An item holds its name as text, beside its subname's element.
-  const names = () =>
-    findByClass(page, 'van-action-sheet__item').map((el) =>
-      Array.from(el.childNodes)
-        .filter((node) => node.nodeType === node.TEXT_NODE)
-        .map((node) => node.textContent)
-        .join('')
-        .trim(),
-    );
-  await vi.waitFor(() => expect(names()).not.toHaveLength(0));
-  return names();
+/** wx.showActionSheet answering as a person who taps `pick` (null: cancels); records what it offered. */
+function answerSheet(pick: string | null) {
+  const offered: { title?: string; items: string[] }[] = [];
+  const showActionSheet = vi.fn(
+    (options: {
+      alertText?: string;
+      itemList: string[];
+      success?: (r: { tapIndex: number }) => void;
+      fail?: () => void;
+    }) => {
+      offered.push({ title: options.alertText, items: options.itemList });
+      const index = pick === null ? -1 : options.itemList.indexOf(pick);
+      if (index < 0) options.fail?.();
+      else options.success?.({ tapIndex: index });
+    },
+  );
+  stubWx({ showActionSheet });
+  return offered;
 }
 
 afterEach(cleanup);
@@ -224,18 +228,15 @@ describe('成员 page', () => {
         }),
     });
     const showModal = answerModal(true);
+    const offered = answerSheet('营销');
     const page = await renderPage(MEMBERS_PAGE);
 
     await tapVanButton(page, '.change-role-1');
-    // The sheet offers the other three roles, in Chinese.
-    expect(await sheetNames(page)).toEqual(['管理员', '营销', '只读成员']);
-
-    await dispatchIn(page, '#role-sheet', 'select', {
-      role: 'marketer',
-      name: '营销',
-      subname: '',
-    });
     await settle();
+    // The sheet offers the other three roles, in Chinese.
+    expect(offered).toEqual([
+      { title: '修改 oOPE…fOPQ 的角色', items: ['管理员', '营销', '只读成员'] },
+    ]);
     expect(showModal).toHaveBeenCalledWith(
       expect.objectContaining({ content: '将 oOPE…fOPQ 的角色从「运营」改为「营销」？' }),
     );
@@ -249,12 +250,20 @@ describe('成员 page', () => {
     ]);
   });
 
-  test('cancelling the confirmation changes nothing', async () => {
+  test('cancelling the confirmation or the role sheet changes nothing', async () => {
     const calls = stubAdmin();
     answerModal(false);
     const page = await renderPage(MEMBERS_PAGE);
     await tapVanButton(page, '.revoke-1');
-    expect(actions(calls)).not.toContain('revokeRole');
+    answerSheet('营销');
+    await tapVanButton(page, '.change-role-1');
+    answerSheet(null);
+    await tapVanButton(page, '.invite-button');
+    await settle();
+    expect(
+      actions(calls).filter((a) => !['me', 'listMembers', 'listAuditLog'].includes(a)),
+    ).toEqual([]);
+    expect(findByClass(page, 'invite-card')).toHaveLength(0);
   });
 
   test.each([
@@ -299,14 +308,12 @@ describe('成员 page', () => {
     stubWx({ setClipboardData });
     const page = await renderPage(MEMBERS_PAGE);
 
+    const offered = answerSheet('运营');
     await tapVanButton(page, '.invite-button');
-    expect(await sheetNames(page)).toEqual(['管理员', '运营', '营销', '只读成员']);
-    await dispatchIn(page, '#role-sheet', 'select', {
-      role: 'operator',
-      name: '运营',
-      subname: '',
-    });
     await settle();
+    expect(offered).toEqual([
+      { title: '邀请成员：选择角色', items: ['管理员', '运营', '营销', '只读成员'] },
+    ]);
 
     const create = calls.find((call) => call.data.action === 'createInvite');
     expect(create?.data).toEqual({ action: 'createInvite', role: 'operator' });
@@ -326,12 +333,8 @@ describe('成员 page', () => {
   test('a refused invite is explained in Chinese and nothing is shown to scan', async () => {
     stubAdmin({ createInvite: () => fail('FORBIDDEN') });
     const page = await renderPage(MEMBERS_PAGE);
+    answerSheet('只读成员');
     await tapVanButton(page, '.invite-button');
-    await dispatchIn(page, '#role-sheet', 'select', {
-      role: 'viewer',
-      name: '只读成员',
-      subname: '',
-    });
     await settle();
     expect(findByClass(page, 'page-notice--error').map((el) => el.textContent)).toEqual([
       '你的角色没有这项权限，请联系管理员',

@@ -17,3 +17,21 @@ export function confirmAction(options: {
     });
   });
 }
+
+/**
+ * WeChat's own action sheet (no component weighs on the package): resolves the chosen item, or
+ * null when the person cancels. At most 6 items.
+ */
+export function chooseFrom<T extends { name: string }>(
+  title: string,
+  items: readonly T[],
+): Promise<T | null> {
+  return new Promise((resolve) => {
+    wx.showActionSheet({
+      alertText: title,
+      itemList: items.map((item) => item.name),
+      success: (result) => resolve(items[result.tapIndex] ?? null),
+      fail: () => resolve(null),
+    });
+  });
+}

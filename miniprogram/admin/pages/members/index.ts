@@ -1,9 +1,8 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
-import type { MemberRole } from '../../../../typings/admin';
 import type { EnvelopeError } from '../../../../typings/envelope';
 import { adminSessionStore } from '../../stores/session';
 import { membersStore, type WriteOutcome } from '../../stores/members';
-import { confirmAction } from '../../utils/confirm';
+import { chooseFrom, confirmAction } from '../../utils/confirm';
 import { describeMemberError } from '../../utils/errors';
 import { drawQr } from '../../utils/qr-canvas';
 import { ROLE_LABELS } from '../../utils/roles';
@@ -14,13 +13,10 @@ import {
   memberRows,
   revokeConfirmation,
   roleChoices,
-  type RoleChoice,
 } from './present';
 
 /** CSS pixels of the invite QR code (the canvas is 400rpx ≈ 200 px on a 375 px-wide phone). */
 const QR_SIZE_PX = 200;
-
-type SheetPurpose = 'invite' | 'change-role';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeMemberError(error) : '';
@@ -31,11 +27,6 @@ ComponentWithStore({
   data: {
     notice: '',
     noticeType: 'success' as 'success' | 'error',
-    sheetShow: false,
-    sheetTitle: '',
-    sheetActions: [] as RoleChoice[],
-    sheetPurpose: 'invite' as SheetPurpose,
-    sheetOpenid: '',
     /** Modules across the drawn invite QR code (0 until drawn). */
     inviteQrModules: 0,
   },
@@ -113,18 +104,16 @@ ComponentWithStore({
       }
     },
 
-    onInvite() {
-      this.setData({
-        notice: '',
-        sheetShow: true,
-        sheetTitle: '邀请成员：选择角色',
-        sheetActions: roleChoices(),
-        sheetPurpose: 'invite',
-        sheetOpenid: '',
-      });
+    async onInvite() {
+      this.setData({ notice: '' });
+      const choice = await chooseFrom('邀请成员：选择角色', roleChoices());
+      if (!choice) return;
+      const outcome = await membersStore.createInvite(choice.role);
+      this.report(outcome, '');
+      if (outcome.ok === true) this.drawInvite();
     },
 
-    onChangeRole(
+    async onChangeRole(
       event: WechatMiniprogram.CustomEvent<
         Record<string, never>,
         Record<string, never>,
@@ -133,41 +122,18 @@ ComponentWithStore({
     ) {
       const row = this.rowOf(event.currentTarget.dataset.openid);
       if (!row) return;
-      this.setData({
-        notice: '',
-        sheetShow: true,
-        sheetTitle: `修改 ${row.openidMasked} 的角色`,
-        sheetActions: roleChoices(row.role),
-        sheetPurpose: 'change-role',
-        sheetOpenid: row.openid,
-      });
-    },
-
-    onSheetClose() {
-      this.setData({ sheetShow: false });
-    },
-
-    async onSheetSelect(event: WechatMiniprogram.CustomEvent<RoleChoice>) {
-      const role: MemberRole = event.detail.role;
-      const { sheetPurpose, sheetOpenid } = this.data;
-      this.setData({ sheetShow: false });
-      if (sheetPurpose === 'invite') {
-        const outcome = await membersStore.createInvite(role);
-        this.report(outcome, '');
-        if (outcome.ok === true) this.drawInvite();
-        return;
-      }
-      const row = this.rowOf(sheetOpenid);
-      if (!row) return;
+      this.setData({ notice: '' });
+      const choice = await chooseFrom(`修改 ${row.openidMasked} 的角色`, roleChoices(row.role));
+      if (!choice) return;
       const confirmed = await confirmAction({
         title: '修改角色',
-        content: changeRoleConfirmation(row, role),
+        content: changeRoleConfirmation(row, choice.role),
         confirmText: '确认修改',
       });
       if (!confirmed) return;
       this.report(
-        await membersStore.changeRole(row.openid, role),
-        `已将 ${row.openidMasked} 改为「${ROLE_LABELS[role]}」`,
+        await membersStore.changeRole(row.openid, choice.role),
+        `已将 ${row.openidMasked} 改为「${ROLE_LABELS[choice.role]}」`,
       );
     },
 

@@ -5,7 +5,7 @@ import type {
   MemberView,
 } from '../../../../typings/admin';
 import { formatDateTime } from '../../../utils/time';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLE_ORDER, ROLE_TAG_TYPES } from '../../utils/roles';
+import { ROLE_LABELS, ROLE_ORDER, ROLE_TAG_TYPES } from '../../utils/roles';
 
 /** One member as the 成员 list shows it. */
 export interface MemberRow {
@@ -53,11 +53,10 @@ export function memberRows(members: readonly MemberView[], selfOpenid: string): 
   });
 }
 
-/** A choice of the role action sheet (vant `actions`). */
+/** A choice of the role action sheet. */
 export interface RoleChoice {
   role: MemberRole;
   name: string;
-  subname: string;
 }
 
 /** The roles to pick from, leaving out the one the member already has. */
@@ -65,7 +64,6 @@ export function roleChoices(current?: MemberRole): RoleChoice[] {
   return ROLE_ORDER.filter((role) => role !== current).map((role) => ({
     role,
     name: ROLE_LABELS[role],
-    subname: ROLE_DESCRIPTIONS[role],
   }));
 }
 
