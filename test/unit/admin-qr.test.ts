@@ -1,6 +1,7 @@
 import jsQR from 'jsqr';
 import { describe, expect, test } from 'vitest';
 import { qrMatrix, QrTooLongError } from '../../miniprogram/admin/utils/qr';
+import { drawQr, type QrCanvas } from '../../miniprogram/admin/utils/qr-canvas';
 
 /** Paints the matrix as an RGBA image (4 px a module, 4-module quiet zone) for jsQR to read. */
 function decode(matrix: boolean[][]): string | null {
@@ -45,4 +46,42 @@ describe('the console QR encoder', () => {
   test('text past version 10 is refused, not cut', () => {
     expect(() => qrMatrix('z'.repeat(214))).toThrow(QrTooLongError);
   });
+});
+
+/** A canvas that paints fillRect into RGBA pixels, as a phone's 2d canvas would. */
+function pixelCanvas(): QrCanvas & { pixels(): Uint8ClampedArray } {
+  let buffer = new Uint8ClampedArray(0);
+  let fill = [0, 0, 0];
+  const canvas = {
+    width: 0,
+    height: 0,
+    pixels: () => buffer,
+    getContext: () => ({
+      set fillStyle(value: unknown) {
+        fill = value === '#ffffff' ? [255, 255, 255] : [0, 0, 0];
+      },
+      get fillStyle() {
+        return fill;
+      },
+      fillRect(x: number, y: number, w: number, h: number) {
+        if (buffer.length !== canvas.width * canvas.height * 4) {
+          buffer = new Uint8ClampedArray(canvas.width * canvas.height * 4);
+        }
+        for (let row = Math.max(0, y); row < Math.min(canvas.height, y + h); row++) {
+          for (let col = Math.max(0, x); col < Math.min(canvas.width, x + w); col++) {
+            buffer.set([...fill, 255], (row * canvas.width + col) * 4);
+          }
+        }
+      },
+    }),
+  };
+  return canvas;
+}
+
+test('the invite canvas holds a QR code a phone camera reads, at the screen density', () => {
+  const link = '/admin/pages/join/index?invite=3q2-7_wAbCdEfGhIjKlMnOp&role=viewer';
+  const canvas = pixelCanvas();
+  expect(drawQr(canvas, link, 200, 3)).toBe(37);
+  expect([canvas.width, canvas.height]).toEqual([600, 600]);
+  expect(jsQR(canvas.pixels(), canvas.width, canvas.height)?.data).toBe(link);
 });

@@ -179,15 +179,18 @@ ComponentWithStore({
       const invite = membersStore.invite;
       if (!invite) return;
       const link = inviteCard(invite).link;
-      wx.nextTick(() => {
+      // The setData callback runs once the card (and its canvas) is rendered.
+      this.setData({ inviteQrModules: 0 }, () => {
         this.createSelectorQuery()
           .select('#invite-qr')
           .fields({ node: true, size: true })
-          .exec((results: { node?: WechatMiniprogram.Canvas }[]) => {
+          .exec((results: ({ node?: WechatMiniprogram.Canvas } | null)[]) => {
             const canvas = results[0]?.node;
-            // No canvas node (an old base library): the link below still works.
+            // No canvas node (an old base library, a preview): the link below still works.
             if (!canvas) return;
-            this.setData({ inviteQrModules: drawQr(canvas, link, QR_SIZE_PX) });
+            const ratio =
+              typeof wx.getWindowInfo === 'function' ? wx.getWindowInfo().pixelRatio : 2;
+            this.setData({ inviteQrModules: drawQr(canvas, link, QR_SIZE_PX, ratio) });
           });
       });
     },
