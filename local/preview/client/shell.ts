@@ -208,6 +208,39 @@ class ShellDevice implements Device {
     });
   }
 
+  showActionSheet(options: { alertText?: string; itemList: string[] }): Promise<number | null> {
+    const overlay = element('overlay');
+    const sheet = document.createElement('div');
+    sheet.className = 'action-sheet';
+    sheet.setAttribute('role', 'dialog');
+    sheet.innerHTML = `${
+      options.alertText ? html`<div class="action-sheet__title">${options.alertText}</div>` : ''
+    }${options.itemList
+      .map(
+        (item, index) =>
+          html`<button type="button" class="action-sheet__item" data-index="${String(index)}">
+            ${item}
+          </button>`,
+      )
+      .join('')}${html`<button type="button" class="action-sheet__cancel">取消</button>`}`;
+    overlay.classList.add('phone__overlay--mask');
+    overlay.appendChild(sheet);
+    return new Promise((resolve) => {
+      const close = (index: number | null) => {
+        sheet.remove();
+        if (!overlay.querySelector('.dialog, .action-sheet'))
+          overlay.classList.remove('phone__overlay--mask');
+        resolve(index);
+      };
+      sheet
+        .querySelectorAll<HTMLButtonElement>('.action-sheet__item')
+        .forEach((button) =>
+          button.addEventListener('click', () => close(Number(button.dataset.index))),
+        );
+      sheet.querySelector('.action-sheet__cancel')?.addEventListener('click', () => close(null));
+    });
+  }
+
   showPayoutSheet(kind: PayoutSheetKind): Promise<boolean> {
     // What WeChat draws itself, reduced to its one decision; its name says it is a stand-in.
     const sheet =
