@@ -5,6 +5,18 @@ import { joinView, offeredRole } from './present';
 
 const HOME = '/admin/pages/home/index';
 
+/**
+ * WeChat hands a page's query values as they were in the path, percent-encoded (the server
+ * encodes the code with encodeURIComponent); a value that is not valid encoding is taken as is.
+ */
+function decodeQueryValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** `admin/pages/join/index?invite=<code>`: the page an invite's link or QR code opens. */
 ComponentWithStore({
   storeBindings: {
@@ -24,8 +36,7 @@ ComponentWithStore({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      // WeChat hands page query values still percent-encoded.
-      joinStore.open(decodeURIComponent(query.invite ?? '').trim(), offeredRole(query.role));
+      joinStore.open(decodeQueryValue(query.invite ?? '').trim(), offeredRole(query.role));
     },
 
     async onJoin() {
