@@ -33,7 +33,7 @@ function isEnvelope(value: unknown): value is Envelope<unknown> {
 export async function callAction<T>(
   name: string,
   action: string,
-  payload: Record<string, unknown> = {},
+  payload: object = {},
 ): Promise<Envelope<T>> {
   if (!wx.cloud) {
     return fail(

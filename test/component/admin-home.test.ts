@@ -2,9 +2,12 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { AdminMe } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
+import { ADMIN_OPENID, meAs } from './admin-fixtures';
 import { formatDateTime } from '../../miniprogram/utils/time';
 import {
+  callPageMethod,
   cleanup,
+  dispatchIn,
   findByClass,
   renderPage,
   settle,
@@ -15,28 +18,20 @@ import {
 } from './harness';
 
 const ADMIN_HOME = 'admin/pages/home/index';
-const OPENID = 'oMASH1234567890abcdefXYZ';
+const OPENID = ADMIN_OPENID;
 
 function me(overrides: Partial<AdminMe> = {}): Envelope<AdminMe> {
-  return {
-    ok: true,
-    data: {
-      openid: OPENID,
-      appid: 'wx0000000000000000',
-      isAdmin: true,
-      role: 'admin',
-      bootstrap: false,
-      permissions: [],
-      can: {} as AdminMe['can'],
-      firstSeenAt: '2025-03-01T08:00:00.000Z',
-      lastSeenAt: '2025-03-02T09:30:00.000Z',
-      visits: 7,
-      ...overrides,
-    },
-  };
+  return meAs('admin', overrides);
 }
 
+/** Areas without a page yet: still listed, each reading 即将上线. */
 const OPERATOR_AREAS = ['码包申请', '激活码段', '扫码数据', '红包活动', '渠道二维码'];
+
+function menuTitles(page: Awaited<ReturnType<typeof renderPage>>): string[] {
+  return findByClass(page, 'van-cell__title')
+    .map((el) => el.firstChild?.textContent?.trim() ?? '')
+    .filter((title) => [...OPERATOR_AREAS, '成员'].includes(title));
+}
 
 afterEach(cleanup);
 
@@ -47,8 +42,10 @@ describe('admin home', () => {
     expect(calls).toEqual([{ name: 'admin', data: { action: 'me' } }]);
   });
 
-  test('an admin sees the masked openid, the 管理员 tag and the coming operator areas', async () => {
+  test('an admin sees the masked openid, the 管理员 tag and every shortcut, 成员 open', async () => {
     stubCloud(() => me());
+    const navigateTo = vi.fn();
+    stubWx({ navigateTo });
     const page = await renderPage(ADMIN_HOME);
     const text = visibleText(page);
 
@@ -64,19 +61,57 @@ describe('admin home', () => {
     expect(text).toContain(`首次 ${formatDateTime('2025-03-01T08:00:00.000Z')}`);
     expect(text).toContain(`最近 ${formatDateTime('2025-03-02T09:30:00.000Z')}`);
 
-    const menuTitles = findByClass(page, 'van-cell__title')
-      .map((el) => el.firstChild?.textContent?.trim())
-      .filter((title) => title && OPERATOR_AREAS.includes(title));
-    expect(menuTitles).toEqual(OPERATOR_AREAS);
-    // Not links yet: each says so instead of leading nowhere.
+    expect(menuTitles(page)).toEqual([...OPERATOR_AREAS, '成员']);
+    // Areas without a page say so instead of leading nowhere; 成员 has its page.
     expect(findByClass(page, 'menu-cell--disabled')).toHaveLength(OPERATOR_AREAS.length);
     expect(text.match(/即将上线/g)).toHaveLength(OPERATOR_AREAS.length);
-    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(0);
-    expect(text).not.toContain('你还不是管理员');
+    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(1);
+    expect(text).not.toContain('你还不是成员');
+
+    await dispatchIn(page, '#menu-members', 'click');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/members/index' });
   });
 
-  test('a non-admin sees 无权限 and how to get access, and no operator menu', async () => {
-    stubCloud(() => me({ isAdmin: false }));
+  test.each([
+    [
+      'operator',
+      '运营',
+      'van-tag--primary',
+      ['码包申请', '激活码段', '扫码数据', '红包活动', '渠道二维码'],
+    ],
+    ['marketer', '营销', 'van-tag--warning', ['码包申请', '扫码数据', '红包活动', '渠道二维码']],
+    ['viewer', '只读成员', 'van-tag--default', ['码包申请', '扫码数据', '红包活动', '渠道二维码']],
+  ] as const)(
+    'a %s sees its role and only the shortcuts its role allows',
+    async (role, label, tagClass, areas) => {
+      stubCloud(() => meAs(role));
+      const page = await renderPage(ADMIN_HOME);
+
+      const tags = findByClass(page, 'van-tag');
+      expect(tags.map((el) => el.textContent?.trim())).toEqual([label]);
+      expect(tags[0]?.classList.toString()).toContain(tagClass);
+      expect(menuTitles(page)).toEqual(areas);
+      expect(visibleText(page)).not.toContain('成员与角色');
+    },
+  );
+
+  test('pull to refresh asks who the caller is again and shows a role granted meanwhile', async () => {
+    const replies = [meAs('viewer'), meAs('admin')];
+    const calls = stubCloud(() => replies.shift());
+    const stopPullDownRefresh = vi.fn();
+    stubWx({ stopPullDownRefresh });
+    const page = await renderPage(ADMIN_HOME);
+    expect(menuTitles(page)).not.toContain('成员');
+
+    await callPageMethod(page, 'onPullDownRefresh');
+    await settle();
+    expect(calls).toHaveLength(2);
+    expect(menuTitles(page)).toContain('成员');
+    expect(stopPullDownRefresh).toHaveBeenCalled();
+  });
+
+  test('a non-member sees 无权限 and how to get access, and no operator menu', async () => {
+    stubCloud(() => meAs(null));
     const setClipboardData = vi.fn();
     stubWx({ setClipboardData });
     const page = await renderPage(ADMIN_HOME);
@@ -85,7 +120,7 @@ describe('admin home', () => {
     const tags = findByClass(page, 'van-tag');
     expect(tags.map((el) => el.textContent?.trim())).toEqual(['无权限']);
     expect(tags[0]?.classList.toString()).toMatch(/van-tag--danger/);
-    expect(text).toContain('你还不是管理员，请联系品牌方开通');
+    expect(text).toContain('你还不是成员，请联系品牌管理员邀请你加入');
     for (const area of OPERATOR_AREAS) expect(text).not.toContain(area);
 
     // The brand grants access by openid, so the full value goes to the clipboard (not the screen).

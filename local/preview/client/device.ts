@@ -75,6 +75,8 @@ export interface Device {
   showToast(options: ToastOptions): void;
   hideToast(): void;
   showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }>;
+  /** WeChat's action sheet: resolves the index tapped, or null for 取消. */
+  showActionSheet(options: { alertText?: string; itemList: string[] }): Promise<number | null>;
   /**
    * A stand-in for the page WeChat shows to take a payout; resolves true when the user accepts
    * (拆红包 / 确认收款), false when they close it.

@@ -94,6 +94,9 @@ function renderShell(): void {
         <button id="plain-launch" type="button">普通打开（1001）</button>
       </div>
       <a id="admin-link" href="#">打开运营后台首页</a>
+      <label for="open-link">扫小程序码打开页面（如邀请链接）</label>
+      <input id="open-link" placeholder="/admin/pages/join/index?invite=…" autocomplete="off" />
+      <button id="open-link-button" type="button">打开</button>
     </fieldset>
     <fieldset>
       <legend>云函数调用</legend>
@@ -205,6 +208,39 @@ class ShellDevice implements Device {
         options.confirmText ?? '确定',
       );
       dialog.then((confirmed) => resolve({ confirm: confirmed, cancel: !confirmed }));
+    });
+  }
+
+  showActionSheet(options: { alertText?: string; itemList: string[] }): Promise<number | null> {
+    const overlay = element('overlay');
+    const sheet = document.createElement('div');
+    sheet.className = 'action-sheet';
+    sheet.setAttribute('role', 'dialog');
+    sheet.innerHTML = `${
+      options.alertText ? html`<div class="action-sheet__title">${options.alertText}</div>` : ''
+    }${options.itemList
+      .map(
+        (item, index) =>
+          html`<button type="button" class="action-sheet__item" data-index="${String(index)}">
+            ${item}
+          </button>`,
+      )
+      .join('')}${html`<button type="button" class="action-sheet__cancel">取消</button>`}`;
+    overlay.classList.add('phone__overlay--mask');
+    overlay.appendChild(sheet);
+    return new Promise((resolve) => {
+      const close = (index: number | null) => {
+        sheet.remove();
+        if (!overlay.querySelector('.dialog, .action-sheet'))
+          overlay.classList.remove('phone__overlay--mask');
+        resolve(index);
+      };
+      sheet
+        .querySelectorAll<HTMLButtonElement>('.action-sheet__item')
+        .forEach((button) =>
+          button.addEventListener('click', () => close(Number(button.dataset.index))),
+        );
+      sheet.querySelector('.action-sheet__cancel')?.addEventListener('click', () => close(null));
     });
   }
 
@@ -387,7 +423,28 @@ class ShellDevice implements Device {
       const admin = this.app.pages.find((page) => page.startsWith('admin/')) ?? this.app.pages[0];
       this.navigate('navigateTo', admin, {});
     });
+    element('open-link-button').addEventListener('click', () => this.openLink());
+    element('open-link').addEventListener('keydown', (event) => {
+      if ((event as KeyboardEvent).key === 'Enter') this.openLink();
+    });
     element('nav-back').addEventListener('click', () => this.navigateBack(1));
+  }
+
+  /**
+   * "The user scans a Mini Program code of this path" (an invite's QR code): the page opens
+   * fresh with its query, as WeChat does for scene 1047 (扫描小程序码), as the selected user.
+   */
+  private openLink(): void {
+    const input = element<HTMLInputElement>('open-link');
+    const link = input.value.trim() || this.clipboardText.trim();
+    const [pathPart = '', queryPart = ''] = link.replace(/^\//, '').split('?');
+    if (!this.app.pages.includes(pathPart)) {
+      this.status(`${link || '（空）'} 不是本小程序的页面`);
+      return;
+    }
+    const query = Object.fromEntries(new URLSearchParams(queryPart));
+    this.status(`${this.openid()} 打开了 ${link}`);
+    this.relaunch({ path: pathPart, query, scene: 1047, referrerInfo: {} });
   }
 
   /** "The consumer scans code N": a real ticket from the simulator, then WeChat's reopen rule. */

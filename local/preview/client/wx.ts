@@ -258,6 +258,16 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       }),
     ),
 
+    showActionSheet: asyncApi('showActionSheet', async (options) => {
+      const tapIndex = await device.showActionSheet({
+        alertText: options.alertText as string | undefined,
+        itemList: (options.itemList as string[] | undefined) ?? [],
+      });
+      // WeChat fails a cancelled sheet with "showActionSheet:fail cancel".
+      if (tapIndex === null) throw wxError('showActionSheet', 'cancel');
+      return { tapIndex };
+    }),
+
     setClipboardData: asyncApi('setClipboardData', (options) => {
       device.setClipboard(String(options.data ?? ''));
       // WeChat confirms a copy with this toast by itself.

@@ -1,19 +1,23 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
-import { adminSessionStore } from '../../../stores/admin-session';
 import { maskMiddle } from '../../../utils/mask';
 import { formatDateTime } from '../../../utils/time';
-import { ADMIN_MENU } from './menu';
+import { adminSessionStore } from '../../stores/session';
+import { ROLE_TAG_TYPES, roleLabel } from '../../utils/roles';
+import { menuFor } from './menu';
 
 ComponentWithStore({
-  data: {
-    menu: ADMIN_MENU,
-  },
-
   storeBindings: {
     store: adminSessionStore,
     fields: {
       status: () => adminSessionStore.status,
-      isAdmin: () => adminSessionStore.isAdmin,
+      isMember: () => adminSessionStore.role !== null,
+      roleLabel: () => roleLabel(adminSessionStore.role),
+      roleTagType: () => {
+        const role = adminSessionStore.role;
+        return role ? ROLE_TAG_TYPES[role] : 'danger';
+      },
+      bootstrap: () => adminSessionStore.me?.bootstrap === true,
+      menu: () => menuFor(adminSessionStore.me),
       errorMessage: () => adminSessionStore.error?.message ?? '',
       errorCode: () => adminSessionStore.error?.code ?? '',
       maskedOpenid: () => maskMiddle(adminSessionStore.me?.openid ?? ''),
@@ -33,6 +37,17 @@ ComponentWithStore({
 
     onRetry() {
       void adminSessionStore.loadMe();
+    },
+
+    async onPullDownRefresh() {
+      // A role granted or revoked meanwhile changes what the home offers.
+      await adminSessionStore.loadMe();
+      wx.stopPullDownRefresh();
+    },
+
+    onOpenArea(event: WechatMiniprogram.TouchEvent<Record<string, never>, { url?: string }>) {
+      const url = event.currentTarget.dataset.url;
+      if (url) void wx.navigateTo({ url });
     },
 
     onCopyOpenid() {

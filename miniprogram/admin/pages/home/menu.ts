@@ -1,14 +1,62 @@
-/** Operator areas of the admin subpackage; each gets a page in a later issue. */
+import type { AdminAction, AdminMe } from '../../../../typings/admin';
+
+/**
+ * Operator areas of the admin subpackage. `action` is the call an area cannot work without: the
+ * shortcut shows only when `me.can` allows it (null: any member). `url` is set once the area has
+ * its page; until then it reads 即将上线.
+ */
 export interface AdminMenuItem {
   key: string;
   title: string;
   desc: string;
+  action: AdminAction | null;
+  url?: string;
 }
 
 export const ADMIN_MENU: readonly AdminMenuItem[] = [
-  { key: 'code-applications', title: '码包申请', desc: '申请一物一码、下载并解密码包' },
-  { key: 'code-ranges', title: '激活码段', desc: '把码段绑定到商品与活动' },
-  { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间' },
-  { key: 'campaigns', title: '红包活动', desc: '预算、金额、时间与风控' },
-  { key: 'channel-qrcodes', title: '渠道二维码', desc: '公众号渠道码与关注统计' },
+  {
+    key: 'code-applications',
+    title: '码包申请',
+    desc: '申请一物一码、下载并解密码包',
+    action: 'listApplications',
+  },
+  {
+    key: 'code-ranges',
+    title: '激活码段',
+    desc: '把码段绑定到商品与活动',
+    action: 'activateRange',
+  },
+  { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间', action: 'listRanges' },
+  { key: 'campaigns', title: '红包活动', desc: '预算、金额、时间与风控', action: 'listCampaigns' },
+  { key: 'channel-qrcodes', title: '渠道二维码', desc: '公众号渠道码与关注统计', action: null },
+  {
+    key: 'members',
+    title: '成员',
+    desc: '成员与角色、邀请、操作记录',
+    action: 'listMembers',
+    url: '/admin/pages/members/index',
+  },
 ];
+
+export interface MenuRow {
+  key: string;
+  title: string;
+  desc: string;
+  /** Empty while the area has no page yet. */
+  url: string;
+  comingSoon: boolean;
+}
+
+/** The shortcuts `me` allows, in menu order; none for a caller without a role. */
+export function menuFor(me: Pick<AdminMe, 'role' | 'can'> | null): MenuRow[] {
+  if (!me?.role) return [];
+  return ADMIN_MENU.filter((item) => item.action === null || me.can[item.action] === true).map(
+    (item) => ({
+      key: item.key,
+      title: item.title,
+      desc: item.desc,
+      url: item.url ?? '',
+      comingSoon: !item.url,
+    }),
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * An administrator invites a colleague through the web preview, and the colleague joins: the
+ * stack's administrator opens 成员 from the console home, picks 运营 in WeChat's action sheet,
+ * reads the invite (QR code and link) and copies the link; then another person's phone (bob)
+ * opens that path, as scanning the QR code would, sees the role offered, taps 加入 and lands on
+ * the console home as 运营. Skipped, loudly, without /usr/bin/chromium.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEMO } from '../../local/seed/demo';
+import { startTestStack, type TestStack } from '../support/stack';
+import { hasChromium, launchChromium, type Browser } from './chromium';
+import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+
+describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let preview: Preview;
+  let page: Page;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
+    preview = await previewPage(browser);
+    page = preview.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.destroy();
+  });
+
+  /** A button in the phone (the element vant listens on, not its label). */
+  const phoneButton = (label: string) =>
+    preview
+      .phone()
+      .locator('wx-button')
+      .filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) });
+
+  test('an admin invites 运营 and bob joins with the link', async () => {
+    await page.goto(`${stack.url}/preview/`);
+    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
+      state: 'attached',
+      ...WAIT,
+    });
+    await page.selectOption('#user-select', DEMO.admin);
+    await page.click('#admin-link');
+    // The 成员 shortcut, by its description (its title shares an element with it).
+    await preview.expectTexts(['管理员', '成员与角色、邀请、操作记录']);
+    await preview.screenshot('members-home-admin');
+
+    await preview.phone().getByText('成员与角色、邀请、操作记录', { exact: true }).tap();
+    await preview.expectTexts(['成员与角色', '操作记录']);
+    await preview.screenshot('members-list');
+
+    await phoneButton('邀请成员').tap();
+    await page.locator('.action-sheet__item', { hasText: '运营' }).click();
+    await preview.expectTexts(['邀请「运营」加入']);
+    const link =
+      (await preview.phone().locator('[class*="invite-card__link"]').textContent())?.trim() ?? '';
+    expect(link).toMatch(/^\/admin\/pages\/join\/index\?invite=[\w-]+&role=operator$/);
+    await preview.screenshot('members-invite');
+    await phoneButton('复制链接').tap();
+
+    // Bob's phone opens the invite's path (what scanning its QR code does).
+    await page.selectOption('#user-select', DEMO.users.bob);
+    await page.fill('#open-link', link);
+    await page.click('#open-link-button');
+    await preview.expectTexts(['邀请你以「运营」身份加入运营后台']);
+    await preview.screenshot('members-join');
+    await phoneButton('加入').tap();
+
+    // The console home, as bob: his new role and its shortcuts, no 成员.
+    await preview.expectTexts(['运营', '申请一物一码、下载并解密码包']);
+    await preview.screenshot('members-joined-home');
+    expect(await preview.phone().getByText('成员与角色、邀请、操作记录').count()).toBe(0);
+
+    // The server's side: bob is an operator who joined by invite, and the log says so.
+    const admin = adminCaller(stack);
+    const { members } = await admin('listMembers', {});
+    expect(members.find((member) => member.openid === DEMO.users.bob)).toMatchObject({
+      role: 'operator',
+      source: 'invite',
+      grantedBy: DEMO.admin,
+    });
+    const { entries } = await admin('listAuditLog', {});
+    expect(entries.map((entry) => entry.action).slice(0, 2)).toEqual([
+      'acceptInvite',
+      'createInvite',
+    ]);
+    expect(preview.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import jsQR from 'jsqr';
+import { describe, expect, test } from 'vitest';
+import { qrMatrix, QrTooLongError } from '../../miniprogram/admin/utils/qr';
+import { drawQr, type QrCanvas } from '../../miniprogram/admin/utils/qr-canvas';
+
+/** Paints the matrix as an RGBA image (4 px a module, 4-module quiet zone) for jsQR to read. */
+function decode(matrix: boolean[][]): string | null {
+  const scale = 4;
+  const quiet = 4;
+  const modules = matrix.length + quiet * 2;
+  const width = modules * scale;
+  const pixels = new Uint8ClampedArray(width * width * 4).fill(255);
+  matrix.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (!dark) return;
+      for (let dy = 0; dy < scale; dy++) {
+        for (let dx = 0; dx < scale; dx++) {
+          const offset = (((y + quiet) * scale + dy) * width + (x + quiet) * scale + dx) * 4;
+          pixels.fill(0, offset, offset + 3);
+        }
+      }
+    }),
+  );
+  return jsQR(pixels, width, width)?.data ?? null;
+}
+
+describe('the console QR encoder', () => {
+  test('an invite link reads back exactly with an independent QR reader', () => {
+    const link = '/admin/pages/join/index?invite=3q2-7_wAbCdEfGhIjKlMnOp&role=operator';
+    const matrix = qrMatrix(link);
+    expect(matrix.length).toBe(37); // version 5: 80 bytes fit level M's 84
+    expect(decode(matrix)).toBe(link);
+  });
+
+  test.each([
+    ['one character', 'a', 21],
+    ['Chinese text (UTF-8)', '码上邀请你加入', 25],
+    ['a version 7 text (version information blocks)', 'x'.repeat(120), 45],
+    ['the largest version', 'y'.repeat(213), 57],
+  ])('%s reads back', (_name, text, size) => {
+    const matrix = qrMatrix(text);
+    expect(matrix.length).toBe(size);
+    expect(decode(matrix)).toBe(text);
+  });
+
+  test('text past version 10 is refused, not cut', () => {
+    expect(() => qrMatrix('z'.repeat(214))).toThrow(QrTooLongError);
+  });
+});
+
+/** A canvas that paints fillRect into RGBA pixels, as a phone's 2d canvas would. */
+function pixelCanvas(): QrCanvas & { pixels(): Uint8ClampedArray } {
+  let buffer = new Uint8ClampedArray(0);
+  let fill = [0, 0, 0];
+  const canvas = {
+    width: 0,
+    height: 0,
+    pixels: () => buffer,
+    getContext: () => ({
+      set fillStyle(value: unknown) {
+        fill = value === '#ffffff' ? [255, 255, 255] : [0, 0, 0];
+      },
+      get fillStyle() {
+        return fill;
+      },
+      fillRect(x: number, y: number, w: number, h: number) {
+        if (buffer.length !== canvas.width * canvas.height * 4) {
+          buffer = new Uint8ClampedArray(canvas.width * canvas.height * 4);
+        }
+        for (let row = Math.max(0, y); row < Math.min(canvas.height, y + h); row++) {
+          for (let col = Math.max(0, x); col < Math.min(canvas.width, x + w); col++) {
+            buffer.set([...fill, 255], (row * canvas.width + col) * 4);
+          }
+        }
+      },
+    }),
+  };
+  return canvas;
+}
+
+test('the invite canvas holds a QR code a phone camera reads, at the screen density', () => {
+  const link = '/admin/pages/join/index?invite=3q2-7_wAbCdEfGhIjKlMnOp&role=viewer';
+  const canvas = pixelCanvas();
+  expect(drawQr(canvas, link, 200, 3)).toBe(37);
+  expect([canvas.width, canvas.height]).toEqual([600, 600]);
+  expect(jsQR(canvas.pixels(), canvas.width, canvas.height)?.data).toBe(link);
+});
