@@ -418,6 +418,8 @@ export interface ListPayoutsRequest {
   state?: PayoutStateKind;
   /** Only payouts still unsettled past their deadline (reconciliation flagged them). */
   flagged?: boolean;
+  /** The 9-character code printed on the product: its payout, if any (at most one per code). */
+  code?: string;
   limit?: number;
   offset?: number;
 }

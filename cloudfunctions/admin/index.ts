@@ -359,6 +359,8 @@ export const main = createAdminHandler({
       campaignId: campaignId.optional(),
       state: z.enum(PAYOUT_STATES as [PayoutState, ...PayoutState[]]).optional(),
       flagged: z.boolean().optional(),
+      // Checked by the domain (checkRawCode) so a malformed code gets its own Chinese message.
+      code: z.string().optional(),
       ...page(100, 20),
     }),
     async (input) => listPayoutViews(input),

@@ -272,6 +272,8 @@ export interface PayoutFilter {
   state?: PayoutState;
   /** Only payouts flagged for operators and not settled since. */
   flagged?: boolean;
+  /** One code's payout: the unique `code` index answers it. */
+  code?: string;
 }
 
 /** Operators' list, newest first. */
@@ -285,6 +287,7 @@ export async function listPayouts(
     .where({
       // Fences (fenceHold) are not payouts.
       fence: _.exists(false),
+      ...(filter.code ? { code: filter.code } : {}),
       ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
       ...(filter.flagged ? { flaggedAt: _.exists(true) } : {}),
       ...(filter.state
@@ -327,11 +330,12 @@ export async function writeFlag(
  * flagged with a reason whatever its state — money paid after release sits on a settled payout.
  */
 export async function listFlaggedPayouts(
-  filter: Pick<PayoutFilter, 'campaignId' | 'state'>,
+  filter: Pick<PayoutFilter, 'campaignId' | 'state' | 'code'>,
   page: { limit: number; offset: number },
 ): Promise<PayoutRecord[]> {
   const _ = db().command;
   const base = {
+    ...(filter.code ? { code: filter.code } : {}),
     ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
     ...(filter.state ? { state: filter.state } : {}),
   };

@@ -8,6 +8,7 @@ import type {
   PayoutAdminView,
 } from '../../../typings/admin.js';
 import { listFlaggedPayouts, listPayouts, type PayoutRecord } from '../data/payouts.js';
+import { checkRawCode } from '../domain/marketcode.js';
 import { PAYOUT_STATE_LABELS } from '../domain/payout.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -46,6 +47,7 @@ export async function listPayoutViews(
   const scope = {
     ...(request.campaignId ? { campaignId: request.campaignId } : {}),
     ...(request.state ? { state: request.state } : {}),
+    ...(request.code !== undefined ? { code: checkRawCode(request.code) } : {}),
   };
   // Flagged: unsettled past the deadline, and any payout whose WeChat Pay answer disagreed with
   // our books (a paid-after-release payout is settled, yet an operator must see it).
