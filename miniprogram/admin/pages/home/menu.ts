@@ -28,6 +28,13 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
   },
   { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间', action: 'listRanges' },
   { key: 'campaigns', title: '红包活动', desc: '预算、金额、时间与风控', action: 'listCampaigns' },
+  {
+    key: 'payouts',
+    title: '发放记录',
+    desc: '红包发放状态、按码查询与对账告警',
+    action: 'listPayouts',
+    url: '/admin/pages/payouts/index',
+  },
   { key: 'channel-qrcodes', title: '渠道二维码', desc: '公众号渠道码与关注统计', action: null },
   {
     key: 'members',

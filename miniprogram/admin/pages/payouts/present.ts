@@ -1,0 +1,215 @@
+import type { CampaignView, PayoutAdminView } from '../../../../typings/admin';
+import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
+import type { PayoutProviderKind, PayoutStateKind } from '../../../../typings/reward';
+import type { ClientErrorCode } from '../../../services/cloud';
+import { formatDateTime } from '../../../utils/time';
+import type { PayoutFilters } from '../../stores/payouts';
+
+/**
+ * The operators' words for each state: the same table as the server's PAYOUT_STATE_LABELS
+ * (core/domain/payout.ts; a component test holds them equal), kept here so the state picker does
+ * not need a call and the console code stays in the subpackage.
+ */
+export const PAYOUT_STATE_LABELS: Readonly<Record<PayoutStateKind, string>> = {
+  reserved: '已预留',
+  sending: '发放中',
+  sent: '已发出',
+  waiting_user: '待用户确认',
+  received: '已领取',
+  failed: '发放失败',
+  budget_released: '已退回预算',
+  unknown: '结果待查',
+};
+
+/** Picker order: the usual path first, then the ends an operator looks into. */
+export const STATE_ORDER: readonly PayoutStateKind[] = [
+  'reserved',
+  'sending',
+  'sent',
+  'waiting_user',
+  'received',
+  'unknown',
+  'failed',
+  'budget_released',
+];
+
+/** van-tag types: settled green, money in doubt orange, gone back grey. */
+const STATE_TAG_TYPES: Readonly<Record<PayoutStateKind, string>> = {
+  reserved: 'primary',
+  sending: 'primary',
+  sent: 'primary',
+  waiting_user: 'primary',
+  received: 'success',
+  failed: 'danger',
+  budget_released: 'default',
+  unknown: 'warning',
+};
+
+const PROVIDER_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
+  'v2-redpacket': '现金红包',
+  'v3-transfer': '商家转账',
+};
+
+/** `1.50 元`, from integer fen (no floating point on money). */
+export function yuanText(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(fen));
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} 元`;
+}
+
+/** `oMAS…fXYZ`: enough to tell users apart on a phone without showing the whole identifier. */
+export function maskOpenid(openid: string): string {
+  return openid.length > 8 ? `${openid.slice(0, 4)}…${openid.slice(-4)}` : openid;
+}
+
+export interface PickerChoice {
+  value: string;
+  name: string;
+}
+
+export function campaignChoices(campaigns: readonly CampaignView[]): PickerChoice[] {
+  return [
+    { value: '', name: '全部活动' },
+    ...campaigns.map((campaign) => ({ value: campaign.campaignId, name: campaign.name })),
+  ];
+}
+
+export function stateChoices(): PickerChoice[] {
+  return [
+    { value: '', name: '全部状态' },
+    ...STATE_ORDER.map((state) => ({ value: state, name: PAYOUT_STATE_LABELS[state] })),
+  ];
+}
+
+/** Index of the chosen value in a picker's choices (0, "all", when it is not offered). */
+export function choiceIndex(choices: readonly PickerChoice[], value: string): number {
+  return Math.max(
+    0,
+    choices.findIndex((choice) => choice.value === value),
+  );
+}
+
+/** What the filter bar reads. */
+export interface FilterBar {
+  campaignLabel: string;
+  stateLabel: string;
+  flagged: boolean;
+  code: string;
+  /** Any filter set: 清除筛选 shows. */
+  active: boolean;
+}
+
+export function filterBar(filters: PayoutFilters, campaigns: readonly CampaignView[]): FilterBar {
+  const campaign = campaigns.find((c) => c.campaignId === filters.campaignId);
+  return {
+    campaignLabel: filters.campaignId ? (campaign?.name ?? '所选活动') : '全部活动',
+    stateLabel: filters.state ? PAYOUT_STATE_LABELS[filters.state] : '全部状态',
+    flagged: filters.flagged,
+    code: filters.code,
+    active: Boolean(filters.campaignId || filters.state || filters.flagged || filters.code),
+  };
+}
+
+export interface LedgerRow {
+  /** `已预留 → 发放中` */
+  transition: string;
+  at: string;
+  /** The provider's code, reference and message, as recorded. */
+  detail: string;
+}
+
+/** One payout as the list shows it. */
+export interface PayoutRow {
+  outNo: string;
+  code: string;
+  amount: string;
+  stateText: string;
+  stateTagType: string;
+  campaignName: string;
+  createdAt: string;
+  flagged: boolean;
+  /** Why it needs an operator: WeChat Pay's disagreement, or the plain overdue flag. */
+  flagText: string;
+  expanded: boolean;
+  /** Shown when expanded. */
+  provider: string;
+  openidMasked: string;
+  updatedAt: string;
+  nextCheck: string;
+  ledger: LedgerRow[];
+}
+
+export function payoutRows(
+  payouts: readonly PayoutAdminView[],
+  expandedOutNo: string,
+): PayoutRow[] {
+  return payouts.map((payout) => {
+    const flagged = payout.flaggedAt !== undefined || payout.flagReason !== undefined;
+    return {
+      outNo: payout.outNo,
+      code: payout.code,
+      amount: yuanText(payout.amountFen),
+      // The server's label when it sends one, ours for a state it named without one.
+      stateText: payout.stateText || PAYOUT_STATE_LABELS[payout.state],
+      stateTagType: STATE_TAG_TYPES[payout.state] ?? 'default',
+      campaignName: payout.campaignName,
+      createdAt: formatDateTime(payout.createdAt),
+      flagged,
+      flagText: !flagged
+        ? ''
+        : payout.flagReason
+          ? `告警：${payout.flagReason}`
+          : `告警：超时未结清（${formatDateTime(payout.flaggedAt)} 标记），请核对微信支付账单`,
+      expanded: payout.outNo === expandedOutNo,
+      provider: PROVIDER_LABELS[payout.provider] ?? payout.provider,
+      openidMasked: maskOpenid(payout.openid),
+      updatedAt: formatDateTime(payout.updatedAt),
+      nextCheck: payout.nextCheckAt ? formatDateTime(payout.nextCheckAt) : '不再自动查询',
+      ledger: payout.ledger.map((entry) => ({
+        transition: `${PAYOUT_STATE_LABELS[entry.from] ?? entry.from} → ${
+          entry.toText || PAYOUT_STATE_LABELS[entry.to]
+        }`,
+        at: formatDateTime(entry.at),
+        detail: entry.detail ?? '',
+      })),
+    };
+  });
+}
+
+/** Printable ASCII, 9 characters: WeChat's raw code (core/domain/marketcode.ts checkRawCode). */
+const RAW_CODE = /^[\x21-\x7E]{9}$/;
+
+/** The code as typed, trimmed; a message when it cannot be a code (asked of no server). */
+export function checkCodeInput(typed: string): { code: string } | { message: string } {
+  const code = typed.trim();
+  if (code === '' || RAW_CODE.test(code)) return { code };
+  return { message: '码须为 9 位字符（字母、数字或符号），请核对后再查' };
+}
+
+/** Every code listPayouts and listCampaigns can answer with, and the cloud call's own. */
+export type PayoutPageErrorCode =
+  CommonErrorCode | (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/**
+ * Our words for each of them; the type makes a code added without words a compile error. The page
+ * writes nothing, so CONFLICT and NOT_FOUND only reach it through a changed server.
+ */
+export const PAYOUT_ERROR_COPY: Readonly<Record<PayoutPageErrorCode, string>> = {
+  INVALID_ARGUMENT: '查询条件有误：码须为 9 位字符，请核对后重试',
+  UNKNOWN_ACTION: '服务版本过旧，请稍后再试或联系技术支持',
+  UNAUTHENTICATED: '无法识别你的微信身份，请重新打开小程序',
+  FORBIDDEN: '你的角色不能查看发放记录，请联系管理员',
+  NOT_FOUND: '没有找到相关记录，请刷新后再试',
+  CONFLICT: '数据刚有变化，请下拉刷新后再试',
+  UPSTREAM_ERROR: '微信服务繁忙，请稍后重试',
+  INTERNAL: '服务暂时不可用，请稍后重试',
+  NETWORK_ERROR: '网络异常，请检查网络后重试',
+  BAD_REPLY: '服务返回了无法识别的结果，请稍后重试',
+  CLOUD_UNAVAILABLE: '当前微信版本过低，无法连接服务，请升级微信后重试',
+};
+
+/** Our words for an error; a code we do not know keeps the server's own Chinese message. */
+export function describePayoutError(error: EnvelopeError): string {
+  const copy: Readonly<Record<string, string>> = PAYOUT_ERROR_COPY;
+  return copy[error.code] ?? (error.message || '加载失败，请稍后重试');
+}
