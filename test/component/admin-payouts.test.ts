@@ -279,10 +279,20 @@ describe('发放记录 page', () => {
     ]);
   });
 
-  test('opened with a code (e.g. from a scan) starts filtered by it', async () => {
+  test('opened for a campaign or a code starts filtered by it, and says so', async () => {
     const calls = stubAdmin();
-    await renderPage(PAYOUTS_PAGE, { code: CODE });
-    expect(payoutRequests(calls)).toEqual([{ code: CODE, limit: 20, offset: 0 }]);
+    const page = await renderPage(PAYOUTS_PAGE, { campaignId: 'camp-summer', code: CODE });
+    expect(payoutRequests(calls)).toEqual([
+      { campaignId: 'camp-summer', code: CODE, limit: 20, offset: 0 },
+    ]);
+    expect(texts(page, 'campaign-filter')).toEqual(['夏日回馈 ▾']);
+    expect(texts(page, 'code-filter')).toEqual([`码 ${CODE} ·`]);
+    cleanup();
+
+    // Filters left from the last visit do not carry over to a plain opening.
+    const again = stubAdmin();
+    await renderPage(PAYOUTS_PAGE);
+    expect(payoutRequests(again)).toEqual([{ limit: 20, offset: 0 }]);
   });
 
   test('tapping a payout opens its ledger: each transition in Chinese with its time', async () => {

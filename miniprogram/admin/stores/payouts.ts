@@ -51,8 +51,9 @@ export class PayoutsStore {
     makeAutoObservable<PayoutsStore, 'generation'>(this, { generation: false });
   }
 
-  reset(): void {
-    this.filters = { ...NO_FILTERS };
+  /** A fresh page, optionally opened already filtered (a campaign's or a code's payouts). */
+  reset(initial: Partial<PayoutFilters> = {}): void {
+    this.filters = { ...NO_FILTERS, ...initial };
     this.payouts = [];
     this.status = 'idle';
     this.error = null;

@@ -59,14 +59,11 @@ ComponentWithStore({
 
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
-      payoutsStore.reset();
       // Opened for one campaign (e.g. from 活动) or one code: start filtered.
-      if (query.campaignId) payoutsStore.filters.campaignId = query.campaignId;
       const typed = checkCodeInput(query.code ?? '');
-      if ('code' in typed && typed.code) {
-        payoutsStore.filters.code = typed.code;
-        this.setData({ codeInput: typed.code });
-      }
+      const code = 'code' in typed ? typed.code : '';
+      payoutsStore.reset({ campaignId: query.campaignId ?? '', code });
+      this.setData({ codeInput: code, notice: '' });
       await this.start();
     },
 

@@ -111,6 +111,8 @@ export function filterBar(filters: PayoutFilters, campaigns: readonly CampaignVi
 }
 
 export interface LedgerRow {
+  /** Position in the ledger: two transitions may share a millisecond. */
+  key: string;
   /** `已预留 → 发放中` */
   transition: string;
   at: string;
@@ -165,7 +167,8 @@ export function payoutRows(
       openidMasked: maskOpenid(payout.openid),
       updatedAt: formatDateTime(payout.updatedAt),
       nextCheck: payout.nextCheckAt ? formatDateTime(payout.nextCheckAt) : '不再自动查询',
-      ledger: payout.ledger.map((entry) => ({
+      ledger: payout.ledger.map((entry, position) => ({
+        key: String(position),
         transition: `${PAYOUT_STATE_LABELS[entry.from] ?? entry.from} → ${
           entry.toText || PAYOUT_STATE_LABELS[entry.to]
         }`,
