@@ -1,5 +1,8 @@
 // From the admin subpackage's own miniprogram_npm (miniprogram/admin/package.json), never the main
-// package's: the landing page does not download the encoder. `require`, not `import`, because the
+// package's: the landing page does not download the encoder. WeChat documents this layout
+// (packNpmRelationList with a subpackage as miniprogramNpmDistDir) and, for usingComponents, a
+// lookup in the nearest miniprogram_npm going up from the page; that a bare `require` looks there
+// the same way is UNVERIFIED (inferred from the docs' nested miniprogram_npm layout). `require`, not `import`, because the
 // package is CommonJS whose export is the factory function itself (`export =`): a default import
 // needs an interop flag this project keeps off, and a namespace import is not callable once
 // bundled; `require` returns exactly `module.exports` on a phone, in the preview and in tests.
