@@ -2,14 +2,24 @@
 // package's: the landing page does not download the encoder. WeChat documents this layout
 // (packNpmRelationList with a subpackage as miniprogramNpmDistDir) and, for usingComponents, a
 // lookup in the nearest miniprogram_npm going up from the page; that a bare `require` looks there
-// the same way is UNVERIFIED (inferred from the docs' nested miniprogram_npm layout). `require`, not `import`, because the
+// the same way is UNVERIFIED (inferred from the docs' nested miniprogram_npm layout), so the
+// package's file is also required by its relative path when the bare name is not found. `require`, not `import`, because the
 // package is CommonJS whose export is the factory function itself (`export =`): a default import
 // needs an interop flag this project keeps off, and a namespace import is not callable once
 // bundled; `require` returns exactly `module.exports` on a phone, in the preview and in tests.
 // Its typings declare the global interface QRCodeFactory, the same with or without interop flags.
 /// <reference types="qrcode-generator" />
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const qrcode = require('qrcode-generator') as QRCodeFactory;
+function loadQrcode(): QRCodeFactory {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  try {
+    return require('qrcode-generator') as QRCodeFactory;
+  } catch {
+    return require('../miniprogram_npm/qrcode-generator/index') as QRCodeFactory;
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+const qrcode = loadQrcode();
 
 /** The part of a 2d canvas context drawn with (the typings give `getContext` no return type). */
 export interface FillContext {
