@@ -22,6 +22,7 @@ module.exports = tseslint.config(
     ignores: [
       '**/node_modules/**',
       'miniprogram/miniprogram_npm/**',
+      'miniprogram/admin/miniprogram_npm/**',
       'cloudfunctions/*/index.js',
       'cloudfunctions/*/index.js.map',
       'test/fixtures/functions/*/index.js',

@@ -174,18 +174,23 @@ function compileTemplates(root: string): string {
   return `window.__mashangGwx = (function () {\n${body}\n})();\n`;
 }
 
-/** Bare imports of Mini Program code resolve inside miniprogram_npm, as on a phone. */
+/**
+ * Bare imports of Mini Program code resolve inside the nearest miniprogram_npm going up from the
+ * importing file (a subpackage's own, e.g. admin/miniprogram_npm, before the main package's), as
+ * on a phone.
+ */
 function miniprogramNpmPlugin(root: string): Plugin {
-  const npmRoot = path.join(root, 'miniprogram_npm');
   return {
     name: 'miniprogram-npm',
     setup(esbuild) {
       esbuild.onResolve({ filter: /^[^./]/ }, (args) => {
         if (!args.importer.startsWith(root + path.sep)) return undefined;
-        const base = path.join(npmRoot, args.path);
-        for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
-          if (fs.existsSync(candidate) && fs.statSync(candidate).isFile())
-            return { path: candidate };
+        for (let dir = path.dirname(args.importer); dir.startsWith(root); dir = path.dirname(dir)) {
+          const base = path.join(dir, 'miniprogram_npm', args.path);
+          for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
+            if (fs.existsSync(candidate) && fs.statSync(candidate).isFile())
+              return { path: candidate };
+          }
         }
         return {
           errors: [{ text: `找不到 miniprogram_npm/${args.path}：先运行 npm run build:mp-npm` }],
@@ -251,6 +256,17 @@ function browserRuntimePlugin(): Plugin {
           args.path,
           "template: '<slot/>',",
           "template: '<slot/>', ...(globalThis.__mashangBuiltins || {})[name],",
+        ),
+        loader: 'js',
+      }));
+      // j-component's SelectorQuery ignores `fields({ node: true })`; WeChat answers it with the
+      // Canvas node of a `<canvas type="2d">`, which client/builtins.ts provides.
+      esbuild.onLoad({ filter: /j-component[\\/]src[\\/]tool[\\/]selectorquery\.js$/ }, (args) => ({
+        contents: patchSource(
+          fs.readFileSync(args.path, 'utf8'),
+          args.path,
+          'if (fields.context) {',
+          'if (fields.node) itemRes.node = globalThis.__mashangNodeOf(node)\n            if (fields.context) {',
         ),
         loader: 'js',
       }));

@@ -1,6 +1,16 @@
 /**
- * Builds `miniprogram/miniprogram_npm/` offline, in the layout WeChat DevTools' "构建 npm" produces
- * for `packNpmManually` with `/package.json → ./miniprogram/` (see project.config.json):
+ * Builds every `miniprogram_npm/` offline, in the layout WeChat DevTools' "构建 npm" produces for
+ * `packNpmManually`: one per entry of project.config.json's `packNpmRelationList`, the packages of
+ * that entry's `packageJsonPath` built into `<miniprogramNpmDistDir>/miniprogram_npm`. Today:
+ * `/package.json → miniprogram/miniprogram_npm` (the main package: vant, mobx, dayjs) and
+ * `/miniprogram/admin/package.json → miniprogram/admin/miniprogram_npm` (the console subpackage's
+ * own packages, e.g. the QR encoder, which the landing page must not download). A file of a
+ * subpackage finds its package there first, as WeChat's require looks in the nearest
+ * `miniprogram_npm` going up from the requiring file.
+ *
+ * Each package is taken from the nearest `node_modules` going up from its package.json (DevTools
+ * wants one beside it; `npm ci` at the root installs the subpackage's packages as devDependencies,
+ * so both work). How each package is laid out:
  *
  * - a package with a `miniprogram` field: that folder is copied as-is (for @vant/weapp this is
  *   byte-identical to DevTools' output, which component tests rely on);
@@ -79,32 +89,77 @@ function buildPackage(name: string, nodeModules: string, outRoot: string): strin
   return `${name}@${pkg.version}`;
 }
 
-function stampFor(root: string, deps: string[], nodeModules: string): string {
+function stampFor(root: string, deps: string[], modulesOf: Map<string, string>): string {
   const hash = createHash('sha256');
   hash.update(fs.readFileSync(fileURLToPath(import.meta.url)));
   for (const name of deps) {
-    hash.update(`${name}@${readPackageJson(path.join(nodeModules, name)).version}\n`);
+    hash.update(`${name}@${readPackageJson(path.join(modulesOf.get(name)!, name)).version}\n`);
   }
   hash.update(root);
   return hash.digest('hex');
 }
 
 export interface BuildResult {
+  /** The main package's miniprogram_npm. */
   outDir: string;
+  /** Every package built, as `name@version`, over all relations. */
   packages: string[];
+  /** Every miniprogram_npm written or kept, main package first. */
+  outDirs: string[];
   skipped: boolean;
 }
 
-export function buildMiniprogramNpm(options: { root?: string; force?: boolean } = {}): BuildResult {
-  const root = options.root ?? projectRoot;
-  const nodeModules = path.join(root, 'node_modules');
-  const deps = Object.keys(readPackageJson(root).dependencies ?? {}).sort();
-  const outDir = path.join(root, 'miniprogram', 'miniprogram_npm');
-  const stamp = stampFor(root, deps, nodeModules);
-  const stampPath = path.join(nodeModules, '.cache', 'mashang-miniprogram-npm.json');
+interface NpmRelation {
+  packageJsonPath: string;
+  miniprogramNpmDistDir: string;
+}
+
+/** project.config.json's packNpmRelationList (the main package's alone when it has none). */
+function relationsOf(root: string): NpmRelation[] {
+  const configPath = path.join(root, 'project.config.json');
+  const config = fs.existsSync(configPath)
+    ? (JSON.parse(fs.readFileSync(configPath, 'utf8')) as {
+        setting?: { packNpmRelationList?: NpmRelation[] };
+      })
+    : {};
+  const list = config.setting?.packNpmRelationList ?? [];
+  return list.length > 0
+    ? list
+    : [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './miniprogram/' }];
+}
+
+/** The nearest node_modules holding `name`, going up from `fromDir` to the project root. */
+function nodeModulesFor(name: string, fromDir: string, root: string): string {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules');
+    if (fs.existsSync(path.join(candidate, name, 'package.json'))) return candidate;
+    if (dir === root || path.dirname(dir) === dir) break;
+  }
+  throw new Error(
+    `构建 npm 失败：找不到 ${name}（${path.relative(root, fromDir) || '.'}/package.json 的依赖），先运行 npm ci`,
+  );
+}
+
+function buildRelation(
+  root: string,
+  relation: NpmRelation,
+  force: boolean,
+): { outDir: string; packages: string[]; skipped: boolean } {
+  const packageDir = path.dirname(path.resolve(root, relation.packageJsonPath));
+  const deps = Object.keys(readPackageJson(packageDir).dependencies ?? {}).sort();
+  const outDir = path.join(path.resolve(root, relation.miniprogramNpmDistDir), 'miniprogram_npm');
+  const modulesOf = new Map(deps.map((name) => [name, nodeModulesFor(name, packageDir, root)]));
+  const stamp = stampFor(`${root}\n${relation.packageJsonPath}`, deps, modulesOf);
+  const stampName = createHash('sha256').update(outDir).digest('hex').slice(0, 12);
+  const stampPath = path.join(
+    root,
+    'node_modules',
+    '.cache',
+    `mashang-miniprogram-npm-${stampName}.json`,
+  );
   const outputPresent = deps.every((name) => fs.existsSync(path.join(outDir, name)));
 
-  if (!options.force && outputPresent && fs.existsSync(stampPath)) {
+  if (!force && outputPresent && fs.existsSync(stampPath)) {
     const previous = JSON.parse(fs.readFileSync(stampPath, 'utf8')) as {
       stamp?: string;
       packages?: string[];
@@ -116,7 +171,8 @@ export function buildMiniprogramNpm(options: { root?: string; force?: boolean } 
   const tmpDir = `${outDir}.tmp-${process.pid}`;
   const oldDir = `${outDir}.old-${process.pid}`;
   fs.rmSync(tmpDir, { recursive: true, force: true });
-  const packages = deps.map((name) => buildPackage(name, nodeModules, tmpDir));
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const packages = deps.map((name) => buildPackage(name, modulesOf.get(name)!, tmpDir));
 
   if (fs.existsSync(outDir)) fs.renameSync(outDir, oldDir);
   fs.renameSync(tmpDir, outDir);
@@ -126,10 +182,23 @@ export function buildMiniprogramNpm(options: { root?: string; force?: boolean } 
   return { outDir, packages, skipped: false };
 }
 
+export function buildMiniprogramNpm(options: { root?: string; force?: boolean } = {}): BuildResult {
+  const root = options.root ?? projectRoot;
+  const results = relationsOf(root).map((relation) =>
+    buildRelation(root, relation, options.force === true),
+  );
+  return {
+    outDir: results[0]!.outDir,
+    packages: results.flatMap((result) => result.packages),
+    outDirs: results.map((result) => result.outDir),
+    skipped: results.every((result) => result.skipped),
+  };
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const result = buildMiniprogramNpm({ force: process.argv.includes('--force') });
-  const where = path.relative(process.cwd(), result.outDir) || '.';
+  const where = result.outDirs.map((dir) => path.relative(process.cwd(), dir) || '.').join(', ');
   const verb = result.skipped ? '已是最新' : '已构建';
   console.log(
     `miniprogram_npm ${verb}: ${where} (${result.packages.join(', ')}) in ${Date.now() - started} ms`,

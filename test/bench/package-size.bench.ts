@@ -78,8 +78,13 @@ function resolveRequire(specifier: string, fromFile: string): string | undefined
   if (specifier.startsWith('.'))
     return resolveScript(path.resolve(path.dirname(fromFile), specifier));
   if (specifier.startsWith('/')) return resolveScript(path.join(MP_ROOT, specifier));
-  // Bare specifiers resolve inside miniprogram_npm, as the Mini Program's require does.
-  return resolveScript(path.join(NPM_ROOT, specifier));
+  // Bare specifiers resolve inside the nearest miniprogram_npm going up from the requiring file
+  // (a subpackage's own first), as the Mini Program's require does.
+  for (let dir = path.dirname(fromFile); dir.startsWith(MP_ROOT); dir = path.dirname(dir)) {
+    const hit = resolveScript(path.join(dir, 'miniprogram_npm', specifier));
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 /** A usingComponents value → the component's base path (without extension). */
@@ -108,12 +113,11 @@ const REQUIRE = /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 const WXML_SRC = /<(wxs|import|include)\b[^>]*\bsrc\s*=\s*['"]([^'"]+)['"]/g;
 const WXSS_IMPORT = /@import\s+(?:url\()?\s*['"]([^'"]+)['"]/g;
 
-function isInSubpackage(file: string, subpackageRoots: string[]): boolean {
-  return subpackageRoots.some((root) => file.startsWith(root + path.sep));
-}
-
 /** Files already walked, and whether from the main package (a later main visit re-walks). */
 const visits = new Map<string, boolean>();
+
+/** Files inside a subpackage root, by root: what the subpackage itself uploads. */
+const subpackageFiles = new Map<string, Map<string, number>>();
 
 function walk(entry: string, fromMain: boolean, subpackageRoots: string[]): void {
   const queue = [entry];
@@ -122,7 +126,12 @@ function walk(entry: string, fromMain: boolean, subpackageRoots: string[]): void
     const seen = visits.get(file);
     if (seen === true || (seen === false && !fromMain)) continue;
     visits.set(file, fromMain);
-    if (!isInSubpackage(file, subpackageRoots)) {
+    const subRoot = subpackageRoots.find((root) => file.startsWith(root + path.sep));
+    if (subRoot) {
+      const files = subpackageFiles.get(subRoot) ?? new Map<string, number>();
+      if (!files.has(file)) files.set(file, uploadedBytes(file));
+      subpackageFiles.set(subRoot, files);
+    } else {
       const known = counted.get(file);
       if (known) known.fromMain ||= fromMain;
       else counted.set(file, { bytes: uploadedBytes(file), fromMain });
@@ -278,6 +287,21 @@ function main(): void {
       `\n  ${(ratioLimit * 100).toFixed(1)}% of WeChat's 2 MB limit` +
       `\n  landing's own set: ${kb(mainBytes)} (${((mainBytes / TARGET_BYTES) * 100).toFixed(1)}% of the target)`,
   );
+  for (const sub of subpackages) {
+    const files = [
+      ...(subpackageFiles.get(path.join(MP_ROOT, sub.root)) ?? new Map<string, number>()),
+    ];
+    const bytes = files.reduce((sum, [, size]) => sum + size, 0);
+    const npmBytes = files
+      .filter(([file]) => file.includes(`${path.sep}miniprogram_npm${path.sep}`))
+      .reduce((sum, [, size]) => sum + size, 0);
+    console.log(
+      `\nsubpackage ${sub.root}: ${bytes.toLocaleString('en-US')} bytes (${kb(bytes)}), ${files.length} files` +
+        `, of which its own miniprogram_npm ${npmBytes.toLocaleString('en-US')} B` +
+        `\n  ${((bytes / LIMIT_BYTES) * 100).toFixed(1)}% of WeChat's 2 MB subpackage limit ${bytes < LIMIT_BYTES ? '✓' : '✗'}`,
+    );
+    if (bytes >= LIMIT_BYTES) process.exitCode = 1;
+  }
   if (project.setting?.ignoreUploadUnusedFiles !== true) {
     // Without it DevTools uploads every file in miniprogram_npm, used or not.
     console.log(

@@ -2,10 +2,12 @@
  * An administrator invites a colleague through the web preview, and the colleague joins: the
  * stack's administrator opens 成员 from the console home, picks 运营 in WeChat's action sheet,
  * reads the invite (QR code and link) and copies the link; then another person's phone (bob)
- * opens that path, as scanning the QR code would, sees the role offered, taps 加入 and lands on
- * the console home as 运营. Skipped, loudly, without /usr/bin/chromium.
+ * opens the path read from the QR code on the screen, as scanning it would, sees the role offered,
+ * taps 加入 and lands on the console home as 运营. Skipped, loudly, without /usr/bin/chromium.
  */
+import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -58,12 +60,22 @@ describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
     const link =
       (await preview.phone().locator('[class*="invite-card__link"]').textContent())?.trim() ?? '';
     expect(link).toMatch(/^\/admin\/pages\/join\/index\?invite=[\w-]+&role=operator$/);
+    // The invite card's QR code, read from the screen by an independent reader as a camera
+    // would: it holds exactly the link shown under it.
+    const scanned = async (): Promise<string | null> => {
+      const shot = PNG.sync.read(
+        await preview.phone().locator('[class*="invite-card__qr"]').screenshot(),
+      );
+      return jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data ?? null;
+    };
+    await expect.poll(scanned, WAIT).toBe(link);
     await preview.screenshot('members-invite');
     await phoneButton('复制链接').tap();
 
-    // Bob's phone opens the invite's path (what scanning its QR code does).
+    // Bob's phone opens the path his camera read from the QR code.
+    const path = (await scanned()) ?? '';
     await page.selectOption('#user-select', DEMO.users.bob);
-    await page.fill('#open-link', link);
+    await page.fill('#open-link', path);
     await page.click('#open-link-button');
     await preview.expectTexts(['邀请你以「运营」身份加入运营后台']);
     await preview.screenshot('members-join');

@@ -23,11 +23,12 @@ import { buildMiniprogramNpm } from '../../local/tools/build-miniprogram-npm';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MINIPROGRAM_ROOT = path.join(PROJECT_ROOT, 'miniprogram');
-const NPM_ROOT = path.join(MINIPROGRAM_ROOT, 'miniprogram_npm');
+const NPM_DIR = `${path.sep}miniprogram_npm${path.sep}`;
 
-// Mini Program code: everything under miniprogramRoot except the npm build output.
+// Mini Program code: everything under miniprogramRoot except the npm build outputs (the main
+// package's miniprogram_npm and a subpackage's own).
 function isMiniprogramSource(file: string): boolean {
-  return file.startsWith(MINIPROGRAM_ROOT + path.sep) && !file.startsWith(NPM_ROOT + path.sep);
+  return file.startsWith(MINIPROGRAM_ROOT + path.sep) && !file.includes(NPM_DIR);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,11 +59,17 @@ function isBareSpecifier(request: string): boolean {
   );
 }
 
-/** miniprogram_npm lookup as the Mini Program does it: `<name>/index.js`, `<path>.js`, `<path>/index.js`. */
-function resolveMiniprogramNpm(request: string): string | undefined {
-  const base = path.join(NPM_ROOT, request);
-  for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+/**
+ * miniprogram_npm lookup as the Mini Program does it: `<name>/index.js`, `<path>.js`,
+ * `<path>/index.js`, in the nearest `miniprogram_npm` going up from the requiring file (a
+ * subpackage's own, e.g. admin/miniprogram_npm, before the main package's).
+ */
+function resolveMiniprogramNpm(request: string, from: string): string | undefined {
+  for (let dir = path.dirname(from); dir.startsWith(MINIPROGRAM_ROOT); dir = path.dirname(dir)) {
+    const base = path.join(dir, 'miniprogram_npm', request);
+    for (const candidate of [`${base}.js`, path.join(base, 'index.js'), base]) {
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    }
   }
   return undefined;
 }
@@ -112,7 +119,7 @@ function installModuleHooks(): void {
       }
     }
     if (from && from.startsWith(MINIPROGRAM_ROOT + path.sep) && isBareSpecifier(request)) {
-      const hit = resolveMiniprogramNpm(request);
+      const hit = resolveMiniprogramNpm(request, from);
       if (hit) return hit;
       throw new Error(
         `找不到 miniprogram_npm/${request}（来自 ${path.relative(PROJECT_ROOT, from)}）：先运行 npm run build:mp-npm`,
@@ -144,7 +151,7 @@ function collectNpmUsingComponents(
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (full !== NPM_ROOT) collectNpmUsingComponents(full, into);
+      if (entry.name !== 'miniprogram_npm') collectNpmUsingComponents(full, into);
       continue;
     }
     if (!entry.name.endsWith('.json')) continue;

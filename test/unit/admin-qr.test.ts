@@ -1,7 +1,6 @@
 import jsQR from 'jsqr';
 import { describe, expect, test } from 'vitest';
-import { qrMatrix, QrTooLongError } from '../../miniprogram/admin/utils/qr';
-import { drawQr, type QrCanvas } from '../../miniprogram/admin/utils/qr-canvas';
+import { drawQr, qrMatrix, type QrCanvas } from '../../miniprogram/admin/utils/qr-canvas';
 
 /** Paints the matrix as an RGBA image (4 px a module, 4-module quiet zone) for jsQR to read. */
 function decode(matrix: boolean[][]): string | null {
@@ -24,7 +23,7 @@ function decode(matrix: boolean[][]): string | null {
   return jsQR(pixels, width, width)?.data ?? null;
 }
 
-describe('the console QR encoder', () => {
+describe('the console QR encoder (qrcode-generator)', () => {
   test('an invite link reads back exactly with an independent QR reader', () => {
     const link = '/admin/pages/join/index?invite=3q2-7_wAbCdEfGhIjKlMnOp&role=operator';
     const matrix = qrMatrix(link);
@@ -36,15 +35,22 @@ describe('the console QR encoder', () => {
     ['one character', 'a', 21],
     ['Chinese text (UTF-8)', '码上邀请你加入', 25],
     ['a version 7 text (version information blocks)', 'x'.repeat(120), 45],
-    ['the largest version', 'y'.repeat(213), 57],
+    ['a version 10 text', 'y'.repeat(213), 57],
+    [
+      'a long invite with Chinese (version 11 and up)',
+      `/admin/pages/join/index?note=${'码'.repeat(80)}`,
+      65,
+    ],
   ])('%s reads back', (_name, text, size) => {
     const matrix = qrMatrix(text);
     expect(matrix.length).toBe(size);
     expect(decode(matrix)).toBe(text);
   });
 
-  test('text past version 10 is refused, not cut', () => {
-    expect(() => qrMatrix('z'.repeat(214))).toThrow(QrTooLongError);
+  test('text past the largest QR code is refused, not cut', () => {
+    // Version 40 at level M holds 2,331 bytes.
+    expect(decode(qrMatrix('z'.repeat(2331)))).toBe('z'.repeat(2331));
+    expect(() => qrMatrix('z'.repeat(2332))).toThrow();
   });
 });
 

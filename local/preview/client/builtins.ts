@@ -8,7 +8,9 @@
  * - `input`: a real `<input>` that emits WeChat's input/focus/blur/confirm events;
  * - `swiper`: a scroll-snapping strip that reports `change`;
  * - `official-account`: WeChat draws the follow card itself and only inside WeChat, so the preview
- *   draws a stand-in card with the Official Account's name and reports `load` like the real one.
+ *   draws a stand-in card with the Official Account's name and reports `load` like the real one;
+ * - `canvas`: a real `<canvas>` filling the tag; `type="2d"`/`"webgl"` hand it out as the node of
+ *   `SelectorQuery.fields({ node: true })` (build.ts patches j-component's query to ask here).
  */
 
 interface BuiltinThis {
@@ -16,7 +18,7 @@ interface BuiltinThis {
   data: Record<string, unknown>;
   setData(data: Record<string, unknown>): void;
   triggerEvent(name: string, detail?: unknown): void;
-  __native?: HTMLImageElement | HTMLInputElement;
+  __native?: HTMLImageElement | HTMLInputElement | HTMLCanvasElement;
 }
 
 type BuiltinDefinition = Record<string, unknown>;
@@ -226,9 +228,58 @@ const officialAccount: BuiltinDefinition = {
   },
 };
 
+/**
+ * `canvas`: a native `<canvas>` the size of the tag (its WXSS width and height), on which the page
+ * draws as on a phone: it sets the node's width/height to CSS size × pixelRatio and draws.
+ */
+const canvas: BuiltinDefinition = {
+  properties: {
+    type: { type: String, value: '' },
+    canvasId: { type: String, value: '' },
+    disableScroll: { type: Boolean, value: false },
+  },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      const host = hostOf(this);
+      if (!host || this.__native) return;
+      const native = document.createElement('canvas');
+      native.className = 'wx-canvas__native';
+      host.appendChild(native);
+      this.__native = native;
+    },
+  },
+};
+
+/** The part of WeChat's Canvas node (`<canvas type="2d">`) beyond what HTMLCanvasElement has. */
+type CanvasNode = HTMLCanvasElement & {
+  createImage(): HTMLImageElement;
+  requestAnimationFrame(callback: FrameRequestCallback): number;
+  cancelAnimationFrame(id: number): void;
+};
+
+/**
+ * The node `fields({ node: true })` reports for an element of a page: a `<canvas type="2d">` or
+ * `"webgl"`'s canvas, as WeChat's Canvas node; null for anything else (WeChat gives other tags,
+ * e.g. scroll-view, nodes the preview has no use for yet).
+ */
+function nodeOf(element: { $$?: HTMLElement; data?: Record<string, unknown> }): unknown {
+  const type = String(element.data?.type ?? '');
+  const native = element.$$?.querySelector(':scope > canvas.wx-canvas__native');
+  if (!(native instanceof HTMLCanvasElement) || (type !== '2d' && type !== 'webgl')) return null;
+  const node = native as CanvasNode;
+  const view = native.ownerDocument.defaultView ?? window;
+  node.createImage ??= () => new view.Image();
+  node.requestAnimationFrame ??= (callback) => view.requestAnimationFrame(callback);
+  node.cancelAnimationFrame ??= (id) => view.cancelAnimationFrame(id);
+  return node;
+}
+
+(globalThis as { __mashangNodeOf?: typeof nodeOf }).__mashangNodeOf = nodeOf;
+
 (globalThis as { __mashangBuiltins?: Record<string, BuiltinDefinition> }).__mashangBuiltins = {
   image,
   input,
   swiper,
+  canvas,
   'official-account': officialAccount,
 };

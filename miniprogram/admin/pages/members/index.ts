@@ -179,14 +179,18 @@ ComponentWithStore({
       const invite = membersStore.invite;
       if (!invite) return;
       const link = inviteCard(invite).link;
-      // The setData callback runs once the card (and its canvas) is rendered.
+      // The store's bindings reach `data` on the next tick; flushed now, the invite card (and its
+      // canvas) is in this render, and the setData callback runs once it is on screen. (The
+      // bindings' behaviour adds the method; ComponentWithStore's typings leave it out.)
+      if ('updateStoreBindings' in this && typeof this.updateStoreBindings === 'function')
+        this.updateStoreBindings();
       this.setData({ inviteQrModules: 0 }, () => {
         this.createSelectorQuery()
           .select('#invite-qr')
           .fields({ node: true, size: true })
           .exec((results: ({ node?: WechatMiniprogram.Canvas } | null)[]) => {
             const canvas = results[0]?.node;
-            // No canvas node (an old base library, a preview): the link below still works.
+            // No canvas node (an old base library): the link below still works.
             if (!canvas) return;
             const ratio =
               typeof wx.getWindowInfo === 'function' ? wx.getWindowInfo().pixelRatio : 2;
