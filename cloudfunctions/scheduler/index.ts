@@ -1,4 +1,5 @@
 import { db } from '../core/cloud.js';
+import { removeEndedWindows } from '../core/data/rate-limits.js';
 import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
@@ -45,6 +46,12 @@ const JOBS: readonly Job[] = [
   { name: 'holds', maxMs: 30_000, run: async () => ({ ...(await sweepHolds()) }) },
   // Exported code files are deleted from storage after their retention (core/codes/export-retention.ts).
   { name: 'exports', maxMs: 30_000, run: async () => ({ ...(await expireExportFiles()) }) },
+  // Rate-limit windows that have ended are deleted (core/data/rate-limits.ts).
+  {
+    name: 'rateLimits',
+    maxMs: 20_000,
+    run: async () => ({ removed: await removeEndedWindows(Date.now()) }),
+  },
   // Every payout not yet received or released is looked at when due, until it is
   // (core/rewards/dispatch.ts; the policy is domain/payout.ts planReconciliation).
   // It stops taking new payouts when its budget is spent, leaving room to finish the one in hand.

@@ -72,4 +72,20 @@ describe('scheduler', () => {
       await fetch(`${stack.url}/wechat/_sim/faults`, { method: 'DELETE' });
     }
   }, 60_000);
+
+  it('deletes rate-limit windows that have ended, and keeps the live ones', async () => {
+    const limits = sdkFor(stack.url).database().collection('rateLimits');
+    const now = Date.now();
+    await limits.add({
+      data: { _id: 'scan:o-old:0', bucket: 'scan', count: 30, expiresAt: now - 60_000 },
+    });
+    await limits.add({
+      data: { _id: 'scan:o-live:1', bucket: 'scan', count: 1, expiresAt: now + 600_000 },
+    });
+    const outcome: any = await tick();
+    const job = outcome.result.jobs.find((entry: any) => entry.name === 'rateLimits');
+    expect(job).toMatchObject({ ok: true, result: { removed: 1 } });
+    const { data } = await limits.get();
+    expect(data.map((window: any) => window._id)).toEqual(['scan:o-live:1']);
+  }, 60_000);
 });

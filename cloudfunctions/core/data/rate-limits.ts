@@ -39,3 +39,17 @@ export async function takeRateLimit(window: RateWindow, now: number): Promise<bo
     .update({ data: { count: _.inc(1) } });
   return stats.updated === 1;
 }
+
+/**
+ * Deletes the windows that ended before `before` (the scheduler's `rateLimits` job), so the
+ * collection holds only live windows: at most one document per user and bucket. Answers how
+ * many went.
+ */
+export async function removeEndedWindows(before: number): Promise<number> {
+  const _ = db().command;
+  const { stats } = (await db()
+    .collection(RATE_LIMITS)
+    .where({ expiresAt: _.lt(before) })
+    .remove()) as { stats: { removed: number } };
+  return stats.removed;
+}
