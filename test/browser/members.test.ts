@@ -31,12 +31,7 @@ describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
     await stack?.destroy();
   });
 
-  /** A button in the phone (the element vant listens on, not its label). */
-  const phoneButton = (label: string) =>
-    preview
-      .phone()
-      .locator('wx-button')
-      .filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) });
+  const phoneButton = (label: string) => preview.phoneButton(label);
 
   test('an admin invites 运营 and bob joins with the link', async () => {
     await page.goto(`${stack.url}/preview/`);

@@ -32,11 +32,7 @@ describe.skipIf(!hasChromium)('web preview: 发放记录', () => {
     await stack?.destroy();
   });
 
-  const phoneButton = (label: string) =>
-    preview
-      .phone()
-      .locator('wx-button')
-      .filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) });
+  const phoneButton = (label: string) => preview.phoneButton(label);
 
   test('a claimed envelope appears with its ledger, and is found by its code', async () => {
     const kit = rewardKit(stack);

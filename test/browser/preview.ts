@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { DEMO } from '../../local/seed/demo';
 import { REPO_ROOT } from '../../local/stack';
 import type { AdminActions } from '../../typings/admin';
@@ -21,6 +21,8 @@ export interface Preview {
   problems: string[];
   /** The page on top of the phone's page stack. */
   phone(): FrameLocator;
+  /** A button in the phone by its whole label (the element vant listens on, not its label). */
+  phoneButton(label: string): Locator;
   /** Waits until the phone shows each text (exactly, as one element's text). */
   expectTexts(texts: readonly string[]): Promise<void>;
   /** A screenshot of the whole preview (phone and control bar) as test/artifacts/<name>.png. */
@@ -41,6 +43,10 @@ export async function previewPage(browser: Browser): Promise<Preview> {
     page,
     problems,
     phone,
+    phoneButton: (label) =>
+      phone()
+        .locator('wx-button')
+        .filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }),
     expectTexts: async (texts) => {
       for (const text of texts)
         await phone().getByText(text, { exact: true }).first().waitFor(WAIT);

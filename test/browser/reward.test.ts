@@ -54,12 +54,7 @@ describe.skipIf(!hasChromium)('web preview: claiming the demo reward', () => {
     await preview.expectTexts([DEMO.campaign.name, '拆开看金额']);
   };
 
-  /** A button in the phone (the element vant listens on, not its label). */
-  const phoneButton = (label: string) =>
-    preview
-      .phone()
-      .locator('wx-button')
-      .filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) });
+  const phoneButton = (label: string) => preview.phoneButton(label);
 
   const sheetButton = (label: string) =>
     page.locator('.dialog--red-packet button', { hasText: label });

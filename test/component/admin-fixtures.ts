@@ -1,6 +1,7 @@
 import { allowedActions, permissionsOf } from '../../cloudfunctions/core/domain/permissions';
 import type { AdminMe, MemberRole } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
+import { stubCloud, type CloudCall } from './harness';
 
 export const ADMIN_OPENID = 'oMASH1234567890abcdefXYZ';
 
@@ -27,4 +28,27 @@ export function meAs(role: MemberRole | null, overrides: Partial<AdminMe> = {}):
 
 export function fail(code: string, message = '服务端的原话'): Envelope<never> {
   return { ok: false, error: { code, message } };
+}
+
+export function ok<T>(data: T): Envelope<T> {
+  return { ok: true, data };
+}
+
+/** Answers for single admin actions, by action name. */
+export type AdminHandlers = Partial<Record<string, (call: CloudCall) => unknown>>;
+
+/**
+ * The admin function as a `role` member meets it: `me`, then the page's usual `defaults`, each
+ * replaceable by a test's `handlers`; any other action answers INTERNAL.
+ */
+export function stubAdminAs(
+  role: MemberRole,
+  defaults: AdminHandlers,
+  handlers: AdminHandlers = {},
+): CloudCall[] {
+  const answers: AdminHandlers = { me: () => meAs(role), ...defaults, ...handlers };
+  return stubCloud((call) => {
+    const answer = answers[String(call.data.action)];
+    return answer ? answer(call) : fail('INTERNAL');
+  });
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
 import { formatDateTime } from '../../miniprogram/utils/time';
-import { ADMIN_OPENID, fail, meAs } from './admin-fixtures';
+import { ADMIN_OPENID, fail, meAs, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import {
   callPageMethod,
   type CloudCall,
@@ -17,7 +17,6 @@ import {
   findByClass,
   renderPage,
   settle,
-  stubCloud,
   stubWx,
   tapVanButton,
   visibleText,
@@ -66,29 +65,16 @@ const INVITE: CreateInviteResult = {
   expiresAt: '2025-03-10T02:00:00.000Z',
 };
 
-type Handlers = Partial<Record<string, (call: CloudCall) => unknown>>;
-
 /** The admin function as an administrator meets it; `handlers` replace single actions. */
-function stubAdmin(handlers: Handlers = {}): CloudCall[] {
-  return stubCloud((call) => {
-    const action = String(call.data.action);
-    const handler = handlers[action];
-    if (handler) return handler(call);
-    switch (action) {
-      case 'me':
-        return meAs('admin');
-      case 'listMembers':
-        return ok<ListMembersResult>({ members: [BOOTSTRAP, OPERATOR_MEMBER] });
-      case 'listAuditLog':
-        return ok<ListAuditLogResult>({ entries: [entry(1), entry(2)] });
-      default:
-        return fail('INTERNAL');
-    }
-  });
-}
-
-function ok<T>(data: T): Envelope<T> {
-  return { ok: true, data };
+function stubAdmin(handlers: AdminHandlers = {}): CloudCall[] {
+  return stubAdminAs(
+    'admin',
+    {
+      listMembers: () => ok<ListMembersResult>({ members: [BOOTSTRAP, OPERATOR_MEMBER] }),
+      listAuditLog: () => ok<ListAuditLogResult>({ entries: [entry(1), entry(2)] }),
+    },
+    handlers,
+  );
 }
 
 function actions(calls: CloudCall[]): string[] {

@@ -13,7 +13,7 @@ import type {
 } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
 import { formatDateTime } from '../../miniprogram/utils/time';
-import { fail, meAs } from './admin-fixtures';
+import { fail, meAs, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import {
   callPageMethod,
   type CloudCall,
@@ -22,7 +22,6 @@ import {
   findByClass,
   renderPage,
   settle,
-  stubCloud,
   stubWx,
   tapVanButton,
   typeIntoVanField,
@@ -76,29 +75,16 @@ const LEDGER_PAYOUT = payout(1, {
   ],
 });
 
-type Handlers = Partial<Record<string, (call: CloudCall) => unknown>>;
-
 /** The admin function as an operator meets it; `handlers` replace single actions. */
-function stubAdmin(handlers: Handlers = {}): CloudCall[] {
-  return stubCloud((call) => {
-    const action = String(call.data.action);
-    const handler = handlers[action];
-    if (handler) return handler(call);
-    switch (action) {
-      case 'me':
-        return meAs('operator');
-      case 'listCampaigns':
-        return ok<ListCampaignsResult>({ campaigns: CAMPAIGNS });
-      case 'listPayouts':
-        return ok<ListPayoutsResult>({ payouts: [LEDGER_PAYOUT, payout(2)] });
-      default:
-        return fail('INTERNAL');
-    }
-  });
-}
-
-function ok<T>(data: T): Envelope<T> {
-  return { ok: true, data };
+function stubAdmin(handlers: AdminHandlers = {}): CloudCall[] {
+  return stubAdminAs(
+    'operator',
+    {
+      listCampaigns: () => ok<ListCampaignsResult>({ campaigns: CAMPAIGNS }),
+      listPayouts: () => ok<ListPayoutsResult>({ payouts: [LEDGER_PAYOUT, payout(2)] }),
+    },
+    handlers,
+  );
 }
 
 /** What each listPayouts call asked for, without the action name. */
