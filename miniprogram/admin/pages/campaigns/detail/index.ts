@@ -119,7 +119,10 @@ ComponentWithStore({
 
     // Back from editing: show the saved settings.
     onShow() {
-      if (campaignDetailStore.status === 'ready') void campaignDetailStore.load();
+      if (campaignDetailStore.status !== 'ready') return;
+      // The last change's notice belongs to the visit that made it.
+      this.setData({ notice: '' });
+      void campaignDetailStore.load();
     },
 
     async onRetrySession() {
