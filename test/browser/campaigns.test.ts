@@ -90,6 +90,12 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
     await expect
       .poll(async () => preview.phone().locator(cls('count-transferRemark')).textContent(), WAIT)
       .toContain('4/32 字');
+    // 取消 closes the sheet and changes nothing (WeChat's `cancel`).
+    await preview.phone().getByText('现金奖励 ▾', { exact: true }).tap();
+    await page.locator('.picker-sheet__option', { hasText: '活动奖励' }).click();
+    await page.locator('.picker-sheet__cancel').click();
+    await page.locator('.picker-sheet').waitFor({ state: 'detached', ...WAIT });
+    await preview.expectTexts(['现金奖励 ▾']);
     // A selector picker: the receipt text the payee sees.
     await preview.phone().getByText('现金奖励 ▾', { exact: true }).tap();
     await page.locator('.picker-sheet__option', { hasText: '活动奖励' }).click();

@@ -6,13 +6,27 @@
  * change.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { MAX_TIERS as SERVER_MAX_TIERS } from '../../cloudfunctions/core/domain/amount';
 import {
+  PROVIDER_AMOUNT_LIMITS as SERVER_AMOUNT_LIMITS,
+  V2_SCENE_IDS as SERVER_SCENE_IDS,
+  validateCampaign,
+  type CampaignDefinition,
+} from '../../cloudfunctions/core/domain/campaign';
+import {
+  checkDraft,
   composeChinaTime,
+  emptyDraft,
+  MAX_TIERS,
+  PROVIDER_AMOUNT_LIMITS,
   splitChinaTime,
   utf8Bytes,
+  V2_SCENE_IDS,
   yuanToFen,
+  type CampaignDraft,
 } from '../../miniprogram/admin/pages/campaigns/form';
 import type {
+  CampaignFields,
   CampaignResult,
   ListApplicationsResult,
   ListProductsResult,
@@ -340,5 +354,91 @@ describe('编辑活动', () => {
     expect(texts(page, 'save-notice')[0]).toContain('活动刚刚发生了变化');
     const instance = page.instance as unknown as { data: { draft: { name: string } } };
     expect(instance.data.draft.name).toBe('春季扫码红包（加码）');
+  });
+});
+
+describe('the form’s rules mirror the server’s', () => {
+  /** A campaign the form accepts, as the server's domain rule would read it. */
+  function definitionOf(fields: CampaignFields): CampaignDefinition {
+    return {
+      ...fields,
+      startAt: Date.parse(fields.startAt),
+      endAt: Date.parse(fields.endAt),
+      allowTypedCodes: fields.allowTypedCodes ?? false,
+      limits: { perCode: 1, ...fields.limits },
+    };
+  }
+
+  function draft(change: Partial<CampaignDraft>): CampaignDraft {
+    return {
+      ...emptyDraft(Date.UTC(2025, 2, 1)),
+      name: '春季扫码红包',
+      budgetYuan: '100',
+      productIds: ['prod-water'],
+      transferRemark: '扫码奖励',
+      reportActivityName: '扫码领现金',
+      reportRewardDescription: '扫码即得现金奖励',
+      sendName: '码上矿泉水',
+      wishing: '感谢扫码',
+      actName: '扫码领红包',
+      remark: '每码限领一次',
+      ...change,
+    };
+  }
+
+  test('the same limits as the server', () => {
+    expect(PROVIDER_AMOUNT_LIMITS).toEqual(SERVER_AMOUNT_LIMITS);
+    expect(V2_SCENE_IDS).toEqual(SERVER_SCENE_IDS);
+    expect(MAX_TIERS).toBe(SERVER_MAX_TIERS);
+  });
+
+  test.each<[string, Partial<CampaignDraft>]>([
+    ['v3 at its limits', { transferRemark: '奖'.repeat(32), fixedYuan: '0.10' }],
+    [
+      'v2 texts at exactly their byte limits',
+      {
+        provider: 'v2-redpacket',
+        sendName: `${'码上'.repeat(5)}ab`,
+        actName: 'a'.repeat(32),
+        fixedYuan: '200',
+        budgetYuan: '1000',
+        perUserPerDay: '10',
+      },
+    ],
+    [
+      'weighted tiers',
+      {
+        amountKind: 'tiers',
+        tiers: [
+          { yuan: '0.5', weight: '3' },
+          { yuan: '2', weight: '1' },
+        ],
+      },
+    ],
+    ['a random range, no IP limit', { amountKind: 'uniform', minYuan: '0.3', maxYuan: '1.2' }],
+  ])('what the form accepts the server accepts: %s', (_name, change) => {
+    const checked = checkDraft(draft(change));
+    expect(checked.ok, JSON.stringify(checked)).toBe(true);
+    if (checked.ok) expect(validateCampaign(definitionOf(checked.fields))).toEqual([]);
+  });
+
+  test.each<[string, Partial<CampaignDraft>, string]>([
+    [
+      'a v2 text one byte over',
+      { provider: 'v2-redpacket', sendName: `${'码上'.repeat(5)}abc` },
+      'sendName',
+    ],
+    ['a v3 text one character over', { transferRemark: '奖'.repeat(33) }, 'transferRemark'],
+    ['v2 below 1 元', { provider: 'v2-redpacket', fixedYuan: '0.99' }, 'amount'],
+    [
+      'v2 over 10 a day',
+      { provider: 'v2-redpacket', perUserPerDay: '11', perUserPerCampaign: '20' },
+      'perUserPerDay',
+    ],
+    ['a name of 33 字', { name: '红'.repeat(33) }, 'name'],
+  ])('what the server refuses the form refuses: %s', (_name, change, key) => {
+    const checked = checkDraft(draft(change));
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.issues[key]).toBeTruthy();
   });
 });

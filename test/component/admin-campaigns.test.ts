@@ -13,6 +13,7 @@ import type {
 import { campaignView } from './admin-campaigns-fixtures';
 import { fail, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import {
+  callPageMethod,
   type CloudCall,
   cleanup,
   dispatchIn,
@@ -156,6 +157,18 @@ describe('红包活动 list', () => {
     await dispatchIn(page, '#list-error', 'retry');
     expect(requests(calls, 'listCampaigns')).toHaveLength(2);
     expect(texts(page, 'campaign-name')).toEqual(['春季扫码红包']);
+  });
+
+  test('pull to refresh reads the caller and the list again', async () => {
+    const calls = stub('marketer');
+    const stopPullDownRefresh = vi.fn();
+    stubWx({ stopPullDownRefresh });
+    const page = await renderPage(LIST_PAGE);
+    await callPageMethod(page, 'onPullDownRefresh');
+    await settle();
+    expect(requests(calls, 'me')).toHaveLength(2);
+    expect(requests(calls, 'listCampaigns')).toHaveLength(2);
+    expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 
   test('opens a campaign on tap', async () => {
