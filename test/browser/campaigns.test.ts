@@ -84,6 +84,11 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
     await type('如 5000', '100');
     await preview.phone().locator(cls('range-choice-0')).tap();
     await preview.expectTexts(['☑']);
+    // The blacklist is a textarea: one openid per line.
+    const blacklist = preview.phone().getByPlaceholder('每行一个 openid');
+    await blacklist.tap();
+    await blacklist.fill('o-fraud-1\no-fraud-2');
+    await preview.screenshot('campaign-form-blacklist');
     await type('用户在转账记录里看到', '扫码奖励');
     await type('报备给微信支付，用户看不到', '浏览器春季红包');
     await type('如：扫码即得现金奖励', '扫码即得现金奖励');
@@ -119,6 +124,7 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
         rangeIds: [`${stack.demo!.applicationId}:${stack.demo!.codeStart}`],
       },
       payout: { provider: 'v3-transfer', userRecvPerception: '活动奖励' },
+      risk: { openidBlacklist: ['o-fraud-1', 'o-fraud-2'] },
     });
 
     await preview.phoneButton('开始').tap();

@@ -6,6 +6,7 @@
  *
  * - `image`: a real `<img>` (mode → object-fit; `widthFix` keeps the aspect ratio), load/error events;
  * - `input`: a real `<input>` that emits WeChat's input/focus/blur/confirm events;
+ * - `textarea`: a real `<textarea>` with the same input/focus/blur events (vant's textarea field);
  * - `swiper`: a scroll-snapping strip that reports `change`;
  * - `official-account`: WeChat draws the follow card itself and only inside WeChat, so the preview
  *   draws a stand-in card with the Official Account's name and reports `load` like the real one;
@@ -155,6 +156,83 @@ const input: BuiltinDefinition = {
   methods: {
     sync(this: BuiltinThis) {
       syncInput.call(this);
+    },
+  },
+};
+
+/** `auto-height`: the box grows with its lines, as WeChat's does. */
+function fitTextarea(area: HTMLTextAreaElement, autoHeight: boolean): void {
+  if (!autoHeight) return;
+  area.style.height = 'auto';
+  area.style.height = `${area.scrollHeight}px`;
+}
+
+function syncTextarea(this: BuiltinThis & { __textarea?: HTMLTextAreaElement }): void {
+  const host = hostOf(this);
+  if (!host) return;
+  let area = this.__textarea;
+  if (!area) {
+    const native = document.createElement('textarea');
+    native.className = 'wx-textarea__native';
+    native.addEventListener('input', () => {
+      this.data.value = native.value;
+      fitTextarea(native, this.data.autoHeight === true);
+      this.triggerEvent('input', {
+        value: native.value,
+        cursor: native.selectionStart ?? native.value.length,
+        keyCode: 0,
+      });
+    });
+    native.addEventListener('focus', () =>
+      this.triggerEvent('focus', { value: native.value, height: 0 }),
+    );
+    native.addEventListener('blur', () =>
+      this.triggerEvent('blur', { value: native.value, cursor: native.selectionStart ?? 0 }),
+    );
+    host.appendChild(native);
+    this.__textarea = area = native;
+  }
+  const value = String(this.data.value ?? '');
+  if (area.value !== value) area.value = value;
+  fitTextarea(area, this.data.autoHeight === true);
+  area.placeholder = String(this.data.placeholder ?? '');
+  area.disabled = this.data.disabled === true;
+  const maxlength = Number(this.data.maxlength ?? 140);
+  if (maxlength >= 0) area.maxLength = maxlength;
+  else area.removeAttribute('maxlength');
+  if (this.data.focus === true) setTimeout(() => area?.focus());
+}
+
+const textareaProperty = (type: unknown, value: unknown) => ({ type, value, observer: 'sync' });
+
+const textarea: BuiltinDefinition = {
+  behaviors: ['wx://form-field'],
+  properties: {
+    value: textareaProperty(String, ''),
+    placeholder: textareaProperty(String, ''),
+    placeholderClass: textareaProperty(String, ''),
+    placeholderStyle: textareaProperty(String, ''),
+    disabled: textareaProperty(Boolean, false),
+    maxlength: textareaProperty(Number, 140),
+    focus: textareaProperty(Boolean, false),
+    autoHeight: textareaProperty(Boolean, false),
+    fixed: { type: Boolean, value: false },
+    cursorSpacing: { type: Number, value: 0 },
+    cursor: { type: Number, value: -1 },
+    showConfirmBar: { type: Boolean, value: true },
+    adjustPosition: { type: Boolean, value: true },
+    holdKeyboard: { type: Boolean, value: false },
+    disableDefaultPadding: { type: Boolean, value: false },
+    confirmType: { type: String, value: 'return' },
+  },
+  lifetimes: {
+    attached(this: BuiltinThis) {
+      syncTextarea.call(this);
+    },
+  },
+  methods: {
+    sync(this: BuiltinThis) {
+      syncTextarea.call(this);
     },
   },
 };
@@ -372,6 +450,7 @@ function nodeOf(element: { $$?: HTMLElement; data?: Record<string, unknown> }): 
 (globalThis as { __mashangBuiltins?: Record<string, BuiltinDefinition> }).__mashangBuiltins = {
   image,
   input,
+  textarea,
   swiper,
   canvas,
   picker,
