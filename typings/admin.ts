@@ -463,6 +463,33 @@ export interface ListPayoutsResult {
   payouts: PayoutAdminView[];
 }
 
+/**
+ * `rewardStats` (name and request pinned by issue 12): claims and money paid per hour or per day
+ * of China time (Asia/Shanghai), optionally for one campaign. `from`/`to` are ISO 8601 times;
+ * buckets cover [from, to), each starting on a China-time hour or midnight; empty buckets are
+ * included with zeros.
+ */
+export interface RewardStatsRequest {
+  from: string;
+  to: string;
+  granularity: 'hour' | 'day';
+  campaignId?: string;
+}
+
+export interface RewardStatsBucket {
+  /** ISO 8601 start of the bucket (a China-time hour or midnight). */
+  start: string;
+  /** Claims that reserved a payout in the bucket. */
+  claims: number;
+  /** What those claims' payouts paid, in fen (received ones only). */
+  paidFen: number;
+}
+
+export interface RewardStatsResult {
+  buckets: RewardStatsBucket[];
+  totals: { claims: number; paidFen: number };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Members, invites and the audit log
 
@@ -612,6 +639,7 @@ export interface AdminActions {
   getCampaign: { request: GetCampaignRequest; response: CampaignResult };
   listCampaigns: { request: ListCampaignsRequest; response: ListCampaignsResult };
   listPayouts: { request: ListPayoutsRequest; response: ListPayoutsResult };
+  rewardStats: { request: RewardStatsRequest; response: RewardStatsResult };
   createInvite: { request: CreateInviteRequest; response: CreateInviteResult };
   acceptInvite: { request: AcceptInviteRequest; response: MemberResult };
   listMembers: { request: ListMembersRequest; response: ListMembersResult };

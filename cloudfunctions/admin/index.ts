@@ -30,6 +30,7 @@ import {
   updateCampaign,
 } from '../core/rewards/campaigns.js';
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
+import { rewardStats } from '../core/rewards/stats.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
@@ -364,6 +365,16 @@ export const main = createAdminHandler({
       ...page(100, 20),
     }),
     async (input) => listPayoutViews(input),
+  ),
+
+  rewardStats: readAction(
+    z.object({
+      from: z.iso.datetime({ offset: true }),
+      to: z.iso.datetime({ offset: true }),
+      granularity: z.enum(['hour', 'day']),
+      campaignId: campaignId.optional(),
+    }),
+    async (input) => rewardStats(input),
   ),
 
   createInvite: writeAction(

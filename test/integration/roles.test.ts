@@ -51,6 +51,7 @@ const MATRIX: Record<string, readonly Who[]> = {
   getCampaign: READ,
   listCampaigns: READ,
   listPayouts: READ,
+  rewardStats: READ,
   createInvite: ['admin'],
   listMembers: ['admin'],
   grantRole: ['admin'],

@@ -163,6 +163,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       // Reconciliation reads what is due; operators list a campaign's payouts and the flagged ones.
       { name: 'due_at', keys: { dueAt: 1 } },
       { name: 'campaign_time', keys: { campaignId: 1, createdAt: -1 } },
+      // rewardStats across every campaign reads a window of time.
+      { name: 'created_at', keys: { createdAt: -1 } },
       { name: 'flagged_at', keys: { flaggedAt: -1 } },
       // The holds sweep asks which budget holds became payouts; unique, so the sweep's fence
       // (data/payouts.ts fenceHold) keeps a claim that stalled past it from inserting its payout.

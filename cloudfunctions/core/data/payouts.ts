@@ -365,3 +365,51 @@ interface TransactionDoc {
 interface Transaction {
   collection(name: string): { doc(id: string): TransactionDoc };
 }
+
+/** One China-time bucket as the database grouped it: `start` in epoch ms. */
+export interface ClaimBucketRow {
+  start: number;
+  claims: number;
+  paidFen: number;
+}
+
+/**
+ * Payouts reserved in [from, to) grouped into buckets of `unitMs` aligned on China time (UTC+8),
+ * counted by the database (one aggregate, at most one row per bucket). The `campaign_time` index
+ * serves a campaign's figures, `created_at` everyone's. Paid money is the received payouts' amounts.
+ */
+export async function claimBuckets(query: {
+  from: number;
+  to: number;
+  unitMs: number;
+  campaignId?: string;
+}): Promise<ClaimBucketRow[]> {
+  const _ = db().command;
+  const $ = _.aggregate;
+  const chinaOffsetMs = 8 * 3_600_000;
+  // start = createdAt − ((createdAt + 8 h) mod unit): the China-time hour or midnight it falls in.
+  const bucketStart = $.subtract([
+    '$createdAt',
+    $.mod([$.add(['$createdAt', chinaOffsetMs]), query.unitMs]),
+  ]);
+  const { list } = await db()
+    .collection(PAYOUTS)
+    .aggregate()
+    .match({
+      ...(query.campaignId ? { campaignId: query.campaignId } : {}),
+      createdAt: _.gte(query.from).and(_.lt(query.to)),
+      fence: _.exists(false),
+      ...serverWritten(),
+    })
+    .group({
+      _id: bucketStart,
+      claims: $.sum(1),
+      paidFen: $.sum($.cond([$.eq(['$state', 'received']), '$amountFen', 0])),
+    })
+    .end();
+  return (list as { _id: number; claims: number; paidFen: number }[]).map((row) => ({
+    start: row._id,
+    claims: row.claims,
+    paidFen: row.paidFen,
+  }));
+}

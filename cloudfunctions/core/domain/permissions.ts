@@ -82,6 +82,8 @@ export const ADMIN_ACTION_RULES = {
   getCampaign: { permission: 'campaigns.read', write: false },
   listCampaigns: { permission: 'campaigns.read', write: false },
   listPayouts: { permission: 'payouts.read', write: false },
+  // Figures of the campaigns: whoever reads campaigns reads how they pay.
+  rewardStats: { permission: 'campaigns.read', write: false },
 
   createInvite: { permission: 'members.manage', write: true },
   listMembers: { permission: 'members.manage', write: false },

@@ -33,6 +33,16 @@ export interface ScanCodeResult {
 /** WeChat's own payout pages: the red envelope (wx.sendBizRedPacket) and 确认收款 (v3). */
 export type PayoutSheetKind = 'red-packet' | 'transfer';
 
+/** What `<picker>` asks the phone to show (its bottom sheet), by mode. */
+export type PickerSheetOptions =
+  | { mode: 'selector'; items: string[]; value: number }
+  | { mode: 'multiSelector'; columns: string[][]; value: number[] }
+  | { mode: 'date'; value: string; start?: string; end?: string; fields: 'day' | 'month' | 'year' }
+  | { mode: 'time'; value: string; start?: string; end?: string };
+
+/** 确定's value in WeChat's form: an index, indexes per column, `YYYY-MM-DD` or `hh:mm`. */
+export type PickerSheetValue = number | number[] | string;
+
 export interface CallLogEntry {
   name: string;
   action?: string;
@@ -77,6 +87,14 @@ export interface Device {
   showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }>;
   /** WeChat's action sheet: resolves the index tapped, or null for 取消. */
   showActionSheet(options: { alertText?: string; itemList: string[] }): Promise<number | null>;
+  /**
+   * `<picker>`'s bottom sheet: resolves 确定's value, or null for 取消. `onColumnChange` hears each
+   * column a multiSelector user turns (WeChat's `columnchange`).
+   */
+  showPicker(
+    options: PickerSheetOptions,
+    onColumnChange?: (column: number, index: number) => void,
+  ): Promise<PickerSheetValue | null>;
   /**
    * A stand-in for the page WeChat shows to take a payout; resolves true when the user accepts
    * (拆红包 / 确认收款), false when they close it.

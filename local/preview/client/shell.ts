@@ -11,6 +11,8 @@ import type {
   ModalOptions,
   PageHandle,
   PayoutSheetKind,
+  PickerSheetOptions,
+  PickerSheetValue,
   ScanCodeResult,
   ToastOptions,
 } from './device';
@@ -241,6 +243,94 @@ class ShellDevice implements Device {
           button.addEventListener('click', () => close(Number(button.dataset.index))),
         );
       sheet.querySelector('.action-sheet__cancel')?.addEventListener('click', () => close(null));
+    });
+  }
+
+  showPicker(
+    options: PickerSheetOptions,
+    onColumnChange?: (column: number, index: number) => void,
+  ): Promise<PickerSheetValue | null> {
+    const overlay = element('overlay');
+    const sheet = document.createElement('div');
+    sheet.className = `picker-sheet picker-sheet--${options.mode}`;
+    sheet.setAttribute('role', 'dialog');
+    const column = (items: string[], selected: number, index: number) =>
+      `<div class="picker-sheet__column" data-column="${index}">${items
+        .map(
+          (item, i) =>
+            html`<button
+              type="button"
+              class="picker-sheet__option${i === selected ? ' picker-sheet__option--on' : ''}"
+              data-index="${String(i)}"
+            >
+              ${item}
+            </button>`,
+        )
+        .join('')}</div>`;
+    let body: string;
+    if (options.mode === 'selector') body = column(options.items, options.value, 0);
+    else if (options.mode === 'multiSelector') {
+      body = options.columns.map((items, i) => column(items, options.value[i] ?? 0, i)).join('');
+    } else {
+      const type =
+        options.mode === 'time'
+          ? 'time'
+          : options.fields === 'month'
+            ? 'month'
+            : options.fields === 'year'
+              ? 'number'
+              : 'date';
+      body = html`<input
+        class="picker-sheet__input"
+        type="${type}"
+        value="${options.value}"
+        min="${options.start ?? ''}"
+        max="${options.end ?? ''}"
+      />`;
+    }
+    sheet.innerHTML = `<div class="picker-sheet__bar">${html`<button type="button" class="picker-sheet__cancel">取消</button><button type="button" class="picker-sheet__confirm">确定</button>`}</div><div class="picker-sheet__body">${body}</div>`;
+    overlay.classList.add('phone__overlay--mask');
+    overlay.appendChild(sheet);
+
+    // Selections per column, as a wheel would stop on them.
+    const chosen =
+      options.mode === 'selector'
+        ? [options.value]
+        : options.mode === 'multiSelector'
+          ? options.columns.map((_, i) => options.value[i] ?? 0)
+          : [];
+    sheet.querySelectorAll<HTMLElement>('.picker-sheet__column').forEach((columnElement) => {
+      const columnIndex = Number(columnElement.dataset.column);
+      columnElement.querySelectorAll<HTMLButtonElement>('.picker-sheet__option').forEach((button) =>
+        button.addEventListener('click', () => {
+          const index = Number(button.dataset.index);
+          columnElement
+            .querySelectorAll('.picker-sheet__option--on')
+            .forEach((on) => on.classList.remove('picker-sheet__option--on'));
+          button.classList.add('picker-sheet__option--on');
+          if (chosen[columnIndex] === index) return;
+          chosen[columnIndex] = index;
+          if (options.mode === 'multiSelector') onColumnChange?.(columnIndex, index);
+        }),
+      );
+    });
+
+    return new Promise((resolve) => {
+      const close = (value: PickerSheetValue | null) => {
+        sheet.remove();
+        if (!overlay.querySelector('.dialog, .action-sheet, .picker-sheet'))
+          overlay.classList.remove('phone__overlay--mask');
+        resolve(value);
+      };
+      sheet.querySelector('.picker-sheet__cancel')?.addEventListener('click', () => close(null));
+      sheet.querySelector('.picker-sheet__confirm')?.addEventListener('click', () => {
+        if (options.mode === 'selector') close(chosen[0] ?? 0);
+        else if (options.mode === 'multiSelector') close([...chosen]);
+        else {
+          const input = sheet.querySelector<HTMLInputElement>('.picker-sheet__input');
+          close(input?.value || options.value);
+        }
+      });
     });
   }
 

@@ -47,6 +47,7 @@ export const adminClient = {
   getCampaign: (request) => call('getCampaign', request),
   listCampaigns: (request = {}) => call('listCampaigns', request),
   listPayouts: (request = {}) => call('listPayouts', request),
+  rewardStats: (request) => call('rewardStats', request),
   createInvite: (request) => call('createInvite', request),
   listMembers: (request = {}) => call('listMembers', request),
   grantRole: (request) => call('grantRole', request),

@@ -27,7 +27,13 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
     action: 'activateRange',
   },
   { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间', action: 'listRanges' },
-  { key: 'campaigns', title: '红包活动', desc: '预算、金额、时间与风控', action: 'listCampaigns' },
+  {
+    key: 'campaigns',
+    title: '红包活动',
+    desc: '预算、金额、时间与风控',
+    action: 'listCampaigns',
+    url: '/admin/pages/campaigns/index',
+  },
   {
     key: 'payouts',
     title: '发放记录',

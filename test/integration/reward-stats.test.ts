@@ -1,0 +1,127 @@
+/**
+ * `rewardStats` (issue 10's claims per day, the shape issue 12 pins): claims and paid money per
+ * China-time day or hour, from the payouts. Claims are real (scan → claim → WeChat Pay confirms);
+ * their reservation times are then scripted across two China-time days, around midnight.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewardKit, startRewardStack } from '../support/rewards';
+import type { TestStack } from '../support/stack';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Midnight China time (UTC+8) of the day `at` falls in, epoch ms. */
+const chinaMidnight = (at: number): number => at - ((at + 8 * HOUR) % DAY);
+const iso = (at: number): string => new Date(at).toISOString();
+
+describe('admin rewardStats: claims per China-time day and hour', () => {
+  let stack: TestStack;
+  let kit: ReturnType<typeof rewardKit>;
+  let campaignId: string;
+  const today = chinaMidnight(Date.now());
+  const yesterday = today - DAY;
+
+  const payout = async (code: string): Promise<any> =>
+    (await kit.database().collection('payouts').where({ code }).get()).data[0];
+
+  /** A real claim; `received` when WeChat Pay confirmed it; then reserved at `at`. */
+  const claimAt = async (openid: string, index: number, at: number, received: boolean) => {
+    const scan = await kit.resolveScan(openid, index);
+    const claim = await kit.reward('claim', scan.scanId, openid);
+    expect(claim.ok, JSON.stringify(claim)).toBe(true);
+    const { outNo } = await payout(scan.code);
+    if (received) {
+      await kit.paySim('confirm-transfer', { out_bill_no: outNo });
+      for (let i = 0; (await payout(scan.code)).state !== 'received'; i++) {
+        if (i > 200) throw new Error(`payout ${outNo} not received in 20 s`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    await kit
+      .database()
+      .collection('payouts')
+      .doc(outNo)
+      .update({ data: { createdAt: at } });
+  };
+
+  const stats = (request: Record<string, unknown>) =>
+    kit.admin({ action: 'rewardStats', ...request });
+
+  beforeAll(async () => {
+    stack = await startRewardStack();
+    kit = rewardKit(stack);
+    campaignId = (await kit.startCampaign({ name: '日统计', amount: { kind: 'fixed', fen: 150 } }))
+      .campaignId;
+    // Yesterday 10:00 (received) and 23:59 (waiting); today 00:01 (received).
+    await claimAt('o-stats-a', 60, yesterday + 10 * HOUR, true);
+    await claimAt('o-stats-b', 61, today - 60_000, false);
+    await claimAt('o-stats-c', 62, today + 60_000, true);
+  }, 180_000);
+  afterAll(() => stack?.destroy());
+
+  it('counts claims and received money per China-time day, midnight splitting the days', async () => {
+    const reply = await stats({
+      from: iso(yesterday),
+      to: iso(today + DAY),
+      granularity: 'day',
+      campaignId,
+    });
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    expect(reply.data).toEqual({
+      buckets: [
+        { start: iso(yesterday), claims: 2, paidFen: 150 },
+        { start: iso(today), claims: 1, paidFen: 150 },
+      ],
+      totals: { claims: 3, paidFen: 300 },
+    });
+    // The bucket starts are midnight in Shanghai.
+    expect(new Date(reply.data.buckets[1].start).getUTCHours()).toBe(16);
+  });
+
+  it('buckets by China-time hour, empty hours included as zeros', async () => {
+    const reply = await stats({
+      from: iso(yesterday + 9 * HOUR),
+      to: iso(yesterday + 12 * HOUR),
+      granularity: 'hour',
+    });
+    expect(reply.data.buckets).toEqual([
+      { start: iso(yesterday + 9 * HOUR), claims: 0, paidFen: 0 },
+      { start: iso(yesterday + 10 * HOUR), claims: 1, paidFen: 150 },
+      { start: iso(yesterday + 11 * HOUR), claims: 0, paidFen: 0 },
+    ]);
+    // A window starting mid-hour starts its first bucket on the hour.
+    const late = await stats({
+      from: iso(today - 30 * 60_000),
+      to: iso(today + 30 * 60_000),
+      granularity: 'hour',
+    });
+    expect(late.data.buckets).toEqual([
+      { start: iso(today - HOUR), claims: 1, paidFen: 0 },
+      { start: iso(today), claims: 1, paidFen: 150 },
+    ]);
+  });
+
+  it("keeps to one campaign's payouts when asked", async () => {
+    const other = await stats({
+      from: iso(yesterday),
+      to: iso(today + DAY),
+      granularity: 'day',
+      campaignId: 'another-campaign',
+    });
+    expect(other.data.totals).toEqual({ claims: 0, paidFen: 0 });
+    const all = await stats({ from: iso(yesterday), to: iso(today + DAY), granularity: 'day' });
+    expect(all.data.totals).toEqual({ claims: 3, paidFen: 300 });
+  });
+
+  it('refuses a reversed or oversized window in Chinese', async () => {
+    const reversed = await stats({ from: iso(today), to: iso(yesterday), granularity: 'day' });
+    expect(reversed.error).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/晚于/),
+    });
+    const huge = await stats({ from: iso(today - 40 * DAY), to: iso(today), granularity: 'hour' });
+    expect(huge.error).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('按小时最多统计 31 天'),
+    });
+  });
+});
