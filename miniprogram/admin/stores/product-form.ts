@@ -70,8 +70,8 @@ export class ProductFormStore {
   private generation = 0;
 
   constructor() {
-    makeAutoObservable<ProductFormStore, 'savedSignature' | 'generation'>(this, {
-      savedSignature: false,
+    // savedSignature stays observable: `dirty` must turn false when a save lands.
+    makeAutoObservable<ProductFormStore, 'generation'>(this, {
       generation: false,
       draft: observable.ref,
       tempUrls: observable.ref,
