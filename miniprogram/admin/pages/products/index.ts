@@ -16,7 +16,7 @@ type TapEvent = WechatMiniprogram.CustomEvent<
 
 /** 商品: the products scans show, newest first; 新建商品 and editing for those who may write. */
 ComponentWithStore({
-  data: { notice: '' },
+  data: { notice: '', shown: false },
 
   storeBindings: {
     store: productsStore,
@@ -40,6 +40,16 @@ ComponentWithStore({
     async onLoad() {
       await adminSessionStore.ensureMe();
       if (adminSessionStore.can('listProducts')) await productsStore.load();
+    },
+
+    /** Back from the form: reload, so a product saved there shows as stored (and its cover). */
+    async onShow() {
+      if (!this.data.shown) {
+        this.setData({ shown: true });
+        return;
+      }
+      if (adminSessionStore.can('listProducts') && productsStore.status !== 'loading')
+        await productsStore.load();
     },
 
     async onRetrySession() {
