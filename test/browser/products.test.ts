@@ -148,7 +148,13 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
       42,
     )) as unknown as LandingView;
     expect(scan.product?.title).toBe(TITLE);
-    expect(scan.trace.map((step) => step.name)).toEqual(['采摘', '烘干']);
+    // The range kept its own steps (the bind page offered them): they follow the product's.
+    const { segments } = await admin('listRanges', { applicationId: stack.demo!.applicationId });
+    const rangeSteps = (segments.find((s) => s.activation)?.activation?.traceSteps ?? []).map(
+      (step) => step.name,
+    );
+    expect(rangeSteps.length).toBeGreaterThan(0);
+    expect(scan.trace.map((step) => step.name)).toEqual(['采摘', '烘干', ...rangeSteps]);
     expect(scan.product?.images[0]).toMatch(/^https?:\/\//);
     expect(preview.problems).toEqual([]);
   }, 240_000);
