@@ -73,6 +73,20 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     await typeInto('如 山泉水 550ml', TITLE);
     await typeInto('如 码上山泉', '码上茶园');
 
+    // Closing the picker without a file (chooseMedia:fail cancel) is no error on the page.
+    const [closed] = await Promise.all([
+      page.waitForEvent('filechooser', WAIT),
+      phone().getByText('添加图片', { exact: true }).first().tap(),
+    ]);
+    await closed.setFiles([]);
+    await page.waitForTimeout(300);
+    expect(
+      await phone()
+        .getByText(/^无法选择图片/)
+        .count(),
+    ).toBe(0);
+    expect(await phone().locator('img.wx-image__native').count()).toBe(0);
+
     // The picture: the preview's file picker stands in for the album.
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser', WAIT),

@@ -243,6 +243,30 @@ describe('商品 form: pictures', () => {
     expect(visibleText(page)).not.toContain('上传失败');
   });
 
+  test('a trace step gets its own pictures, saved with that step', async () => {
+    const { calls, uploads } = stubAdmin();
+    pickFiles('http://tmp/field.jpg');
+    const page = await renderPage(FORM_PAGE);
+    await fillRequired(page);
+    await tapVanButton(page, '#add-step');
+    await typeIntoVanField(page, '.step-name', '采摘');
+    await dispatchIn(page, '.image-add-0', 'tap');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.cloudPath).toMatch(/^product-images\/.+\.jpg$/);
+    uploads[0]!.fail();
+    await settle();
+    expect(visibleText(page)).toContain('环节图片有上传失败的，请点重试或移除后再保存');
+    await dispatchIn(page, '.image-retry', 'tap');
+    uploads[1]!.succeed();
+    await settle();
+    await tapVanButton(page, '#save-button');
+    const [created] = sent(calls, 'createProduct');
+    expect(created?.images).toEqual([]);
+    expect(created?.trace).toEqual([
+      { name: '采摘', images: [`cloud://local.local-local/${uploads[1]!.cloudPath}`] },
+    ]);
+  });
+
   test('pictures are reordered and removed; closing the picker is no error', async () => {
     const { uploads } = stubAdmin();
     pickFiles('http://tmp/a.png', 'http://tmp/b.png');
