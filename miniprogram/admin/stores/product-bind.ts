@@ -66,6 +66,7 @@ export class ProductBindStore {
     const [product, applications, products] = await Promise.all([
       adminClient.getProduct({ productId }),
       adminClient.listApplications({ limit: APPLICATIONS_LIMIT }),
+      // Names for ranges bound elsewhere; past the newest 100 a range reads 其他商品.
       adminClient.listProducts({ limit: 100 }),
     ]);
     const failed = !product.ok ? product.error : !applications.ok ? applications.error : null;
