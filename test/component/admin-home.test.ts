@@ -30,7 +30,7 @@ const OPERATOR_AREAS = ['码包申请', '激活码段', '扫码数据', '渠道�
 function menuTitles(page: Awaited<ReturnType<typeof renderPage>>): string[] {
   return findByClass(page, 'van-cell__title')
     .map((el) => el.firstChild?.textContent?.trim() ?? '')
-    .filter((title) => [...OPERATOR_AREAS, '红包活动', '发放记录', '成员'].includes(title));
+    .filter((title) => [...OPERATOR_AREAS, '商品', '红包活动', '发放记录', '成员'].includes(title));
 }
 
 afterEach(cleanup);
@@ -64,16 +64,17 @@ describe('admin home', () => {
     expect(menuTitles(page)).toEqual([
       '码包申请',
       '激活码段',
+      '商品',
       '扫码数据',
       '红包活动',
       '发放记录',
       '渠道二维码',
       '成员',
     ]);
-    // Areas without a page say so instead of leading nowhere; 红包活动, 发放记录 and 成员 have pages.
+    // Areas without a page say so instead of leading nowhere; 商品, 红包活动, 发放记录 and 成员 have pages.
     expect(findByClass(page, 'menu-cell--disabled')).toHaveLength(OPERATOR_AREAS.length);
     expect(text.match(/即将上线/g)).toHaveLength(OPERATOR_AREAS.length);
-    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(3);
+    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(4);
     expect(text).not.toContain('你还不是成员');
 
     await dispatchIn(page, '#menu-members', 'click');
@@ -82,6 +83,8 @@ describe('admin home', () => {
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/payouts/index' });
     await dispatchIn(page, '#menu-campaigns', 'click');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/campaigns/index' });
+    await dispatchIn(page, '#menu-products', 'click');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/products/index' });
   });
 
   test.each([
@@ -89,19 +92,19 @@ describe('admin home', () => {
       'operator',
       '运营',
       'van-tag--primary',
-      ['码包申请', '激活码段', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
+      ['码包申请', '激活码段', '商品', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
     ],
     [
       'marketer',
       '营销',
       'van-tag--warning',
-      ['码包申请', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
+      ['码包申请', '商品', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
     ],
     [
       'viewer',
       '只读成员',
       'van-tag--default',
-      ['码包申请', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
+      ['码包申请', '商品', '扫码数据', '红包活动', '发放记录', '渠道二维码'],
     ],
   ] as const)(
     'a %s sees its role and only the shortcuts its role allows',

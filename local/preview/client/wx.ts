@@ -5,6 +5,7 @@
  */
 import { PREVIEW_APPID, SCREEN_HEIGHT, SCREEN_WIDTH, resolveUrl } from '../protocol';
 import type { Device } from './device';
+import { createMedia } from './media';
 
 type Options = Record<string, unknown> & {
   success?: (result: unknown) => void;
@@ -140,8 +141,11 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       return {};
     });
 
+  const media = createMedia(page.frame);
   const cloud = {
     init: () => undefined,
+    uploadFile: media.uploadFile,
+    getTempFileURL: media.getTempFileURL,
     callFunction: asyncApi('cloud.callFunction', async (options) => {
       const name = String(options.name ?? '');
       const data = (options.data ?? {}) as Record<string, unknown>;
@@ -200,6 +204,7 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
     getLaunchOptionsSync: () => structuredClone(device.launchOptions()),
     getEnterOptionsSync: () => structuredClone(device.enterOptions()),
 
+    chooseMedia: media.chooseMedia,
     scanCode: asyncApi('scanCode', () => device.scanCode()),
     getLocation: asyncApi('getLocation', () => {
       // A consumer who declines the location prompt: the page must work without it.

@@ -26,6 +26,13 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
     desc: '把码段绑定到商品与活动',
     action: 'activateRange',
   },
+  {
+    key: 'products',
+    title: '商品',
+    desc: '商品信息、图片、溯源环节与绑定码段',
+    action: 'listProducts',
+    url: '/admin/pages/products/index',
+  },
   { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间', action: 'listRanges' },
   {
     key: 'campaigns',
