@@ -30,6 +30,7 @@ import {
   updateCampaign,
 } from '../core/rewards/campaigns.js';
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
+import { dashboardFigures } from '../core/stats/dashboard.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
@@ -195,6 +196,9 @@ export const main = createAdminHandler({
       visits: record.visits,
     };
   }),
+
+  // 工作台: one round of indexed counts (core/stats/dashboard.ts).
+  dashboard: readAction(z.object({}), async () => dashboardFigures()),
 
   applyCodes: writeAction(
     // The count's grid rule answers INVALID_CODE_COUNT from the domain, not a generic zod error.
