@@ -45,7 +45,7 @@ function stubHome(role: MemberRole = 'admin', handlers: AdminHandlers = {}) {
 /** Each figure card as `label value hint`. */
 function cards(page: Awaited<ReturnType<typeof renderPage>>): string[] {
   return findByClass(page, 'figure-card').map((card) =>
-    [...card.children]
+    Array.from(card.children)
       .map((part) => (part.textContent ?? '').trim())
       .filter(Boolean)
       .join(' '),
