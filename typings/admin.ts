@@ -505,6 +505,7 @@ export type AdminPermission =
   | 'products.read'
   | 'campaigns.read'
   | 'payouts.read'
+  | 'stats.read'
   | 'codes.write'
   | 'products.write'
   | 'campaigns.write'
@@ -618,8 +619,37 @@ export interface ListAuditLogResult {
   entries: AuditEntryView[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// 工作台 figures
+
+/**
+ * `dashboard`: what the console home shows. "Today" is the calendar day in China time
+ * (Asia/Shanghai, UTC+8) that `asOf` falls in; counts are exact at `asOf`.
+ */
+export interface DashboardFigures {
+  /** The day counted, `YYYY-MM-DD` in China time. */
+  day: string;
+  /** Scans recorded today (ticket scans and typed codes; a re-resolved ticket counts once). */
+  scans: number;
+  /** Codes scanned for the first time today. */
+  firstScans: number;
+  /** Rewards claimed today: payouts created today, whatever their state now. */
+  rewardsClaimed: number;
+  /** Payouts that reached `received` (the user has the money) today. */
+  rewardsPaid: number;
+  /** Campaigns with status `running`. */
+  runningCampaigns: number;
+  /** Budget not yet promised to anyone, summed over the running campaigns (fen). */
+  budgetLeftFen: number;
+  /** Payouts flagged for attention now (the list 发放记录 shows with its 待处理 filter). */
+  flaggedPayouts: number;
+  /** ISO 8601: when the figures were counted. */
+  asOf: string;
+}
+
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };
+  dashboard: { request: Record<string, never>; response: DashboardFigures };
   applyCodes: { request: ApplyCodesRequest; response: ApplyCodesResult };
   refreshApplication: { request: RefreshApplicationRequest; response: CodeApplicationView };
   listApplications: { request: ListApplicationsRequest; response: ListApplicationsResult };

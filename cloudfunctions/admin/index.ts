@@ -31,6 +31,7 @@ import {
 } from '../core/rewards/campaigns.js';
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
 import { rewardStats } from '../core/rewards/stats.js';
+import { dashboardFigures } from '../core/stats/dashboard.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
@@ -196,6 +197,9 @@ export const main = createAdminHandler({
       visits: record.visits,
     };
   }),
+
+  // 工作台: one round of indexed counts (core/stats/dashboard.ts).
+  dashboard: readAction(z.object({}), async () => dashboardFigures()),
 
   applyCodes: writeAction(
     // The count's grid rule answers INVALID_CODE_COUNT from the domain, not a generic zod error.

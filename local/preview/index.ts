@@ -18,6 +18,13 @@ export { previewBuild } from './build';
 
 /** Openids the control bar offers before any typed in: the demo seed's consumers, then the admin. */
 const DEMO_USERS: string[] = Object.values(DEMO.users);
+/** Role names as the user list shows them (short: they sit beside an openid). */
+const ROLE_LABELS = {
+  admin: '管理员',
+  operator: '运营',
+  marketer: '营销',
+  viewer: '只读',
+} as const;
 const DEFAULT_OA_NAME = '码上演示品牌';
 
 export interface PreviewOptions {
@@ -77,8 +84,15 @@ async function demoInfo(options: PreviewOptions): Promise<PreviewDemoInfo> {
         { brand?: string; follow?: { officialAccountName?: string } } | undefined)
     : undefined;
   return {
-    users: [...DEMO_USERS, adminOpenid],
+    users: [...DEMO_USERS, adminOpenid, ...Object.values(DEMO.members)],
     adminOpenid,
+    roles: [
+      { openid: adminOpenid, roleName: ROLE_LABELS.admin },
+      ...Object.entries(DEMO.members).map(([role, openid]) => ({
+        openid,
+        roleName: ROLE_LABELS[role as keyof typeof DEMO.members],
+      })),
+    ],
     application: latest
       ? {
           applicationId: String(latest.applicationId),

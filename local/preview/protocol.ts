@@ -61,6 +61,11 @@ export interface PreviewDemoInfo {
   users: string[];
   /** An administrator openid of the stack (first of ADMIN_OPENIDS). */
   adminOpenid: string;
+  /**
+   * The console's demo members (the administrator first), each with its role's Chinese name, so
+   * the user list can say who is who and one can switch to each role.
+   */
+  roles: { openid: string; roleName: string }[];
   /** The latest activated range, when there is one. */
   application: {
     applicationId: string;

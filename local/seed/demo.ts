@@ -5,10 +5,11 @@
  *
  * Everything goes through the same doors an operator uses: the `admin` function's actions as the
  * local administrator (apply → refresh until FINISH → import → activate → product → bind →
- * campaign), and the CloudBase storage protocol for the pictures (what `wx.cloud.uploadFile` does
- * from the admin pages). Idempotent: every step finds what an earlier run made (the order id is
- * WeChat's idempotency key, the pictures have fixed paths, the product is found by title and
- * brand, the campaign by name and range; one an operator paused stays paused).
+ * campaign → an invite for each demo member, accepted by that member), and the CloudBase storage
+ * protocol for the pictures (what `wx.cloud.uploadFile` does from the admin pages). Idempotent:
+ * every step finds what an earlier run made (the order id is WeChat's idempotency key, the
+ * pictures have fixed paths, the product is found by title and brand, the campaign by name and
+ * range; one an operator paused stays paused; a member keeps the role they have).
  *
  *   await seedDemo(stack)                          as `npm start` does, after its ready line
  *   startTestStack({ seed: true })                 the same in a test (test/support/stack.ts),
@@ -17,6 +18,7 @@
  */
 import type {
   ActivateRangeResult,
+  AdminMe,
   AdminProductView,
   ApplyCodesResult,
   BindProductResult,
@@ -24,11 +26,14 @@ import type {
   CampaignResult,
   CampaignView,
   CodeApplicationView,
+  CreateInviteResult,
   ImportRangeResult,
   ListApplicationsResult,
   ListCampaignsResult,
   ListProductsResult,
   ListRangesResult,
+  MemberResult,
+  MemberRole,
   ProductFields,
   ProductResult,
   TraceStepInput,
@@ -51,6 +56,11 @@ export const DEMO = {
   users: { alice: 'o-demo-alice', bob: 'o-demo-bob' },
   /** The administrator the seed acts as, unless the stack's ADMIN_OPENIDS names another. */
   admin: 'o-local-admin',
+  /**
+   * Console members of the other roles, each joined by an invite of the administrator (the same
+   * doors a brand uses), so the preview can switch to each role.
+   */
+  members: { operator: 'o-demo-operator', marketer: 'o-demo-marketer', viewer: 'o-demo-viewer' },
   /** Where the pictures live in cloud storage. */
   imageFolder: 'product-images/demo/spring-water',
   /**
@@ -138,6 +148,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
 
   const campaign =
     options.campaign === false ? undefined : await runDemoCampaign(admin, applicationId, codeStart);
+  await joinDemoMembers(stack, admin);
 
   log(
     `demo: application ${applicationId} (order ${DEMO.isvApplicationId}), codes ${codeStart}–${codeEnd} ` +
@@ -151,6 +162,11 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
         `to claim in the preview after a scan`,
     );
   }
+  log(
+    `demo: console members ${Object.entries(DEMO.members)
+      .map(([role, openid]) => `${openid} (${role})`)
+      .join(', ')}: pick one in the preview's user list to see the console as that role`,
+  );
   log(
     `demo: scan index ${DEMO.activated.from}–${DEMO.activated.to} as ${DEMO.users.alice} or ${DEMO.users.bob}: ` +
       `curl -s -XPOST ${stack.url}/wechat/_sim/scan -H 'content-type: application/json' ` +
@@ -187,12 +203,32 @@ export async function demoApplicationId(stack: SeedTarget): Promise<string | und
 
 type AdminCall = <T>(action: string, event: Record<string, unknown>) => Promise<T>;
 
+/**
+ * Each demo member joins with an invite for its role (createInvite as the administrator,
+ * acceptInvite as the member). Idempotent: a member who already has a role keeps it (an operator
+ * may have changed it on purpose); only one who is not a member is invited.
+ */
+async function joinDemoMembers(stack: SeedTarget, admin: AdminCall): Promise<void> {
+  for (const [role, openid] of Object.entries(DEMO.members) as [MemberRole, string][]) {
+    const member = callerAs(stack, openid);
+    const me = await member<AdminMe>('me', {});
+    if (me.role !== null) continue;
+    const invite = await admin<CreateInviteResult>('createInvite', { role });
+    await member<MemberResult>('acceptInvite', { inviteCode: invite.inviteCode });
+  }
+}
+
 function adminCaller(stack: SeedTarget): AdminCall {
   const openid =
     (stack.settings?.ADMIN_OPENIDS ?? '')
       .split(',')
       .map((id) => id.trim())
       .find(Boolean) ?? DEMO.admin;
+  return callerAs(stack, openid);
+}
+
+/** The `admin` function as `openid` calls it; a refusal throws. */
+function callerAs(stack: SeedTarget, openid: string): AdminCall {
   return async <T>(action: string, event: Record<string, unknown>): Promise<T> => {
     const response = await fetch(`${stack.url}/functions/admin`, {
       method: 'POST',

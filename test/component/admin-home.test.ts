@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { AdminMe } from '../../typings/admin';
+import type { AdminMe, DashboardFigures, MemberRole } from '../../typings/admin';
 import type { Envelope } from '../../typings/envelope';
-import { ADMIN_OPENID, meAs } from './admin-fixtures';
+import { DASHBOARD_ERROR_COPY } from '../../miniprogram/admin/pages/home/present';
+import { ADMIN_OPENID, fail, meAs, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import { formatDateTime } from '../../miniprogram/utils/time';
 import {
   callPageMethod,
@@ -24,6 +25,33 @@ function me(overrides: Partial<AdminMe> = {}): Envelope<AdminMe> {
   return meAs('admin', overrides);
 }
 
+const FIGURES: DashboardFigures = {
+  day: '2025-03-03',
+  scans: 12_345,
+  firstScans: 678,
+  rewardsClaimed: 90,
+  rewardsPaid: 88,
+  runningCampaigns: 2,
+  budgetLeftFen: 123_456_78,
+  flaggedPayouts: 3,
+  asOf: '2025-03-03T02:30:00.000Z',
+};
+
+/** The admin function as a `role` member meets it on the home: `me` and the figures. */
+function stubHome(role: MemberRole = 'admin', handlers: AdminHandlers = {}) {
+  return stubAdminAs(role, { dashboard: () => ok(FIGURES) }, handlers);
+}
+
+/** Each figure card as `label value hint`. */
+function cards(page: Awaited<ReturnType<typeof renderPage>>): string[] {
+  return findByClass(page, 'figure-card').map((card) =>
+    Array.from(card.children)
+      .map((part) => (part.textContent ?? '').trim())
+      .filter(Boolean)
+      .join(' '),
+  );
+}
+
 /** Areas without a page yet: still listed, each reading 即将上线. */
 const OPERATOR_AREAS = ['码包申请', '激活码段', '扫码数据', '渠道二维码'];
 
@@ -36,14 +64,112 @@ function menuTitles(page: Awaited<ReturnType<typeof renderPage>>): string[] {
 afterEach(cleanup);
 
 describe('admin home', () => {
-  test('asks the admin function who the caller is', async () => {
-    const calls = stubCloud(() => me());
+  test('asks the admin function who the caller is, then for the figures', async () => {
+    const calls = stubHome();
     await renderPage(ADMIN_HOME);
-    expect(calls).toEqual([{ name: 'admin', data: { action: 'me' } }]);
+    expect(calls).toEqual([
+      { name: 'admin', data: { action: 'me' } },
+      { name: 'admin', data: { action: 'dashboard' } },
+    ]);
+  });
+
+  test("shows today's figures as cards, money in 元, the day and when they were counted", async () => {
+    stubHome();
+    const page = await renderPage(ADMIN_HOME);
+    expect(cards(page)).toEqual([
+      '今日扫码 12,345 次',
+      '今日首次扫码 678 个码',
+      '今日领取红包 90 笔',
+      '今日到账 88 笔',
+      '进行中活动剩余预算 123,456.78 元 2 个活动进行中',
+      '待处理发放告警 3 点击查看并核对',
+    ]);
+    expect(visibleText(page)).toContain(
+      `2025-03-03（北京时间）· 更新于 ${formatDateTime(FIGURES.asOf)}`,
+    );
+    // Only the flagged payouts are drawn as waiting for someone.
+    expect(
+      findByClass(page, 'figure-card--alert').map((el) =>
+        el.firstElementChild?.textContent?.trim(),
+      ),
+    ).toEqual(['待处理发放告警']);
+  });
+
+  test('a tap on the flagged payouts opens 发放记录 on the flagged ones', async () => {
+    stubHome();
+    const navigateTo = vi.fn();
+    stubWx({ navigateTo });
+    const page = await renderPage(ADMIN_HOME);
+    await dispatchIn(page, '#figure-flagged', 'tap');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/payouts/index?flagged=1' });
+    // The other figures lead nowhere.
+    await dispatchIn(page, '#figure-scans', 'tap');
+    expect(navigateTo).toHaveBeenCalledTimes(1);
+  });
+
+  test('no flagged payouts: a calm card that says so', async () => {
+    stubHome('admin', { dashboard: () => ok({ ...FIGURES, flaggedPayouts: 0 }) });
+    const page = await renderPage(ADMIN_HOME);
+    expect(cards(page).at(-1)).toBe('待处理发放告警 0 暂无告警');
+    expect(findByClass(page, 'figure-card--alert')).toHaveLength(0);
+  });
+
+  test('skeleton cards while the figures load, then the figures', async () => {
+    let answer: (reply: Envelope<DashboardFigures>) => void = () => {};
+    stubHome('admin', { dashboard: () => new Promise((resolve) => (answer = resolve)) });
+    const page = await renderPage(ADMIN_HOME);
+    expect(findByClass(page, 'figures-skeleton')).toHaveLength(1);
+    expect(findByClass(page, 'van-skeleton')).toHaveLength(6);
+    expect(cards(page).every((text) => text === '')).toBe(true);
+
+    answer(ok(FIGURES));
+    await settle();
+    expect(findByClass(page, 'figures-skeleton')).toHaveLength(0);
+    expect(cards(page)[0]).toBe('今日扫码 12,345 次');
+  });
+
+  test('figures that fail show our Chinese words, the code and a retry that recovers', async () => {
+    const replies = [fail('INTERNAL'), ok(FIGURES)];
+    const calls = stubHome('admin', { dashboard: () => replies.shift() });
+    const page = await renderPage(ADMIN_HOME);
+    const text = visibleText(page);
+    expect(text).toContain(DASHBOARD_ERROR_COPY.INTERNAL);
+    expect(text).toContain('错误码 INTERNAL');
+    expect(text).not.toContain('服务端的原话');
+    // The rest of the home still works.
+    expect(menuTitles(page)).toContain('成员');
+
+    await tapVanButton(page, '#figures-error >>> .retry-button');
+    expect(calls.filter((call) => call.data.action === 'dashboard')).toHaveLength(2);
+    expect(visibleText(page)).not.toContain(DASHBOARD_ERROR_COPY.INTERNAL);
+    expect(cards(page)[0]).toBe('今日扫码 12,345 次');
+  });
+
+  test('pull to refresh asks for the figures again and shows the new ones', async () => {
+    const replies = [ok(FIGURES), ok({ ...FIGURES, scans: 12_400 })];
+    const calls = stubHome('admin', { dashboard: () => replies.shift() });
+    const stopPullDownRefresh = vi.fn();
+    stubWx({ stopPullDownRefresh });
+    const page = await renderPage(ADMIN_HOME);
+    expect(cards(page)[0]).toBe('今日扫码 12,345 次');
+
+    await callPageMethod(page, 'onPullDownRefresh');
+    await settle();
+    expect(calls.map((call) => call.data.action)).toEqual(['me', 'dashboard', 'me', 'dashboard']);
+    expect(cards(page)[0]).toBe('今日扫码 12,400 次');
+    expect(stopPullDownRefresh).toHaveBeenCalled();
+  });
+
+  test('a viewer sees the figures and no shortcut that writes', async () => {
+    stubHome('viewer');
+    const page = await renderPage(ADMIN_HOME);
+    expect(cards(page)).toHaveLength(6);
+    const titles = menuTitles(page);
+    for (const write of ['激活码段', '成员']) expect(titles).not.toContain(write);
   });
 
   test('an admin sees the masked openid, the 管理员 tag and every shortcut, 成员 open', async () => {
-    stubCloud(() => me());
+    stubHome();
     const navigateTo = vi.fn();
     stubWx({ navigateTo });
     const page = await renderPage(ADMIN_HOME);
@@ -109,7 +235,7 @@ describe('admin home', () => {
   ] as const)(
     'a %s sees its role and only the shortcuts its role allows',
     async (role, label, tagClass, areas) => {
-      stubCloud(() => meAs(role));
+      stubHome(role);
       const page = await renderPage(ADMIN_HOME);
 
       const tags = findByClass(page, 'van-tag');
@@ -122,7 +248,7 @@ describe('admin home', () => {
 
   test('pull to refresh asks who the caller is again and shows a role granted meanwhile', async () => {
     const replies = [meAs('viewer'), meAs('admin')];
-    const calls = stubCloud(() => replies.shift());
+    const calls = stubHome('viewer', { me: () => replies.shift() });
     const stopPullDownRefresh = vi.fn();
     stubWx({ stopPullDownRefresh });
     const page = await renderPage(ADMIN_HOME);
@@ -130,13 +256,13 @@ describe('admin home', () => {
 
     await callPageMethod(page, 'onPullDownRefresh');
     await settle();
-    expect(calls).toHaveLength(2);
+    expect(calls.filter((call) => call.data.action === 'me')).toHaveLength(2);
     expect(menuTitles(page)).toContain('成员');
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 
   test('a non-member sees 无权限 and how to get access, and no operator menu', async () => {
-    stubCloud(() => meAs(null));
+    const calls = stubCloud(() => meAs(null));
     const setClipboardData = vi.fn();
     stubWx({ setClipboardData });
     const page = await renderPage(ADMIN_HOME);
@@ -144,6 +270,9 @@ describe('admin home', () => {
 
     const tags = findByClass(page, 'van-tag');
     expect(tags.map((el) => el.textContent?.trim())).toEqual(['无权限']);
+    // A visitor is not asked for, nor shown, the figures.
+    expect(calls.map((call) => call.data.action)).toEqual(['me']);
+    expect(findByClass(page, 'figure-card')).toHaveLength(0);
     expect(tags[0]?.classList.toString()).toMatch(/van-tag--danger/);
     expect(text).toContain('你还不是成员，请联系品牌管理员邀请你加入');
     for (const area of OPERATOR_AREAS) expect(text).not.toContain(area);
@@ -155,7 +284,7 @@ describe('admin home', () => {
 
   test('shows a loading state while the call is in flight', async () => {
     let answer: (reply: Envelope<AdminMe>) => void = () => {};
-    stubCloud(() => new Promise((resolve) => (answer = resolve)));
+    stubHome('admin', { me: () => new Promise((resolve) => (answer = resolve)) });
     const page = await renderPage(ADMIN_HOME);
 
     expect(visibleText(page)).toContain('正在获取身份…');
@@ -171,7 +300,7 @@ describe('admin home', () => {
       { ok: false, error: { code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' } },
       me(),
     ];
-    const calls = stubCloud(() => replies.shift());
+    const calls = stubHome('admin', { me: () => replies.shift() });
     const page = await renderPage(ADMIN_HOME);
 
     expect(visibleText(page)).toContain('服务暂时不可用，请稍后重试');
@@ -179,7 +308,7 @@ describe('admin home', () => {
     expect(visibleText(page)).not.toContain('当前身份');
 
     await tapVanButton(page, '#load-state >>> .retry-button');
-    expect(calls).toHaveLength(2);
+    expect(calls.filter((call) => call.data.action === 'me')).toHaveLength(2);
     expect(visibleText(page)).toContain('当前身份');
     expect(visibleText(page)).not.toContain('服务暂时不可用');
   });

@@ -281,6 +281,18 @@ describe('发放记录 page', () => {
     expect(payoutRequests(again)).toEqual([{ limit: 20, offset: 0 }]);
   });
 
+  test('opened from 工作台 with flagged=1 lists only the flagged payouts, the toggle on', async () => {
+    const calls = stubAdmin();
+    const page = await renderPage(PAYOUTS_PAGE, { flagged: '1' });
+    expect(payoutRequests(calls)).toEqual([{ flagged: true, limit: 20, offset: 0 }]);
+    expect(findByClass(page, 'flagged-on')).toHaveLength(1);
+
+    // The toggle turns it off like any filter.
+    await dispatchIn(page, '#flagged-toggle', 'tap');
+    expect(payoutRequests(calls).at(-1)).toEqual({ limit: 20, offset: 0 });
+    expect(findByClass(page, 'flagged-on')).toHaveLength(0);
+  });
+
   test('tapping a payout opens its ledger: each transition in Chinese with its time', async () => {
     stubAdmin();
     const page = await renderPage(PAYOUTS_PAGE);

@@ -26,12 +26,13 @@ type Who = keyof typeof PEOPLE;
 /**
  * Who may call what, as issue 10 states it (written out here, not read from the server's table):
  * admin everything; operator codes, activation, products and reads; marketer campaigns and reads;
- * viewer reads; anyone `me` and `acceptInvite`.
+ * viewer reads (the 工作台 figures included); anyone `me` and `acceptInvite`.
  */
 const READ = ['admin', 'operator', 'marketer', 'viewer'] as const;
 const MATRIX: Record<string, readonly Who[]> = {
   me: ['admin', 'operator', 'marketer', 'viewer', 'none'],
   acceptInvite: ['admin', 'operator', 'marketer', 'viewer', 'none'],
+  dashboard: READ,
   applyCodes: ['admin', 'operator'],
   refreshApplication: ['admin', 'operator'],
   listApplications: READ,

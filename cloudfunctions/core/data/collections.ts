@@ -105,6 +105,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { name: 'code_unique', keys: { code: 1 }, unique: true },
       // Range overviews count scanned codes per activated segment.
       { name: 'application_index', keys: { applicationId: 1, index: 1 } },
+      // 工作台 counts the codes first scanned today.
+      { name: 'first_scanned_at', keys: { firstScannedAt: -1 } },
     ],
   },
   {
@@ -122,6 +124,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       { name: 'code_time', keys: { code: 1, scannedAt: -1 } },
       { name: 'openid_time', keys: { openid: 1, scannedAt: -1 } },
+      // 工作台 counts today's scans (core/stats/dashboard.ts).
+      { name: 'scanned_at', keys: { scannedAt: -1 } },
     ],
   },
   {
@@ -163,9 +167,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       // Reconciliation reads what is due; operators list a campaign's payouts and the flagged ones.
       { name: 'due_at', keys: { dueAt: 1 } },
       { name: 'campaign_time', keys: { campaignId: 1, createdAt: -1 } },
-      // rewardStats across every campaign reads a window of time.
-      { name: 'created_at', keys: { createdAt: -1 } },
       { name: 'flagged_at', keys: { flaggedAt: -1 } },
+      // rewardStats across every campaign and 工作台 read a window of claim time; 工作台 also
+      // counts payouts paid today and those flagged with a reason.
+      { name: 'created_at', keys: { createdAt: -1 } },
+      { name: 'state_since', keys: { state: 1, stateSince: -1 } },
+      { name: 'flag_reason', keys: { flagReason: 1 } },
       // The holds sweep asks which budget holds became payouts; unique, so the sweep's fence
       // (data/payouts.ts fenceHold) keeps a claim that stalled past it from inserting its payout.
       { name: 'hold_id_unique', keys: { holdId: 1 }, unique: true },

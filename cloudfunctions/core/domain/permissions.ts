@@ -35,6 +35,7 @@ const READS: readonly AdminPermission[] = [
   'products.read',
   'campaigns.read',
   'payouts.read',
+  'stats.read',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<MemberRole, readonly AdminPermission[]>> = {
@@ -58,6 +59,8 @@ export interface AdminActionRule {
 export const ADMIN_ACTION_RULES = {
   me: { permission: null, write: false },
   acceptInvite: { permission: null, write: true },
+  // The 工作台 figures: every member reads them, a visitor does not.
+  dashboard: { permission: 'stats.read', write: false },
 
   applyCodes: { permission: 'codes.write', write: true },
   // Stores WeChat's latest status of the application: a change, made by whoever runs the codes.

@@ -441,8 +441,11 @@ class ShellDevice implements Device {
     const users = this.demoInfo?.users.length ? this.demoInfo.users : FALLBACK_USERS;
     const select = element<HTMLSelectElement>('user-select');
     const saved = localStorage.getItem(USER_KEY);
+    // Console members read `openid（运营）`, so one can switch to each role.
+    const roles = new Map((this.demoInfo?.roles ?? []).map((r) => [r.openid, r.roleName]));
     for (const openid of saved && !users.includes(saved) ? [...users, saved] : users) {
-      select.add(new Option(openid, openid));
+      const role = roles.get(openid);
+      select.add(new Option(role ? `${openid}（${role}）` : openid, openid));
     }
     if (saved) select.value = saved;
     const input = element<HTMLInputElement>('application-id');

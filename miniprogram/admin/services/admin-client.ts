@@ -28,6 +28,7 @@ export type AdminClient = {
 export const adminClient = {
   me: (request = {}) => call('me', request),
   acceptInvite: (request) => call('acceptInvite', request),
+  dashboard: (request = {}) => call('dashboard', request),
   applyCodes: (request) => call('applyCodes', request),
   refreshApplication: (request) => call('refreshApplication', request),
   listApplications: (request = {}) => call('listApplications', request),

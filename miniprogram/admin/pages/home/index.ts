@@ -1,9 +1,18 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import { maskMiddle } from '../../../utils/mask';
 import { formatDateTime } from '../../../utils/time';
+import { dashboardStore } from '../../stores/dashboard';
 import { adminSessionStore } from '../../stores/session';
 import { ROLE_TAG_TYPES, roleLabel } from '../../utils/roles';
 import { menuFor } from './menu';
+import { describeDashboardError, figureCards, figuresCaption } from './present';
+
+/** `me` first (who may see what), then the figures when the role reads them. */
+async function loadHome(): Promise<void> {
+  await adminSessionStore.loadMe();
+  if (adminSessionStore.can('dashboard')) await dashboardStore.load();
+  else dashboardStore.clear();
+}
 
 ComponentWithStore({
   storeBindings: {
@@ -24,6 +33,13 @@ ComponentWithStore({
       visits: () => adminSessionStore.me?.visits ?? 0,
       firstSeenAt: () => formatDateTime(adminSessionStore.me?.firstSeenAt),
       lastSeenAt: () => formatDateTime(adminSessionStore.me?.lastSeenAt),
+      mayReadFigures: () => adminSessionStore.can('dashboard'),
+      figuresStatus: () => dashboardStore.status,
+      figureCards: () => (dashboardStore.figures ? figureCards(dashboardStore.figures) : []),
+      figuresCaption: () => (dashboardStore.figures ? figuresCaption(dashboardStore.figures) : ''),
+      figuresError: () =>
+        dashboardStore.error ? describeDashboardError(dashboardStore.error) : '',
+      figuresErrorCode: () => dashboardStore.error?.code ?? '',
     },
     actions: {
       loadMe: 'loadMe',
@@ -32,16 +48,20 @@ ComponentWithStore({
 
   methods: {
     onLoad() {
-      void adminSessionStore.loadMe();
+      void loadHome();
     },
 
     onRetry() {
-      void adminSessionStore.loadMe();
+      void loadHome();
+    },
+
+    onRetryFigures() {
+      void dashboardStore.load();
     },
 
     async onPullDownRefresh() {
-      // A role granted or revoked meanwhile changes what the home offers.
-      await adminSessionStore.loadMe();
+      // A role granted or revoked meanwhile changes what the home offers; the figures move.
+      await loadHome();
       wx.stopPullDownRefresh();
     },
 

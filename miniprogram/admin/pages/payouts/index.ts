@@ -59,10 +59,14 @@ ComponentWithStore({
 
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
-      // Opened for one campaign (e.g. from 活动) or one code: start filtered.
+      // Opened for one campaign (e.g. from 活动), one code, or the flagged ones (工作台): start filtered.
       const typed = checkCodeInput(query.code ?? '');
       const code = 'code' in typed ? typed.code : '';
-      payoutsStore.reset({ campaignId: query.campaignId ?? '', code });
+      payoutsStore.reset({
+        campaignId: query.campaignId ?? '',
+        code,
+        flagged: query.flagged === '1' || query.flagged === 'true',
+      });
       this.setData({ codeInput: code, notice: '' });
       await this.start();
     },

@@ -1,0 +1,51 @@
+/**
+ * The demo seed's console members (issue 10 point 4: a role to switch to in the preview): an
+ * operator, a marketer and a viewer, each joined through createInvite + acceptInvite, once, however
+ * often the seed runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, seedDemo } from '../../local/seed/demo';
+import type { MemberView } from '../../typings/admin';
+import { startTestStack, type TestStack } from '../support/stack';
+
+describe('demo members', () => {
+  let stack: TestStack;
+  const admin = async (action: string, params: Record<string, unknown> = {}) =>
+    (await stack.call('admin', { action, ...params }, { openid: DEMO.admin })).body;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: true });
+  });
+  afterAll(() => stack?.destroy());
+
+  it('joins each demo role by invite, once, and a second seed changes nothing', async () => {
+    await seedDemo(stack, { log: () => {}, campaign: false });
+
+    const { data } = await admin('listMembers');
+    const demo = (data.members as MemberView[]).filter((member) =>
+      (Object.values(DEMO.members) as string[]).includes(member.openid),
+    );
+    expect(
+      demo
+        .map(({ openid, role, source }) => ({ openid, role, source }))
+        .sort((a, b) => a.openid.localeCompare(b.openid)),
+    ).toEqual([
+      { openid: DEMO.members.marketer, role: 'marketer', source: 'invite' },
+      { openid: DEMO.members.operator, role: 'operator', source: 'invite' },
+      { openid: DEMO.members.viewer, role: 'viewer', source: 'invite' },
+    ]);
+    // Through the real doors: three invites, three acceptances, in the audit log.
+    const invites = await admin('listAuditLog', { actionName: 'createInvite', limit: 100 });
+    const accepted = await admin('listAuditLog', { actionName: 'acceptInvite', limit: 100 });
+    expect(invites.data.entries).toHaveLength(3);
+    expect(accepted.data.entries.map((entry: { actor: string }) => entry.actor).sort()).toEqual(
+      Object.values(DEMO.members).sort(),
+    );
+    // Each may do what its role allows.
+    const viewer = await stack.call('admin', { action: 'me' }, { openid: DEMO.members.viewer });
+    expect(viewer.body.data).toMatchObject({
+      role: 'viewer',
+      can: { dashboard: true, createCampaign: false },
+    });
+  }, 120_000);
+});
