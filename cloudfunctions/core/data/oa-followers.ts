@@ -10,7 +10,8 @@ import { isDuplicateKeyError } from './errors.js';
  *
  * Every change is conditional on `lastEventAt` being older than the event, so an event that
  * arrives late (WeChat's retries, a slow first attempt) never overwrites a newer state, and
- * applying the same event twice changes nothing the second time.
+ * applying the same event twice changes nothing the second time. CreateTime counts seconds: of
+ * two events of one user within the same second, the first applied holds.
  */
 export interface OaFollowerRecord {
   _id: string;
