@@ -165,6 +165,8 @@ describe('oa: the Official Account server URL through the local stack', () => {
         [200, 'success'],
       ],
     );
+    // Each answer well inside WeChat's 5 s (cold start included for the first).
+    for (const delivery of pushed.body.deliveries) expect(delivery.ms).toBeLessThan(5_000);
     const recorded = await events(openid);
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ event: 'subscribe', scene: 'livestream-1', deliveries: 3 });
