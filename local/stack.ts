@@ -23,6 +23,9 @@ export const LOCAL_SETTINGS: Readonly<Record<string, string>> = {
   // The Official Account the WeChat simulator plays, and its code-package key (16 bytes).
   OA_APPID: 'wx-local-oa',
   OA_SECRET: 'local-oa-secret',
+  // The OA server URL's Token and safe-mode key the simulator signs and encrypts pushes with.
+  OA_TOKEN: 'local-oa-token',
+  OA_ENCODING_AES_KEY: 'LocalOfficialAccountSafeModeKey0123456789ab',
   MARKETCODE_KEY: 'mashang-localkey',
 };
 
@@ -171,6 +174,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (!settings.WECHATPAY_API_BASE) settings.WECHATPAY_API_BASE = `${url}/wechatpay`;
   // 商家转账 results come back to the `paynotify` function through the HTTP access service.
   if (!settings.WXPAY_NOTIFY_URL) settings.WXPAY_NOTIFY_URL = `${url}/http/paynotify`;
+  // The Official Account's server URL, where the simulator pushes follow and scan events.
+  if (!settings.OA_SERVER_URL) settings.OA_SERVER_URL = `${url}/http/oa`;
   if (options.timers !== false) {
     runtime.startTimers((name, trigger, outcome) => {
       if (!outcome.ok) log(`[${name}] ! timer ${trigger} failed: ${outcome.message}`);

@@ -53,3 +53,24 @@ export function marketcodeKey(): string | undefined {
 export function miniProgramAppid(): string | undefined {
   return process.env.MP_APPID?.trim() || undefined;
 }
+
+export interface OaServerSettings {
+  /** The Token set beside the server URL in the Official Account's console. */
+  token: string;
+  /** The EncodingAESKey (43 characters) of safe and compatible mode; undefined in plain mode. */
+  encodingAesKey?: string;
+  /** The Official Account's appid: a decrypted message must name it. */
+  appid?: string;
+}
+
+/**
+ * What the `oa` function (the Official Account's server URL) needs, or undefined when OA_TOKEN is
+ * not set: then nothing can be verified and every request is refused.
+ */
+export function oaServerSettings(): OaServerSettings | undefined {
+  const token = process.env.OA_TOKEN?.trim();
+  if (!token) return undefined;
+  const encodingAesKey = process.env.OA_ENCODING_AES_KEY?.trim() || undefined;
+  const appid = process.env.OA_APPID?.trim() || undefined;
+  return { token, ...(encodingAesKey ? { encodingAesKey } : {}), ...(appid ? { appid } : {}) };
+}

@@ -10,11 +10,13 @@
  * - codes.ts: the code space (index ↔ code, URL, matrix) and package lines; packages.ts: the
  *   encrypted download
  * - faults.ts: injected errors and latency; store.ts: SQLite state; config.ts: the knobs
+ * - oa-push.ts: the user's follow, unfollow and channel-QR scan, pushed to the OA's server URL
  */
 import { CodeActivations } from './activations';
 import { CodeApplications, rangesOf, statusOf } from './applications';
 import { DEFAULT_CONFIG, type SimulatorConfig } from './config';
 import { FaultInjector, FAULTABLE_APIS, type Fault, type WechatApi } from './faults';
+import { OaPushes } from './oa-push';
 import { SimulatorStore, type TokenEndpoint } from './store';
 import { TokenIssuer } from './tokens';
 
@@ -59,6 +61,7 @@ export class WechatSimulator {
   readonly applications: CodeApplications;
   readonly activations: CodeActivations;
   readonly faults = new FaultInjector();
+  readonly oaPushes: OaPushes;
   readonly log: (line: string) => void;
   private readonly store: SimulatorStore;
   private currentConfig: SimulatorConfig;
@@ -80,6 +83,7 @@ export class WechatSimulator {
     }));
     this.applications = new CodeApplications(this.store, now, config);
     this.activations = new CodeActivations(this.store, this.applications, now, config);
+    this.oaPushes = new OaPushes(this.store, options.settings, this.log);
     if (options.config) this.configure(options.config);
   }
 

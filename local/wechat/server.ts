@@ -9,6 +9,8 @@
  * and the control endpoints, which are not WeChat's (JSON in and out, `{ error }` on failure):
  *
  *   POST   /_sim/scan     { openid, code | url | applicationId + index } → the Mini Program launch
+ *   POST   /_sim/oa/scan | /_sim/oa/follow | /_sim/oa/unfollow   { openid, scene?, … } → the
+ *                        Official Account's event pushed to its server URL (oa-push.ts)
  *   POST   /_sim/faults   { api, errcode?, errmsg?, status?, delayMs?, times? } queue a fault
  *   GET    /_sim/faults   the queued faults;  DELETE /_sim/faults  clear them
  *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize?, notActivatedReply? }
@@ -26,6 +28,7 @@ import { checkConfig } from './config';
 import { Errcode, WechatApiError, defaultErrmsg, wechatError } from './errors';
 import type { WechatApi } from './faults';
 import type { WechatSimulator } from './index';
+import { PushRefused, type PushResult } from './oa-push';
 import { downloadReply } from './packages';
 
 type MarketcodeApi = Exclude<WechatApi, 'token' | 'stable_token'>;
@@ -154,6 +157,24 @@ function controlRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       }
     }),
   );
+
+  const pushes: Record<string, (body: Body) => Promise<PushResult>> = {
+    scan: (body) => sim.oaPushes.scan(body),
+    follow: (body) => sim.oaPushes.follow(body),
+    unfollow: (body) => sim.oaPushes.unfollow(body),
+  };
+  for (const [name, push] of Object.entries(pushes)) {
+    app.post(`/_sim/oa/${name}`, async (request, reply) => {
+      try {
+        return await push(parseBody(request.body));
+      } catch (error) {
+        if (error instanceof PushRefused)
+          return reply.code(error.status).send({ error: error.message });
+        if (error instanceof WechatApiError) return reply.code(400).send({ error: error.errmsg });
+        throw error;
+      }
+    });
+  }
 
   app.post('/_sim/faults', (request, reply) =>
     control(reply, () => {

@@ -87,6 +87,7 @@ describe('deploy plan', () => {
     const plan = await buildDeployPlan({ env: { CLOUDBASE_ENV_ID: 'prod-1', WXPAY_MCH_ID: '19' } });
     expect(plan.routes).toEqual(rc.httpService);
     expect(plan.routes).toContainEqual({ path: '/paynotify', function: 'paynotify' });
+    expect(plan.routes).toContainEqual({ path: '/oa', function: 'oa' });
     const names = [...new Set(rc.functions.flatMap((fn) => Object.keys(fn.envVariables)))].sort();
     expect(plan.settings).toEqual(names);
     expect(plan.envId).toBe('prod-1');

@@ -243,8 +243,21 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'oaEvents',
     permission: SERVER_ONLY,
-    describes: 'an Official Account push event (subscribe, SCAN, …) as received',
-    indexes: [{ name: 'dedupe_unique', keys: { dedupeKey: 1 }, unique: true }],
+    describes:
+      "one push to the Official Account's server URL (subscribe, SCAN, unsubscribe, a message without its content), recorded once whatever WeChat's redeliveries: `dedupeKey` = MsgId, or FromUserName + CreateTime + Event",
+    indexes: [
+      { name: 'dedupe_unique', keys: { dedupeKey: 1 }, unique: true },
+      { name: 'openid_time', keys: { openid: 1, createdAt: -1 } },
+      // Channel QR figures and scanned users read a scene's events newest first.
+      { name: 'scene_time', keys: { scene: 1, createdAt: -1 } },
+    ],
+  },
+  {
+    name: 'oaFollowers',
+    permission: SERVER_ONLY,
+    describes:
+      'an Official Account user (`_id` = OA openid): following or not, first and last follow seen, the channel QR scene of the latest follow',
+    indexes: [{ name: 'scene_following', keys: { scene: 1, following: 1 } }],
   },
   {
     name: 'oaScanUsers',
