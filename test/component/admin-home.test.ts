@@ -25,12 +25,14 @@ function me(overrides: Partial<AdminMe> = {}): Envelope<AdminMe> {
 }
 
 /** Areas without a page yet: still listed, each reading 即将上线. */
-const OPERATOR_AREAS = ['码包申请', '激活码段', '扫码数据', '红包活动', '渠道二维码'];
+const OPERATOR_AREAS = ['扫码数据', '红包活动', '渠道二维码'];
 
 function menuTitles(page: Awaited<ReturnType<typeof renderPage>>): string[] {
   return findByClass(page, 'van-cell__title')
     .map((el) => el.firstChild?.textContent?.trim() ?? '')
-    .filter((title) => [...OPERATOR_AREAS, '发放记录', '成员'].includes(title));
+    .filter((title) =>
+      [...OPERATOR_AREAS, '码包申请', '激活码段', '发放记录', '成员'].includes(title),
+    );
 }
 
 afterEach(cleanup);
@@ -70,16 +72,18 @@ describe('admin home', () => {
       '渠道二维码',
       '成员',
     ]);
-    // Areas without a page say so instead of leading nowhere; 发放记录 and 成员 have their pages.
+    // Areas without a page say so instead of leading nowhere; 码包, 发放记录 and 成员 have pages.
     expect(findByClass(page, 'menu-cell--disabled')).toHaveLength(OPERATOR_AREAS.length);
     expect(text.match(/即将上线/g)).toHaveLength(OPERATOR_AREAS.length);
-    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(2);
+    expect(findByClass(page, 'van-cell--clickable')).toHaveLength(4);
     expect(text).not.toContain('你还不是成员');
 
     await dispatchIn(page, '#menu-members', 'click');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/members/index' });
     await dispatchIn(page, '#menu-payouts', 'click');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/payouts/index' });
+    await dispatchIn(page, '#menu-code-ranges', 'click');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/admin/pages/codes/index' });
   });
 
   test.each([
