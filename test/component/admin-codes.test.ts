@@ -149,7 +149,11 @@ describe('码包 page: applications', () => {
     expect(texts(page, 'codes-empty')).toEqual(['还没有申请过码包，在上方选择数量后申请']);
   });
 
-  test.each(Object.entries(CODES_ERROR_COPY).filter(([code]) => !WITH_DETAIL.includes(code)))(
+  test.each(
+    Object.entries(CODES_ERROR_COPY).filter(
+      ([code]) => !(WITH_DETAIL as readonly string[]).includes(code),
+    ),
+  )(
     'a list refused with %s shows our words and its code, and retry recovers',
     async (code, words) => {
       const replies: Envelope<ListApplicationsResult>[] = [

@@ -7,6 +7,8 @@ import { confirmAction } from '../../utils/confirm';
 import { downloadToTemp, openDownloaded } from '../../utils/files';
 import {
   DEFAULT_WXA_PATH,
+  MAX_POLLS,
+  POLL_MS,
   EXPORT_FORMATS,
   WXA_TYPE_CHOICES,
   activationConfirmation,
@@ -20,10 +22,6 @@ import {
   rangeMap,
   segmentDetail,
 } from './present';
-
-/** How often the page asks WeChat while the codes are being generated, and for how long. */
-export const POLL_MS = 3_000;
-export const MAX_POLLS = 100;
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeCodesError(error) : '';

@@ -25,6 +25,10 @@ export const CODE_COUNT_STEP = 10_000;
 export const MAX_CSV_CODES = 100_000;
 export const MAX_IMAGE_CODES = 1_000;
 
+/** How often the application page asks WeChat while the codes are generated, and how many times. */
+export const POLL_MS = 3_000;
+export const MAX_POLLS = 100;
+
 /** `12,345`: counts of codes are long; separators keep them readable on a phone. */
 export function countText(count: number): string {
   return String(Math.trunc(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
