@@ -112,6 +112,7 @@ class ShellDevice implements Device {
   private enter: EnterOptions;
   private demoInfo: PreviewDemoInfo | undefined;
   private clipboardText = '';
+  private tempFiles = new Map<string, { file: Blob; name: string }>();
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly app: PreviewAppInfo) {
@@ -316,6 +317,28 @@ class ShellDevice implements Device {
 
   clipboard(): string {
     return this.clipboardText;
+  }
+
+  keepTempFile(file: Blob, name: string): string {
+    // WeChat DevTools' temp paths look like this; pages treat them as opaque.
+    const extension = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? '';
+    const path = `http://tmp/${Date.now().toString(36)}${this.tempFiles.size}${extension}`;
+    this.tempFiles.set(path, { file, name });
+    return path;
+  }
+
+  openTempFile(path: string): boolean {
+    const kept = this.tempFiles.get(path);
+    if (!kept) return false;
+    // The phone would show the document; the browser downloads it under its own name.
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(kept.file);
+    link.download = kept.name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    return true;
   }
 
   logCall(entry: CallLogEntry): void {
