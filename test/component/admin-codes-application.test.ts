@@ -502,11 +502,11 @@ describe('申请单 page: activate', () => {
     await tapVanButton(page, '.range-0 .activate-button');
     expect(requests(calls, 'listProducts')).toEqual([{ limit: 100 }]);
 
-    await dispatchIn(page, '#product-picker', 'change', { value: 0 });
-    expect(texts(page, 'product-choice')).toEqual(['山泉水 550ml（码上山泉）']);
+    await dispatchIn(page, '.product-0', 'tap');
+    expect(texts(page, 'product-chosen')).toEqual(['山泉水 550ml（码上山泉）']);
     await typeIntoVanField(page, '#activate-end', '4999');
-    await dispatchIn(page, '#wxa-type-picker', 'change', { value: 2 });
-    expect(texts(page, 'wxa-type-choice')).toEqual(['体验版 ▾']);
+    await dispatchIn(page, '.wxa-type-2', 'tap');
+    expect(texts(page, 'wxa-type-chosen')).toEqual(['体验版']);
     await tapVanButton(page, '.activate-submit');
 
     const modal = ui.showModal.mock.calls[0]![0] as unknown as { content: string };
@@ -536,13 +536,13 @@ describe('申请单 page: activate', () => {
     stubUi(false);
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .activate-button');
-    await dispatchIn(page, '#product-picker', 'change', { value: 1 });
+    await dispatchIn(page, '.product-1', 'tap');
     await tapVanButton(page, '.activate-submit');
     expect(texts(page, 'page-notice')).toEqual([
       '商品「无码商品」没有商品条码（EAN），请先在商品中填写',
     ]);
 
-    await dispatchIn(page, '#product-picker', 'change', { value: 0 });
+    await dispatchIn(page, '.product-0', 'tap');
     await tapVanButton(page, '.activate-submit');
     expect(requests(calls, 'activateRange')).toEqual([]);
   });
@@ -554,7 +554,7 @@ describe('申请单 page: activate', () => {
     stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .activate-button');
-    await dispatchIn(page, '#product-picker', 'change', { value: 0 });
+    await dispatchIn(page, '.product-0', 'tap');
     await tapVanButton(page, '.activate-submit');
     expect(texts(page, 'page-notice')).toEqual([
       '提交的信息有误：商品条码须为 8、12、13 或 14 位数字',

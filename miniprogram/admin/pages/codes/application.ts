@@ -27,13 +27,12 @@ function errorText(error: EnvelopeError | null): string {
   return error ? describeCodesError(error) : '';
 }
 
-type Dataset = { codeStart?: number | string; format?: ExportFormat; url?: string };
+type Dataset = { codeStart?: number | string; format?: ExportFormat; url?: string; index?: number };
 type TapEvent = WechatMiniprogram.CustomEvent<
   Record<string, never>,
   Record<string, never>,
   Dataset
 >;
-type PickerEvent = WechatMiniprogram.CustomEvent<{ value: string | number }>;
 
 let pollTimer: ReturnType<typeof setInterval> | undefined;
 let polls = 0;
@@ -358,8 +357,8 @@ ComponentWithStore({
       this.setData({ activateEnd: event.detail });
     },
 
-    onPickProduct(event: PickerEvent) {
-      const index = Number(event.detail.value);
+    onPickProduct(event: TapEvent) {
+      const index = Number(event.currentTarget.dataset.index);
       const product = codeApplicationStore.products[index];
       if (!product) return;
       this.setData({
@@ -377,8 +376,8 @@ ComponentWithStore({
       this.setData({ wxaPath: event.detail });
     },
 
-    onPickWxaType(event: PickerEvent) {
-      this.setData({ wxaTypeIndex: Number(event.detail.value) || 0 });
+    onPickWxaType(event: TapEvent) {
+      this.setData({ wxaTypeIndex: Number(event.currentTarget.dataset.index) || 0 });
     },
 
     async onActivate() {
