@@ -106,6 +106,9 @@ function renderShell(): void {
 </main>`;
 }
 
+/** How long after a dialog opens a touch-made click on it is taken for the opening tap's own. */
+const GHOST_CLICK_MS = 400;
+
 class ShellDevice implements Device {
   private stack: StackEntry[] = [];
   private launch: EnterOptions;
@@ -600,8 +603,19 @@ class ShellDevice implements Device {
         if (!overlay.querySelector('.dialog')) overlay.classList.remove('phone__overlay--mask');
         resolve(confirmed);
       };
-      dialog.querySelector('.dialog__cancel')?.addEventListener('click', () => close(false));
-      dialog.querySelector('.dialog__confirm')?.addEventListener('click', () => close(true));
+      // A tap that opened the dialog is followed by the browser's compatibility click at the
+      // same spot, which may land on a button of the dialog that just appeared; WeChat has no
+      // such click, so a touch-made click in the dialog's first moments is not an answer.
+      const openedAt = performance.now();
+      const answer = (confirmed: boolean) => (event: Event) => {
+        const fromTouch =
+          (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
+            .sourceCapabilities?.firesTouchEvents === true;
+        if (fromTouch && performance.now() - openedAt < GHOST_CLICK_MS) return;
+        close(confirmed);
+      };
+      dialog.querySelector('.dialog__cancel')?.addEventListener('click', answer(false));
+      dialog.querySelector('.dialog__confirm')?.addEventListener('click', answer(true));
       dialog.querySelector('input')?.addEventListener('keydown', (event) => {
         if ((event as KeyboardEvent).key === 'Enter') close(true);
       });
