@@ -106,9 +106,6 @@ function renderShell(): void {
 </main>`;
 }
 
-/** How long after a dialog opens a touch-made click on it is taken for the opening tap's own. */
-const GHOST_CLICK_MS = 400;
-
 class ShellDevice implements Device {
   private stack: StackEntry[] = [];
   private launch: EnterOptions;
@@ -605,13 +602,14 @@ class ShellDevice implements Device {
       };
       // A tap that opened the dialog is followed by the browser's compatibility click at the
       // same spot, which may land on a button of the dialog that just appeared; WeChat has no
-      // such click, so a touch-made click in the dialog's first moments is not an answer.
-      const openedAt = performance.now();
+      // such click. A touch-made click counts only when the touch began on the dialog itself.
+      let touchedHere = false;
+      dialog.addEventListener('touchstart', () => (touchedHere = true), { passive: true });
       const answer = (confirmed: boolean) => (event: Event) => {
         const fromTouch =
           (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
             .sourceCapabilities?.firesTouchEvents === true;
-        if (fromTouch && performance.now() - openedAt < GHOST_CLICK_MS) return;
+        if (fromTouch && !touchedHere) return;
         close(confirmed);
       };
       dialog.querySelector('.dialog__cancel')?.addEventListener('click', answer(false));
