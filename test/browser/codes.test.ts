@@ -92,7 +92,12 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     await preview.screenshot('codes-exported');
 
     await phoneButton('复制链接').tap();
-    const link = await page.evaluate(() => window.__mashangDevice?.clipboard() ?? '');
+    const link = await page.evaluate(
+      () =>
+        (
+          globalThis as { __mashangDevice?: { clipboard(): string } }
+        ).__mashangDevice?.clipboard() ?? '',
+    );
     expect(link).toContain(`/storage/objects/exports/`);
     expect(link).toContain(fileName);
 
