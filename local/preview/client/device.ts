@@ -104,6 +104,10 @@ export interface Device {
   scanCode(): Promise<ScanCodeResult>;
   setClipboard(text: string): void;
   clipboard(): string;
+  /** Keeps a downloaded file for the app's lifetime (wx.downloadFile); returns its temp path. */
+  keepTempFile(file: Blob, name: string): string;
+  /** Hands a kept file to the browser (wx.openDocument); false when no such temp path. */
+  openTempFile(path: string): boolean;
   logCall(entry: CallLogEntry): void;
 }
 

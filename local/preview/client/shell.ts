@@ -114,6 +114,7 @@ class ShellDevice implements Device {
   private enter: EnterOptions;
   private demoInfo: PreviewDemoInfo | undefined;
   private clipboardText = '';
+  private tempFiles = new Map<string, { file: Blob; name: string }>();
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly app: PreviewAppInfo) {
@@ -408,6 +409,28 @@ class ShellDevice implements Device {
     return this.clipboardText;
   }
 
+  keepTempFile(file: Blob, name: string): string {
+    // WeChat DevTools' temp paths look like this; pages treat them as opaque.
+    const extension = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? '';
+    const path = `http://tmp/${Date.now().toString(36)}${this.tempFiles.size}${extension}`;
+    this.tempFiles.set(path, { file, name });
+    return path;
+  }
+
+  openTempFile(path: string): boolean {
+    const kept = this.tempFiles.get(path);
+    if (!kept) return false;
+    // The phone would show the document; the browser downloads it under its own name.
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(kept.file);
+    link.download = kept.name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    return true;
+  }
+
   logCall(entry: CallLogEntry): void {
     const log = element('call-log');
     const item = document.createElement('li');
@@ -670,8 +693,20 @@ class ShellDevice implements Device {
         if (!overlay.querySelector('.dialog')) overlay.classList.remove('phone__overlay--mask');
         resolve(confirmed);
       };
-      dialog.querySelector('.dialog__cancel')?.addEventListener('click', () => close(false));
-      dialog.querySelector('.dialog__confirm')?.addEventListener('click', () => close(true));
+      // A tap that opened the dialog is followed by the browser's compatibility click at the
+      // same spot, which may land on a button of the dialog that just appeared; WeChat has no
+      // such click. A touch-made click counts only when the touch began on the dialog itself.
+      let touchedHere = false;
+      dialog.addEventListener('touchstart', () => (touchedHere = true), { passive: true });
+      const answer = (confirmed: boolean) => (event: Event) => {
+        const fromTouch =
+          (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
+            .sourceCapabilities?.firesTouchEvents === true;
+        if (fromTouch && !touchedHere) return;
+        close(confirmed);
+      };
+      dialog.querySelector('.dialog__cancel')?.addEventListener('click', answer(false));
+      dialog.querySelector('.dialog__confirm')?.addEventListener('click', answer(true));
       dialog.querySelector('input')?.addEventListener('keydown', (event) => {
         if ((event as KeyboardEvent).key === 'Enter') close(true);
       });

@@ -92,6 +92,9 @@ export interface PageContext {
   frame: Window;
 }
 
+/** `fileType` values wx.openDocument documents. */
+const OPEN_DOCUMENT_TYPES = new Set(['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf']);
+
 /** APIs simulate lacks that the preview plays: canIUse says yes to them. */
 const PREVIEW_APIS = new Set(['sendBizRedPacket', 'requestMerchantTransfer']);
 
@@ -280,6 +283,36 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       return {};
     }),
     getClipboardData: asyncApi('getClipboardData', () => ({ data: device.clipboard() })),
+
+    // A download is kept by the device under a temp path; any HTTP status answers success with
+    // its statusCode (WeChat's rule), only a transport failure fails.
+    downloadFile: asyncApi('downloadFile', async (options) => {
+      const url = String(options.url ?? '');
+      let response: Response;
+      try {
+        response = await fetch(url);
+      } catch (error) {
+        throw wxError('downloadFile', `network error: ${String(error)}`);
+      }
+      const file = await response.blob();
+      const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() ?? '');
+      return {
+        tempFilePath: device.keepTempFile(file, name || 'download'),
+        statusCode: response.status,
+        dataLength: file.size,
+      };
+    }),
+    // WeChat opens doc(x), xls(x), ppt(x) and pdf in its viewer; the preview lets the browser
+    // download the file instead, whatever its kind, so a person can look at it. The fail texts
+    // below are UNVERIFIED wordings of WeChat's errMsg.
+    openDocument: asyncApi('openDocument', (options) => {
+      const fileType = options.fileType as string | undefined;
+      if (fileType && !OPEN_DOCUMENT_TYPES.has(fileType))
+        throw wxError('openDocument', 'filetype not supported');
+      if (!device.openTempFile(String(options.filePath ?? '')))
+        throw wxError('openDocument', 'file not found');
+      return {};
+    }),
 
     navigateTo: navigate('navigateTo'),
     redirectTo: navigate('redirectTo'),

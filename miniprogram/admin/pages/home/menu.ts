@@ -19,12 +19,14 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
     title: '码包申请',
     desc: '申请一物一码、下载并解密码包',
     action: 'listApplications',
+    url: '/admin/pages/codes/index',
   },
   {
     key: 'code-ranges',
     title: '激活码段',
     desc: '把码段绑定到商品与活动',
     action: 'activateRange',
+    url: '/admin/pages/codes/index',
   },
   {
     key: 'products',
