@@ -238,12 +238,17 @@ class ShellDevice implements Device {
           overlay.classList.remove('phone__overlay--mask');
         resolve(index);
       };
-      sheet
-        .querySelectorAll<HTMLButtonElement>('.action-sheet__item')
-        .forEach((button) =>
-          button.addEventListener('click', () => close(Number(button.dataset.index))),
-        );
-      sheet.querySelector('.action-sheet__cancel')?.addEventListener('click', () => close(null));
+      const tapped = realTaps(sheet);
+      sheet.querySelectorAll<HTMLButtonElement>('.action-sheet__item').forEach((button) =>
+        button.addEventListener(
+          'click',
+          tapped(() => close(Number(button.dataset.index))),
+        ),
+      );
+      sheet.querySelector('.action-sheet__cancel')?.addEventListener(
+        'click',
+        tapped(() => close(null)),
+      );
     });
   }
 
@@ -300,19 +305,23 @@ class ShellDevice implements Device {
         : options.mode === 'multiSelector'
           ? options.columns.map((_, i) => options.value[i] ?? 0)
           : [];
+    const tapped = realTaps(sheet);
     sheet.querySelectorAll<HTMLElement>('.picker-sheet__column').forEach((columnElement) => {
       const columnIndex = Number(columnElement.dataset.column);
       columnElement.querySelectorAll<HTMLButtonElement>('.picker-sheet__option').forEach((button) =>
-        button.addEventListener('click', () => {
-          const index = Number(button.dataset.index);
-          columnElement
-            .querySelectorAll('.picker-sheet__option--on')
-            .forEach((on) => on.classList.remove('picker-sheet__option--on'));
-          button.classList.add('picker-sheet__option--on');
-          if (chosen[columnIndex] === index) return;
-          chosen[columnIndex] = index;
-          if (options.mode === 'multiSelector') onColumnChange?.(columnIndex, index);
-        }),
+        button.addEventListener(
+          'click',
+          tapped(() => {
+            const index = Number(button.dataset.index);
+            columnElement
+              .querySelectorAll('.picker-sheet__option--on')
+              .forEach((on) => on.classList.remove('picker-sheet__option--on'));
+            button.classList.add('picker-sheet__option--on');
+            if (chosen[columnIndex] === index) return;
+            chosen[columnIndex] = index;
+            if (options.mode === 'multiSelector') onColumnChange?.(columnIndex, index);
+          }),
+        ),
       );
     });
 
@@ -323,15 +332,21 @@ class ShellDevice implements Device {
           overlay.classList.remove('phone__overlay--mask');
         resolve(value);
       };
-      sheet.querySelector('.picker-sheet__cancel')?.addEventListener('click', () => close(null));
-      sheet.querySelector('.picker-sheet__confirm')?.addEventListener('click', () => {
-        if (options.mode === 'selector') close(chosen[0] ?? 0);
-        else if (options.mode === 'multiSelector') close([...chosen]);
-        else {
-          const input = sheet.querySelector<HTMLInputElement>('.picker-sheet__input');
-          close(input?.value || options.value);
-        }
-      });
+      sheet.querySelector('.picker-sheet__cancel')?.addEventListener(
+        'click',
+        tapped(() => close(null)),
+      );
+      sheet.querySelector('.picker-sheet__confirm')?.addEventListener(
+        'click',
+        tapped(() => {
+          if (options.mode === 'selector') close(chosen[0] ?? 0);
+          else if (options.mode === 'multiSelector') close([...chosen]);
+          else {
+            const input = sheet.querySelector<HTMLInputElement>('.picker-sheet__input');
+            close(input?.value || options.value);
+          }
+        }),
+      );
     });
   }
 
@@ -693,25 +708,38 @@ class ShellDevice implements Device {
         if (!overlay.querySelector('.dialog')) overlay.classList.remove('phone__overlay--mask');
         resolve(confirmed);
       };
-      // A tap that opened the dialog is followed by the browser's compatibility click at the
-      // same spot, which may land on a button of the dialog that just appeared; WeChat has no
-      // such click. A touch-made click counts only when the touch began on the dialog itself.
-      let touchedHere = false;
-      dialog.addEventListener('touchstart', () => (touchedHere = true), { passive: true });
-      const answer = (confirmed: boolean) => (event: Event) => {
-        const fromTouch =
-          (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
-            .sourceCapabilities?.firesTouchEvents === true;
-        if (fromTouch && !touchedHere) return;
-        close(confirmed);
-      };
-      dialog.querySelector('.dialog__cancel')?.addEventListener('click', answer(false));
-      dialog.querySelector('.dialog__confirm')?.addEventListener('click', answer(true));
+      const tapped = realTaps(dialog);
+      dialog.querySelector('.dialog__cancel')?.addEventListener(
+        'click',
+        tapped(() => close(false)),
+      );
+      dialog.querySelector('.dialog__confirm')?.addEventListener(
+        'click',
+        tapped(() => close(true)),
+      );
       dialog.querySelector('input')?.addEventListener('keydown', (event) => {
         if ((event as KeyboardEvent).key === 'Enter') close(true);
       });
     });
   }
+}
+
+/**
+ * A tap that opens an overlay (dialog, action sheet, picker) is followed by the browser's
+ * compatibility click at the same spot, which may land on a button of the overlay that just
+ * appeared; WeChat has no such click. Wraps click listeners of `panel` so that a touch-made click
+ * counts only when the touch began on the panel itself (mouse and keyboard clicks always count).
+ */
+function realTaps(panel: HTMLElement): (listener: () => void) => (event: Event) => void {
+  let touchedHere = false;
+  panel.addEventListener('touchstart', () => (touchedHere = true), { passive: true });
+  return (listener) => (event) => {
+    const fromTouch =
+      (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
+        .sourceCapabilities?.firesTouchEvents === true;
+    if (fromTouch && !touchedHere) return;
+    listener();
+  };
 }
 
 renderShell();
