@@ -198,6 +198,46 @@ async function readMedia(request: FastifyRequest): Promise<UploadedFile | undefi
   return { data: Buffer.from(await media.arrayBuffer()), filename: media.name };
 }
 
+/**
+ * One WeChat API call: count it, apply a queued fault, run it, and turn a WechatApiError into
+ * WeChat's error body. Anything else is a simulator bug, answered as WeChat's -1 "system error".
+ */
+async function answer(
+  sim: WechatSimulator,
+  api: WechatApi,
+  reply: FastifyReply,
+  work: () => object | Readable,
+): Promise<FastifyReply> {
+  sim.countCall(api);
+  const fault = sim.faults.take(api);
+  if (fault?.delayMs) await sleep(fault.delayMs);
+  if (fault && (fault.errcode !== undefined || fault.status !== undefined)) {
+    sim.log(`[wechat] ${api} → injected ${fault.errcode ?? `HTTP ${fault.status}`}`);
+    if (fault.errcode === undefined)
+      return reply
+        .code(fault.status!)
+        .type('text/html; charset=utf-8')
+        .send(`<html><body><h1>${fault.status} (simulated)</h1></body></html>`);
+    return reply
+      .code(fault.status ?? 200)
+      .send({ errcode: fault.errcode, errmsg: fault.errmsg ?? defaultErrmsg(fault.errcode) });
+  }
+  try {
+    const result = work();
+    sim.log(`[wechat] ${api} → 0`);
+    if (result instanceof Readable)
+      return reply.type('application/json; charset=utf-8').send(result);
+    return reply.send(result);
+  } catch (error) {
+    if (error instanceof WechatApiError) {
+      sim.log(`[wechat] ${api} → ${error.errcode} ${error.errmsg}`);
+      return reply.send({ errcode: error.errcode, errmsg: error.errmsg });
+    }
+    sim.log(`[wechat] ! ${api} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return reply.send({ errcode: Errcode.SystemBusy, errmsg: defaultErrmsg(Errcode.SystemBusy) });
+  }
+}
+
 function download(sim: WechatSimulator, appid: string, body: Body): Readable {
   const plan = sim.applications.planDownload(appid, body);
   const key = sim.packageKey();
