@@ -182,6 +182,8 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
     await nextSecond();
     const pushed = await scan(openid, qr);
     expect(pushed.body.event).toMatchObject({ Event: 'SCAN', EventKey: qr.sceneStr });
+    // Tagging and three sends happen before the answer, inside push.ts's 3 s budget.
+    expect(pushed.body.deliveries[0].ms).toBeLessThan(3_000);
     expect((await chat(openid)).messages.map((message: any) => message.msgtype)).toEqual([
       'text',
       'news',
