@@ -369,6 +369,78 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
     ).toBe('active');
   });
 
+  it('the simulator’s OA APIs answer as WeChat documents them', async () => {
+    const { access_token: token } = (await fetch(`${stack.url}/wechat/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({
+        grant_type: 'client_credential',
+        appid: stack.settings.OA_APPID,
+        secret: stack.settings.OA_SECRET,
+      }),
+    }).then((response) => response.json())) as any;
+    const call = (path: string, body?: object) =>
+      fetch(
+        `${stack.url}/wechat/cgi-bin/${path}${path.includes('?') ? '&' : '?'}access_token=${token}`,
+        {
+          method: body ? 'POST' : 'GET',
+          body: body ? JSON.stringify(body) : undefined,
+        },
+      ).then((response) => response.json() as Promise<any>);
+
+    const info = await call('user/info?openid=o-cq-new&lang=zh_CN');
+    const tags = (await call('tags/get')).tags;
+    const storeTag = tags.find((tag: any) => tag.name === '门店A');
+    expect(info).toMatchObject({
+      subscribe: 1,
+      openid: 'o-cq-new',
+      subscribe_scene: 'ADD_SCENE_QR_CODE',
+      qr_scene_str: qr.sceneStr,
+      tagid_list: [storeTag.id],
+    });
+    expect(await call('user/info?openid=o-nobody')).toEqual({
+      errcode: 40003,
+      errmsg: 'invalid openid',
+    });
+    expect(await call('tags/create', { tag: { name: '门店A' } })).toEqual({
+      errcode: 45157,
+      errmsg: 'invalid tag name',
+    });
+    expect(await call('tags/create', { tag: { name: 'x'.repeat(31) } })).toMatchObject({
+      errcode: 45158,
+    });
+    expect(await call('tags/delete', { tag: { id: 2 } })).toMatchObject({ errcode: 45058 });
+
+    // A tag made in the OA console first: our create gets 45157 and the scan looks it up instead.
+    const made = await call('tags/create', { tag: { name: '老客' } });
+    expect(made).toEqual({ tag: { id: expect.any(Number), name: '老客' } });
+    const old = await admin('createChannelQr', {
+      name: '老客回访',
+      type: 'temporary',
+      tagNames: ['老客'],
+    });
+    expect(old, JSON.stringify(old)).toMatchObject({ ok: true });
+    await scan('o-cq-regular', old.data.qr);
+    expect((await chat('o-cq-regular')).tags).toEqual(['老客']);
+
+    const upload = (type: string, content: Buffer, name: string) => {
+      const form = new FormData();
+      form.append('media', new Blob([new Uint8Array(content)]), name);
+      return fetch(`${stack.url}/wechat/cgi-bin/media/upload?access_token=${token}&type=${type}`, {
+        method: 'POST',
+        body: form,
+      }).then((response) => response.json() as Promise<any>);
+    };
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(70 * 1024)]);
+    expect(await upload('image', jpeg, 'a.jpg')).toEqual({
+      type: 'image',
+      media_id: expect.any(String),
+      created_at: expect.any(Number),
+    });
+    expect(await upload('thumb', jpeg, 'a.jpg')).toMatchObject({ errcode: 40006 });
+    expect(await upload('video', jpeg, 'a.jpg')).toMatchObject({ errcode: 40005 });
+    expect(await upload('file', jpeg, 'a.jpg')).toMatchObject({ errcode: 40004 });
+  });
+
   it('records each write in the audit log', async () => {
     const log = await admin('listAuditLog', { limit: 100 });
     const actions = new Set(log.data.entries.map((entry: any) => entry.action));
