@@ -198,11 +198,9 @@ async function createQr(spec: NewQr, actor: string, now = Date.now()): Promise<C
   } catch (error) {
     const reason =
       error instanceof WeChatApiError ? `${error.errcode} ${error.errmsg}` : 'WeChat unreachable';
-    await qrcodes
-      .where({ _id: qrId })
-      .update({
-        data: { status: 'creation_failed', failureReason: reason, updatedAt: Date.now() },
-      });
+    await qrcodes.where({ _id: qrId }).update({
+      data: { status: 'creation_failed', failureReason: reason, updatedAt: Date.now() },
+    });
     if (error instanceof WeChatApiError && error.errcode === QR_QUOTA_ERRCODE) {
       throw new AppError(
         'QR_QUOTA_EXCEEDED',
