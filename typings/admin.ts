@@ -509,7 +509,9 @@ export type AdminPermission =
   | 'codes.write'
   | 'products.write'
   | 'campaigns.write'
-  | 'members.manage';
+  | 'members.manage'
+  | 'oa.read'
+  | 'oa.write';
 
 /** Actions any WeChat user may call. */
 export type PublicAdminAction = 'me' | 'acceptInvite';
@@ -647,6 +649,156 @@ export interface DashboardFigures {
   asOf: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Official Account channel QR codes (issue 11)
+
+export type ChannelQrType = 'temporary' | 'permanent';
+
+/** `expired` is derived from `expiresAt` when read; `deleted` QR codes still follow, nothing else. */
+export type ChannelQrStatus = 'creating' | 'active' | 'expired' | 'creation_failed' | 'deleted';
+
+/** One item of a QR code's auto-reply, sent in order as a customer-service message. */
+export type ReplyItem =
+  | { kind: 'text'; text: string }
+  | { kind: 'image'; materialId: string }
+  | { kind: 'video'; materialId: string; title: string; description: string }
+  | { kind: 'news'; materialId: string }
+  | { kind: 'voice'; materialId: string }
+  | { kind: 'miniprogram'; appid: string; pagePath: string; title: string; thumbMaterialId: string }
+  | { kind: 'link'; title: string; url: string; description: string; thumbMaterialId: string };
+
+export interface ChannelQrReplies {
+  enabled: boolean;
+  /** At most 3, sent in this order. */
+  items: ReplyItem[];
+}
+
+export interface ChannelQrView {
+  qrId: string;
+  name: string;
+  type: ChannelQrType;
+  status: ChannelQrStatus;
+  /** The scene WeChat pushes back (`qrscene_<sceneStr>` on follow, bare on SCAN). */
+  sceneStr: string;
+  /** WeChat's ticket (the image is `showqrcode?ticket=`); empty until created. */
+  ticket: string;
+  /** What the QR code encodes; empty until created. */
+  url: string;
+  /** ISO 8601, temporary codes only. */
+  expiresAt?: string;
+  /** Requested time to live (temporary codes), kept so a copy inherits it. */
+  expireSeconds?: number;
+  channel?: string;
+  tagNames: string[];
+  replies: ChannelQrReplies;
+  createdAt: string;
+  /** Why WeChat refused it (`creation_failed`). */
+  failureReason?: string;
+}
+
+/** As the seed defines them; counted as scans arrive (one read to show them). */
+export interface ChannelQrMetrics {
+  /** Every scan recorded (a non-follower who scans without following sends nothing: not a scan). */
+  scans: number;
+  /** Distinct users who scanned. */
+  scanners: number;
+  /** Distinct users who followed the Official Account from this QR code. */
+  newFollowers: number;
+  /** Scans whose welcome reached the user (at least one item delivered). */
+  repliesSent: number;
+  /** Distinct users who received the welcome. */
+  repliesReceived: number;
+}
+
+export interface CreateChannelQrRequest {
+  name: string;
+  type: ChannelQrType;
+  /** Temporary codes: 60 s to 30 days (2,592,000 s); default 30 days. */
+  expireSeconds?: number;
+  channel?: string;
+  /** Tags given to users who scan (each ≤ 30 bytes, ≤ 20 per code). */
+  tagNames?: string[];
+  replies?: ChannelQrReplies;
+}
+
+export interface ChannelQrResult {
+  qr: ChannelQrView;
+}
+
+export interface GetChannelQrRequest {
+  qrId: string;
+}
+
+export interface ChannelQrDetails {
+  qr: ChannelQrView;
+  metrics: ChannelQrMetrics;
+}
+
+export interface ListChannelQrsRequest {
+  /** Part of the name. */
+  keyword?: string;
+  status?: ChannelQrStatus;
+  /** 1–100, default 20; newest first. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListChannelQrsResult {
+  qrs: ChannelQrView[];
+}
+
+export interface UpdateChannelQrRequest {
+  qrId: string;
+  name?: string;
+  tagNames?: string[];
+  replies?: ChannelQrReplies;
+}
+
+export interface CopyChannelQrRequest {
+  qrId: string;
+}
+
+export interface DeleteChannelQrsRequest {
+  /** 1–100 codes. */
+  qrIds: string[];
+}
+
+export interface DeleteChannelQrsResult {
+  /** Deleted now, each with the status it had. */
+  deleted: { qrId: string; previousStatus: ChannelQrStatus }[];
+  /** Already deleted or unknown: nothing changed. */
+  skipped: string[];
+}
+
+export type MaterialKind = 'image' | 'voice' | 'video' | 'news';
+
+/** `addMaterial`: a file already uploaded to cloud storage (or a published article, for news). */
+export type AddMaterialRequest =
+  | { kind: 'image' | 'voice' | 'video'; fileId: string; name: string }
+  | { kind: 'news'; articleId: string; name: string };
+
+export interface MaterialView {
+  materialId: string;
+  kind: MaterialKind;
+  name: string;
+  fileId?: string;
+  articleId?: string;
+  size?: number;
+  createdAt: string;
+}
+
+export interface MaterialResult {
+  material: MaterialView;
+}
+
+export type ChannelQrErrorCode =
+  | 'QR_NOT_FOUND'
+  | 'QR_QUOTA_EXCEEDED'
+  | 'QR_CREATION_FAILED'
+  | 'QR_DELETED'
+  | 'MATERIAL_NOT_FOUND'
+  | 'MATERIAL_INVALID';
+
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };
   dashboard: { request: Record<string, never>; response: DashboardFigures };
@@ -676,6 +828,13 @@ export interface AdminActions {
   grantRole: { request: GrantRoleRequest; response: MemberResult };
   revokeRole: { request: RevokeRoleRequest; response: RevokeRoleResult };
   listAuditLog: { request: ListAuditLogRequest; response: ListAuditLogResult };
+  createChannelQr: { request: CreateChannelQrRequest; response: ChannelQrResult };
+  getChannelQr: { request: GetChannelQrRequest; response: ChannelQrDetails };
+  listChannelQrs: { request: ListChannelQrsRequest; response: ListChannelQrsResult };
+  updateChannelQr: { request: UpdateChannelQrRequest; response: ChannelQrResult };
+  copyChannelQr: { request: CopyChannelQrRequest; response: ChannelQrResult };
+  deleteChannelQrs: { request: DeleteChannelQrsRequest; response: DeleteChannelQrsResult };
+  addMaterial: { request: AddMaterialRequest; response: MaterialResult };
 }
 
 export type AdminAction = keyof AdminActions;

@@ -23,6 +23,20 @@ import {
 } from '../core/products/catalog.js';
 import { recordOperatorVisit } from '../core/data/operators.js';
 import {
+  copyChannelQr,
+  createChannelQr,
+  deleteChannelQrs,
+  getChannelQr,
+  listChannelQrs,
+  updateChannelQr,
+} from '../core/oa/channel-qrs.js';
+import { addMaterial } from '../core/oa/materials.js';
+import {
+  MAX_EXPIRE_SECONDS,
+  MAX_REPLY_ITEMS,
+  MIN_EXPIRE_SECONDS,
+} from '../core/domain/channel-qr.js';
+import {
   createCampaign,
   getCampaign,
   listCampaigns,
@@ -180,6 +194,42 @@ const CAMPAIGN_STATUS_NAMES = {
   paused: '已暂停',
   ended: '已结束',
 };
+
+// Channel QR codes (issue 11): reply items as typings/admin.ts ReplyItem; tag byte lengths and
+// materials are checked by core/oa/channel-qrs.ts with their own codes.
+const materialId = z.string().trim().min(1).max(64);
+const replyItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(2000) }),
+  z.object({ kind: z.literal('image'), materialId }),
+  z.object({ kind: z.literal('video'), materialId, title: text(64), description: text(120) }),
+  z.object({ kind: z.literal('news'), materialId }),
+  z.object({ kind: z.literal('voice'), materialId }),
+  z.object({
+    kind: z.literal('miniprogram'),
+    appid: z.string().regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 格式不正确'),
+    pagePath: text(256),
+    title: text(64),
+    thumbMaterialId: materialId,
+  }),
+  z.object({
+    kind: z.literal('link'),
+    title: text(64),
+    url: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/\S+$/, '链接须为 http(s) 地址')
+      .max(1024),
+    description: text(120),
+    thumbMaterialId: materialId,
+  }),
+]);
+const replies = z.object({
+  enabled: z.boolean(),
+  items: z.array(replyItem).max(MAX_REPLY_ITEMS, `最多 ${MAX_REPLY_ITEMS} 条回复内容`),
+});
+const qrId = z.string().trim().min(1).max(64);
+const tagNames = z.array(z.string().trim().min(1).max(30)).max(20, '每个二维码最多 20 个标签');
+const QR_TYPE_NAMES = { temporary: '临时', permanent: '永久' } as const;
 
 export const main = createAdminHandler({
   me: readAction(z.object({}), async (_input, { caller, member }): Promise<AdminMe> => {
@@ -434,5 +484,91 @@ export const main = createAdminHandler({
       ...page(100, 20),
     }),
     async (input) => ({ entries: await listAuditLog(input) }),
+  ),
+
+  createChannelQr: writeAction(
+    z.object({
+      name: text(64),
+      type: z.enum(['temporary', 'permanent']),
+      expireSeconds: z
+        .number()
+        .int()
+        .min(MIN_EXPIRE_SECONDS, '有效期至少 60 秒')
+        .max(MAX_EXPIRE_SECONDS, '临时二维码有效期最长 30 天')
+        .optional(),
+      channel: text(64).optional(),
+      tagNames: tagNames.optional(),
+      replies: replies.optional(),
+    }),
+    async (input, { member }) => createChannelQr(input, member.openid),
+    (input, { qr }) => ({
+      target: `qr:${qr.qrId}`,
+      summary: `新建${QR_TYPE_NAMES[input.type]}渠道二维码「${qr.name}」`,
+    }),
+  ),
+
+  getChannelQr: readAction(z.object({ qrId }), async (input) => getChannelQr(input.qrId)),
+
+  listChannelQrs: readAction(
+    z.object({
+      keyword: z.string().trim().max(64).optional(),
+      status: z.enum(['creating', 'active', 'expired', 'creation_failed', 'deleted']).optional(),
+      ...page(100, 20),
+    }),
+    async (input) => listChannelQrs(input),
+  ),
+
+  updateChannelQr: writeAction(
+    z.object({
+      qrId,
+      name: text(64).optional(),
+      tagNames: tagNames.optional(),
+      replies: replies.optional(),
+    }),
+    async (input) => updateChannelQr(input),
+    (input, { qr }) => ({
+      target: `qr:${qr.qrId}`,
+      summary: `修改渠道二维码「${qr.name}」：${Object.keys(input)
+        .filter((key) => key !== 'qrId')
+        .join('、')}`,
+    }),
+  ),
+
+  copyChannelQr: writeAction(
+    z.object({ qrId }),
+    async (input, { member }) => copyChannelQr(input.qrId, member.openid),
+    (input, { qr }) => ({
+      target: `qr:${qr.qrId}`,
+      summary: `复制渠道二维码 ${input.qrId} 为「${qr.name}」`,
+    }),
+  ),
+
+  deleteChannelQrs: writeAction(
+    z.object({ qrIds: z.array(qrId).min(1).max(100, '一次最多删除 100 个') }),
+    async (input) => deleteChannelQrs(input.qrIds),
+    (input, result) => ({
+      target: `qr:${input.qrIds.slice(0, 5).join(',')}${input.qrIds.length > 5 ? '…' : ''}`,
+      summary: `删除渠道二维码 ${result.deleted.length} 个${result.skipped.length ? `（${result.skipped.length} 个已删除或不存在）` : ''}`,
+    }),
+  ),
+
+  addMaterial: writeAction(
+    z.union([
+      z.object({
+        kind: z.enum(['image', 'voice', 'video']),
+        fileId: z
+          .string()
+          .trim()
+          .regex(/^cloud:\/\/\S+$/, '文件须为云存储文件 ID（cloud://…）')
+          .max(1024),
+        name: text(64),
+      }),
+      z.object({ kind: z.literal('news'), articleId: text(128), name: text(64) }),
+    ]),
+    async (input, { member }) => addMaterial(input, member.openid),
+    (_input, { material }) => ({
+      target: `material:${material.materialId}`,
+      summary: `添加素材「${material.name}」（${material.kind}）`,
+    }),
   ),
 });

@@ -21,6 +21,11 @@ export interface SimulatorConfig {
    * with only `code`, `application_id` and `isv_application_id`.
    */
   notActivatedReply: NotActivatedReply;
+  /**
+   * Permanent QR codes the Official Account may hold (WeChat: 100,000; errcode 45029 past it).
+   * Tests lower it to reach the limit without creating 100,000 codes.
+   */
+  permanentQrLimit: number;
 }
 
 export const NOT_ACTIVATED_REPLIES = ['errcode', 'bare'] as const;
@@ -31,6 +36,7 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   ticketTtlMs: 10 * 60_000,
   rangeSize: 100_000,
   notActivatedReply: 'errcode',
+  permanentQrLimit: 100_000,
 };
 
 export const MAX_RANGE_SIZE = 500_000;
@@ -50,7 +56,8 @@ export function checkConfig(input: unknown): Partial<SimulatorConfig> | string {
     }
     if (!Number.isSafeInteger(value) || (value as number) < 0)
       return `${name} must be a whole number ≥ 0`;
-    accepted[name as 'finishDelayMs' | 'ticketTtlMs' | 'rangeSize'] = value as number;
+    accepted[name as 'finishDelayMs' | 'ticketTtlMs' | 'rangeSize' | 'permanentQrLimit'] =
+      value as number;
   }
   const range = accepted.rangeSize;
   if (

@@ -58,6 +58,16 @@ const MESSAGES: Readonly<Record<number, string>> = {
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit, mustslower retry next minute',
   48001: 'api unauthorized',
+  40003: 'invalid openid',
+  40007: 'invalid media_id',
+  45008: 'article size out of limit',
+  45015: 'response out of time limit or subscription is canceled',
+  45029: 'qrcode count out of limit',
+  45047: 'out of response count limit',
+  45056: 'too many tags now, no need to add new',
+  45059: 'has too many tags',
+  45157: 'invalid tag name',
+  45159: 'invalid tag id',
 };
 
 export function defaultErrmsg(errcode: number): string {

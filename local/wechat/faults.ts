@@ -13,6 +13,15 @@ export const FAULTABLE_APIS = [
   'codeactive',
   'codeactivequery',
   'tickettocode',
+  'qrcode_create',
+  'tags_create',
+  'tags_get',
+  'tags_delete',
+  'tags_batchtagging',
+  'tags_batchuntagging',
+  'user_info',
+  'custom_send',
+  'media_upload',
 ] as const;
 
 export type WechatApi = (typeof FAULTABLE_APIS)[number];

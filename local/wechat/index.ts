@@ -11,11 +11,14 @@
  *   encrypted download
  * - faults.ts: injected errors and latency; store.ts: SQLite state; config.ts: the knobs
  * - oa-push.ts: the user's follow, unfollow and channel-QR scan, pushed to the OA's server URL
+ * - oa-apis.ts: parametric QR codes, tags, user info, customer-service messages (with the
+ *   sending window and the user's chat), temporary media
  */
 import { CodeActivations } from './activations';
 import { CodeApplications, rangesOf, statusOf } from './applications';
 import { DEFAULT_CONFIG, type SimulatorConfig } from './config';
 import { FaultInjector, FAULTABLE_APIS, type Fault, type WechatApi } from './faults';
+import { OaApis } from './oa-apis';
 import { OaPushes } from './oa-push';
 import { SimulatorStore, type TokenEndpoint } from './store';
 import { TokenIssuer } from './tokens';
@@ -62,6 +65,7 @@ export class WechatSimulator {
   readonly activations: CodeActivations;
   readonly faults = new FaultInjector();
   readonly oaPushes: OaPushes;
+  readonly oa: OaApis;
   readonly log: (line: string) => void;
   private readonly store: SimulatorStore;
   private currentConfig: SimulatorConfig;
@@ -83,7 +87,14 @@ export class WechatSimulator {
     }));
     this.applications = new CodeApplications(this.store, now, config);
     this.activations = new CodeActivations(this.store, this.applications, now, config);
-    this.oaPushes = new OaPushes(this.store, options.settings, this.log);
+    this.oa = new OaApis(this.store, now, config);
+    this.oaPushes = new OaPushes(
+      this.store,
+      options.settings,
+      this.log,
+      (openid) => this.oa.openWindow(openid),
+      (ticket) => this.oa.sceneOf(ticket),
+    );
     if (options.config) this.configure(options.config);
   }
 

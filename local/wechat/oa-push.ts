@@ -38,8 +38,11 @@ export interface PushDelivery {
 
 export interface PushResult {
   openid: string;
-  /** The event's fields as WeChat sent them (before encryption). */
-  event: Record<string, string | number>;
+  /**
+   * The event's fields as WeChat sent them (before encryption); null when WeChat sends nothing
+   * (a non-follower who scans and does not follow).
+   */
+  event: Record<string, string | number> | null;
   mode: PushMode;
   deliveries: PushDelivery[];
   /** The user's follow state in WeChat after the event. */
@@ -60,6 +63,8 @@ interface FollowState {
   following: boolean;
   /** Epoch ms of the last change. */
   since: number;
+  /** The channel QR scene of the latest follow (user/info's qr_scene_str). */
+  scene?: string;
 }
 
 export class OaPushes {
@@ -67,14 +72,34 @@ export class OaPushes {
     private readonly store: SimulatorStore,
     private readonly settings: () => Readonly<Record<string, string | undefined>>,
     private readonly log: (line: string) => void,
+    /** A follow or a scan opens the account's customer-service window for the user (§6.1). */
+    private readonly opened: (openid: string) => void = () => {},
+    /** The scene of a ticket the simulator issued (qrcode/create), for a scan by ticket. */
+    private readonly sceneOf: (ticket: string) => string | undefined = () => undefined,
   ) {}
 
-  /** "Scan channel QR `scene` as user U": subscribe + qrscene_ for a non-follower, else SCAN. */
+  /**
+   * "Scan channel QR `scene` (or `ticket`) as user U": subscribe + qrscene_ for a non-follower,
+   * else SCAN. `follow: false`: a non-follower looks at the follow page and leaves; WeChat sends
+   * nothing (a follower's scan is a SCAN whatever `follow` says).
+   */
   async scan(body: Body): Promise<PushResult> {
     const openid = requireText(body, 'openid', 128);
-    const scene = requireText(body, 'scene', 64);
-    const ticket = optionalText(body, 'ticket', 512) ?? standInTicket(scene);
+    const givenTicket = optionalText(body, 'ticket', 512);
+    const scene =
+      optionalText(body, 'scene', 64) ?? (givenTicket ? this.sceneOf(givenTicket) : undefined);
+    if (!scene) throw invalidArgs('scene (or a ticket from qrcode/create) is required');
+    const ticket = givenTicket ?? standInTicket(scene);
     const following = this.following(openid);
+    if (!following && body.follow === false) {
+      return {
+        openid,
+        event: null,
+        mode: pushMode(body, this.settings().OA_ENCODING_AES_KEY),
+        deliveries: [],
+        following: false,
+      };
+    }
     return this.push(
       openid,
       following
@@ -125,7 +150,17 @@ export class OaPushes {
       ...eventFields,
     };
     // WeChat's state changes whatever the server answers.
-    this.store.writeMeta(followKey(openid), { following: followingAfter, since: Date.now() });
+    const previous = this.store.readMeta<FollowState>(followKey(openid));
+    const followScene =
+      eventFields.Event === 'subscribe'
+        ? eventFields.EventKey?.replace(/^qrscene_/, '')
+        : previous?.scene;
+    this.store.writeMeta(followKey(openid), {
+      following: followingAfter,
+      since: eventFields.Event === 'SCAN' && previous ? previous.since : Date.now(),
+      ...(followScene ? { scene: followScene } : {}),
+    } satisfies FollowState);
+    if (eventFields.Event === 'subscribe' || eventFields.Event === 'SCAN') this.opened(openid);
 
     const results: PushDelivery[] = [];
     for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {

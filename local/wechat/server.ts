@@ -5,12 +5,16 @@
  *   POST /cgi-bin/stable_token                stable access token
  *   POST /intp/marketcode/<api>?access_token  applycode, applycodequery, applycodedownload,
  *                                             codeactive, codeactivequery, tickettocode
+ *   /cgi-bin/qrcode/create, /cgi-bin/showqrcode, /cgi-bin/tags/{create,get,delete},
+ *   /cgi-bin/tags/members/{batchtagging,batchuntagging}, /cgi-bin/user/info,
+ *   /cgi-bin/message/custom/send, /cgi-bin/media/upload   the OA APIs of channel QR codes
  *
  * and the control endpoints, which are not WeChat's (JSON in and out, `{ error }` on failure):
  *
  *   POST   /_sim/scan     { openid, code | url | applicationId + index } → the Mini Program launch
  *   POST   /_sim/oa/scan | /_sim/oa/follow | /_sim/oa/unfollow   { openid, scene?, … } → the
  *                        Official Account's event pushed to its server URL (oa-push.ts)
+ *   GET    /_sim/oa/chat?openid=   the user's chat: customer-service messages delivered, tags
  *   POST   /_sim/faults   { api, errcode?, errmsg?, status?, delayMs?, times? } queue a fault
  *   GET    /_sim/faults   the queued faults;  DELETE /_sim/faults  clear them
  *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize?, notActivatedReply? }
@@ -19,7 +23,7 @@
  *
  * WeChat answers errors as HTTP 200 with `{ errcode, errmsg }`; so does this.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { ScanRefused } from './activations';
@@ -31,7 +35,15 @@ import type { WechatSimulator } from './index';
 import { PushRefused, type PushResult } from './oa-push';
 import { downloadReply } from './packages';
 
-type MarketcodeApi = Exclude<WechatApi, 'token' | 'stable_token'>;
+type MarketcodeApi = Extract<
+  WechatApi,
+  | 'applycode'
+  | 'applycodequery'
+  | 'applycodedownload'
+  | 'codeactive'
+  | 'codeactivequery'
+  | 'tickettocode'
+>;
 type MarketcodeHandler = (appid: string, body: Body) => object | Readable;
 
 export function wechatRoutes(sim: WechatSimulator): FastifyPluginAsync {
@@ -84,8 +96,106 @@ export function wechatRoutes(sim: WechatSimulator): FastifyPluginAsync {
       });
     }
 
+    oaRoutes(app, sim);
     controlRoutes(app, sim);
   };
+}
+
+type OaHandler = (request: FastifyRequest, file?: UploadedFile) => object;
+interface UploadedFile {
+  data: Buffer;
+  filename: string;
+}
+
+/**
+ * The Official Account APIs of channel QR codes (oa-apis.ts). Success bodies are WeChat's
+ * documented ones: qrcode/create `{ticket, expire_seconds, url}`, tags/create `{tag}`, tags/get
+ * `{tags}`, user/info the user's fields, media/upload `{type, media_id, created_at}`, and
+ * `{errcode: 0, errmsg: "ok"}` for the rest.
+ */
+function oaRoutes(app: FastifyInstance, sim: WechatSimulator): void {
+  // Media arrive as multipart: read them as bytes, not through the JSON catch-all.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
+  const ok = { errcode: 0, errmsg: 'ok' };
+  const json = (request: FastifyRequest) => parseBody(request.body);
+  const routes: [WechatApi, 'GET' | 'POST', string, OaHandler][] = [
+    ['qrcode_create', 'POST', '/cgi-bin/qrcode/create', (r) => sim.oa.qrcodeCreate(json(r))],
+    ['tags_create', 'POST', '/cgi-bin/tags/create', (r) => sim.oa.tagsCreate(json(r))],
+    ['tags_get', 'GET', '/cgi-bin/tags/get', () => sim.oa.tagsGet()],
+    [
+      'tags_delete',
+      'POST',
+      '/cgi-bin/tags/delete',
+      (r) => ({ ...ok, ...sim.oa.tagsDelete(json(r)) }),
+    ],
+    [
+      'tags_batchtagging',
+      'POST',
+      '/cgi-bin/tags/members/batchtagging',
+      (r) => ({ ...ok, ...sim.oa.batchTagging(json(r), true) }),
+    ],
+    [
+      'tags_batchuntagging',
+      'POST',
+      '/cgi-bin/tags/members/batchuntagging',
+      (r) => ({ ...ok, ...sim.oa.batchTagging(json(r), false) }),
+    ],
+    ['user_info', 'GET', '/cgi-bin/user/info', (r) => sim.oa.userInfo(r.query as Body)],
+    [
+      'custom_send',
+      'POST',
+      '/cgi-bin/message/custom/send',
+      (r) => ({ ...ok, ...sim.oa.customSend(json(r)) }),
+    ],
+    [
+      'media_upload',
+      'POST',
+      '/cgi-bin/media/upload',
+      (r, file) => sim.oa.mediaUpload((r.query as Body).type as string | undefined, file),
+    ],
+  ];
+  for (const [api, method, url, run] of routes) {
+    app.route({
+      method: ['GET', 'POST'],
+      url,
+      handler: async (request, reply) => {
+        // The multipart body is read first (reading changes nothing); the call itself runs in
+        // answer(), after any injected fault, like every other API.
+        const file = api === 'media_upload' ? await readMedia(request) : undefined;
+        return answer(sim, api, reply, () => {
+          if (request.method !== method)
+            throw wechatError(method === 'GET' ? Errcode.RequireGet : Errcode.RequirePost);
+          sim.tokens.authenticate((request.query as Body).access_token);
+          return run(request, file);
+        });
+      },
+    });
+  }
+
+  // No token: the ticket is the credential. An unknown or expired ticket is a 404, as WeChat's.
+  app.get('/cgi-bin/showqrcode', async (request, reply) => {
+    const png = await sim.oa.qrImage((request.query as Body).ticket as string | undefined);
+    if (!png)
+      return reply.code(404).type('text/html; charset=utf-8').send('<html><body>404</body></html>');
+    return reply.type('image/png').send(png);
+  });
+}
+
+/** The multipart field `media`, as WeChat reads it; undefined when there is none. */
+async function readMedia(request: FastifyRequest): Promise<UploadedFile | undefined> {
+  const contentType = String(request.headers['content-type'] ?? '');
+  if (!contentType.startsWith('multipart/form-data') || !Buffer.isBuffer(request.body))
+    return undefined;
+  const form = await new Response(new Uint8Array(request.body), {
+    headers: { 'content-type': contentType },
+  })
+    .formData()
+    .catch(() => undefined);
+  const media = form?.get('media');
+  if (!media || typeof media === 'string') return undefined;
+  return { data: Buffer.from(await media.arrayBuffer()), filename: media.name };
 }
 
 /**
@@ -175,6 +285,19 @@ function controlRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       }
     });
   }
+
+  // The user's chat with the Official Account: every customer-service message delivered, in order.
+  app.get('/_sim/oa/chat', (request, reply) => {
+    const openid = (request.query as Body).openid;
+    if (typeof openid !== 'string' || openid === '')
+      return reply.code(400).send({ error: 'openid is required' });
+    return {
+      openid,
+      following: sim.oaPushes.following(openid),
+      tags: sim.oa.userTagNames(openid),
+      messages: sim.oa.chat(openid),
+    };
+  });
 
   app.post('/_sim/faults', (request, reply) =>
     control(reply, () => {

@@ -58,6 +58,14 @@ const MATRIX: Record<string, readonly Who[]> = {
   grantRole: ['admin'],
   revokeRole: ['admin'],
   listAuditLog: ['admin'],
+  // Channel QR codes (issue 11): operators run them, every member reads them.
+  createChannelQr: ['admin', 'operator'],
+  getChannelQr: READ,
+  listChannelQrs: READ,
+  updateChannelQr: ['admin', 'operator'],
+  copyChannelQr: ['admin', 'operator'],
+  deleteChannelQrs: ['admin', 'operator'],
+  addMaterial: ['admin', 'operator'],
 };
 
 const PRODUCT = {

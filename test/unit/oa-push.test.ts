@@ -17,6 +17,7 @@ const store = vi.hoisted(() => ({
   changes: [] as unknown[],
   failApply: false,
   hang: false,
+  channelScans: [] as { dedupeKey: string; scene: string }[],
 }));
 
 vi.mock('../../cloudfunctions/core/data/oa-events', () => ({
@@ -39,6 +40,15 @@ vi.mock('../../cloudfunctions/core/data/oa-followers', () => ({
     if (store.failApply) throw new Error('database unavailable');
     store.changes.push(change);
     return true;
+  },
+}));
+
+// What a channel QR scan does is channel-scan.ts's (integration/channel-qr.test.ts); here only
+// that each applied scan reaches it once, with its scene.
+vi.mock('../../cloudfunctions/core/oa/channel-scan', () => ({
+  applyChannelScan: async (scan: { dedupeKey: string }, scene: string) => {
+    store.channelScans.push({ dedupeKey: scan.dedupeKey, scene });
+    return { applied: false, reason: 'unknown_scene' };
   },
 }));
 
@@ -99,6 +109,7 @@ beforeEach(() => {
   vi.stubEnv('OA_APPID', APPID);
   store.events.clear();
   store.changes = [];
+  store.channelScans = [];
   store.failApply = false;
   store.hang = false;
   vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -221,6 +232,10 @@ describe('OA server URL: pushes (POST)', () => {
     expect(recorded()).toHaveLength(1);
     expect(recorded()[0]!.deliveries).toBe(3);
     expect(store.changes).toHaveLength(1);
+    // The channel QR code's effects (tags, counts, welcome) are asked for once.
+    expect(store.channelScans).toEqual([
+      { dedupeKey: (recorded()[0]!.push as OaPush).dedupeKey, scene: 'parcel' },
+    ]);
   });
 
   it('applies a redelivery whose first attempt failed before applying, and still answers success', async () => {

@@ -21,6 +21,12 @@ const WRITES_OF = {
     'createProduct',
     'updateProduct',
     'bindProduct',
+    // Channel QR codes of the Official Account (issue 11).
+    'createChannelQr',
+    'updateChannelQr',
+    'copyChannelQr',
+    'deleteChannelQrs',
+    'addMaterial',
   ],
   marketer: ['createCampaign', 'updateCampaign', 'setCampaignStatus'],
 } as const;
@@ -32,7 +38,7 @@ describe('permissions', () => {
     expect(ADMIN_ACTIONS.every((action) => mayCall('admin', action))).toBe(true);
   });
 
-  it('gives an operator codes and products, a marketer campaigns, a viewer neither', () => {
+  it('gives an operator codes, products and channel QR codes, a marketer campaigns, a viewer neither', () => {
     const writes = [...WRITES_OF.operator, ...WRITES_OF.marketer] as string[];
     for (const role of ['operator', 'marketer', 'viewer'] as const) {
       const own: readonly string[] = role === 'viewer' ? [] : WRITES_OF[role];

@@ -237,8 +237,40 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'oaQrcodes',
     permission: SERVER_ONLY,
-    describes: 'an Official Account channel QR code with its auto-tags, auto-replies and counters',
-    indexes: [{ name: 'scene_unique', keys: { scene: 1 }, unique: true }],
+    describes:
+      'an Official Account channel QR code (`_id` = qrId): scene, WeChat ticket and url, status, tags, auto-replies, and its metrics as `_.inc` counters',
+    indexes: [
+      { name: 'scene_unique', keys: { scene: 1 }, unique: true },
+      { name: 'created_at', keys: { createdAt: -1 } },
+      { name: 'status_created', keys: { status: 1, createdAt: -1 } },
+    ],
+  },
+  {
+    name: 'oaQrScanners',
+    permission: SERVER_ONLY,
+    describes:
+      'one user of one channel QR code (`_id` = qrId:openid): first and last scan, scan count, follow from the code, welcome received and its latest status',
+    indexes: [{ name: 'qr_last_scan', keys: { qrId: 1, lastScanAt: -1 } }],
+  },
+  {
+    name: 'oaReplySends',
+    permission: SERVER_ONLY,
+    describes:
+      "one scan of a channel QR code applied (`_id` = the push dedupeKey, claimed before anything is sent, so a redelivery never sends twice): each reply item's outcome and errcode",
+    indexes: [{ name: 'qr_time', keys: { qrId: 1, at: -1 } }],
+  },
+  {
+    name: 'oaTags',
+    permission: SERVER_ONLY,
+    describes: 'an Official Account user tag (`_id` = its name) and its WeChat tag id',
+    indexes: [],
+  },
+  {
+    name: 'oaMaterials',
+    permission: SERVER_ONLY,
+    describes:
+      'a reply material: kind, the cloud file (or published article), and its WeChat temporary media_id with upload time (renewed on use)',
+    indexes: [{ name: 'created_at', keys: { createdAt: -1 } }],
   },
   {
     name: 'oaEvents',
@@ -260,21 +292,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [{ name: 'scene_following', keys: { scene: 1, following: 1 } }],
   },
   {
-    name: 'oaScanUsers',
-    permission: SERVER_ONLY,
-    describes: 'an Official Account user who scanned a channel QR code',
-    indexes: [{ name: 'qrcode_openid', keys: { qrcodeId: 1, openid: 1 }, unique: true }],
-  },
-  {
     name: 'audiences',
     permission: SERVER_ONLY,
     describes: 'a saved audience of Official Account users',
-    indexes: [],
-  },
-  {
-    name: 'materials',
-    permission: SERVER_ONLY,
-    describes: 'a reply material (text, image, mini program card)',
     indexes: [],
   },
   {

@@ -4,7 +4,7 @@
  * the OPENID CloudBase vouches for, never the event) and asks here.
  *
  *   admin     everything, members and the audit log included
- *   operator  codes, activation, products; reads everything else
+ *   operator  codes, activation, products, channel QR codes; reads everything else
  *   marketer  campaigns and their payouts; reads products and code ranges
  *   viewer    reads only
  *
@@ -36,11 +36,20 @@ const READS: readonly AdminPermission[] = [
   'campaigns.read',
   'payouts.read',
   'stats.read',
+  'oa.read',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<MemberRole, readonly AdminPermission[]>> = {
-  admin: [...READS, 'codes.write', 'products.write', 'campaigns.write', 'members.manage'],
-  operator: [...READS, 'codes.write', 'products.write'],
+  admin: [
+    ...READS,
+    'codes.write',
+    'products.write',
+    'campaigns.write',
+    'members.manage',
+    'oa.write',
+  ],
+  // Operators also run the Official Account's channel QR codes (ARCHITECTURE: who uses it).
+  operator: [...READS, 'codes.write', 'products.write', 'oa.write'],
   // Reads code ranges and products (to target campaigns); campaigns' payouts are its own.
   marketer: [...READS, 'campaigns.write'],
   viewer: READS,
@@ -93,6 +102,15 @@ export const ADMIN_ACTION_RULES = {
   grantRole: { permission: 'members.manage', write: true },
   revokeRole: { permission: 'members.manage', write: true },
   listAuditLog: { permission: 'members.manage', write: false },
+
+  // Channel QR codes of the Official Account (issue 11): operators and admins write.
+  createChannelQr: { permission: 'oa.write', write: true },
+  getChannelQr: { permission: 'oa.read', write: false },
+  listChannelQrs: { permission: 'oa.read', write: false },
+  updateChannelQr: { permission: 'oa.write', write: true },
+  copyChannelQr: { permission: 'oa.write', write: true },
+  deleteChannelQrs: { permission: 'oa.write', write: true },
+  addMaterial: { permission: 'oa.write', write: true },
 } as const satisfies Record<AdminAction, AdminActionRule> &
   Record<PublicAdminAction, { permission: null }>;
 

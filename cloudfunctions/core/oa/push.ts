@@ -16,7 +16,9 @@
  *
  * A push that passed 1–4 is always answered `success` (200, text) within WeChat's 5 s: a failure
  * of ours is logged, never shown to WeChat, which would otherwise tell the user
- * "该公众号暂时无法提供服务". Nothing is passively replied yet.
+ * "该公众号暂时无法提供服务". Nothing is passively replied: a channel QR code's welcome goes out
+ * as customer-service messages (channel-scan.ts, whose header counts its round trips and WeChat
+ * calls, inside this answer's budget).
  *
  * Database round trips per push (no WeChat call):
  *   - a new user's follow: 3 (event insert, follower insert, event marked applied);
@@ -28,6 +30,7 @@
 import { oaServerSettings, type OaServerSettings } from '../config.js';
 import { markApplied, recordPush } from '../data/oa-events.js';
 import { applyFollowChange } from '../data/oa-followers.js';
+import { applyChannelScan } from './channel-scan.js';
 import {
   isFollowEvent,
   isFresh,
@@ -173,7 +176,21 @@ async function processPush(push: OaPush, now: number): Promise<void> {
  * died before `markApplied` comes through here again, so a reply must be claimed once per
  * `dedupeKey` (a conditional write) before it is sent.
  */
-async function onChannelScan(_scan: OaEventPush, _scene: string): Promise<void> {}
+async function onChannelScan(scan: OaEventPush, scene: string): Promise<void> {
+  if (scan.event !== 'subscribe' && scan.event !== 'SCAN') return;
+  const outcome = await applyChannelScan(
+    {
+      openid: scan.openid,
+      event: scan.event,
+      dedupeKey: scan.dedupeKey,
+      at: scan.createTime * 1000,
+    },
+    scene,
+  );
+  if (outcome.applied && outcome.replyStatus !== 'sent' && outcome.replyStatus !== 'none') {
+    console.error(`[oa] channel QR welcome ${outcome.replyStatus}`);
+  }
+}
 
 /** Waits for `work` at most PROCESSING_BUDGET_MS, so WeChat always gets its answer in time. */
 async function withinBudget(work: Promise<void>): Promise<void> {

@@ -31,8 +31,17 @@ export async function requestText(request: WeChatRequest): Promise<string> {
   try {
     response = await fetch(request.url, {
       method: request.method,
-      headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      // A FormData body (media upload) sets its own multipart content type and boundary.
+      headers:
+        request.body === undefined || request.body instanceof FormData
+          ? undefined
+          : { 'content-type': 'application/json' },
+      body:
+        request.body === undefined
+          ? undefined
+          : request.body instanceof FormData
+            ? request.body
+            : JSON.stringify(request.body),
       signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
   } catch (error) {

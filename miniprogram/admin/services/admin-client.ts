@@ -54,4 +54,11 @@ export const adminClient = {
   grantRole: (request) => call('grantRole', request),
   revokeRole: (request) => call('revokeRole', request),
   listAuditLog: (request = {}) => call('listAuditLog', request),
+  createChannelQr: (request) => call('createChannelQr', request),
+  getChannelQr: (request) => call('getChannelQr', request),
+  listChannelQrs: (request = {}) => call('listChannelQrs', request),
+  updateChannelQr: (request) => call('updateChannelQr', request),
+  copyChannelQr: (request) => call('copyChannelQr', request),
+  deleteChannelQrs: (request) => call('deleteChannelQrs', request),
+  addMaterial: (request) => call('addMaterial', request),
 } satisfies AdminClient;

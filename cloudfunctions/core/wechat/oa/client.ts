@@ -16,6 +16,8 @@ export interface OaCall {
   timeoutMs?: number;
   /** The largest reply read; the default suits JSON replies (see requestText). */
   maxBytes?: number;
+  /** Extra query parameters (e.g. media/upload's `type`). */
+  query?: Record<string, string>;
 }
 
 export interface OaClientOptions {
@@ -74,7 +76,8 @@ export class OfficialAccountClient {
 
   private async once(request: OaCall, token: string): Promise<Record<string, unknown>> {
     const method = request.method ?? 'POST';
-    const url = `${this.options.base}${request.api}?access_token=${encodeURIComponent(token)}`;
+    const extra = request.query ? `&${new URLSearchParams(request.query)}` : '';
+    const url = `${this.options.base}${request.api}?access_token=${encodeURIComponent(token)}${extra}`;
     const text = await requestText({
       api: request.api,
       url,
