@@ -263,7 +263,10 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     await page.click('#nav-back');
     await openArea('预算、金额、时间与风控');
     await phone().getByText(CAMPAIGN, { exact: true }).first().tap();
-    await phone().getByText(/^共 1 次领取/).first().waitFor(WAIT);
+    await phone()
+      .getByText(/^共 1 次领取/)
+      .first()
+      .waitFor(WAIT);
     await button('暂停').tap();
     await confirmDialog('暂停活动');
     await preview.expectTexts(['已暂停', '活动已暂停']);
@@ -282,7 +285,10 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     await preview.expectTexts([CAMPAIGN, '已暂停']);
     expect(await button('新建活动').count()).toBe(0);
     await phone().getByText(CAMPAIGN, { exact: true }).first().tap();
-    await phone().getByText(/^共 1 次领取/).first().waitFor(WAIT);
+    await phone()
+      .getByText(/^共 1 次领取/)
+      .first()
+      .waitFor(WAIT);
     for (const write of ['开始', '恢复', '暂停', '结束', '编辑活动']) {
       expect(await button(write).count(), write).toBe(0);
     }
