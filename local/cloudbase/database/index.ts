@@ -86,7 +86,6 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
   }
 
   // Synchronous work behind a promise: nothing here ever waits for another request.
-  // eslint-disable-next-line @typescript-eslint/require-await
   async handle(action: string, body: RequestBody, signal?: AbortSignal): Promise<Reply> {
     this.assertOpen();
     const transactionId = transactionIdOf(body);

@@ -254,10 +254,14 @@ export class DocumentStore implements DocumentReader {
    */
   openSnapshot(): Snapshot {
     const connection = this.idleSnapshots.pop() ?? new SnapshotConnection(this.file);
-    return new Snapshot(connection, (name) => this.table(name).table, () => {
-      if (this.closed || this.idleSnapshots.length >= MAX_IDLE_SNAPSHOTS) connection.close();
-      else this.idleSnapshots.push(connection);
-    });
+    return new Snapshot(
+      connection,
+      (name) => this.table(name).table,
+      () => {
+        if (this.closed || this.idleSnapshots.length >= MAX_IDLE_SNAPSHOTS) connection.close();
+        else this.idleSnapshots.push(connection);
+      },
+    );
   }
 
   /**
