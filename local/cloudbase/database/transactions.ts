@@ -15,6 +15,10 @@
  * - Commit applies the write set in one SQLite transaction, durable before the reply. Abort,
  *   expiry (an abandoned transaction) and a conflict drop the write set and release its claims.
  * - A plain request's writes stay one SQLite transaction each, atomic as ever.
+ *
+ * Known difference: unique index keys are not claimed, so two open transactions inserting the
+ * same unique key both succeed until the second commit, which fails with the duplicate key
+ * (MongoDB would refuse the second insert with a write conflict).
  */
 import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode } from '../errors.js';
