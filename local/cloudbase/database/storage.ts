@@ -125,7 +125,7 @@ class SnapshotConnection {
   /** Starts a read transaction and reads once: from here on it sees this moment's commits only. */
   begin(): void {
     this.sqlite.exec('BEGIN');
-    this.sqlite.prepare('SELECT count(*) FROM created_collections').get();
+    this.statement('SELECT count(*) FROM created_collections').get();
   }
 
   end(): void {
@@ -250,7 +250,7 @@ export class DocumentStore implements DocumentReader {
 
   /**
    * A read-only view fixed at the committed state of this moment (until `release`). Connections
-   * are pooled: opening one costs more than a claim's whole transaction.
+   * are pooled, so a transaction does not pay for opening one (and preparing its statements).
    */
   openSnapshot(): Snapshot {
     const connection = this.idleSnapshots.pop() ?? new SnapshotConnection(this.file);
