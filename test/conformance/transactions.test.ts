@@ -337,6 +337,36 @@ describe('startTransaction', () => {
     expect(await balance('alice')).toBe(2);
   });
 
+  it('refuses a second writer of a unique key an open transaction wrote, with the conflict', async () => {
+    await db
+      .collection('codes')
+      .where({ code: db.command.exists(true) })
+      .remove();
+    const first = await db.startTransaction();
+    const second = await db.startTransaction();
+    await first.collection('codes').add({ data: { _id: 'u1', code: 'TX-UNIQUE' } });
+    // Not a duplicate yet (nothing committed), but one of the two would have to fail at commit.
+    const rival = await errorOf(
+      second.collection('codes').add({ data: { _id: 'u2', code: 'TX-UNIQUE' } }),
+    );
+    expect(rival.errMsg).toContain(CONFLICT);
+    const plain = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(plain.errMsg).toContain(CONFLICT);
+    await first.commit();
+    // Committed, the key is an ordinary duplicate.
+    const late = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(late.errMsg).toMatch(/duplicate key/);
+    // A transaction that only updates the document keeps its key without claiming it again.
+    const updater = await db.startTransaction();
+    await updater
+      .collection('codes')
+      .doc('u1')
+      .update({ data: { note: 'seen' } });
+    const duplicate = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(duplicate.errMsg).toMatch(/duplicate key/);
+    await updater.commit();
+  });
+
   it('leaves nothing behind when aborted, and frees what it wrote', async () => {
     const transaction = await db.startTransaction();
     const accounts = transaction.collection('counters');

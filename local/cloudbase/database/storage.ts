@@ -238,6 +238,21 @@ export class DocumentStore implements DocumentReader {
     return paths;
   }
 
+  /**
+   * The entries `document` makes in the collection's unique indexes, as text (index name and
+   * values). A document missing a field of one makes none there: SQLite's NULLs never collide.
+   */
+  uniqueKeys(name: string, document: Document): string[] {
+    const keys: string[] = [];
+    for (const index of this.table(name).indexes) {
+      if (!index.unique) continue;
+      const values = Object.keys(index.keys).map((path) => readPath(document, path));
+      if (values.some((value) => value === undefined || value === null)) continue;
+      keys.push(`${index.name}:${JSON.stringify(values)}`);
+    }
+    return keys;
+  }
+
   select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
     return selectRows(this.table(name).table, prefilter, (sql) => this.statement(sql));
   }

@@ -6,19 +6,16 @@
  *   (storage.ts `Snapshot`). Its reads see that snapshot plus its own writes, never a later commit.
  * - Reads outside a transaction see the committed state and are answered at once.
  * - A transaction's writes are buffered in its write set and each written document is claimed (a
- *   write intent). A write to a document another open transaction has claimed — from a
- *   transaction or from a plain request — fails at once with DATABASE_TRANSACTION_CONFLICT; so
- *   does a transaction's write to a document committed since its snapshot (first writer wins).
+ *   write intent), with the unique index entries it makes. A write to a document, or of a unique
+ *   key, another open transaction has claimed — from a transaction or from a plain request —
+ *   fails at once with DATABASE_TRANSACTION_CONFLICT; so does a transaction's write to a
+ *   document committed since its snapshot (first writer wins).
  *   The transaction that meets a conflict is aborted, as MongoDB aborts it: runTransaction starts
  *   a fresh one without rolling the old one back.
  * - Unique indexes are checked at each write by rehearsing the write set on the committed state.
  * - Commit applies the write set in one SQLite transaction, durable before the reply. Abort,
  *   expiry (an abandoned transaction) and a conflict drop the write set and release its claims.
  * - A plain request's writes stay one SQLite transaction each, atomic as ever.
- *
- * Known difference: unique index keys are not claimed, so two open transactions inserting the
- * same unique key both succeed until the second commit, which fails with the duplicate key
- * (MongoDB would refuse the second insert with a write conflict).
  */
 import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode } from '../errors.js';
@@ -45,6 +42,27 @@ const INSERTED_SEQ_BASE = 2 ** 50;
 
 function intentKey(collection: string, key: string): string {
   return `${collection}\u0000${key}`;
+}
+
+/**
+ * The unique index entries a write adds: an update that keeps a document's unique keys claims
+ * none (a plain insert of a duplicate still hears "duplicate key", not a conflict).
+ */
+function newUniqueKeys(
+  store: DocumentStore,
+  name: string,
+  written: Document,
+  before: Document | undefined,
+): string[] {
+  const keys = store.uniqueKeys(name, written);
+  if (!before) return keys;
+  const kept = new Set(store.uniqueKeys(name, before));
+  return keys.filter((key) => !kept.has(key));
+}
+
+/** A unique index entry's claim, apart from any `_id` key. */
+function uniqueIntentKey(uniqueKey: string): string {
+  return `\u0001${uniqueKey}`;
 }
 
 function isConflict(error: unknown): boolean {
@@ -92,12 +110,12 @@ class CommittedView implements DocumentView {
   }
 
   insert(name: string, document: Document): void {
-    this.assertUnclaimed(name, idKey(document._id));
+    this.assertUnclaimed(name, idKey(document._id), document);
     this.store.insert(name, document);
   }
 
   replace(name: string, row: StoredDocument, next: Document): void {
-    this.assertUnclaimed(name, idKey(row.document._id));
+    this.assertUnclaimed(name, idKey(row.document._id), next, row.document);
     this.store.replace(name, row.seq, next);
   }
 
@@ -106,8 +124,12 @@ class CommittedView implements DocumentView {
     this.store.delete(name, row.seq);
   }
 
-  private assertUnclaimed(name: string, key: string): void {
+  private assertUnclaimed(name: string, key: string, written?: Document, before?: Document): void {
     if (this.intents.ownerOf(name, key) !== undefined) throw transactionConflict();
+    for (const uniqueKey of written ? newUniqueKeys(this.store, name, written, before) : []) {
+      if (this.intents.ownerOf(name, uniqueIntentKey(uniqueKey)) !== undefined)
+        throw transactionConflict();
+    }
   }
 }
 
@@ -154,6 +176,7 @@ class OpenTransaction implements DocumentView {
     const key = idKey(document._id);
     if (this.selectByKey(name, key)) throw duplicateKey(name, '_id_', { _id: document._id });
     this.claim(name, key);
+    this.claimUniqueKeys(name, document);
     this.stage(name, key, document, this.nextInsertedSeq++);
     this.checkUniqueIndexes();
   }
@@ -161,6 +184,7 @@ class OpenTransaction implements DocumentView {
   replace(name: string, row: StoredDocument, next: Document): void {
     const key = idKey(row.document._id);
     this.claim(name, key);
+    this.claimUniqueKeys(name, next, row.document);
     this.stage(name, key, next, row.seq);
     this.checkUniqueIndexes();
   }
@@ -224,6 +248,16 @@ class OpenTransaction implements DocumentView {
     const seen = this.reader().selectByKey(name, key)?.text;
     if (seen !== this.store.selectByKey(name, key)?.text) throw transactionConflict();
     this.intents.claim(name, key, this.id);
+  }
+
+  /** The unique keys it writes: a second open transaction writing one would fail at commit. */
+  private claimUniqueKeys(name: string, document: Document, before?: Document): void {
+    for (const uniqueKey of newUniqueKeys(this.store, name, document, before)) {
+      const intent = uniqueIntentKey(uniqueKey);
+      const owner = this.intents.ownerOf(name, intent);
+      if (owner !== undefined && owner !== this.id) throw transactionConflict();
+      this.intents.claim(name, intent, this.id);
+    }
   }
 
   private stage(name: string, key: string, document: Document | null, seq: number): void {
