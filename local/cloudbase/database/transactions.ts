@@ -73,6 +73,11 @@ function isConflict(error: unknown): boolean {
 class WriteIntents {
   private readonly owners = new Map<string, string>();
 
+  /** True while no transaction has written anything: plain writes skip every check. */
+  get none(): boolean {
+    return this.owners.size === 0;
+  }
+
   ownerOf(collection: string, key: string): string | undefined {
     return this.owners.get(intentKey(collection, key));
   }
@@ -125,6 +130,7 @@ class CommittedView implements DocumentView {
   }
 
   private assertUnclaimed(name: string, key: string, written?: Document, before?: Document): void {
+    if (this.intents.none) return;
     if (this.intents.ownerOf(name, key) !== undefined) throw transactionConflict();
     for (const uniqueKey of written ? newUniqueKeys(this.store, name, written, before) : []) {
       if (this.intents.ownerOf(name, uniqueIntentKey(uniqueKey)) !== undefined)
