@@ -9,7 +9,8 @@
  *   write intent), with the unique index entries it makes. A write to a document, or of a unique
  *   key, another open transaction has claimed — from a transaction or from a plain request —
  *   fails at once with DATABASE_TRANSACTION_CONFLICT; so does a transaction's write to a
- *   document committed since its snapshot (first writer wins).
+ *   document committed since its snapshot (first writer wins). (MongoDB would make a plain
+ *   write wait for the transaction instead; issue 13 asks for the conflict at once.)
  *   The transaction that meets a conflict is aborted, as MongoDB aborts it: runTransaction starts
  *   a fresh one without rolling the old one back.
  * - Unique indexes are checked at each write by rehearsing the write set on the committed state.
