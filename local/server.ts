@@ -89,8 +89,8 @@ export function createServer(parts: ServerParts): FastifyInstance {
   app.post('/admin', async (request, reply) => {
     const requestId = randomUUID();
     const body = (request.body ?? {}) as Record<string, unknown>;
-    // A client that stops waiting (its own timeout, or a function instance that was stopped)
-    // must not be handed the database lock afterwards: see ExclusiveLock.
+    // A client that goes away before hearing its transaction's id must not leave that
+    // transaction open (and its documents claimed) until it expires.
     const gone = new AbortController();
     const socket = request.raw.socket;
     const onGone = (): void => gone.abort();

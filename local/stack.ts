@@ -44,7 +44,7 @@ export interface StackOptions {
   timers?: boolean;
   maxInstancesPerFunction?: number;
   /** Emulator knobs for tests: the clock behind serverDate, the abandoned-transaction timeout. */
-  database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs' | 'lockWaitMs'>;
+  database?: Pick<DatabaseOptions, 'now' | 'transactionTimeoutMs'>;
   /** WeChat simulator knobs (finish delay, ticket TTL, range size); stored with its data. */
   wechat?: Partial<SimulatorConfig>;
   /** Storage knobs for tests: the clock upload and download expiries are read against. */

@@ -21,7 +21,7 @@ export const ErrorCode = {
   CollectionNotExist: 'DATABASE_COLLECTION_NOT_EXIST',
   CollectionAlreadyExist: 'DATABASE_COLLECTION_ALREADY_EXIST',
   DuplicateWrite: 'DATABASE_DUPLICATE_WRITE',
-  TransactionNotExist: 'DATABASE_TRANSACTION_NOT_EXIST',
+  TransactionNotExist: 'DATABASE_TRANSACTION_FAIL',
   TransactionConflict: 'DATABASE_TRANSACTION_CONFLICT',
   RequestFailed: 'DATABASE_REQUEST_FAILED',
   FunctionNotFound: 'FUNCTIONS_NOT_FOUND',

@@ -1,13 +1,16 @@
 /**
- * Child process for the crash test: inserts scans through `handle` as fast as it can and prints
+ * Child process for the crash tests: writes scans through `handle` as fast as it can and prints
  * each `_id` only after its reply, i.e. after the write was acknowledged. The parent SIGKILLs it.
+ * Mode `plain` inserts each scan on its own; mode `transaction` inserts it in a transaction and
+ * prints the id once the commit is acknowledged.
  */
 import { EJSON } from 'bson';
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections.js';
 import { openDatabase } from '../../local/cloudbase/database/index.js';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: crash-writer <sqlite file>');
+const [file, mode = 'plain'] = process.argv.slice(2);
+if (!file || (mode !== 'plain' && mode !== 'transaction'))
+  throw new Error('usage: crash-writer <sqlite file> [plain|transaction]');
 const database = openDatabase({ file, collections: COLLECTIONS });
 
 async function burst(): Promise<void> {
@@ -18,10 +21,15 @@ async function burst(): Promise<void> {
         { relaxed: false },
       ),
     ];
+    const started =
+      mode === 'transaction' ? await database.handle('database.startTransaction', {}) : {};
+    const transactionId = started.transactionId as string | undefined;
     const reply = await database.handle('database.insertDocument', {
       collectionName: 'scans',
       data,
+      ...(transactionId ? { transactionId } : {}),
     });
+    if (transactionId) await database.handle('database.commitTransaction', { transactionId });
     const [id] = (reply.data as { insertedIds: string[] }).insertedIds;
     process.stdout.write(`${id}\n`);
   }

@@ -14,7 +14,6 @@ import type { SdkDatabase } from './sdk-types.js';
 export interface DatabaseServerOptions {
   now?: () => Date;
   transactionTimeoutMs?: number;
-  lockWaitMs?: number;
 }
 
 export interface DatabaseServer {

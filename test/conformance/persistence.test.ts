@@ -2,14 +2,13 @@
  * Durability: a restart keeps documents and indexes, and a SIGKILL in the middle of a write
  * burst loses no write that was acknowledged.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections.js';
 import { openDatabase } from '../../local/cloudbase/database/index.js';
+import { killedWriter } from './crash-writer-run.js';
 import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
 import { errorOf } from './helpers.js';
 import type { SdkDatabase } from './sdk-types.js';
@@ -63,24 +62,7 @@ describe('crash', () => {
 
   it('loses no acknowledged write when the process is killed mid-burst', async () => {
     const file = join(directory, 'crash.sqlite');
-    const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const acknowledged: string[] = [];
-    let buffered = '';
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        acknowledged.push(...lines.filter((line) => line.length > 0));
-        if (acknowledged.length >= 300 && child.exitCode === null && !child.killed)
-          child.kill('SIGKILL');
-      });
-      child.on('exit', () => resolve());
-    });
-    expect(acknowledged.length).toBeGreaterThanOrEqual(300);
+    const acknowledged = await killedWriter(file, 'plain', 300);
     const reopened = openDatabase({ file, collections: COLLECTIONS });
     try {
       const stored = new Set(

@@ -1,15 +1,38 @@
 /**
  * Transactions through the real wx-server-sdk: commit, rollback (explicit and by a thrown error),
- * reads of the transaction's own writes, isolation from other requests, and the abandon timeout.
+ * snapshot isolation (readers never wait and see the last commit; a transaction reads its own
+ * writes and its snapshot), write conflicts and runTransaction's retry, the lifetime of an
+ * abandoned transaction, and commits that survive a SIGKILL.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDatabaseServer, wxDatabase, type DatabaseServer } from './harness.js';
+import { COLLECTIONS } from '../../cloudfunctions/core/data/collections.js';
+import { openDatabase } from '../../local/cloudbase/database/index.js';
+import { killedWriter } from './crash-writer-run.js';
+import {
+  cloudbaseNodeSdk,
+  startDatabaseServer,
+  wxDatabase,
+  type DatabaseServer,
+} from './harness.js';
 import { delay, errorOf } from './helpers.js';
 import type { SdkDatabase } from './sdk-types.js';
 
 const ABANDON_AFTER_MS = 1_500;
-// Well inside the abandon timeout, so a queued request gives up while the holder still lives.
-const LOCK_WAIT_MS = 200;
+/** What wx-server-sdk's errMsg carries of CloudBase's write conflict. */
+const CONFLICT = '[ResourceUnavailable.TransactionConflict]';
+
+/** What the test uses of @cloudbase/node-sdk's transaction (its typings leave it untyped). */
+interface NodeSdkTransaction {
+  collection(name: string): {
+    doc(id: string): {
+      update(data: Record<string, unknown>): Promise<unknown>;
+      get(): Promise<{ data: unknown }>;
+    };
+  };
+}
 
 let server: DatabaseServer;
 let db: SdkDatabase;
@@ -132,7 +155,7 @@ describe('startTransaction', () => {
     const transaction = await db.startTransaction();
     await transaction.collection('counters').doc('alice').remove();
     // Only doc() operations, add() and where().get() carry the transactionId (SDK behaviour);
-    // where().update()/remove()/count() would run outside and wait for the transaction.
+    // where().remove()/count() would run outside the transaction.
     await transaction
       .collection('counters')
       .doc('bob')
@@ -145,55 +168,285 @@ describe('startTransaction', () => {
     expect(await balance('bob')).toBe(0);
   });
 
-  it('isolates: other requests wait until the transaction ends and then see its outcome', async () => {
+  it('answers a reader outside at once, with the last committed value until the commit', async () => {
     const transaction = await db.startTransaction();
     await transaction
       .collection('counters')
       .doc('alice')
       .update({ data: { balance: 1 } });
-    let outsideRead: unknown = 'pending';
-    const reading = balance('alice').then((value) => {
-      outsideRead = value;
-    });
-    await delay(150);
-    expect(outsideRead).toBe('pending');
+    // Answered while the transaction is still open (no lock to wait for), with the old value.
+    expect(await balance('alice')).toBe(100);
+    expect(
+      (await db.collection('counters').where({ balance: 1 }).count()).total,
+      'a query does not see the uncommitted write either',
+    ).toBe(0);
     await transaction.commit();
-    await reading;
-    expect(outsideRead).toBe(1);
+    expect(await balance('alice')).toBe(1);
   });
 
-  it('serializes two transactions on the same document (no lost update)', async () => {
-    const _ = db.command;
-    const transfer = (amount: number) =>
+  it('reads its own writes, and otherwise its snapshot from its first read', async () => {
+    const transaction = await db.startTransaction();
+    const accounts = transaction.collection('counters');
+    expect((await accounts.doc('bob').get()).data.balance).toBe(0);
+    // Committed after the transaction's first read: the transaction keeps seeing its snapshot.
+    await db
+      .collection('counters')
+      .doc('bob')
+      .update({ data: { balance: 50 } });
+    await db.collection('counters').add({ data: { _id: 'dave', balance: 3 } });
+    expect((await accounts.doc('bob').get()).data.balance).toBe(0);
+    expect((await accounts.where({ _id: 'dave' }).get()).data).toEqual([]);
+    await accounts.doc('alice').update({ data: { balance: 60 } });
+    await accounts.add({ data: { _id: 'erin', balance: 40 } });
+    expect((await accounts.doc('alice').get()).data.balance).toBe(60);
+    expect((await accounts.where({ balance: db.command.gte(40) }).get()).data).toEqual([
+      { _id: 'alice', balance: 60 },
+      { _id: 'erin', balance: 40 },
+    ]);
+    await transaction.commit();
+    expect(await balance('alice')).toBe(60);
+    expect(await balance('bob')).toBe(50);
+    expect(await balance('erin')).toBe(40);
+  });
+
+  it('refuses a write to a document committed since its snapshot (first writer wins)', async () => {
+    const transaction = await db.startTransaction();
+    const seen = (await transaction.collection('counters').doc('alice').get()).data.balance;
+    await db
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 10 } });
+    const stale = await errorOf(
+      transaction
+        .collection('counters')
+        .doc('alice')
+        .update({ data: { balance: (seen as number) - 1 } }),
+    );
+    expect(stale.errMsg).toContain(CONFLICT);
+    // The conflict ended the transaction (as MongoDB does): nothing of it can commit.
+    expect((await errorOf(transaction.commit())).errMsg).toContain('TransactionNotExist');
+    expect(await balance('alice')).toBe(10);
+  });
+
+  it('fails the second of two transactions writing one document at once, with the conflict', async () => {
+    const first = await db.startTransaction();
+    const second = await db.startTransaction();
+    await first
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
+    // The second writer to the document does not wait for the first to end.
+    const startedAt = Date.now();
+    const conflict = await errorOf(
+      second
+        .collection('counters')
+        .doc('alice')
+        .update({ data: { balance: 2 } }),
+    );
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect(conflict.errMsg).toContain(CONFLICT);
+    // The conflict ended the second transaction; the first commits as if nothing happened.
+    expect((await errorOf(second.commit())).errMsg).toContain('TransactionNotExist');
+    await first.commit();
+    expect(await balance('alice')).toBe(1);
+  });
+
+  it('hands a conflict met inside runTransaction to the caller (wx-server-sdk hides its code)', async () => {
+    const holder = await db.startTransaction();
+    await holder
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
+    let attempts = 0;
+    const failure = await errorOf(
       db.runTransaction(async (transaction) => {
-        const current = (await transaction.collection('counters').doc('alice').get()).data
-          .balance as number;
-        await delay(20);
+        attempts += 1;
         await transaction
           .collection('counters')
           .doc('alice')
-          .update({ data: { balance: current - amount } });
-        await transaction
-          .collection('counters')
-          .doc('bob')
-          .update({ data: { balance: _.inc(amount) } });
-      });
+          .update({ data: { balance: 2 } });
+      }),
+    );
+    // wx-server-sdk rewraps the failure as errCode/errMsg, so runTransaction's retry (which
+    // compares `code`) does not fire: callers retry on the errMsg (core/data/errors.ts).
+    expect(attempts).toBe(1);
+    expect(failure.errMsg).toContain(CONFLICT);
+    await holder.commit();
+    expect(await balance('alice')).toBe(1);
+  });
+
+  it('retries a conflicting runTransaction of @cloudbase/node-sdk until it succeeds', async () => {
+    const nodeDb = cloudbaseNodeSdk(server.url).database();
+    const _ = nodeDb.command;
+    const holder = await db.startTransaction();
+    await holder
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: db.command.inc(-30) } });
+    let attempts = 0;
+    const result: unknown = await nodeDb.runTransaction(async (transaction: NodeSdkTransaction) => {
+      attempts += 1;
+      const write = transaction
+        .collection('counters')
+        .doc('alice')
+        .update({ balance: _.inc(5) });
+      // The first attempt meets the holder's claim; the holder then commits, so the retry, a
+      // fresh transaction with a fresh snapshot, builds on its result.
+      if (attempts === 1)
+        await write.catch(async (error: unknown) => {
+          await holder.commit();
+          throw error;
+        });
+      else await write;
+      return (await transaction.collection('counters').doc('alice').get()).data;
+    });
+    expect(attempts).toBe(2);
+    expect(result).toEqual({ _id: 'alice', balance: 75 });
+    expect(await balance('alice')).toBe(75);
+  });
+
+  it('refuses a plain update of a document an open transaction wrote, and nothing else', async () => {
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
+    const plain = await errorOf(
+      db
+        .collection('counters')
+        .doc('alice')
+        .update({ data: { balance: 2 } }),
+    );
+    expect(plain.errMsg).toContain(CONFLICT);
+    expect((await errorOf(db.collection('counters').doc('alice').remove())).errMsg).toContain(
+      CONFLICT,
+    );
+    // A document the transaction did not write is free.
+    await db
+      .collection('counters')
+      .doc('bob')
+      .update({ data: { balance: 3 } });
+    await transaction.commit();
+    expect(await balance('alice')).toBe(1);
+    expect(await balance('bob')).toBe(3);
+    // Committed: the document is free again.
+    await db
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 2 } });
+    expect(await balance('alice')).toBe(2);
+  });
+
+  it('refuses a second writer of a unique key an open transaction wrote, with the conflict', async () => {
+    await db
+      .collection('codes')
+      .where({ code: db.command.exists(true) })
+      .remove();
+    const first = await db.startTransaction();
+    const second = await db.startTransaction();
+    await first.collection('codes').add({ data: { _id: 'u1', code: 'TX-UNIQUE' } });
+    // Not a duplicate yet (nothing committed), but one of the two would have to fail at commit.
+    const rival = await errorOf(
+      second.collection('codes').add({ data: { _id: 'u2', code: 'TX-UNIQUE' } }),
+    );
+    expect(rival.errMsg).toContain(CONFLICT);
+    const plain = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(plain.errMsg).toContain(CONFLICT);
+    await first.commit();
+    // Committed, the key is an ordinary duplicate.
+    const late = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(late.errMsg).toMatch(/duplicate key/);
+    // A transaction that only updates the document keeps its key without claiming it again.
+    const updater = await db.startTransaction();
+    await updater
+      .collection('codes')
+      .doc('u1')
+      .update({ data: { note: 'seen' } });
+    const duplicate = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
+    expect(duplicate.errMsg).toMatch(/duplicate key/);
+    await updater.commit();
+  });
+
+  it('leaves nothing behind when aborted, and frees what it wrote', async () => {
+    const transaction = await db.startTransaction();
+    const accounts = transaction.collection('counters');
+    await accounts.doc('alice').update({ data: { balance: 0 } });
+    await accounts.doc('bob').remove();
+    await accounts.add({ data: { _id: 'frank', balance: 9 } });
+    await transaction.rollback();
+    expect(await balance('alice')).toBe(100);
+    expect(await balance('bob')).toBe(0);
+    expect((await db.collection('counters').where({ _id: 'frank' }).count()).total).toBe(0);
+    // No claim survives the abort: the same documents take plain writes at once.
+    await db
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 5 } });
+    await db.collection('counters').add({ data: { _id: 'frank', balance: 1 } });
+    expect(await balance('alice')).toBe(5);
+    expect(await balance('frank')).toBe(1);
+  });
+
+  it('loses no update when transactions race on one document (conflicts are retried)', async () => {
+    const _ = db.command;
+    const transfer = async (amount: number): Promise<void> => {
+      // What the project's own writers do: run again, after a pause, while runTransaction's own
+      // retries meet the other transactions still open.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.runTransaction(async (transaction) => {
+            const current = (await transaction.collection('counters').doc('alice').get()).data
+              .balance as number;
+            await delay(20);
+            await transaction
+              .collection('counters')
+              .doc('alice')
+              .update({ data: { balance: current - amount } });
+            await transaction
+              .collection('counters')
+              .doc('bob')
+              .update({ data: { balance: _.inc(amount) } });
+          });
+          return;
+        } catch (error) {
+          if (!String((error as { errMsg?: string }).errMsg).includes(CONFLICT) || attempt >= 10)
+            throw error;
+          await delay(30 * attempt + Math.random() * 30);
+        }
+      }
+    };
     await Promise.all([transfer(10), transfer(20), transfer(30)]);
     expect(await balance('alice')).toBe(40);
     expect(await balance('bob')).toBe(60);
   });
 });
 
+describe('a crash', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'mashang-crash-tx-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('loses no acknowledged commit when the process is killed mid-burst', async () => {
+    const file = join(directory, 'crash.sqlite');
+    const acknowledged = await killedWriter(file, 'transaction', 200);
+    const reopened = openDatabase({ file, collections: COLLECTIONS });
+    try {
+      const stored = new Set(
+        (await reopened.findDocuments('scans')).map((document) => String(document._id)),
+      );
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      reopened.close();
+    }
+  }, 30_000);
+});
+
 describe('an abandoned transaction', () => {
-  // A stack of its own, with a short abandon timeout, so no other test races that timeout.
+  // A stack of its own, with a short lifetime, so no other test races that timeout.
   let shortLived: DatabaseServer;
   let shortDb: SdkDatabase;
 
   beforeAll(async () => {
-    shortLived = await startDatabaseServer({
-      transactionTimeoutMs: ABANDON_AFTER_MS,
-      lockWaitMs: LOCK_WAIT_MS,
-    });
+    shortLived = await startDatabaseServer({ transactionTimeoutMs: ABANDON_AFTER_MS });
     shortDb = wxDatabase(shortLived.url);
     await shortDb.collection('counters').add({ data: { _id: 'alice', balance: 100 } });
     await shortDb.collection('counters').add({ data: { _id: 'bob', balance: 0 } });
@@ -203,73 +456,39 @@ describe('an abandoned transaction', () => {
     await shortLived.close();
   });
 
-  it('makes requests queued behind it give up with a conflict, not wait forever', async () => {
-    await shortDb.collection('counters').add({ data: { _id: 'carol', balance: 7 } });
-    const transaction = await shortDb.startTransaction();
-    await transaction
-      .collection('counters')
-      .doc('carol')
-      .update({ data: { balance: 8 } });
-    // A plain write and a second transaction wait LOCK_WAIT_MS, then hear the conflict.
-    const blocked = await errorOf(
-      shortDb
-        .collection('counters')
-        .doc('carol')
-        .update({ data: { balance: 9 } }),
-    );
-    expect(blocked.errMsg).toMatch(/TransactionBusy/);
-    expect((await errorOf(shortDb.startTransaction())).errMsg).toMatch(/TransactionBusy/);
-    // The holder is unaffected, and once it commits the database is free again.
-    await transaction.commit();
-    expect(await balance('carol', shortDb)).toBe(8);
-    await shortDb
-      .collection('counters')
-      .doc('carol')
-      .update({ data: { balance: 9 } });
-    expect(await balance('carol', shortDb)).toBe(9);
-  });
-
-  it('is never handed to a client that stopped waiting for it', async () => {
-    const holder = await shortDb.startTransaction();
-    // A second client asks for a transaction, then gives up while it is still queued.
-    const gaveUp = new AbortController();
-    const queued = fetch(`${shortLived.url}?env=local`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'database.startTransaction', envName: 'local' }),
-      signal: gaveUp.signal,
-    }).catch((error: Error) => error);
-    await delay(50);
-    gaveUp.abort();
-    expect(await queued).toBeInstanceOf(Error);
-    // The server learns of it when the connection closes, a moment after the client gave up.
-    await delay(100);
-    await holder.commit();
-    // No orphan transaction holds the database: the next write goes straight through.
-    await shortDb
-      .collection('counters')
-      .doc('bob')
-      .update({ data: { balance: 1 } });
-    expect(await balance('bob', shortDb)).toBe(1);
-  });
-
-  it('is aborted after the timeout and frees the database', async () => {
+  it('expires after its lifetime, leaving nothing and releasing what it wrote', async () => {
     const transaction = await shortDb.startTransaction();
     await transaction
       .collection('counters')
       .doc('alice')
       .update({ data: { balance: 0 } });
+    expect(
+      (
+        await errorOf(
+          shortDb
+            .collection('counters')
+            .doc('alice')
+            .update({ data: { balance: 1 } }),
+        )
+      ).errMsg,
+    ).toContain(CONFLICT);
     await delay(ABANDON_AFTER_MS + 200);
     expect(await balance('alice', shortDb)).toBe(100);
     const late = await errorOf(transaction.commit());
-    expect(late.errMsg).toMatch(/transaction/i);
+    expect(late.errMsg).toContain('TransactionNotExist');
     const lateWrite = await errorOf(
       transaction
         .collection('counters')
         .doc('bob')
         .update({ data: { balance: 5 } }),
     );
-    expect(lateWrite.errMsg).toMatch(/transaction/i);
+    expect(lateWrite.errMsg).toContain('TransactionNotExist');
     expect(await balance('bob', shortDb)).toBe(0);
+    // Its claim is gone with it.
+    await shortDb
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
+    expect(await balance('alice', shortDb)).toBe(1);
   });
 });

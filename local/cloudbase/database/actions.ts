@@ -20,9 +20,8 @@ import {
   collectionAlreadyExist,
   invalidParam,
 } from './failures.js';
-import type { CollectionOperations } from './operations.js';
+import type { CollectionOperations, DocumentView } from './operations.js';
 import type { DocumentStore } from './storage.js';
-import type { TransactionCoordinator } from './transactions.js';
 
 export type RequestBody = Record<string, unknown>;
 export type Reply = Record<string, unknown>;
@@ -31,11 +30,14 @@ export type Reply = Record<string, unknown>;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
-/** What one request may touch: the store's collections and the time serverDate resolves to. */
+/**
+ * What one request may touch: the data it sees (committed, or its transaction's), the store for
+ * collection management, and the time serverDate resolves to.
+ */
 export interface RequestContext {
   store: DocumentStore;
+  view: DocumentView;
   operations: CollectionOperations;
-  transactions: TransactionCoordinator;
   now: Date;
 }
 
@@ -45,7 +47,7 @@ function collectionName(body: RequestBody, context: RequestContext): string {
   const name = body.collectionName;
   if (typeof name !== 'string' || name.length === 0)
     throw invalidParam('collectionName is required');
-  if (!context.store.hasCollection(name)) throw collectionNotExist(name);
+  if (!context.view.hasCollection(name)) throw collectionNotExist(name);
   return name;
 }
 
@@ -186,7 +188,7 @@ const addCollection: ActionHandler = (body, context) => {
   return { data: {} };
 };
 
-/** Handlers that run inside the request's SQLite transaction. */
+/** Handlers that run inside the request's SQLite transaction, or on its CloudBase transaction. */
 export const DOCUMENT_ACTIONS: Record<string, ActionHandler> = {
   'database.getDocument': getDocument,
   'database.calculateDocument': calculateDocument,

@@ -8,6 +8,8 @@
 import { CloudBaseError, ErrorCode } from '../errors.js';
 
 const CONTACT_US = 'Please check your request, but if the problem cannot be solved, contact us.';
+/** The closing sentence of CloudBase's transaction failures. */
+const PERSISTS = 'Please check your request, but if the problem persists, contact us.';
 
 export function collectionNotExist(collectionName: string): CloudBaseError {
   return new CloudBaseError(
@@ -54,18 +56,22 @@ export function requestFailed(detail: string): CloudBaseError {
   return new CloudBaseError(ErrorCode.RequestFailed, `[FailedOperation] ${detail}`);
 }
 
-export function transactionNotExist(transactionId: string): CloudBaseError {
+/** Committed, aborted, expired or never started: CloudBase's own test shows code and text. */
+export function transactionNotExist(lifetimeMs: number): CloudBaseError {
   return new CloudBaseError(
     ErrorCode.TransactionNotExist,
-    `[ResourceNotFound] transaction ${transactionId} not exist or already ended (committed, aborted or timed out). ${CONTACT_US}`,
+    `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in ${Math.round(lifetimeMs / 1000)} seconds. ${PERSISTS}`,
   );
 }
 
-/** A request that waited too long behind another transaction (the emulator's one lock). */
-export function transactionConflict(waitedMs: number): CloudBaseError {
+/**
+ * A write to a document another open transaction wrote, or that a commit changed since the
+ * writing transaction's snapshot. runTransaction retries exactly this code.
+ */
+export function transactionConflict(): CloudBaseError {
   return new CloudBaseError(
     ErrorCode.TransactionConflict,
-    `[ResourceUnavailable.TransactionBusy] waited ${waitedMs} ms behind another transaction. ${CONTACT_US}`,
+    `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. ${PERSISTS}`,
   );
 }
 

@@ -7,7 +7,7 @@
  * - storage.ts: SQLite tables, declared (unique) indexes, durable writes
  * - planner.ts: SQL prefilter from a Mongo filter (a superset; mingo filters exactly)
  * - operations.ts: find/count/insert/modify/remove/aggregate with mingo semantics
- * - transactions.ts: the exclusive lock and CloudBase transactions on top of it
+ * - transactions.ts: CloudBase transactions with snapshot isolation and write conflicts
  * - actions.ts: request bodies → operations → reply bodies
  */
 import type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';
@@ -22,31 +22,19 @@ import {
   type RequestContext,
 } from './actions.js';
 import { resolveWireValue, type Document } from './codec.js';
-import { collectionNotExist, requestFailed, transactionConflict } from './failures.js';
-import { CollectionOperations } from './operations.js';
+import { collectionNotExist, requestFailed } from './failures.js';
+import { CollectionOperations, type DocumentView } from './operations.js';
 import { DocumentStore } from './storage.js';
-import {
-  ExclusiveLock,
-  LockWaitAbandoned,
-  LockWaitTimeout,
-  TransactionCoordinator,
-} from './transactions.js';
+import { TransactionCoordinator } from './transactions.js';
 
 export type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';
 export type { Document } from './codec.js';
 
 /**
- * How long an open transaction may live before it is rolled back. Every other request waits while
- * one is open, so this stays under the SDK's 15 s request timeout: a function that dies mid-
- * transaction delays others instead of failing them.
+ * How long a transaction may stay open before it is rolled back and its writes released:
+ * CloudBase's lifetime ("must be commit or abort in 30 seconds").
  */
-export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
-/**
- * How long a request waits behind an open transaction before it fails with
- * DATABASE_TRANSACTION_CONFLICT: under the SDK's 15 s timeout, so a client that gave up is never
- * answered (or given a transaction) afterwards.
- */
-export const LOCK_WAIT_MS = 10_000;
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export interface DatabaseOptions {
   /** SQLite file path; its directory must exist. */
@@ -54,10 +42,8 @@ export interface DatabaseOptions {
   collections: readonly CollectionSpec[];
   /** Clock for serverDate; default `() => new Date()`. */
   now?: () => Date;
-  /** Abandoned transactions are aborted after this long; default 30 s. */
+  /** Abandoned transactions are aborted after this long; default DEFAULT_TRANSACTION_TIMEOUT_MS. */
   transactionTimeoutMs?: number;
-  /** How long a request waits behind an open transaction; default LOCK_WAIT_MS. */
-  lockWaitMs?: number;
 }
 
 export interface EmulatedDatabase {
@@ -66,7 +52,7 @@ export interface EmulatedDatabase {
    * (e.g. `{ data: {...} }` or `{ transactionId }`); throws CloudBaseError for CloudBase-shaped
    * failures.
    */
-  /** `signal`: the client stopped waiting; a request still queued for the lock is dropped. */
+  /** `signal`: the client stopped waiting; a transaction it was never told of is aborted. */
   handle(
     action: string,
     body: Record<string, unknown>,
@@ -83,33 +69,31 @@ export interface EmulatedDatabase {
 
 class SqliteEmulatedDatabase implements EmulatedDatabase {
   private readonly store: DocumentStore;
-  private readonly operations: CollectionOperations;
-  private readonly lock = new ExclusiveLock();
   private readonly transactions: TransactionCoordinator;
+  /** Plain requests: the committed state, refusing writes to documents a transaction wrote. */
+  private readonly operations: CollectionOperations;
   private readonly now: () => Date;
-  private readonly lockWaitMs: number;
   private closed = false;
 
   constructor(options: DatabaseOptions) {
     this.store = new DocumentStore(options.file, options.collections);
-    this.operations = new CollectionOperations(this.store);
     this.transactions = new TransactionCoordinator(
       this.store,
-      this.lock,
       options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
     );
+    this.operations = new CollectionOperations(this.transactions.committed);
     this.now = options.now ?? (() => new Date());
-    this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
   }
 
+  // Synchronous work behind a promise: nothing here ever waits for another request.
   async handle(action: string, body: RequestBody, signal?: AbortSignal): Promise<Reply> {
     this.assertOpen();
     const transactionId = transactionIdOf(body);
     switch (action) {
       case TRANSACTION_ACTIONS.start: {
-        const id = await this.waiting(() => this.transactions.start(this.lockWaitMs, signal));
+        const id = this.transactions.start();
         // Gone before it could hear the id (the server stops signalling once the reply is out):
-        // nobody will commit this transaction, so it must not hold the database.
+        // nobody will commit this transaction, so it must not keep what it writes.
         signal?.addEventListener('abort', () => this.transactions.abortIfOpen(id), { once: true });
         return { transactionId: id };
       }
@@ -121,13 +105,13 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
         return {};
     }
     const handler = DOCUMENT_ACTIONS[action] ?? unknownAction(action);
-    const run = () => this.store.atomically(() => handler(body, this.context()));
     if (transactionId !== undefined) {
-      // The transaction holds the lock; its own operations go straight in (each as a savepoint).
-      this.transactions.assertOpen(transactionId);
-      return run();
+      return this.transactions.run(transactionId, (view) =>
+        handler(body, this.context(view, new CollectionOperations(view))),
+      );
     }
-    return this.exclusively(run, signal);
+    const view = this.transactions.committed;
+    return this.store.atomically(() => handler(body, this.context(view, this.operations)));
   }
 
   collectionNames(): string[] {
@@ -135,7 +119,7 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
   }
 
   insertDocuments(collection: string, documents: Document[]): Promise<unknown[]> {
-    return this.exclusively(() => {
+    return this.settled(() => {
       this.assertCollection(collection);
       const now = this.now();
       const resolved = documents.map((document) => resolveWireValue(document, now) as Document);
@@ -144,7 +128,7 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
   }
 
   findDocuments(collection: string, filter: Document = {}): Promise<Document[]> {
-    return this.exclusively(() => {
+    return this.settled(() => {
       this.assertCollection(collection);
       return this.operations.find(collection, filter, {});
     });
@@ -157,34 +141,17 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
     this.store.close();
   }
 
-  private context(): RequestContext {
-    return {
-      store: this.store,
-      operations: this.operations,
-      transactions: this.transactions,
-      now: this.now(),
-    };
+  private context(view: DocumentView, operations: CollectionOperations): RequestContext {
+    return { store: this.store, view, operations, now: this.now() };
   }
 
-  /** A lock wait that ran out becomes CloudBase's conflict answer. */
-  private async waiting<T>(acquire: () => Promise<T>): Promise<T> {
-    try {
-      return await acquire();
-    } catch (error) {
-      if (error instanceof LockWaitTimeout) throw transactionConflict(error.waitedMs);
-      // Nobody is listening any more; the answer only has to be a quiet one.
-      if (error instanceof LockWaitAbandoned) throw requestFailed(error.message);
-      throw error;
-    }
-  }
-
-  private async exclusively<T>(work: () => T, signal?: AbortSignal): Promise<T> {
-    await this.waiting(() => this.lock.acquire(this.lockWaitMs, signal));
+  /** Runs synchronous work as a promise that rejects with what it throws. */
+  private settled<T>(work: () => T): Promise<T> {
     try {
       this.assertOpen();
-      return work();
-    } finally {
-      this.lock.release();
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
   }
 

@@ -1,9 +1,11 @@
 /**
- * CloudBase's document operations on one store, with MongoDB semantics from mingo.
+ * CloudBase's document operations on one view of the data, with MongoDB semantics from mingo.
  *
- * Each public method is synchronous and meant to run inside `store.atomically`, so a request's
- * read-modify-write is one SQLite transaction (50 concurrent `_.inc(1)` sum exactly; a
- * conditional update that lost the race sees the new state and updates 0).
+ * The view is the committed state (a plain request) or a transaction's snapshot plus its own
+ * writes (transactions.ts). Each public method is synchronous; on the committed state it runs
+ * inside `store.atomically`, so a request's read-modify-write is one SQLite transaction (50
+ * concurrent `_.inc(1)` sum exactly; a conditional update that lost the race sees the new state
+ * and updates 0).
  */
 import { randomBytes } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdateOperators } from 'mingo';
@@ -17,7 +19,18 @@ import {
 } from './codec.js';
 import { invalidOperator, requestFailed } from './failures.js';
 import { planPrefilter } from './planner.js';
-import type { DocumentStore, StoredDocument } from './storage.js';
+import type { DocumentReader, StoredDocument } from './storage.js';
+
+/** The data one request reads and writes: the committed state, or a transaction's. */
+export interface DocumentView extends DocumentReader {
+  hasCollection(name: string): boolean;
+  /** Top-level paths that carry an index (the planner only prefilters on these). */
+  indexedPaths(name: string): ReadonlySet<string>;
+  insert(name: string, document: Document): void;
+  /** Rewrites `row` (read from this view) as `next`; the `_id` stays. */
+  replace(name: string, row: StoredDocument, next: Document): void;
+  remove(name: string, row: StoredDocument): void;
+}
 
 export interface FindOptions {
   order?: Document;
@@ -99,7 +112,7 @@ function normalizeUpdate(data: Document): { operators: Document; setOnInsert?: D
 }
 
 export class CollectionOperations {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(private readonly store: DocumentView) {}
 
   find(collection: string, filter: Document, options: FindOptions): Document[] {
     const documents = this.matching(collection, filter).map((row) => row.document);
@@ -154,14 +167,13 @@ export class CollectionOperations {
     const [row] = this.matching(collection, filter);
     if (!row) return { updated: 0, document: null };
     const changed = this.rewrite(collection, row, data, true);
-    const [after] = this.store.select(collection, { where: 'seq = ?', params: [row.seq] });
-    return { updated: changed ? 1 : 0, document: after?.document ?? null };
+    return { updated: changed ? 1 : 0, document: changed ?? row.document };
   }
 
   remove(collection: string, filter: Document, multi: boolean): number {
     const matched = this.matching(collection, filter);
     const targets = multi ? matched : matched.slice(0, 1);
-    for (const row of targets) this.store.delete(collection, row.seq);
+    for (const row of targets) this.store.remove(collection, row);
     return targets.length;
   }
 
@@ -196,13 +208,13 @@ export class CollectionOperations {
     return withQueryEngine(() => rows.filter((row) => query.test(row.document)));
   }
 
-  /** Applies an update or replacement to one stored document; true when it really changed. */
+  /** Applies an update or replacement to one stored document; the new one if it really changed. */
   private rewrite(
     collection: string,
     row: StoredDocument,
     data: Document,
     merge: boolean,
-  ): boolean {
+  ): Document | null {
     const original = row.document;
     let next: Document;
     if (merge) {
@@ -217,9 +229,9 @@ export class CollectionOperations {
       next = { _id: original._id, ...fields };
     }
     if (idKey(next._id) !== idKey(original._id)) throw immutableId();
-    if (encodeStoredDocument(next) === row.text) return false;
-    this.store.replace(collection, row.seq, next);
-    return true;
+    if (encodeStoredDocument(next) === row.text) return null;
+    this.store.replace(collection, row, next);
+    return next;
   }
 
   private upsertDocument(filter: Document, data: Document, merge: boolean): Document {

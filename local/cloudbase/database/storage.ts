@@ -9,6 +9,10 @@
  * better-sqlite3 is synchronous: every request runs its whole read-modify-write in one SQLite
  * transaction (`atomically`), and commits before the reply leaves (WAL, synchronous=NORMAL is
  * durable across a process kill).
+ *
+ * CloudBase transactions read through a `Snapshot`: a second, read-only connection held in an
+ * SQLite read transaction, which WAL keeps at the state of its first read however many commits
+ * the main connection makes meanwhile. Nothing ever holds the write lock between requests.
  */
 import Database from 'better-sqlite3';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/core/data/collections.js';
@@ -27,6 +31,14 @@ export interface StoredDocument {
 export interface SqlPrefilter {
   where: string;
   params: unknown[];
+}
+
+/** Read access to one state of the collections: the committed one, or a transaction's snapshot. */
+export interface DocumentReader {
+  /** Candidate documents in natural order; `prefilter` may only narrow to a superset of matches. */
+  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[];
+  /** The document stored under `_id` key `key` (codec `idKey`), if any. */
+  selectByKey(name: string, key: string): StoredDocument | undefined;
 }
 
 interface CollectionTable {
@@ -80,12 +92,112 @@ interface SqliteErrorLike {
   message: string;
 }
 
-export class DocumentStore {
+/** Thrown inside `rehearse` to roll its SQLite transaction back; never escapes. */
+const ROLLED_BACK = Symbol('rolled back');
+/** Read connections kept open for the next transactions; more open at once are closed after. */
+const MAX_IDLE_SNAPSHOTS = 8;
+
+function selectRows(
+  table: string,
+  prefilter: SqlPrefilter | null,
+  statement: (sql: string) => Database.Statement,
+): StoredDocument[] {
+  const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+  const rows = statement(`SELECT seq, doc FROM ${table}${where} ORDER BY seq`).all(
+    ...(prefilter?.params ?? []),
+  ) as { seq: number; doc: string }[];
+  return rows.map((row) => ({
+    seq: row.seq,
+    document: decodeStoredDocument(row.doc),
+    text: row.doc,
+  }));
+}
+
+/** A read-only connection to the database file, with its own statement cache. */
+class SnapshotConnection {
+  private readonly sqlite: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  }
+
+  /** Starts a read transaction and reads once: from here on it sees this moment's commits only. */
+  begin(): void {
+    this.sqlite.exec('BEGIN');
+    this.statement('SELECT count(*) FROM created_collections').get();
+  }
+
+  end(): void {
+    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
+  }
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    this.end();
+    this.statements.clear();
+    this.sqlite.close();
+  }
+}
+
+/** The committed state as of `openSnapshot`, unchanged by later commits, until `release`. */
+export class Snapshot implements DocumentReader {
+  private released = false;
+
+  constructor(
+    private readonly connection: SnapshotConnection,
+    private readonly tableOf: (name: string) => string,
+    private readonly giveBack: () => void,
+  ) {
+    connection.begin();
+  }
+
+  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
+    return this.rows(name, prefilter);
+  }
+
+  selectByKey(name: string, key: string): StoredDocument | undefined {
+    return this.rows(name, { where: 'id = ?', params: [key] })[0];
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.connection.end();
+    this.giveBack();
+  }
+
+  private rows(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
+    const table = this.tableOf(name);
+    try {
+      return selectRows(table, prefilter, (sql) => this.connection.statement(sql));
+    } catch (error) {
+      // A collection created after the snapshot was taken holds nothing in it.
+      if (/no such table/.test((error as Error).message)) return [];
+      throw error;
+    }
+  }
+}
+
+export class DocumentStore implements DocumentReader {
   private readonly sqlite: Database.Database;
   private readonly tables = new Map<string, CollectionTable>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly idleSnapshots: SnapshotConnection[] = [];
+  private closed = false;
 
-  constructor(file: string, declared: readonly CollectionSpec[]) {
+  constructor(
+    private readonly file: string,
+    declared: readonly CollectionSpec[],
+  ) {
     this.sqlite = new Database(file);
     this.sqlite.pragma('journal_mode = WAL');
     this.sqlite.pragma('synchronous = NORMAL');
@@ -126,18 +238,60 @@ export class DocumentStore {
     return paths;
   }
 
-  /** Candidate documents in natural order; `prefilter` may only narrow to a superset of matches. */
+  /**
+   * The entries `document` makes in the collection's unique indexes, as text (index name and
+   * values). A document missing a field of one makes none there: SQLite's NULLs never collide.
+   */
+  uniqueKeys(name: string, document: Document): string[] {
+    const keys: string[] = [];
+    for (const index of this.table(name).indexes) {
+      if (!index.unique) continue;
+      const values = Object.keys(index.keys).map((path) => readPath(document, path));
+      if (values.some((value) => value === undefined || value === null)) continue;
+      keys.push(`${index.name}:${JSON.stringify(values)}`);
+    }
+    return keys;
+  }
+
   select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
-    const table = this.table(name);
-    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
-    const rows = this.statement(`SELECT seq, doc FROM ${table.table}${where} ORDER BY seq`).all(
-      ...(prefilter?.params ?? []),
-    ) as { seq: number; doc: string }[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      document: decodeStoredDocument(row.doc),
-      text: row.doc,
-    }));
+    return selectRows(this.table(name).table, prefilter, (sql) => this.statement(sql));
+  }
+
+  selectByKey(name: string, key: string): StoredDocument | undefined {
+    return selectRows(this.table(name).table, { where: 'id = ?', params: [key] }, (sql) =>
+      this.statement(sql),
+    )[0];
+  }
+
+  /**
+   * A read-only view fixed at the committed state of this moment (until `release`). Connections
+   * are pooled, so a transaction does not pay for opening one (and preparing its statements).
+   */
+  openSnapshot(): Snapshot {
+    const connection = this.idleSnapshots.pop() ?? new SnapshotConnection(this.file);
+    return new Snapshot(
+      connection,
+      (name) => this.table(name).table,
+      () => {
+        if (this.closed || this.idleSnapshots.length >= MAX_IDLE_SNAPSHOTS) connection.close();
+        else this.idleSnapshots.push(connection);
+      },
+    );
+  }
+
+  /**
+   * Runs `work` on the committed state and undoes it, keeping what it returns or throws: a
+   * transaction's writes checked against the unique indexes without committing them.
+   */
+  rehearse(work: () => void): void {
+    try {
+      this.atomically(() => {
+        work();
+        throw ROLLED_BACK;
+      });
+    } catch (error) {
+      if (error !== ROLLED_BACK) throw error;
+    }
   }
 
   insert(name: string, document: Document): void {
@@ -150,6 +304,7 @@ export class DocumentStore {
     );
   }
 
+  /** Rewrites the document stored under `seq` (its `_id` stays the same). */
   replace(name: string, seq: number, document: Document): void {
     const table = this.table(name);
     this.write(table, document, () =>
@@ -166,26 +321,32 @@ export class DocumentStore {
     this.statement(`DELETE FROM ${table.table} WHERE seq = ?`).run(seq);
   }
 
-  /** Runs `work` as one SQLite transaction (a savepoint when a long transaction is open). */
+  /** Rewrites the document stored under its `_id`; false when there is none. */
+  replaceByKey(name: string, document: Document): boolean {
+    const table = this.table(name);
+    let changes = 0;
+    this.write(table, document, () => {
+      changes = this.statement(`UPDATE ${table.table} SET doc = ? WHERE id = ?`).run(
+        encodeStoredDocument(document),
+        idKey(document._id),
+      ).changes;
+    });
+    return changes > 0;
+  }
+
+  deleteByKey(name: string, key: string): void {
+    const table = this.table(name);
+    this.statement(`DELETE FROM ${table.table} WHERE id = ?`).run(key);
+  }
+
+  /** Runs `work` as one SQLite transaction (a savepoint inside another). */
   atomically<T>(work: () => T): T {
     return this.sqlite.transaction(work)();
   }
 
-  /** Opens the SQLite transaction behind a CloudBase transaction (held across requests). */
-  beginLongTransaction(): void {
-    this.sqlite.exec('BEGIN IMMEDIATE');
-  }
-
-  commitLongTransaction(): void {
-    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
-  }
-
-  rollbackLongTransaction(): void {
-    if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
-  }
-
   close(): void {
-    this.rollbackLongTransaction();
+    this.closed = true;
+    for (const connection of this.idleSnapshots.splice(0)) connection.close();
     this.statements.clear();
     this.sqlite.close();
   }
