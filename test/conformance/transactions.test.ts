@@ -346,6 +346,27 @@ describe('startTransaction', () => {
     expect(await balance('bob')).toBe(3);
   });
 
+  it('matches a waiting conditional update again on what the transaction committed', async () => {
+    const _ = db.command;
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 3 } });
+    // A budget hold: take 5 only while 5 are left. The committed 100 matches; the commit does not.
+    const hold = follow(
+      db
+        .collection('counters')
+        .where({ _id: 'alice', balance: _.gte(5) })
+        .update({ data: { balance: _.inc(-5) } }),
+    );
+    await delay(300);
+    expect(hold.answered()).toBe(false);
+    await transaction.commit();
+    expect((await hold.result).stats.updated).toBe(0);
+    expect(await balance('alice')).toBe(3);
+  });
+
   it('makes a plain write wait for an aborted transaction, then applies it on the old value', async () => {
     const _ = db.command;
     const transaction = await db.startTransaction();
