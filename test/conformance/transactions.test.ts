@@ -1,12 +1,14 @@
 /**
  * Transactions through the real wx-server-sdk: commit, rollback (explicit and by a thrown error),
  * snapshot isolation (readers never wait and see the last commit; a transaction reads its own
- * writes and its snapshot), write conflicts and runTransaction's retry, the lifetime of an
- * abandoned transaction, and commits that survive a SIGKILL.
+ * writes and its snapshot), write conflicts and runTransaction's retry, plain writes that wait
+ * for the transaction holding what they write, the lifetime of an abandoned transaction, and
+ * commits that survive a SIGKILL.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EJSON } from 'bson';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections.js';
 import { openDatabase } from '../../local/cloudbase/database/index.js';
@@ -55,6 +57,17 @@ beforeEach(async () => {
   await db.collection('counters').add({ data: { _id: 'alice', balance: 100 } });
   await db.collection('counters').add({ data: { _id: 'bob', balance: 0 } });
 });
+
+/** A call followed without awaiting it: whether it has been answered yet, and its outcome. */
+function follow<T>(call: Promise<T>): { answered: () => boolean; result: Promise<T> } {
+  let answered = false;
+  const result = call.finally(() => {
+    answered = true;
+  });
+  // Awaited later by the test; a rejection before then must not count as unhandled.
+  result.catch(() => undefined);
+  return { answered: () => answered, result };
+}
 
 async function balance(id: string, database: SdkDatabase = db): Promise<unknown> {
   return (await database.collection('counters').doc(id).get()).data.balance;
@@ -305,39 +318,174 @@ describe('startTransaction', () => {
     expect(await balance('alice')).toBe(75);
   });
 
-  it('refuses a plain update of a document an open transaction wrote, and nothing else', async () => {
+  it('makes a plain update of a document an open transaction wrote wait for the commit, then builds on it', async () => {
+    const _ = db.command;
     const transaction = await db.startTransaction();
     await transaction
       .collection('counters')
       .doc('alice')
-      .update({ data: { balance: 1 } });
-    const plain = await errorOf(
+      .update({ data: { balance: 10 } });
+    const plain = follow(
       db
         .collection('counters')
         .doc('alice')
-        .update({ data: { balance: 2 } }),
+        .update({ data: { balance: _.inc(1) } }),
     );
-    expect(plain.errMsg).toContain(CONFLICT);
-    expect((await errorOf(db.collection('counters').doc('alice').remove())).errMsg).toContain(
-      CONFLICT,
-    );
-    // A document the transaction did not write is free.
+    // Meanwhile readers are answered at once with the last commit, and other documents take
+    // plain writes at once.
+    expect(await balance('alice')).toBe(100);
     await db
       .collection('counters')
       .doc('bob')
       .update({ data: { balance: 3 } });
+    await delay(300);
+    expect(plain.answered(), 'the plain write waits for the transaction').toBe(false);
     await transaction.commit();
-    expect(await balance('alice')).toBe(1);
+    expect((await plain.result).stats.updated).toBe(1);
+    expect(await balance('alice')).toBe(11);
     expect(await balance('bob')).toBe(3);
-    // Committed: the document is free again.
-    await db
-      .collection('counters')
-      .doc('alice')
-      .update({ data: { balance: 2 } });
-    expect(await balance('alice')).toBe(2);
   });
 
-  it('refuses a second writer of a unique key an open transaction wrote, with the conflict', async () => {
+  it('matches a waiting conditional update again on what the transaction committed', async () => {
+    const _ = db.command;
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 3 } });
+    // A budget hold: take 5 only while 5 are left. The committed 100 matches; the commit does not.
+    const hold = follow(
+      db
+        .collection('counters')
+        .where({ _id: 'alice', balance: _.gte(5) })
+        .update({ data: { balance: _.inc(-5) } }),
+    );
+    await delay(300);
+    expect(hold.answered()).toBe(false);
+    await transaction.commit();
+    expect((await hold.result).stats.updated).toBe(0);
+    expect(await balance('alice')).toBe(3);
+  });
+
+  it('makes a plain write wait for an aborted transaction, then applies it on the old value', async () => {
+    const _ = db.command;
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 10 } });
+    await transaction.collection('counters').doc('bob').remove();
+    const increment = follow(
+      db
+        .collection('counters')
+        .doc('alice')
+        .update({ data: { balance: _.inc(1) } }),
+    );
+    const removal = follow(db.collection('counters').doc('bob').remove());
+    await delay(300);
+    expect(increment.answered()).toBe(false);
+    expect(removal.answered()).toBe(false);
+    expect(await balance('bob'), 'the waiting removal has not happened').toBe(0);
+    await transaction.rollback();
+    await increment.result;
+    expect((await removal.result).stats.removed).toBe(1);
+    expect(await balance('alice')).toBe(101);
+    expect((await db.collection('counters').where({ _id: 'bob' }).count()).total).toBe(0);
+  });
+
+  it('holds a multi-document plain write whole until the transaction ends', async () => {
+    const _ = db.command;
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 10 } });
+    const both = follow(
+      db
+        .collection('counters')
+        .where({ _id: _.in(['alice', 'bob']) })
+        .update({ data: { balance: _.inc(1) } }),
+    );
+    await delay(300);
+    expect(both.answered()).toBe(false);
+    // Nothing of it has landed: bob, which nobody claimed, is not half-written meanwhile.
+    expect(await balance('bob')).toBe(0);
+    await transaction.commit();
+    expect((await both.result).stats.updated).toBe(2);
+    expect(await balance('alice')).toBe(11);
+    expect(await balance('bob')).toBe(1);
+  });
+
+  it('makes an upsert wait for a transaction that inserted the document', async () => {
+    const transaction = await db.startTransaction();
+    await transaction.collection('counters').add({ data: { _id: 'gina', balance: 1, note: 'tx' } });
+    const upsert = follow(
+      db
+        .collection('counters')
+        .doc('gina')
+        .set({ data: { balance: 5 } }),
+    );
+    await delay(300);
+    expect(upsert.answered()).toBe(false);
+    await transaction.commit();
+    await upsert.result;
+    // It replaced what the transaction committed rather than failing on its `_id`.
+    expect((await db.collection('counters').doc('gina').get()).data).toEqual({
+      _id: 'gina',
+      balance: 5,
+    });
+  });
+
+  it("makes node-sdk's updateAndReturn wait, and return the document after the commit", async () => {
+    const nodeDb = cloudbaseNodeSdk(server.url).database();
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 10 } });
+    const returned = follow(
+      nodeDb
+        .collection('counters')
+        .where({ _id: 'alice', balance: nodeDb.command.gte(5) })
+        .updateAndReturn({ balance: nodeDb.command.inc(-5) }),
+    );
+    await delay(300);
+    expect(returned.answered()).toBe(false);
+    await transaction.commit();
+    expect((await returned.result).doc).toEqual({ _id: 'alice', balance: 5 });
+  });
+
+  it('drops a waiting plain write whose client gave up, without running it', async () => {
+    const transaction = await db.startTransaction();
+    await transaction
+      .collection('counters')
+      .doc('alice')
+      .update({ data: { balance: 10 } });
+    // The server signals a client that went away; here the test plays that client.
+    const client = new AbortController();
+    const write = follow(
+      server.database().handle(
+        'database.modifyDocument',
+        {
+          collectionName: 'counters',
+          queryType: 'DOC',
+          query: EJSON.stringify({ _id: 'alice' }),
+          data: EJSON.stringify({ $inc: { balance: 1 } }),
+          multi: false,
+        },
+        client.signal,
+      ),
+    );
+    await delay(100);
+    expect(write.answered()).toBe(false);
+    client.abort();
+    expect((await errorOf(write.result)).errMsg).toContain('stopped waiting');
+    await transaction.commit();
+    await delay(100);
+    expect(await balance('alice')).toBe(10);
+  });
+
+  it('refuses a second transaction writing a unique key an open one wrote; a plain insert waits', async () => {
     await db
       .collection('codes')
       .where({ code: db.command.exists(true) })
@@ -350,10 +498,12 @@ describe('startTransaction', () => {
       second.collection('codes').add({ data: { _id: 'u2', code: 'TX-UNIQUE' } }),
     );
     expect(rival.errMsg).toContain(CONFLICT);
-    const plain = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
-    expect(plain.errMsg).toContain(CONFLICT);
+    const plain = follow(errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } })));
+    await delay(300);
+    expect(plain.answered(), 'the plain insert waits for the transaction').toBe(false);
     await first.commit();
-    // Committed, the key is an ordinary duplicate.
+    // Committed, the key is an ordinary duplicate: the waiting insert hears so.
+    expect((await plain.result).errMsg).toMatch(/duplicate key/);
     const late = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
     expect(late.errMsg).toMatch(/duplicate key/);
     // A transaction that only updates the document keeps its key without claiming it again.
@@ -365,6 +515,23 @@ describe('startTransaction', () => {
     const duplicate = await errorOf(db.collection('codes').add({ data: { code: 'TX-UNIQUE' } }));
     expect(duplicate.errMsg).toMatch(/duplicate key/);
     await updater.commit();
+  });
+
+  it('lets a plain insert waiting on a unique key an aborted transaction wrote succeed', async () => {
+    await db
+      .collection('codes')
+      .where({ code: db.command.exists(true) })
+      .remove();
+    const transaction = await db.startTransaction();
+    await transaction.collection('codes').add({ data: { _id: 'u3', code: 'TX-ABORTED' } });
+    const plain = follow(db.collection('codes').add({ data: { _id: 'u4', code: 'TX-ABORTED' } }));
+    await delay(300);
+    expect(plain.answered()).toBe(false);
+    await transaction.rollback();
+    expect((await plain.result)._id).toBe('u4');
+    expect((await db.collection('codes').where({ code: 'TX-ABORTED' }).get()).data).toEqual([
+      { _id: 'u4', code: 'TX-ABORTED' },
+    ]);
   });
 
   it('leaves nothing behind when aborted, and frees what it wrote', async () => {
@@ -462,18 +629,19 @@ describe('an abandoned transaction', () => {
       .collection('counters')
       .doc('alice')
       .update({ data: { balance: 0 } });
-    expect(
-      (
-        await errorOf(
-          shortDb
-            .collection('counters')
-            .doc('alice')
-            .update({ data: { balance: 1 } }),
-        )
-      ).errMsg,
-    ).toContain(CONFLICT);
-    await delay(ABANDON_AFTER_MS + 200);
+    // A plain write to what it claimed waits for it, here until it expires.
+    const plain = follow(
+      shortDb
+        .collection('counters')
+        .doc('alice')
+        .update({ data: { balance: shortDb.command.inc(1) } }),
+    );
+    await delay(ABANDON_AFTER_MS / 2);
+    expect(plain.answered()).toBe(false);
     expect(await balance('alice', shortDb)).toBe(100);
+    await plain.result;
+    // Rolled back at expiry, then the waiting write applied on the old value.
+    expect(await balance('alice', shortDb)).toBe(101);
     const late = await errorOf(transaction.commit());
     expect(late.errMsg).toContain('TransactionNotExist');
     const lateWrite = await errorOf(
@@ -484,11 +652,5 @@ describe('an abandoned transaction', () => {
     );
     expect(lateWrite.errMsg).toContain('TransactionNotExist');
     expect(await balance('bob', shortDb)).toBe(0);
-    // Its claim is gone with it.
-    await shortDb
-      .collection('counters')
-      .doc('alice')
-      .update({ data: { balance: 1 } });
-    expect(await balance('alice', shortDb)).toBe(1);
   });
 });

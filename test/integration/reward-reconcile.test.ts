@@ -15,7 +15,6 @@
  * campaign's books read remaining = budget − paid with nothing held.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTransactionConflict } from '../../cloudfunctions/core/data/errors';
 import type { CampaignView } from '../../typings/admin';
 import {
   inBatches,
@@ -83,33 +82,12 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
     const _ = db.command;
     const open = { state: _.nin(TERMINAL) };
     const payouts = db.collection('payouts');
-    await unlessConflict(() =>
-      payouts.where(open).update({ data: { createdAt: _.inc(-ms), stateSince: _.inc(-ms) } }),
-    );
-    await unlessConflict(() =>
-      payouts.where({ ...open, dueAt: _.exists(true) }).update({ data: { dueAt: _.inc(-ms) } }),
-    );
-    await unlessConflict(() =>
-      payouts
-        .where({ ...open, lastCheckedAt: _.exists(true) })
-        .update({ data: { lastCheckedAt: _.inc(-ms) } }),
-    );
-  };
-
-  /**
-   * A payout a late callback is settling in a transaction refuses plain writes until it commits
-   * (DATABASE_TRANSACTION_CONFLICT, nothing written): age it once that is done.
-   */
-  const unlessConflict = async (write: () => Promise<unknown>): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await write();
-        return;
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
-    }
+    // A payout a late callback is settling in a transaction: these writes wait for its commit.
+    await payouts.where(open).update({ data: { createdAt: _.inc(-ms), stateSince: _.inc(-ms) } });
+    await payouts.where({ ...open, dueAt: _.exists(true) }).update({ data: { dueAt: _.inc(-ms) } });
+    await payouts
+      .where({ ...open, lastCheckedAt: _.exists(true) })
+      .update({ data: { lastCheckedAt: _.inc(-ms) } });
   };
 
   /** Runs reconciliation until a run finds nothing due. */

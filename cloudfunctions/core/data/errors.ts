@@ -8,11 +8,12 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
- * A transaction that could not start or finish because another held what it needed
- * (DATABASE_TRANSACTION_CONFLICT): safe to run again from the start.
+ * A transaction's write met a document another open transaction wrote, or one committed since
+ * its snapshot (DATABASE_TRANSACTION_CONFLICT, `[ResourceUnavailable.TransactionConflict]`); the
+ * transaction was aborted, so it is safe to run again from the start.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  return /TRANSACTION_CONFLICT|TransactionBusy|TransactionConflict/i.test(errorText(error));
+  return /TRANSACTION_CONFLICT|TransactionConflict/i.test(errorText(error));
 }
 
 /** What an SDK error says about itself: message, errMsg and code, whichever it carries. */

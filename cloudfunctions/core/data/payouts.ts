@@ -171,8 +171,8 @@ export async function writeSettlement(
         });
       return true;
     });
-  // Another transaction held the database or the documents: nothing was written, so the whole
-  // settlement (re-read included) may simply run again.
+  // Another transaction wrote the payout or the campaign first (a write conflict): nothing was
+  // written, so the whole settlement (re-read included) may simply run again.
   for (let attempt = 1; ; attempt++) {
     try {
       return await settle();

@@ -70,7 +70,7 @@ export interface EmulatedDatabase {
 class SqliteEmulatedDatabase implements EmulatedDatabase {
   private readonly store: DocumentStore;
   private readonly transactions: TransactionCoordinator;
-  /** Plain requests: the committed state, refusing writes to documents a transaction wrote. */
+  /** Plain requests: the committed state; a write to what a transaction claimed waits for it. */
   private readonly operations: CollectionOperations;
   private readonly now: () => Date;
   private closed = false;
@@ -85,7 +85,7 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
     this.now = options.now ?? (() => new Date());
   }
 
-  // Synchronous work behind a promise: nothing here ever waits for another request.
+  // Synchronous work behind a promise; only a plain write meeting a transaction's claim waits.
   async handle(action: string, body: RequestBody, signal?: AbortSignal): Promise<Reply> {
     this.assertOpen();
     const transactionId = transactionIdOf(body);
@@ -111,18 +111,24 @@ class SqliteEmulatedDatabase implements EmulatedDatabase {
       );
     }
     const view = this.transactions.committed;
-    return this.store.atomically(() => handler(body, this.context(view, this.operations)));
+    // Run again after a wait, the store may have closed meanwhile.
+    return this.transactions.writeCommitted(() => {
+      this.assertOpen();
+      return this.store.atomically(() => handler(body, this.context(view, this.operations)));
+    }, signal);
   }
 
   collectionNames(): string[] {
     return this.store.collectionNames();
   }
 
-  insertDocuments(collection: string, documents: Document[]): Promise<unknown[]> {
-    return this.settled(() => {
-      this.assertCollection(collection);
-      const now = this.now();
-      const resolved = documents.map((document) => resolveWireValue(document, now) as Document);
+  async insertDocuments(collection: string, documents: Document[]): Promise<unknown[]> {
+    this.assertOpen();
+    this.assertCollection(collection);
+    const now = this.now();
+    const resolved = documents.map((document) => resolveWireValue(document, now) as Document);
+    return this.transactions.writeCommitted(() => {
+      this.assertOpen();
       return this.store.atomically(() => this.operations.insert(collection, resolved));
     });
   }

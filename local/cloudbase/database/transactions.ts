@@ -1,27 +1,36 @@
 /**
  * CloudBase transactions with snapshot isolation, as MongoDB gives them underneath CloudBase.
- * There is no lock: nothing ever waits for a transaction.
+ * There is no global lock: a reader never waits, and a plain write waits only for the
+ * transactions holding what it writes.
  *
  * - A transaction's first operation fixes its snapshot: the committed state of that moment
  *   (storage.ts `Snapshot`). Its reads see that snapshot plus its own writes, never a later commit.
  * - Reads outside a transaction see the committed state and are answered at once.
  * - A transaction's writes are buffered in its write set and each written document is claimed (a
- *   write intent), with the unique index entries it makes. A write to a document, or of a unique
- *   key, another open transaction has claimed — from a transaction or from a plain request —
- *   fails at once with DATABASE_TRANSACTION_CONFLICT; so does a transaction's write to a
- *   document committed since its snapshot (first writer wins). (MongoDB would make a plain
- *   write wait for the transaction instead; issue 13 asks for the conflict at once.)
- *   The transaction that meets a conflict is aborted, as MongoDB aborts it: runTransaction starts
- *   a fresh one without rolling the old one back.
+ *   write intent), with the unique index entries it makes. A transaction's write to a document,
+ *   or of a unique key, another open transaction has claimed fails at once with
+ *   DATABASE_TRANSACTION_CONFLICT; so does its write to a document committed since its snapshot
+ *   (first writer wins). The transaction that meets a conflict is aborted, as MongoDB aborts it:
+ *   runTransaction starts a fresh one without rolling the old one back.
+ * - A plain (non-transactional) write that meets a claim waits until the claiming transaction
+ *   ends (commit, abort, expiry), then runs again from the start on the committed state: MongoDB's
+ *   "the write waits until the transaction ends" (production notes, In-progress Transactions and
+ *   Write Conflicts). Waiters are woken when the claims go; one whose client left is dropped.
  * - Unique indexes are checked at each write by rehearsing the write set on the committed state.
  * - Commit applies the write set in one SQLite transaction, durable before the reply. Abort,
  *   expiry (an abandoned transaction) and a conflict drop the write set and release its claims.
- * - A plain request's writes stay one SQLite transaction each, atomic as ever.
+ * - A plain request's writes stay one SQLite transaction each, atomic as ever: one that has to
+ *   wait is rolled back whole first, so a multi-document write never lands half.
  */
 import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode } from '../errors.js';
 import { decodeStoredDocument, encodeStoredDocument, idKey, type Document } from './codec.js';
-import { duplicateKey, transactionConflict, transactionNotExist } from './failures.js';
+import {
+  duplicateKey,
+  requestFailed,
+  transactionConflict,
+  transactionNotExist,
+} from './failures.js';
 import type { DocumentView } from './operations.js';
 import type { DocumentStore, Snapshot, SqlPrefilter, StoredDocument } from './storage.js';
 
@@ -66,6 +75,17 @@ function uniqueIntentKey(uniqueKey: string): string {
   return `\u0001${uniqueKey}`;
 }
 
+/**
+ * Thrown by the committed view when a plain write meets a transaction's claim; never leaves the
+ * coordinator, which rolls the request back, waits for `owner` to end and runs it again.
+ */
+class ClaimedByTransaction extends Error {
+  constructor(readonly owner: string) {
+    super(`claimed by transaction ${owner}`);
+    this.name = 'ClaimedByTransaction';
+  }
+}
+
 function isConflict(error: unknown): boolean {
   return error instanceof CloudBaseError && error.code === ErrorCode.TransactionConflict;
 }
@@ -92,7 +112,7 @@ class WriteIntents {
   }
 }
 
-/** The committed state, where a write to a document an open transaction wrote is a conflict. */
+/** The committed state, where a write to a document an open transaction wrote must wait. */
 class CommittedView implements DocumentView {
   constructor(
     private readonly store: DocumentStore,
@@ -132,10 +152,11 @@ class CommittedView implements DocumentView {
 
   private assertUnclaimed(name: string, key: string, written?: Document, before?: Document): void {
     if (this.intents.none) return;
-    if (this.intents.ownerOf(name, key) !== undefined) throw transactionConflict();
+    const owner = this.intents.ownerOf(name, key);
+    if (owner !== undefined) throw new ClaimedByTransaction(owner);
     for (const uniqueKey of written ? newUniqueKeys(this.store, name, written, before) : []) {
-      if (this.intents.ownerOf(name, uniqueIntentKey(uniqueKey)) !== undefined)
-        throw transactionConflict();
+      const keyOwner = this.intents.ownerOf(name, uniqueIntentKey(uniqueKey));
+      if (keyOwner !== undefined) throw new ClaimedByTransaction(keyOwner);
     }
   }
 }
@@ -144,6 +165,8 @@ class CommittedView implements DocumentView {
 class OpenTransaction implements DocumentView {
   private snapshot: Snapshot | null = null;
   private writes: WriteSet = new Map();
+  /** Plain writes waiting for this transaction's claims to go. */
+  readonly waiters = new Set<() => void>();
   private nextInsertedSeq = INSERTED_SEQ_BASE;
 
   constructor(
@@ -237,6 +260,8 @@ class OpenTransaction implements DocumentView {
     this.snapshot = null;
     // Also the claims of an operation that failed after claiming (its writes were undone).
     this.intents.releaseAll(this.id);
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
   }
 
   private reader(): Snapshot {
@@ -320,6 +345,23 @@ export class TransactionCoordinator {
     return this.open.has(id);
   }
 
+  /**
+   * Runs a plain write (`work` writes through `committed` inside one SQLite transaction). Where it
+   * meets a document or unique key an open transaction claimed, it has been rolled back whole: it
+   * waits for that transaction to end and runs again, on the state the end left. `signal`: the
+   * client gave up, and the write is dropped without running.
+   */
+  async writeCommitted<T>(work: () => T, signal?: AbortSignal): Promise<T> {
+    for (;;) {
+      try {
+        return work();
+      } catch (error) {
+        if (!(error instanceof ClaimedByTransaction)) throw error;
+        await this.ended(error.owner, signal);
+      }
+    }
+  }
+
   /** Runs one operation inside transaction `id` on its view of the data. */
   run<T>(id: string, work: (view: DocumentView) => T): T {
     const transaction = this.get(id);
@@ -352,6 +394,28 @@ export class TransactionCoordinator {
   /** Aborts whatever is open (used on close). */
   abortOpen(): void {
     for (const id of [...this.open.keys()]) this.finish(id);
+  }
+
+  /** Resolves once transaction `id` has ended (at once if it has); rejects if `signal` fires. */
+  private ended(id: string, signal?: AbortSignal): Promise<void> {
+    const transaction = this.open.get(id);
+    if (!transaction) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const gone = (): void => {
+        transaction.waiters.delete(wake);
+        reject(requestFailed('the client stopped waiting for the write'));
+      };
+      const wake = (): void => {
+        signal?.removeEventListener('abort', gone);
+        resolve();
+      };
+      if (signal?.aborted) {
+        gone();
+        return;
+      }
+      transaction.waiters.add(wake);
+      signal?.addEventListener('abort', gone, { once: true });
+    });
   }
 
   private get(id: string): OpenTransaction {
