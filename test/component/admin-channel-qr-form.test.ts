@@ -237,6 +237,34 @@ describe('新建渠道码', () => {
     expect(visibleText(page)).toContain('图片须为 PNG、JPEG 或 GIF，不超过 10 MB');
   });
 
+  test('an audio reply picks an MP3 from a chat (chooseMessageFile); other audio is refused', async () => {
+    const { calls, uploads } = stub();
+    const files = [
+      { path: 'http://tmp/hello.wav', size: 1024, name: 'hello.wav', type: 'file', time: 1 },
+      { path: 'http://tmp/hello.mp3', size: 1024, name: 'hello.mp3', type: 'file', time: 1 },
+    ];
+    const chooseMessageFile = vi.fn(async () => ({
+      tempFiles: [files.shift()],
+      errMsg: 'chooseMessageFile:ok',
+    }));
+    stubWx({ chooseMessageFile });
+    const page = await renderPage(FORM_PAGE);
+    await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
+    await dispatchIn(page, '#add-reply', 'change', { value: 4 });
+    await tapVanButton(page, '.reply-0 .choose-material');
+    expect(chooseMessageFile).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'file', extension: ['mp3'] }),
+    );
+    expect(visibleText(page)).toContain('音频须为 MP3，不超过 2 MB、60 秒');
+    expect(uploads).toHaveLength(0);
+    await tapVanButton(page, '.reply-0 .choose-material');
+    expect(uploads[0]!.cloudPath).toMatch(/^oa-materials\/.+\.mp3$/);
+    uploads[0]!.succeed();
+    await settle();
+    expect(sent(calls, 'addMaterial')[0]).toMatchObject({ kind: 'voice', name: 'hello.mp3' });
+    expect(texts(page, 'material-name')).toEqual(['hello.mp3']);
+  });
+
   test('a server refusal reads in Chinese and the form keeps every value', async () => {
     const { calls } = stub('operator', {
       createChannelQr: () =>
