@@ -18,7 +18,7 @@ export const QR_STATUS_LABELS: Readonly<Record<ChannelQrStatus, string>> = {
   deleted: '已删除',
 };
 
-const STATUS_TAG_TYPES: Readonly<Record<ChannelQrStatus, string>> = {
+export const STATUS_TAG_TYPES: Readonly<Record<ChannelQrStatus, string>> = {
   creating: 'primary',
   active: 'success',
   expired: 'default',

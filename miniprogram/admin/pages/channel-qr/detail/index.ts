@@ -14,6 +14,7 @@ import {
   QR_STATUS_LABELS,
   QR_TYPE_LABELS,
   replySummaries,
+  STATUS_TAG_TYPES,
 } from '../present';
 
 function errorText(error: EnvelopeError | null): string {
@@ -61,6 +62,7 @@ ComponentWithStore({
           name: qr.name,
           url: qr.url,
           statusText: QR_STATUS_LABELS[qr.status],
+          statusTagType: STATUS_TAG_TYPES[qr.status],
           typeText: QR_TYPE_LABELS[qr.type],
           expiry: expiryText(qr),
           channel: qr.channel ?? '',

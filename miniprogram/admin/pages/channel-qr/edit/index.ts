@@ -7,6 +7,7 @@ import { adminSessionStore } from '../../../stores/session';
 import { chooseFrom, confirmAction } from '../../../utils/confirm';
 import { materialKindOf, QR_LIMITS, REPLY_KINDS, textLength, type ReplyDraft } from '../form';
 import {
+  chinaTimeText,
   describeChannelQrError,
   QR_STATUS_LABELS,
   QR_TYPE_LABELS,
@@ -53,7 +54,9 @@ async function pickFile(kind: 'image' | 'video' | 'voice'): Promise<PickedFile |
     });
     const file = picked.tempFiles[0];
     if (!file) return null;
-    const name = file.tempFilePath.split('/').pop() ?? file.tempFilePath;
+    // Album files come with random temporary names: the material is named by kind and time.
+    const ext = /\.([a-z0-9]{1,5})$/i.exec(file.tempFilePath)?.[1]?.toLowerCase() ?? '';
+    const name = `${kind === 'video' ? '视频' : '图片'} ${chinaTimeText(new Date().toISOString())}${ext ? `.${ext}` : ''}`;
     return { path: file.tempFilePath, size: file.size, name };
   } catch (error) {
     const errMsg = (error as { errMsg?: string }).errMsg ?? String(error);
