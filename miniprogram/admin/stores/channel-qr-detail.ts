@@ -46,8 +46,8 @@ export class ChannelQrDetailStore {
     });
   }
 
-  async remove(): Promise<{ ok: true } | { ok: false; error: EnvelopeError }> {
-    if (this.busy) return { ok: true };
+  async remove(): Promise<{ ok: true } | { ok: false; error: EnvelopeError } | { ok: 'busy' }> {
+    if (this.busy) return { ok: 'busy' };
     this.busy = true;
     const reply = await adminClient.deleteChannelQrs({ qrIds: [this.qrId] });
     runInAction(() => (this.busy = false));
@@ -55,8 +55,10 @@ export class ChannelQrDetailStore {
     return reply.ok ? { ok: true } : { ok: false, error: reply.error };
   }
 
-  async copy(): Promise<{ ok: true; qr: ChannelQrView } | { ok: false; error: EnvelopeError }> {
-    if (this.busy) return { ok: false, error: { code: 'CONFLICT', message: '' } };
+  async copy(): Promise<
+    { ok: true; qr: ChannelQrView } | { ok: false; error: EnvelopeError } | { ok: 'busy' }
+  > {
+    if (this.busy) return { ok: 'busy' };
     this.busy = true;
     const reply = await adminClient.copyChannelQr({ qrId: this.qrId });
     runInAction(() => (this.busy = false));

@@ -14,7 +14,9 @@ export const QRS_PAGE_SIZE = 100;
 
 export type ListedQr = ChannelQrView & { metrics: ChannelQrMetrics };
 
-export type WriteOutcome<T> = { ok: true; data: T } | { ok: false; error: EnvelopeError };
+/** `busy`: another write of this list is in flight; nothing was sent. */
+export type WriteOutcome<T> =
+  { ok: true; data: T } | { ok: false; error: EnvelopeError } | { ok: 'busy' };
 
 /**
  * 渠道二维码 list: search by name, filter by status, newest first; a batch selection for 批量删除.
@@ -107,7 +109,7 @@ export class ChannelQrsStore {
   }
 
   async copy(qrId: string): Promise<WriteOutcome<ChannelQrView>> {
-    if (this.busy) return { ok: false, error: { code: 'CONFLICT', message: '' } };
+    if (this.busy) return { ok: 'busy' };
     this.busy = true;
     const reply = await adminClient.copyChannelQr({ qrId });
     runInAction(() => (this.busy = false));

@@ -263,7 +263,7 @@ function checkReply(reply: ReplyDraft, at: string, issues: DraftIssues): ReplyIt
   return Object.keys(issues).length === before ? item : null;
 }
 
-/** Checks the whole draft; `editing` leaves out what cannot change after creation. */
+/** Checks the whole draft; an edit sends only name, tags and replies of what it returns. */
 export function checkDraft(draft: QrDraft): CheckedDraft {
   const issues: DraftIssues = {};
   const name = draft.name.trim();

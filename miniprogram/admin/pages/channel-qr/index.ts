@@ -138,6 +138,7 @@ ComponentWithStore({
       });
       if (!go) return;
       const outcome = await channelQrsStore.copy(qr.qrId);
+      if (outcome.ok === 'busy') return;
       if (!outcome.ok) {
         void wx.showModal({
           title: '复制失败',
@@ -163,6 +164,7 @@ ComponentWithStore({
       });
       if (!go) return;
       const outcome = await channelQrsStore.deleteQrs(chosen.map((qr) => qr.qrId));
+      if (outcome.ok === 'busy') return;
       if (!outcome.ok) {
         void wx.showModal({
           title: '删除失败',

@@ -141,6 +141,7 @@ ComponentWithStore({
       });
       if (!go) return;
       const outcome = await channelQrDetailStore.copy();
+      if (outcome.ok === 'busy') return;
       if (!outcome.ok) {
         void wx.showModal({
           title: '复制失败',
@@ -166,6 +167,7 @@ ComponentWithStore({
       });
       if (!go) return;
       const outcome = await channelQrDetailStore.remove();
+      if (outcome.ok === 'busy') return;
       if (!outcome.ok) {
         void wx.showModal({
           title: '删除失败',
