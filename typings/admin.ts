@@ -744,7 +744,8 @@ export interface ListChannelQrsRequest {
 }
 
 export interface ListChannelQrsResult {
-  qrs: ChannelQrView[];
+  /** Each with its metrics (the list shows scans and new followers; they live on the same document). */
+  qrs: (ChannelQrView & { metrics: ChannelQrMetrics })[];
 }
 
 export interface UpdateChannelQrRequest {

@@ -158,6 +158,11 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
       repliesSent: 1,
       repliesReceived: 1,
     });
+    // The console's list shows the same figures beside each code (scans, new followers).
+    const listed = (await admin('listChannelQrs', {})).data.qrs.find(
+      (code: { qrId: string }) => code.qrId === qr.qrId,
+    );
+    expect(listed.metrics).toEqual(await metrics(qr.qrId));
     // The medium was uploaded once and kept for the next scans (renewed after 2.5 days).
     const material = (await database().collection('oaMaterials').where({ _id: imageId }).get())
       .data[0];

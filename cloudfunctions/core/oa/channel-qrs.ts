@@ -239,7 +239,7 @@ export async function getChannelQr(qrId: string): Promise<ChannelQrDetails> {
 export async function listChannelQrs(
   input: Required<Pick<ListChannelQrsRequest, 'limit' | 'offset'>> & ListChannelQrsRequest,
   now = Date.now(),
-): Promise<{ qrs: ChannelQrView[] }> {
+): Promise<{ qrs: (ChannelQrView & { metrics: ChannelQrMetrics })[] }> {
   const database = db();
   const _ = database.command;
   const conditions: object[] = [];
@@ -275,7 +275,12 @@ export async function listChannelQrs(
     .skip(input.offset)
     .limit(input.limit)
     .get();
-  return { qrs: (data as QrRecord[]).map((record) => toView(record, now)) };
+  return {
+    qrs: (data as QrRecord[]).map((record) => ({
+      ...toView(record, now),
+      metrics: { ...EMPTY_METRICS, ...record.metrics },
+    })),
+  };
 }
 
 export async function updateChannelQr(

@@ -1,5 +1,5 @@
 /**
- * Pictures in the preview: `wx.chooseMedia` as a file picker, and `wx.cloud.uploadFile` /
+ * Pictures in the preview: `wx.chooseMedia` (and `wx.chooseMessageFile`) as a file picker, and `wx.cloud.uploadFile` /
  * `wx.cloud.getTempFileURL` on the local stack's storage through the same CloudBase storage
  * protocol the seed uses (storage.getUploadMetadata, then a PUT; storage.batchGetDownloadUrl).
  * Shapes and errMsg forms are WeChat's (chooseMedia, UploadTask, GetTempFileURLResult).
@@ -105,6 +105,62 @@ export function createMedia(frame: Window) {
     return settle(api, options, outcome, undefined);
   };
 
+  /**
+   * WeChat's "choose a file from a chat" (chooseMessageFile): the same browser picker, limited to
+   * `extension` when given. tempFiles carry `path`, `size`, `name`, `type` and `time` (seconds),
+   * as WeChat documents; closing the picker fails with `chooseMessageFile:fail cancel`.
+   */
+  const chooseMessageFile = (
+    options: Callbacks & { count?: number; type?: string; extension?: string[] } = {},
+  ) => {
+    const api = 'chooseMessageFile';
+    const outcome = new Promise<{ tempFiles: unknown[] }>((resolve, reject) => {
+      const input = frame.document.createElement('input');
+      input.type = 'file';
+      input.multiple = (options.count ?? 1) > 1;
+      if (options.extension?.length)
+        input.accept = options.extension.map((ext) => `.${ext.replace(/^\./, '')}`).join(',');
+      else if (options.type === 'image' || options.type === 'video')
+        input.accept = `${options.type}/*`;
+      input.style.display = 'none';
+      const finish = () => input.remove();
+      input.addEventListener('cancel', () => {
+        finish();
+        reject(fail(api, 'cancel'));
+      });
+      input.addEventListener('change', () => {
+        finish();
+        const files = Array.from(input.files ?? []).slice(0, options.count ?? 1);
+        if (files.length === 0) {
+          reject(fail(api, 'cancel'));
+          return;
+        }
+        resolve({
+          tempFiles: files.map((file) => {
+            const ext = /\.[a-z0-9]+$/i.exec(file.name)?.[0]?.toLowerCase() ?? '';
+            const path = `${URL.createObjectURL(file)}#tmp${ext}`;
+            picked.set(path, file);
+            const type = file.type.startsWith('image/')
+              ? 'image'
+              : file.type.startsWith('video/')
+                ? 'video'
+                : 'file';
+            return {
+              path,
+              size: file.size,
+              name: file.name,
+              type,
+              time: Math.floor(file.lastModified / 1000),
+            };
+          }),
+        });
+      });
+      frame.document.body.appendChild(input);
+      input.click();
+    });
+    return settle(api, options, outcome, undefined);
+  };
+
   /** Returns an UploadTask in callback form, as WeChat does, so pages can show progress. */
   const uploadFile = (options: Callbacks & { cloudPath?: string; filePath?: string } = {}) => {
     const api = 'cloud.uploadFile';
@@ -189,5 +245,5 @@ export function createMedia(frame: Window) {
     return settle(api, options, outcome, undefined);
   };
 
-  return { chooseMedia, uploadFile, getTempFileURL };
+  return { chooseMedia, chooseMessageFile, uploadFile, getTempFileURL };
 }

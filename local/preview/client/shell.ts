@@ -16,6 +16,7 @@ import type {
   ScanCodeResult,
   ToastOptions,
 } from './device';
+import { mountOaPanel } from './oa-panel';
 
 declare global {
   interface Window {
@@ -89,6 +90,7 @@ function renderShell(): void {
       <button id="scan-button" type="button" class="primary">扫码 第 0 个码</button>
       <p id="scan-status" class="status" role="status"></p>
     </fieldset>
+    <fieldset id="oa-panel" class="oa-panel"></fieldset>
     <fieldset>
       <legend>页面</legend>
       <div class="row">
@@ -116,6 +118,7 @@ class ShellDevice implements Device {
   private clipboardText = '';
   private tempFiles = new Map<string, { file: Blob; name: string }>();
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
+  private oaPanel: { refresh(): void } | undefined;
 
   constructor(private readonly app: PreviewAppInfo) {
     this.launch = this.enter = this.plainLaunch();
@@ -461,6 +464,10 @@ class ShellDevice implements Device {
   async start(): Promise<void> {
     await this.loadDemo();
     this.wireControls();
+    this.oaPanel = mountOaPanel(element('oa-panel'), {
+      openid: () => this.openid(),
+      adminOpenid: () => this.demoInfo?.adminOpenid,
+    });
     this.relaunch(this.plainLaunch());
   }
 
@@ -528,6 +535,7 @@ class ShellDevice implements Device {
     const scanButton = element<HTMLButtonElement>('scan-button');
     const switchUser = () => {
       localStorage.setItem(USER_KEY, select.value);
+      this.oaPanel?.refresh();
       // Another person's phone: the Mini Program opens fresh, without the last person's ticket.
       this.relaunch(this.plainLaunch());
     };

@@ -208,6 +208,7 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
     getEnterOptionsSync: () => structuredClone(device.enterOptions()),
 
     chooseMedia: media.chooseMedia,
+    chooseMessageFile: media.chooseMessageFile,
     scanCode: asyncApi('scanCode', () => device.scanCode()),
     getLocation: asyncApi('getLocation', () => {
       // A consumer who declines the location prompt: the page must work without it.

@@ -58,3 +58,25 @@ export async function tempFileUrls(fileIDs: readonly string[]): Promise<Record<s
   }
   return urls;
 }
+
+/** Reply materials of channel QR codes (addMaterial reads them back from here). */
+export const MATERIAL_FILE_PREFIX = 'oa-materials/';
+
+/** Uploads a picked image, video or audio file for a reply material; its extension is kept. */
+export function uploadMaterialFile(filePath: string, now = new Date()): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
+    if (!wx.cloud) {
+      resolve({ ok: false, message: '当前微信版本过低，无法上传文件' });
+      return;
+    }
+    const ext = /\.([a-z0-9]{1,5})$/i.exec(filePath)?.[1]?.toLowerCase() ?? 'bin';
+    const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+    const random = Math.random().toString(36).slice(2, 10);
+    wx.cloud.uploadFile({
+      cloudPath: `${MATERIAL_FILE_PREFIX}${day}/${now.getTime()}-${random}.${ext}`,
+      filePath,
+      success: (result) => resolve({ ok: true, fileID: result.fileID }),
+      fail: (error) => resolve({ ok: false, message: `上传失败：${error.errMsg}` }),
+    });
+  });
+}

@@ -50,7 +50,13 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
     action: 'listPayouts',
     url: '/admin/pages/payouts/index',
   },
-  { key: 'channel-qrcodes', title: '渠道二维码', desc: '公众号渠道码与关注统计', action: null },
+  {
+    key: 'channel-qrcodes',
+    title: '渠道二维码',
+    desc: '公众号渠道码与关注统计',
+    action: 'listChannelQrs',
+    url: '/admin/pages/channel-qr/index',
+  },
   {
     key: 'members',
     title: '成员',
