@@ -7,10 +7,12 @@
  * the raw ciphertext (AES alone) is printed too, as the floor no text pipeline can reach.
  * Targets: ours ≥ 0.5× openssl (base64 input) end to end; peak RSS < 256 MB.
  *
- * The CLI is bundled with esbuild and run with plain node, so the time is the CLI's code path and
- * not tsx compiling it. Package size: BENCH_CODES (default 1,000,000); BENCH_KEEP=1 keeps the files.
+ * The CLI is measured as an operator runs it: `npm run codes -- decrypt …`, the bundle `npm ci`
+ * built (local/tools/build-codes-cli.ts; rebuilt here first so it matches the sources), npm's own
+ * start-up included. Its start-up alone (`npm run codes -- --help`, median of 5) is printed
+ * against the target of well under a second. Package size: BENCH_CODES (default 1,000,000);
+ * BENCH_KEEP=1 keeps the files.
  */
-import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { createWriteStream, statSync } from 'node:fs';
@@ -24,11 +26,14 @@ import {
   MATRIX_BITS,
   RAW_CODE_LENGTH,
 } from '../../cloudfunctions/core/wechat/marketcode/package';
+import { buildCodesCli } from '../../local/tools/build-codes-cli';
 
 const CODES = Number(process.env.BENCH_CODES ?? 1_000_000);
 const KEY = 'MashangBench2024';
 const ROOT = path.resolve(__dirname, '../..');
 const RSS_LIMIT = 256 * 1024 * 1024;
+/** `npm run codes -- …` from the project, quiet (the CLI's own stderr is what is read). */
+const NPM_CODES = ['run', '--silent', '--prefix', ROOT, 'codes', '--'];
 
 interface Run {
   seconds: number;
@@ -49,24 +54,19 @@ async function main(): Promise<void> {
         `(${mb(cipherBytes)} ciphertext), generated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const cli = path.join(dir, 'codes.cjs');
-    await build({
-      entryPoints: [path.join(ROOT, 'local/tools/codes.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      logLevel: 'silent',
-    });
+    await buildCodesCli();
+    const startups: number[] = [];
+    for (let i = 0; i < 5; i++)
+      startups.push((await timed('npm', NPM_CODES.concat('--help'))).seconds);
+    const startup = startups.sort((a, b) => a - b)[2]!;
     // Page cache warm for everyone: the first reader must not pay the disk for the others.
     execFileSync('cat', [packageFile, cipherFile], { stdio: ['ignore', 'ignore', 'inherit'] });
 
     const hex = Buffer.from(KEY, 'utf8').toString('hex');
     const csv = path.join(dir, 'codes.csv');
     const plain = path.join(dir, 'plain.txt');
-    const ours = await timed('node', [
-      cli,
+    const ours = await timed('npm', [
+      ...NPM_CODES,
       'decrypt',
       packageFile,
       '--key',
@@ -140,7 +140,10 @@ async function main(): Promise<void> {
     console.log(
       `peak RSS of the CLI: ${mb(summary.peakRssBytes)} ${summary.peakRssBytes < RSS_LIMIT ? '✓' : '✗'} (target < 256 MB)`,
     );
-    if (ratio < 0.5 || summary.peakRssBytes >= RSS_LIMIT) process.exitCode = 1;
+    console.log(
+      `start-up (npm run codes -- --help): ${startup.toFixed(2)} s ${startup < 1 ? '✓' : '✗'} (target well under 1 s)`,
+    );
+    if (ratio < 0.5 || summary.peakRssBytes >= RSS_LIMIT || startup >= 1) process.exitCode = 1;
   } finally {
     // BENCH_KEEP=1 leaves the package and the bundled CLI behind, for profiling.
     if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);

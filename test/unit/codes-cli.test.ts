@@ -3,17 +3,22 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   encryptPackage,
   formatPackageLine,
   type CodeRecord,
 } from '../../cloudfunctions/core/wechat/marketcode/package';
+import { buildCodesCli } from '../../local/tools/build-codes-cli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEY = 'MashangTestKey16';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mashang-codes-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The CLI as `npm run codes` runs it: the bundle, built from this checkout's sources. */
+const cli = path.join(dir, 'codes.cjs');
+beforeAll(() => buildCodesCli(cli));
 
 const MATRIX = Array.from({ length: 361 }, (_, i) => (i % 3 === 0 ? '1' : '0')).join('');
 const RECORDS: CodeRecord[] = Array.from({ length: 5 }, (_, i) => ({
@@ -36,14 +41,10 @@ interface Result {
 }
 
 async function codes(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const run = promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'local/tools/codes.ts', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, MARKETCODE_KEY: '', ...env },
-    },
-  );
+  const run = promisify(execFile)(process.execPath, [cli, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MARKETCODE_KEY: '', ...env },
+  });
   try {
     const { stderr } = await run;
     return { status: 0, stderr };
