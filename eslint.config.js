@@ -28,6 +28,7 @@ module.exports = tseslint.config(
       'test/fixtures/functions/*/index.js',
       '.mashang/**',
       'test/artifacts/**',
+      'local/tools/dist/**',
       'coverage/**',
     ],
   },
