@@ -30,7 +30,7 @@ import {
   listChannelQrs,
   updateChannelQr,
 } from '../core/oa/channel-qrs.js';
-import { addMaterial } from '../core/oa/materials.js';
+import { addMaterial, listMaterials, listOaDrafts } from '../core/oa/materials.js';
 import {
   MAX_EXPIRE_SECONDS,
   MAX_REPLY_ITEMS,
@@ -564,11 +564,30 @@ export const main = createAdminHandler({
         name: text(64),
       }),
       z.object({ kind: z.literal('news'), articleId: text(128), name: text(64) }),
+      z.object({ kind: z.literal('news'), draftMediaId: text(128), name: text(64) }),
     ]),
     async (input, { member }) => addMaterial(input, member.openid),
     (_input, { material }) => ({
       target: `material:${material.materialId}`,
       summary: `添加素材「${material.name}」（${material.kind}）`,
     }),
+  ),
+
+  listMaterials: readAction(
+    z.object({
+      kind: z.enum(['image', 'voice', 'video', 'news']).optional(),
+      keyword: z.string().trim().max(64).optional(),
+      mine: z.boolean().optional(),
+      ...page(100, 20),
+    }),
+    async (input, { member }) => listMaterials(input, member.openid),
+  ),
+
+  listOaDrafts: readAction(
+    z.object({
+      offset: z.number().int().min(0).default(0),
+      count: z.number().int().min(1).max(20, '一次最多读取 20 篇草稿').default(20),
+    }),
+    async (input) => listOaDrafts(input),
   ),
 });

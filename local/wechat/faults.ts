@@ -22,6 +22,7 @@ export const FAULTABLE_APIS = [
   'user_info',
   'custom_send',
   'media_upload',
+  'draft_batchget',
 ] as const;
 
 export type WechatApi = (typeof FAULTABLE_APIS)[number];

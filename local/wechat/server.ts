@@ -7,7 +7,8 @@
  *                                             codeactive, codeactivequery, tickettocode
  *   /cgi-bin/qrcode/create, /cgi-bin/showqrcode, /cgi-bin/tags/{create,get,delete},
  *   /cgi-bin/tags/members/{batchtagging,batchuntagging}, /cgi-bin/user/info,
- *   /cgi-bin/message/custom/send, /cgi-bin/media/upload   the OA APIs of channel QR codes
+ *   /cgi-bin/message/custom/send, /cgi-bin/media/upload, /cgi-bin/draft/batchget
+ *                                             the OA APIs of channel QR codes
  *
  * and the control endpoints, which are not WeChat's (JSON in and out, `{ error }` on failure):
  *
@@ -15,6 +16,7 @@
  *   POST   /_sim/oa/scan | /_sim/oa/follow | /_sim/oa/unfollow   { openid, scene?, … } → the
  *                        Official Account's event pushed to its server URL (oa-push.ts)
  *   GET    /_sim/oa/chat?openid=   the user's chat: customer-service messages delivered, tags
+ *   GET|POST /_sim/oa/drafts { drafts: [] }   the account's drafts (seeded; [] = none)
  *   POST   /_sim/faults   { api, errcode?, errmsg?, status?, delayMs?, times? } queue a fault
  *   GET    /_sim/faults   the queued faults;  DELETE /_sim/faults  clear them
  *   GET|POST /_sim/config { finishDelayMs?, ticketTtlMs?, rangeSize?, notActivatedReply? }
@@ -28,6 +30,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { ScanRefused } from './activations';
 import { parseBody, type Body } from './args';
+import type { DraftRow } from './oa-apis';
 import { checkConfig } from './config';
 import { Errcode, WechatApiError, defaultErrmsg, wechatError } from './errors';
 import type { WechatApi } from './faults';
@@ -149,6 +152,7 @@ function oaRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       '/cgi-bin/message/custom/send',
       (r) => ({ ...ok, ...sim.oa.customSend(json(r)) }),
     ],
+    ['draft_batchget', 'POST', '/cgi-bin/draft/batchget', (r) => sim.oa.draftBatchget(json(r))],
     [
       'media_upload',
       'POST',
@@ -298,6 +302,16 @@ function controlRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       messages: sim.oa.chat(openid),
     };
   });
+
+  app.get('/_sim/oa/drafts', () => ({ drafts: sim.oa.drafts() }));
+  app.post('/_sim/oa/drafts', (request, reply) =>
+    control(reply, () => {
+      const { drafts } = parseBody(request.body);
+      if (!Array.isArray(drafts)) return reply.code(400).send({ error: 'drafts must be a list' });
+      sim.oa.setDrafts(drafts as DraftRow[]);
+      return { drafts: sim.oa.drafts() };
+    }),
+  );
 
   app.post('/_sim/faults', (request, reply) =>
     control(reply, () => {

@@ -9,6 +9,8 @@ import type {
   AddMaterialRequest,
   ChannelQrDetails,
   ChannelQrResult,
+  ListMaterialsResult,
+  ListOaDraftsResult,
   MaterialResult,
   MemberRole,
 } from '../../typings/admin';
@@ -217,6 +219,60 @@ describe('新建渠道码', () => {
       enabled: true,
       items: [{ kind: 'image', materialId: 'mat-new-000001' }],
     });
+  });
+
+  test('a 图文 reply offers the hub’s rich media and the account’s single-article drafts', async () => {
+    const { calls } = stub('operator', {
+      listMaterials: () =>
+        ok<ListMaterialsResult>({
+          materials: [
+            {
+              materialId: 'mat-news-old',
+              kind: 'news',
+              name: '旧图文',
+              createdAt: '2025-03-01T01:30:00.000Z',
+            },
+          ],
+        }),
+      listOaDrafts: () =>
+        ok<ListOaDraftsResult>({
+          total: 2,
+          drafts: [
+            {
+              mediaId: 'd-1',
+              title: '春季新品上市',
+              digest: '',
+              author: '',
+              articleCount: 1,
+              updatedAt: '2025-03-01T00:00:00.000Z',
+            },
+            {
+              mediaId: 'd-2',
+              title: '两篇合集',
+              digest: '',
+              author: '',
+              articleCount: 2,
+              updatedAt: '2025-03-01T00:00:00.000Z',
+            },
+          ],
+        }),
+    });
+    const showActionSheet = vi.fn(
+      (options: { itemList: string[]; success: (r: { tapIndex: number }) => void }) =>
+        options.success({ tapIndex: 1 }),
+    );
+    stubWx({ showActionSheet, redirectTo: vi.fn(), showToast: vi.fn() });
+    const page = await renderPage(FORM_PAGE);
+    await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
+    await dispatchIn(page, '#add-reply', 'change', { value: 3 });
+    await tapVanButton(page, '.reply-0 .choose-material');
+    expect(sent(calls, 'listMaterials')).toEqual([{ kind: 'news', limit: 20 }]);
+    // A draft of two articles cannot be one reply: not offered.
+    expect(showActionSheet.mock.calls[0]![0].itemList).toEqual(['旧图文', '草稿：春季新品上市']);
+    expect(sent(calls, 'addMaterial')).toEqual([
+      { kind: 'news', draftMediaId: 'd-1', name: '春季新品上市' },
+    ]);
+    expect(texts(page, 'material-name')[0]).toBe('春季新品上市');
   });
 
   test("a picture over WeChat's limit is refused before uploading", async () => {

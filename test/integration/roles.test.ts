@@ -66,6 +66,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   copyChannelQr: ['admin', 'operator'],
   deleteChannelQrs: ['admin', 'operator'],
   addMaterial: ['admin', 'operator'],
+  listMaterials: READ,
+  listOaDrafts: READ,
 };
 
 const PRODUCT = {

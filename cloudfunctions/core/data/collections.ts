@@ -270,7 +270,12 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     permission: SERVER_ONLY,
     describes:
       'a reply material: kind, the cloud file (or published article), and its WeChat temporary media_id with upload time (renewed on use)',
-    indexes: [{ name: 'created_at', keys: { createdAt: -1 } }],
+    indexes: [
+      { name: 'created_at', keys: { createdAt: -1 } },
+      // The hub filters by kind and by uploader (我的上传), newest first.
+      { name: 'kind_time', keys: { kind: 1, createdAt: -1 } },
+      { name: 'creator_time', keys: { createdBy: 1, createdAt: -1 } },
+    ],
   },
   {
     name: 'oaEvents',

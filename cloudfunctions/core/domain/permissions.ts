@@ -111,6 +111,8 @@ export const ADMIN_ACTION_RULES = {
   copyChannelQr: { permission: 'oa.write', write: true },
   deleteChannelQrs: { permission: 'oa.write', write: true },
   addMaterial: { permission: 'oa.write', write: true },
+  listMaterials: { permission: 'oa.read', write: false },
+  listOaDrafts: { permission: 'oa.read', write: false },
 } as const satisfies Record<AdminAction, AdminActionRule> &
   Record<PublicAdminAction, { permission: null }>;
 

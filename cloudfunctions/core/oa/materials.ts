@@ -3,11 +3,18 @@
  * replies name by `materialId`. WeChat sends media by its own temporary `media_id`, which
  * expires after 3 days (§6.3), so a material carries the latest one with its upload time and
  * is uploaded again from cloud storage when a reply needs it and it is missing or older than
- * 2.5 days (renew on use). The material hub's pages are a later step; `addMaterial` records an
- * uploaded file after checking WeChat's type and size limits on the file's own bytes.
+ * 2.5 days (renew on use). `addMaterial` records an uploaded file after checking WeChat's type,
+ * size and (voice) playing-time limits on the file's own bytes, or one article of the account's
+ * drafts; `listMaterials` is the hub (kind, name keyword, 我的上传), `listOaDrafts` the drafts.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddMaterialRequest, MaterialView } from '../../../typings/admin.js';
+import type {
+  AddMaterialRequest,
+  ListMaterialsRequest,
+  ListMaterialsResult,
+  ListOaDraftsResult,
+  MaterialView,
+} from '../../../typings/admin.js';
 import { cloud, db } from '../cloud.js';
 import {
   type FileFormat,
@@ -16,6 +23,7 @@ import {
   mediaProblem,
   sniffFormat,
 } from '../domain/channel-qr.js';
+import { MAX_VOICE_SECONDS, mp3DurationSeconds } from '../domain/mp3.js';
 import { AppError } from '../errors.js';
 import { channelApis } from '../wechat/oa/channel-apis.js';
 import { MATERIALS } from './channel-qrs.js';
@@ -78,11 +86,17 @@ export async function addMaterial(
   };
   let record: MaterialRecord;
   if (input.kind === 'news') {
-    record = { ...base, kind: 'news', articleId: input.articleId };
+    // A draft's media_id is permanent: stored as the material's media, never renewed.
+    record =
+      'draftMediaId' in input
+        ? { ...base, kind: 'news', mediaId: input.draftMediaId }
+        : { ...base, kind: 'news', articleId: input.articleId };
   } else {
     const content = await download(input.fileId);
     const format = sniffFormat(content);
-    const problem = mediaProblem(input.kind, format, content.length);
+    const problem =
+      mediaProblem(input.kind, format, content.length) ??
+      (input.kind === 'voice' && format === 'mp3' ? voiceLengthProblem(content) : undefined);
     if (problem) throw new AppError('MATERIAL_INVALID', `${KIND_NAMES[input.kind]}${problem}`);
     record = { ...base, kind: input.kind, fileId: input.fileId, format, size: content.length };
   }
@@ -91,6 +105,66 @@ export async function addMaterial(
 }
 
 const KIND_NAMES = { image: '图片', voice: '音频', video: '视频' } as const;
+
+/** WeChat refuses voice media over 60 s (§6.3); an MP3 with no readable frame is no audio. */
+function voiceLengthProblem(content: Buffer): string | undefined {
+  const seconds = mp3DurationSeconds(content);
+  if (seconds === undefined) return '无法读取：不是有效的 MP3 音频';
+  if (seconds > MAX_VOICE_SECONDS)
+    return `时长 ${Math.ceil(seconds)} 秒，不能超过 ${MAX_VOICE_SECONDS} 秒`;
+  return undefined;
+}
+
+/**
+ * The hub, newest first: one query on `oaMaterials` (indexes kind/createdBy + createdAt). The
+ * keyword matches anywhere in the name, case-insensitive, taken literally.
+ */
+export async function listMaterials(
+  input: Required<Pick<ListMaterialsRequest, 'limit' | 'offset'>> & ListMaterialsRequest,
+  actor: string,
+): Promise<ListMaterialsResult> {
+  const database = db();
+  const where: Record<string, unknown> = {};
+  if (input.kind) where.kind = input.kind;
+  if (input.mine) where.createdBy = actor;
+  if (input.keyword) {
+    where.name = database.RegExp({
+      regexp: input.keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      options: 'i',
+    });
+  }
+  const { data } = await database
+    .collection(MATERIALS)
+    .where(where)
+    .orderBy('createdAt', 'desc')
+    .skip(input.offset)
+    .limit(input.limit)
+    .get();
+  return { materials: (data as MaterialRecord[]).map(view) };
+}
+
+/** The account's drafts (草稿箱), read from WeChat each time: they change outside this console. */
+export async function listOaDrafts(input: {
+  offset: number;
+  count: number;
+}): Promise<ListOaDraftsResult> {
+  const page = await channelApis().batchGetDrafts(input.offset, input.count);
+  return {
+    total: page.totalCount,
+    drafts: page.drafts.map((draft) => {
+      const first = draft.articles[0];
+      return {
+        mediaId: draft.mediaId,
+        title: first?.title ?? '',
+        digest: first?.digest ?? '',
+        author: first?.author ?? '',
+        ...(first?.thumbUrl ? { thumbUrl: first.thumbUrl } : {}),
+        articleCount: draft.articles.length,
+        updatedAt: new Date(draft.updateTime * 1000).toISOString(),
+      };
+    }),
+  };
+}
 
 export async function findMaterials(ids: readonly string[]): Promise<Map<string, MaterialRecord>> {
   if (ids.length === 0) return new Map();

@@ -61,4 +61,6 @@ export const adminClient = {
   copyChannelQr: (request) => call('copyChannelQr', request),
   deleteChannelQrs: (request) => call('deleteChannelQrs', request),
   addMaterial: (request) => call('addMaterial', request),
+  listMaterials: (request = {}) => call('listMaterials', request),
+  listOaDrafts: (request = {}) => call('listOaDrafts', request),
 } satisfies AdminClient;

@@ -1,5 +1,10 @@
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import type { ChannelQrView, MaterialKind, MaterialView } from '../../../typings/admin';
+import type {
+  ChannelQrView,
+  MaterialKind,
+  MaterialView,
+  OaDraftView,
+} from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import {
   checkDraft,
@@ -188,6 +193,32 @@ export class ChannelQrFormStore {
     this.issues = Object.fromEntries(
       Object.entries(this.issues).filter(([key]) => !key.startsWith('reply.')),
     );
+  }
+
+  /** Brings the hub's newest materials of a kind (any uploader) into the picker's choices. */
+  async loadHub(kind: MaterialKind): Promise<void> {
+    const reply = await adminClient.listMaterials({ kind, limit: 20 });
+    if (!reply.ok) return;
+    runInAction(() => {
+      const known = new Set(this.materials.map((material) => material.materialId));
+      const fresh = reply.data.materials.filter((material) => !known.has(material.materialId));
+      this.materials = [...this.materials, ...fresh];
+    });
+  }
+
+  /** Adds one of the account's drafts as rich media and puts it in the item. */
+  async addDraft(index: number, draft: OaDraftView): Promise<UploadOutcome> {
+    const added = await adminClient.addMaterial({
+      kind: 'news',
+      draftMediaId: draft.mediaId,
+      name: draft.title || '未命名图文',
+    });
+    return runInAction(() => {
+      if (!added.ok) return { ok: false, message: added.error.message || '素材添加失败' };
+      this.materials = [added.data.material, ...this.materials];
+      this.editReply(index, { materialId: added.data.material.materialId });
+      return { ok: true, material: added.data.material };
+    });
   }
 
   materialsOf(kind: MaterialKind): MaterialView[] {

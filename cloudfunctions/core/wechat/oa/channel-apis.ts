@@ -78,6 +78,55 @@ export function readMediaReply(reply: Record<string, unknown>): UploadedMedia {
   };
 }
 
+export interface DraftArticle {
+  title: string;
+  author: string;
+  digest: string;
+  /** Not in every copy of the documents: kept when present. */
+  thumbUrl?: string;
+}
+
+export interface Draft {
+  mediaId: string;
+  /** Epoch seconds. */
+  updateTime: number;
+  articles: DraftArticle[];
+}
+
+export interface DraftPage {
+  totalCount: number;
+  drafts: Draft[];
+}
+
+/**
+ * `{"total_count":1,"item_count":1,"item":[{"media_id":"…","content":{"news_item":[{"title":…,
+ * "author":…,"digest":…,"thumb_media_id":…,"url":…}]},"update_time":1650000000}]}`
+ */
+export function readDraftsReply(reply: Record<string, unknown>): DraftPage {
+  const api = '/cgi-bin/draft/batchget';
+  need(api, typeof reply.total_count === 'number', 'total_count');
+  need(api, Array.isArray(reply.item), 'item');
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const drafts = (reply.item as Record<string, unknown>[]).map((item) => {
+    need(api, typeof item.media_id === 'string' && item.media_id !== '', 'media_id');
+    const content = item.content as { news_item?: unknown } | undefined;
+    const articles = Array.isArray(content?.news_item)
+      ? (content.news_item as Record<string, unknown>[])
+      : [];
+    return {
+      mediaId: item.media_id as string,
+      updateTime: Number(item.update_time ?? 0),
+      articles: articles.map((article) => ({
+        title: text(article.title),
+        author: text(article.author),
+        digest: text(article.digest),
+        ...(text(article.thumb_url) ? { thumbUrl: text(article.thumb_url) } : {}),
+      })),
+    };
+  });
+  return { totalCount: reply.total_count as number, drafts };
+}
+
 export class ChannelApis {
   constructor(private readonly oa: OfficialAccountClient) {}
 
@@ -109,6 +158,16 @@ export class ChannelApis {
       body: message,
       timeoutMs: SEND_TIMEOUT_MS,
     });
+  }
+
+  /** One page of the account's drafts (count 1–20, WeChat's limit). */
+  async batchGetDrafts(offset: number, count: number): Promise<DraftPage> {
+    return readDraftsReply(
+      await this.oa.call({
+        api: '/cgi-bin/draft/batchget',
+        body: { offset, count, no_content: 0 },
+      }),
+    );
   }
 
   /** Temporary media (3 days), multipart field `media`. */

@@ -1,8 +1,9 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
-import type { ChannelQrType } from '../../../../../typings/admin';
+import type { ChannelQrType, OaDraftView } from '../../../../../typings/admin';
 import type { EnvelopeError } from '../../../../../typings/envelope';
 import { channelQrFormStore, type PickedFile } from '../../../stores/channel-qr-form';
 import { channelQrsStore } from '../../../stores/channel-qrs';
+import { adminClient } from '../../../services/admin-client';
 import { adminSessionStore } from '../../../stores/session';
 import { chooseFrom, confirmAction } from '../../../utils/confirm';
 import { materialKindOf, QR_LIMITS, REPLY_KINDS, textLength, type ReplyDraft } from '../form';
@@ -224,17 +225,34 @@ ComponentWithStore({
       const kind = materialKindOf(reply.kind, field);
       if (!kind) return;
       this.setData({ notice: '' });
+      await channelQrFormStore.loadHub(kind);
       const known = channelQrFormStore
         .materialsOf(kind)
         .slice(0, 5)
         .map((material) => ({ name: material.name, materialId: material.materialId }));
       if (kind === 'news') {
-        if (known.length === 0) {
-          this.setData({ notice: '还没有图文素材：请先在公众号草稿箱发布图文，再添加到素材库' });
+        // The hub's rich media first, then the account's drafts (single-article ones only).
+        const drafts = await adminClient.listOaDrafts({ count: 20 });
+        const fromDrafts = drafts.ok
+          ? drafts.data.drafts
+              .filter((draft) => draft.articleCount === 1)
+              .slice(0, Math.max(0, 6 - known.length))
+              .map((draft) => ({ name: `草稿：${draft.title}`, materialId: '', draft }))
+          : [];
+        const choices: { name: string; materialId: string; draft?: OaDraftView }[] = [
+          ...known.slice(0, 3),
+          ...fromDrafts,
+        ].slice(0, 6);
+        if (choices.length === 0) {
+          this.setData({ notice: '还没有图文素材：公众号草稿箱中也没有单篇图文' });
           return;
         }
-        const chosen = await chooseFrom('选择图文素材', known);
-        if (chosen) channelQrFormStore.chooseMaterial(at, field, chosen.materialId);
+        const chosen = await chooseFrom('选择图文素材', choices);
+        if (!chosen) return;
+        if (chosen.draft) {
+          const outcome = await channelQrFormStore.addDraft(at, chosen.draft);
+          if (!outcome.ok) this.setData({ notice: outcome.message });
+        } else channelQrFormStore.chooseMaterial(at, field, chosen.materialId);
         return;
       }
       const chosen =
