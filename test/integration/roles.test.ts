@@ -66,6 +66,14 @@ const MATRIX: Record<string, readonly Who[]> = {
   copyChannelQr: ['admin', 'operator'],
   deleteChannelQrs: ['admin', 'operator'],
   addMaterial: ['admin', 'operator'],
+  listQrScanners: READ,
+  exportQrScanners: ['admin', 'operator'],
+  getExport: READ,
+  createAudience: ['admin', 'operator'],
+  listAudiences: READ,
+  qrImage: READ,
+  qrImagesZip: READ,
+  exportQrLinks: READ,
 };
 
 const PRODUCT = {

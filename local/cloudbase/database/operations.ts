@@ -44,6 +44,9 @@ export interface ModifyResult {
 /** Pipeline stages that would write elsewhere; CloudBase's aggregate is read-only. */
 const WRITING_STAGES = new Set(['$out', '$merge']);
 
+/** Below this many candidates, sorting them all in memory is as quick and exactly Mongo's. */
+const ORDERED_SCAN_MIN_CANDIDATES = 5_000;
+
 /** A CloudBase-looking id: 8 hex digits of seconds, then 24 random hex digits (32 in all). */
 export function newDocumentId(): string {
   const seconds = Math.floor(Date.now() / 1000)
@@ -102,6 +105,12 @@ export class CollectionOperations {
   constructor(private readonly store: DocumentStore) {}
 
   find(collection: string, filter: Document, options: FindOptions): Document[] {
+    const ordered = this.findOrdered(collection, filter, options);
+    if (ordered) {
+      return withQueryEngine(() =>
+        new Query<AnyObject>({}, {}).find<Document>(ordered, options.projection).all(),
+      );
+    }
     const documents = this.matching(collection, filter).map((row) => row.document);
     return withQueryEngine(() => {
       let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
@@ -111,6 +120,48 @@ export class CollectionOperations {
       if (options.limit !== undefined) cursor = cursor.limit(options.limit);
       return cursor.all();
     });
+  }
+
+  /**
+   * A sorted, limited page of a large candidate set read in SQL order, stopping at the page's
+   * end (a cursor-paged export would otherwise decode every candidate per page). Only when each
+   * sort key is `_id` or an indexed top-level field, and only while every matched value is a
+   * string, a number or missing, where SQLite's order is Mongo's; else null (the full path).
+   */
+  private findOrdered(
+    collection: string,
+    filter: Document,
+    options: FindOptions,
+  ): Document[] | null {
+    const order = Object.entries(options.order ?? {});
+    if (order.length === 0 || options.limit === undefined) return null;
+    const indexed = this.store.indexedPaths(collection);
+    const keys: [string, 1 | -1][] = [];
+    for (const [path, direction] of order) {
+      if (path !== '_id' && (path.includes('.') || !indexed.has(path))) return null;
+      if (direction !== 1 && direction !== -1) return null;
+      keys.push([path, direction]);
+    }
+    const prefilter = planPrefilter(filter, indexed);
+    if (this.store.countCandidates(collection, prefilter) < ORDERED_SCAN_MIN_CANDIDATES)
+      return null;
+    const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));
+    const wanted = (options.offset ?? 0) + options.limit;
+    const page: Document[] = [];
+    let skipped = 0;
+    for (const row of this.store.selectOrdered(collection, prefilter, keys)) {
+      if (page.length >= options.limit) break;
+      if (!withQueryEngine(() => query.test(row.document))) continue;
+      for (const [path] of keys) {
+        const value = row.document[path];
+        if (value !== undefined && value !== null && typeof value !== 'string') {
+          if (typeof value !== 'number' || path === '_id') return null;
+        }
+      }
+      if (skipped < wanted - options.limit) skipped += 1;
+      else page.push(row.document);
+    }
+    return page;
   }
 
   count(collection: string, filter: Document): number {

@@ -140,6 +140,42 @@ export class DocumentStore {
     }));
   }
 
+  /** How many rows `prefilter` selects (the whole collection without one). */
+  countCandidates(name: string, prefilter: SqlPrefilter | null): number {
+    const table = this.table(name);
+    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+    const row = this.statement(`SELECT COUNT(*) AS n FROM ${table.table}${where}`).get(
+      ...(prefilter?.params ?? []),
+    ) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Candidate documents one at a time in `order` (then natural order), so a sorted, limited
+   * query over a large collection reads only as far as it needs (through a declared index when
+   * one matches). `_id` orders by the id key; other paths by their JSON value.
+   */
+  *selectOrdered(
+    name: string,
+    prefilter: SqlPrefilter | null,
+    order: readonly [path: string, direction: 1 | -1][],
+  ): Generator<StoredDocument> {
+    const table = this.table(name);
+    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+    const orderBy = order
+      .map(([path, direction]) => {
+        const expression = path === '_id' ? 'id' : fieldExpression(path);
+        return `${expression} ${direction === -1 ? 'DESC' : 'ASC'}`;
+      })
+      .join(', ');
+    const rows = this.statement(
+      `SELECT seq, doc FROM ${table.table}${where} ORDER BY ${orderBy}, seq`,
+    ).iterate(...(prefilter?.params ?? [])) as IterableIterator<{ seq: number; doc: string }>;
+    for (const row of rows) {
+      yield { seq: row.seq, document: decodeStoredDocument(row.doc), text: row.doc };
+    }
+  }
+
   insert(name: string, document: Document): void {
     const table = this.table(name);
     this.write(table, document, () =>

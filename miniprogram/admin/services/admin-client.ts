@@ -61,4 +61,12 @@ export const adminClient = {
   copyChannelQr: (request) => call('copyChannelQr', request),
   deleteChannelQrs: (request) => call('deleteChannelQrs', request),
   addMaterial: (request) => call('addMaterial', request),
+  listQrScanners: (request) => call('listQrScanners', request),
+  exportQrScanners: (request) => call('exportQrScanners', request),
+  getExport: (request) => call('getExport', request),
+  createAudience: (request) => call('createAudience', request),
+  listAudiences: (request = {}) => call('listAudiences', request),
+  qrImage: (request) => call('qrImage', request),
+  qrImagesZip: (request) => call('qrImagesZip', request),
+  exportQrLinks: (request = {}) => call('exportQrLinks', request),
 } satisfies AdminClient;
