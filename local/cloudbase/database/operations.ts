@@ -142,7 +142,11 @@ export class CollectionOperations {
       if (direction !== 1 && direction !== -1) return null;
       keys.push([path, direction]);
     }
-    const prefilter = planPrefilter(filter, indexed);
+    // Array candidates in the prefilter would keep SQLite off the index's order.
+    const scalar = new Set(
+      [...indexed].filter((path) => !this.store.mayHoldArrays(collection, path)),
+    );
+    const prefilter = planPrefilter(filter, indexed, scalar);
     if (this.store.countCandidates(collection, prefilter) < ORDERED_SCAN_MIN_CANDIDATES)
       return null;
     const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));

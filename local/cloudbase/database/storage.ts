@@ -84,6 +84,9 @@ export class DocumentStore {
   private readonly sqlite: Database.Database;
   private readonly tables = new Map<string, CollectionTable>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** Writes per collection, so cached facts about its contents know when they are stale. */
+  private readonly versions = new Map<string, number>();
+  private readonly arrayChecks = new Map<string, { version: number; arrays: boolean }>();
 
   constructor(file: string, declared: readonly CollectionSpec[]) {
     this.sqlite = new Database(file);
@@ -140,6 +143,32 @@ export class DocumentStore {
     }));
   }
 
+  /**
+   * Whether any document may hold an array (JSON text from `[`) at `path`. Cached until the
+   * collection is next written, so a run of pages over a quiet collection asks once.
+   */
+  mayHoldArrays(name: string, path: string): boolean {
+    const table = this.table(name);
+    const key = `${name}\u0000${path}`;
+    const cached = this.arrayChecks.get(key);
+    if (cached && cached.version === this.versionOf(name)) return cached.arrays;
+    const expression = fieldExpression(path);
+    const row = this.statement(
+      `SELECT 1 FROM ${table.table} WHERE ${expression} BETWEEN '[' AND '[' || char(1114111) LIMIT 1`,
+    ).get();
+    const arrays = row !== undefined;
+    this.arrayChecks.set(key, { version: this.versionOf(name), arrays });
+    return arrays;
+  }
+
+  private versionOf(name: string): number {
+    return this.versions.get(name) ?? 0;
+  }
+
+  private touch(name: string): void {
+    this.versions.set(name, this.versionOf(name) + 1);
+  }
+
   /** How many rows `prefilter` selects (the whole collection without one). */
   countCandidates(name: string, prefilter: SqlPrefilter | null): number {
     const table = this.table(name);
@@ -178,6 +207,7 @@ export class DocumentStore {
 
   insert(name: string, document: Document): void {
     const table = this.table(name);
+    this.touch(name);
     this.write(table, document, () =>
       this.statement(`INSERT INTO ${table.table} (id, doc) VALUES (?, ?)`).run(
         idKey(document._id),
@@ -188,6 +218,7 @@ export class DocumentStore {
 
   replace(name: string, seq: number, document: Document): void {
     const table = this.table(name);
+    this.touch(name);
     this.write(table, document, () =>
       this.statement(`UPDATE ${table.table} SET id = ?, doc = ? WHERE seq = ?`).run(
         idKey(document._id),
@@ -199,6 +230,7 @@ export class DocumentStore {
 
   delete(name: string, seq: number): void {
     const table = this.table(name);
+    this.touch(name);
     this.statement(`DELETE FROM ${table.table} WHERE seq = ?`).run(seq);
   }
 
