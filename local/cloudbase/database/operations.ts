@@ -46,6 +46,7 @@ const WRITING_STAGES = new Set(['$out', '$merge']);
 
 /** Below this many candidates, sorting them all in memory is as quick and exactly Mongo's. */
 const ORDERED_SCAN_MIN_CANDIDATES = 5_000;
+const ORDERABLE_TYPES = new Set(['integer', 'real', 'text', 'null']);
 
 /** A CloudBase-looking id: 8 hex digits of seconds, then 24 random hex digits (32 in all). */
 export function newDocumentId(): string {
@@ -125,8 +126,8 @@ export class CollectionOperations {
   /**
    * A sorted, limited page of a large candidate set read in SQL order, stopping at the page's
    * end (a cursor-paged export would otherwise decode every candidate per page). Only when each
-   * sort key is `_id` or an indexed top-level field, and only while every matched value is a
-   * string, a number or missing, where SQLite's order is Mongo's; else null (the full path).
+   * sort key is `_id` or an indexed top-level field holding only strings, numbers or nothing in
+   * the whole collection, where SQLite's order is Mongo's; else null (the full path).
    */
   private findOrdered(
     collection: string,
@@ -142,9 +143,16 @@ export class CollectionOperations {
       if (direction !== 1 && direction !== -1) return null;
       keys.push([path, direction]);
     }
+    // SQLite orders numbers, then text, as Mongo does; other types (dates, booleans, arrays)
+    // anywhere in a sort field and the full path decides.
+    for (const [path] of keys) {
+      const types = this.store.typesAt(collection, path);
+      if ([...types].some((type) => !ORDERABLE_TYPES.has(type))) return null;
+      if (path === '_id' && (types.has('integer') || types.has('real'))) return null;
+    }
     // Array candidates in the prefilter would keep SQLite off the index's order.
     const scalar = new Set(
-      [...indexed].filter((path) => !this.store.mayHoldArrays(collection, path)),
+      [...indexed].filter((path) => !this.store.typesAt(collection, path).has('array')),
     );
     const prefilter = planPrefilter(filter, indexed, scalar);
     if (this.store.countCandidates(collection, prefilter) < ORDERED_SCAN_MIN_CANDIDATES)
@@ -156,12 +164,6 @@ export class CollectionOperations {
     for (const row of this.store.selectOrdered(collection, prefilter, keys)) {
       if (page.length >= options.limit) break;
       if (!withQueryEngine(() => query.test(row.document))) continue;
-      for (const [path] of keys) {
-        const value = row.document[path];
-        if (value !== undefined && value !== null && typeof value !== 'string') {
-          if (typeof value !== 'number' || path === '_id') return null;
-        }
-      }
       if (skipped < wanted - options.limit) skipped += 1;
       else page.push(row.document);
     }

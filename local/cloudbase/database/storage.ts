@@ -86,7 +86,7 @@ export class DocumentStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** Writes per collection, so cached facts about its contents know when they are stale. */
   private readonly versions = new Map<string, number>();
-  private readonly arrayChecks = new Map<string, { version: number; arrays: boolean }>();
+  private readonly typeChecks = new Map<string, { version: number; types: ReadonlySet<string> }>();
 
   constructor(file: string, declared: readonly CollectionSpec[]) {
     this.sqlite = new Database(file);
@@ -144,21 +144,22 @@ export class DocumentStore {
   }
 
   /**
-   * Whether any document may hold an array (JSON text from `[`) at `path`. Cached until the
-   * collection is next written, so a run of pages over a quiet collection asks once.
+   * The JSON types the collection holds at a top-level `path` (`integer`, `real`, `text`,
+   * `array`, `object` for dates and the like, `true`, `false`, `null`; missing is `null`).
+   * Cached until the collection is next written, so a run of pages over a quiet collection
+   * scans it once.
    */
-  mayHoldArrays(name: string, path: string): boolean {
+  typesAt(name: string, path: string): ReadonlySet<string> {
     const table = this.table(name);
     const key = `${name}\u0000${path}`;
-    const cached = this.arrayChecks.get(key);
-    if (cached && cached.version === this.versionOf(name)) return cached.arrays;
-    const expression = fieldExpression(path);
-    const row = this.statement(
-      `SELECT 1 FROM ${table.table} WHERE ${expression} BETWEEN '[' AND '[' || char(1114111) LIMIT 1`,
-    ).get();
-    const arrays = row !== undefined;
-    this.arrayChecks.set(key, { version: this.versionOf(name), arrays });
-    return arrays;
+    const cached = this.typeChecks.get(key);
+    if (cached && cached.version === this.versionOf(name)) return cached.types;
+    const rows = this.statement(
+      `SELECT DISTINCT json_type(doc, ${quoteLiteral(`$."${path}"`)}) AS type FROM ${table.table}`,
+    ).all() as { type: string | null }[];
+    const types = new Set(rows.map((row) => row.type ?? 'null'));
+    this.typeChecks.set(key, { version: this.versionOf(name), types });
+    return types;
   }
 
   private versionOf(name: string): number {
