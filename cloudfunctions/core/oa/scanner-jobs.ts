@@ -105,7 +105,7 @@ interface AudienceRecord extends JobFields {
 export async function exportQrScanners(
   input: { qrId: string; openid?: string; order: ScanOrder },
   actor: string,
-  inlineBudgetMs = inlineBudget(),
+  inlineBudgetMs = INLINE_BUDGET_MS,
 ): Promise<{ exportId: string }> {
   const qr = await findQr(input.qrId);
   if (!qr) throw qrNotFound();
@@ -145,11 +145,11 @@ export async function exportQrScanners(
   return { exportId };
 }
 
-/** How long the starting action works on its export after the first file (setting, ms). */
-function inlineBudget(): number {
-  const value = Number(process.env.SCANNER_EXPORT_INLINE_MS);
-  return Number.isFinite(value) && value >= 0 ? value : 0;
-}
+/**
+ * The starting action writes one file and answers (a list under 100,000 is then complete): a
+ * file takes seconds, more would keep the operator waiting on a job the scheduler continues.
+ */
+const INLINE_BUDGET_MS = 0;
 
 async function takeUserLock(actor: string, exportId: string, now: number): Promise<void> {
   const locks = db().collection(LOCKS);
