@@ -859,7 +859,7 @@ export interface ExportProgress {
   /** Rows written to finished files (a file counts once uploaded). */
   rowsDone: number;
   filesDone: number;
-  /** Rows the export will hold at most (counted when it started, capped at 2,000,000). */
+  /** Rows expected: the code's scanners when it started (its counter), capped at 2,000,000. */
   rowsPlanned: number;
   files: ExportedFile[];
   /** ISO 8601: when the links expire. */

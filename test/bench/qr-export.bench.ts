@@ -54,10 +54,18 @@ async function main(): Promise<void> {
       }
       await scanners.add({ data });
     }
+    const _ = sdkFor(stack.url).database().command;
+    await sdkFor(stack.url)
+      .database()
+      .collection('oaQrcodes')
+      .where({ _id: qrId })
+      .update({ data: { metrics: { scanners: _.inc(ROWS) } } });
     console.log(`scanners: ${ROWS.toLocaleString('en-US')} inserted in ${s(started)}`);
 
     started = Date.now();
-    const { data } = await admin('exportQrScanners', { qrId, order: 'desc' });
+    const reply = await admin('exportQrScanners', { qrId, order: 'desc' });
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    const { data } = reply;
     let progress = (await admin('getExport', { exportId: data.exportId })).data;
     let ticks = 0;
     while (progress.state === 'running') {

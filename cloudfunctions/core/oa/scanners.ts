@@ -107,13 +107,3 @@ export async function scannerPage(
     .get();
   return data as ScannerRecord[];
 }
-
-/** Scanners of the code who had first scanned by `until` (one indexed count). */
-export async function countScanners(qrId: string, until: number): Promise<number> {
-  const _ = db().command;
-  const { total } = await db()
-    .collection(SCANNERS)
-    .where({ qrId, firstScanAt: _.lte(until) })
-    .count();
-  return total;
-}
