@@ -155,8 +155,7 @@ export class CollectionOperations {
       [...indexed].filter((path) => !this.store.typesAt(collection, path).has('array')),
     );
     const prefilter = planPrefilter(filter, indexed, scalar);
-    if (this.store.countCandidates(collection, prefilter) < ORDERED_SCAN_MIN_CANDIDATES)
-      return null;
+    if (!this.store.hasCandidates(collection, prefilter, ORDERED_SCAN_MIN_CANDIDATES)) return null;
     const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));
     const wanted = (options.offset ?? 0) + options.limit;
     const page: Document[] = [];

@@ -170,14 +170,14 @@ export class DocumentStore {
     this.versions.set(name, this.versionOf(name) + 1);
   }
 
-  /** How many rows `prefilter` selects (the whole collection without one). */
-  countCandidates(name: string, prefilter: SqlPrefilter | null): number {
+  /** Whether `prefilter` selects at least `count` rows (reads no further than that). */
+  hasCandidates(name: string, prefilter: SqlPrefilter | null, count: number): boolean {
     const table = this.table(name);
     const where = prefilter ? ` WHERE ${prefilter.where}` : '';
-    const row = this.statement(`SELECT COUNT(*) AS n FROM ${table.table}${where}`).get(
-      ...(prefilter?.params ?? []),
-    ) as { n: number };
-    return row.n;
+    const row = this.statement(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table.table}${where} LIMIT ${Math.floor(count)})`,
+    ).get(...(prefilter?.params ?? [])) as { n: number };
+    return row.n >= count;
   }
 
   /**
