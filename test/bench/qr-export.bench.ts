@@ -72,6 +72,8 @@ async function main(): Promise<void> {
       await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
       ticks += 1;
       progress = (await admin('getExport', { exportId: data.exportId })).data;
+      if (process.env.BENCH_VERBOSE)
+        console.log(`  run ${ticks}: ${progress.filesDone} files, ${s(started)}`);
     }
     const seconds = (Date.now() - started) / 1000;
     const rss = process.resourceUsage().maxRSS * 1024;

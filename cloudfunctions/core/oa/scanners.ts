@@ -88,11 +88,18 @@ export async function scannerPage(
   size: number,
 ): Promise<ScannerRecord[]> {
   const _ = db().command;
-  const conditions: object[] = [{ qrId, firstScanAt: _.lte(until) }];
+  const conditions: object[] = [];
+  if (!cursor) {
+    conditions.push({ qrId, firstScanAt: _.lte(until) });
+  } else if (order === 'desc') {
+    // The cursor is at or before `until`: one upper bound, so the index seeks to it.
+    conditions.push({ qrId, firstScanAt: _.lte(cursor.at) });
+  } else {
+    conditions.push({ qrId, firstScanAt: _.gte(cursor.at) }, { firstScanAt: _.lte(until) });
+  }
   if (cursor) {
     // Past the cursor: a later time in this order, or the same time and a greater id.
     const past = order === 'desc' ? _.lt(cursor.at) : _.gt(cursor.at);
-    conditions.push({ firstScanAt: order === 'desc' ? _.lte(cursor.at) : _.gte(cursor.at) });
     conditions.push(
       _.or([{ firstScanAt: past }, { firstScanAt: cursor.at, _id: _.gt(cursor.id) }]),
     );
