@@ -54,9 +54,9 @@ async function main(): Promise<void> {
       }
       await scanners.add({ data });
     }
-    const _ = sdkFor(stack.url).database().command;
-    await sdkFor(stack.url)
-      .database()
+    const db = sdkFor(stack.url).database();
+    const _ = db.command;
+    await db
       .collection('oaQrcodes')
       .where({ _id: qrId })
       .update({ data: { metrics: { scanners: _.inc(ROWS) } } });

@@ -73,9 +73,10 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
       }
       await scanners.add({ data });
     }
-    // What channel-scan.ts counts with each new scanner.
-    const _ = database().command;
-    await database()
+    // What channel-scan.ts counts with each new scanner (one SDK instance: its commands are its own).
+    const db = database();
+    const _ = db.command;
+    await db
       .collection('oaQrcodes')
       .where({ _id: qrId })
       .update({ data: { metrics: { scanners: _.inc(count) } } });
