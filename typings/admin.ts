@@ -849,6 +849,143 @@ export type ChannelQrErrorCode =
   | 'MATERIAL_NOT_FOUND'
   | 'MATERIAL_INVALID';
 
+// Scanned users, their export, audiences and downloads (issue 11 points 5 and 6)
+
+/** Where a scanner's welcome stands: `none` when the code has no replies to send. */
+export type ScannerReplyStatus = 'sent' | 'partial' | 'failed' | 'none';
+
+/** One user who scanned one channel QR code. */
+export interface QrScannerView {
+  openid: string;
+  /** The tags a scan of this code gives (the code's tags). */
+  tags: string[];
+  /** ISO 8601: the user's first scan of this code (the order of the list) and latest scan. */
+  firstScanAt: string;
+  lastScanAt: string;
+  scans: number;
+  /** The user followed the Official Account from this code. */
+  followedFromQr: boolean;
+  replyStatus: ScannerReplyStatus;
+}
+
+/**
+ * `listQrScanners`: a code's scanners by first scan time (`desc` newest first), or the one user
+ * with exactly this OpenID.
+ */
+export interface ListQrScannersRequest {
+  qrId: string;
+  openid?: string;
+  order: 'asc' | 'desc';
+  /** 1–100, default 20. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListQrScannersResult {
+  scanners: QrScannerView[];
+}
+
+/** `exportQrScanners`: the list as filtered, as CSV files in the background (`getExport`). */
+export interface ExportQrScannersRequest {
+  qrId: string;
+  openid?: string;
+  order: 'asc' | 'desc';
+}
+
+export interface ExportStarted {
+  exportId: string;
+}
+
+export type ExportState = 'running' | 'done' | 'failed';
+
+export interface GetExportRequest {
+  exportId: string;
+}
+
+/** A background export and how far it got; links are fresh on each read. */
+export interface ExportProgress {
+  exportId: string;
+  state: ExportState;
+  /** Rows written to finished files (a file counts once uploaded). */
+  rowsDone: number;
+  filesDone: number;
+  /** Rows expected: the code's scanners when it started (its counter), capped at 2,000,000. */
+  rowsPlanned: number;
+  files: ExportedFile[];
+  /** ISO 8601: when the links expire. */
+  linksExpireAt?: string;
+  createdAt: string;
+  finishedAt?: string;
+  /** Why it failed (`failed`). */
+  error?: string;
+}
+
+export type AudienceState = 'building' | 'ready' | 'failed';
+
+export interface AudienceView {
+  audienceId: string;
+  name: string;
+  qrId: string;
+  state: AudienceState;
+  /** Users in the snapshot (so far, while `building`). */
+  size: number;
+  /** ISO 8601: the moment the audience is a snapshot of (scanners who had scanned by then). */
+  snapshotAt: string;
+  createdAt: string;
+}
+
+/** `createAudience`: a frozen list of the code's scanners now; later scans never change it. */
+export interface CreateAudienceRequest {
+  qrId: string;
+  name: string;
+}
+
+export interface AudienceResult {
+  audience: AudienceView;
+}
+
+export interface ListAudiencesRequest {
+  qrId?: string;
+  /** 1–100, default 20; newest first. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListAudiencesResult {
+  audiences: AudienceView[];
+}
+
+/** 258, 430 or 1280 px (WeChat's download sizes), or a custom width of 100–3000 px. */
+export type QrImageSize = 'small' | 'medium' | 'large' | number;
+
+/** `qrImage`: the code's QR (error correction H) as a PNG, the brand logo in the centre or not. */
+export interface QrImageRequest {
+  qrId: string;
+  size: QrImageSize;
+  logo?: boolean;
+}
+
+export interface QrImagesZipRequest {
+  /** 1–100 codes. */
+  qrIds: string[];
+  size: QrImageSize;
+  logo?: boolean;
+}
+
+/** `exportQrLinks`: the codes' links as CSV (all codes not deleted, without `qrIds`). */
+export interface ExportQrLinksRequest {
+  qrIds?: string[];
+}
+
+/** One file in cloud storage with a temporary link. */
+export interface DownloadResult {
+  file: ExportedFile;
+  /** ISO 8601: when the link expires (ask again for a new one). */
+  expiresAt: string;
+}
+
+export type QrExportErrorCode = 'EXPORT_IN_PROGRESS' | 'EXPORT_NOT_FOUND' | 'QR_NOT_CREATED';
+
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };
   dashboard: { request: Record<string, never>; response: DashboardFigures };
@@ -887,6 +1024,14 @@ export interface AdminActions {
   addMaterial: { request: AddMaterialRequest; response: MaterialResult };
   listMaterials: { request: ListMaterialsRequest; response: ListMaterialsResult };
   listOaDrafts: { request: ListOaDraftsRequest; response: ListOaDraftsResult };
+  listQrScanners: { request: ListQrScannersRequest; response: ListQrScannersResult };
+  exportQrScanners: { request: ExportQrScannersRequest; response: ExportStarted };
+  getExport: { request: GetExportRequest; response: ExportProgress };
+  createAudience: { request: CreateAudienceRequest; response: AudienceResult };
+  listAudiences: { request: ListAudiencesRequest; response: ListAudiencesResult };
+  qrImage: { request: QrImageRequest; response: DownloadResult };
+  qrImagesZip: { request: QrImagesZipRequest; response: DownloadResult };
+  exportQrLinks: { request: ExportQrLinksRequest; response: DownloadResult };
 }
 
 export type AdminAction = keyof AdminActions;

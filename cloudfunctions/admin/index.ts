@@ -29,8 +29,19 @@ import {
   getChannelQr,
   listChannelQrs,
   updateChannelQr,
+  findQr,
+  qrNotFound,
 } from '../core/oa/channel-qrs.js';
 import { addMaterial, listMaterials, listOaDrafts } from '../core/oa/materials.js';
+import { exportQrLinks, qrImage, qrImagesZip } from '../core/oa/qr-downloads.js';
+import {
+  createAudience,
+  exportQrScanners,
+  getExport,
+  listAudiences,
+} from '../core/oa/scanner-jobs.js';
+import { listScannerRecords, toScannerView } from '../core/oa/scanners.js';
+import { MAX_QR_IMAGE_PX, MIN_QR_IMAGE_PX } from '../core/domain/qr-exports.js';
 import {
   MAX_EXPIRE_SECONDS,
   MAX_REPLY_ITEMS,
@@ -230,6 +241,16 @@ const replies = z.object({
 const qrId = z.string().trim().min(1).max(64);
 const tagNames = z.array(z.string().trim().min(1).max(30)).max(20, '每个二维码最多 20 个标签');
 const QR_TYPE_NAMES = { temporary: '临时', permanent: '永久' } as const;
+const scanOrder = z.enum(['asc', 'desc']);
+const qrImageSize = z.union([
+  z.enum(['small', 'medium', 'large']),
+  z
+    .number()
+    .int()
+    .min(MIN_QR_IMAGE_PX, `自定义尺寸至少 ${MIN_QR_IMAGE_PX} 像素`)
+    .max(MAX_QR_IMAGE_PX, `自定义尺寸最多 ${MAX_QR_IMAGE_PX} 像素`),
+]);
+const qrIds = z.array(qrId).min(1).max(100, '一次最多 100 个二维码');
 
 export const main = createAdminHandler({
   me: readAction(z.object({}), async (_input, { caller, member }): Promise<AdminMe> => {
@@ -589,5 +610,55 @@ export const main = createAdminHandler({
       count: z.number().int().min(1).max(20, '一次最多读取 20 篇草稿').default(20),
     }),
     async (input) => listOaDrafts(input),
+  ),
+
+  listQrScanners: readAction(
+    z.object({ qrId, openid: openid.optional(), order: scanOrder, ...page(100, 20) }),
+    async (input) => {
+      const qr = await findQr(input.qrId);
+      if (!qr) throw qrNotFound();
+      const records = await listScannerRecords(input);
+      return { scanners: records.map((record) => toScannerView(record, qr.tagNames ?? [])) };
+    },
+  ),
+
+  exportQrScanners: writeAction(
+    z.object({ qrId, openid: openid.optional(), order: scanOrder }),
+    async (input, { member }) => exportQrScanners(input, member.openid),
+    (input, { exportId }) => ({
+      target: `export:${exportId}`,
+      summary: `导出二维码 ${input.qrId} 的扫码用户${input.openid ? '（按 OpenID 筛选）' : ''}`,
+    }),
+  ),
+
+  getExport: readAction(z.object({ exportId: z.string().trim().min(1).max(64) }), async (input) =>
+    getExport(input.exportId),
+  ),
+
+  createAudience: writeAction(
+    z.object({ qrId, name: text(64) }),
+    async (input, { member }) => createAudience(input, member.openid),
+    (input, { audience }) => ({
+      target: `audience:${audience.audienceId}`,
+      summary: `以二维码 ${input.qrId} 的扫码用户创建人群「${audience.name}」`,
+    }),
+  ),
+
+  listAudiences: readAction(z.object({ qrId: qrId.optional(), ...page(100, 20) }), async (input) =>
+    listAudiences(input),
+  ),
+
+  qrImage: readAction(
+    z.object({ qrId, size: qrImageSize, logo: z.boolean().optional() }),
+    async (input, { member }) => qrImage(input, member.openid),
+  ),
+
+  qrImagesZip: readAction(
+    z.object({ qrIds, size: qrImageSize, logo: z.boolean().optional() }),
+    async (input, { member }) => qrImagesZip(input, member.openid),
+  ),
+
+  exportQrLinks: readAction(z.object({ qrIds: qrIds.optional() }), async (input, { member }) =>
+    exportQrLinks(input, member.openid),
   ),
 });

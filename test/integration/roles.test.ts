@@ -68,6 +68,14 @@ const MATRIX: Record<string, readonly Who[]> = {
   addMaterial: ['admin', 'operator'],
   listMaterials: READ,
   listOaDrafts: READ,
+  listQrScanners: READ,
+  exportQrScanners: ['admin', 'operator'],
+  getExport: READ,
+  createAudience: ['admin', 'operator'],
+  listAudiences: READ,
+  qrImage: READ,
+  qrImagesZip: READ,
+  exportQrLinks: READ,
 };
 
 const PRODUCT = {

@@ -27,6 +27,9 @@ const WRITES_OF = {
     'copyChannelQr',
     'deleteChannelQrs',
     'addMaterial',
+    // Exports of scanned users and audiences: users' OpenIDs leave the system.
+    'exportQrScanners',
+    'createAudience',
   ],
   marketer: ['createCampaign', 'updateCampaign', 'setCampaignStatus'],
 } as const;

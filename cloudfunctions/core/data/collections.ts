@@ -250,7 +250,11 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     permission: SERVER_ONLY,
     describes:
       'one user of one channel QR code (`_id` = qrId:openid): first and last scan, scan count, follow from the code, welcome received and its latest status',
-    indexes: [{ name: 'qr_last_scan', keys: { qrId: 1, lastScanAt: -1 } }],
+    indexes: [
+      { name: 'qr_last_scan', keys: { qrId: 1, lastScanAt: -1 } },
+      // The scanned-users list and the export/audience jobs page by first scan (core/oa/scanners.ts).
+      { name: 'qr_first_scan', keys: { qrId: 1, firstScanAt: -1 } },
+    ],
   },
   {
     name: 'oaReplySends',
@@ -299,13 +303,35 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'audiences',
     permission: SERVER_ONLY,
-    describes: 'a saved audience of Official Account users',
+    describes:
+      "a saved audience of Official Account users: a frozen snapshot of a channel QR code's scanners (its members in audienceMembers), built in the background",
+    indexes: [
+      { name: 'qr_created', keys: { qrId: 1, createdAt: -1 } },
+      { name: 'created_at', keys: { createdAt: -1 } },
+      { name: 'state', keys: { state: 1 } },
+    ],
+  },
+  {
+    name: 'audienceMembers',
+    permission: SERVER_ONLY,
+    describes:
+      'one chunk of an audience (`_id` = audienceId:page): up to 1,000 openids in the order of the snapshot',
+    indexes: [{ name: 'audience_page', keys: { audienceId: 1, page: 1 } }],
+  },
+  {
+    name: 'exportLocks',
+    permission: SERVER_ONLY,
+    describes:
+      'the one running background export of a user (`_id` = kind:openid): which export holds it',
     indexes: [],
   },
   {
     name: 'exports',
     permission: SERVER_ONLY,
     describes: 'an export job and the cloud files it produced',
-    indexes: [{ name: 'status', keys: { status: 1 } }],
+    indexes: [
+      { name: 'status', keys: { status: 1 } },
+      { name: 'kind_status', keys: { kind: 1, status: 1 } },
+    ],
   },
 ];

@@ -1,16 +1,10 @@
 import { db } from '../cloud.js';
 
-/** `exports`: one document per export request, with the files it produced. */
-export interface ExportRecord {
+/** What every export keeps, whatever it exports: the retention sweep reads only this. */
+export interface ExportRecordBase {
   _id: string;
-  kind: 'codes';
+  kind: string;
   status: 'running' | 'done' | 'failed';
-  applicationId: string;
-  codeStart: number;
-  codeEnd: number;
-  from: number;
-  to: number;
-  formats: string[];
   requestedBy: string;
   createdAt: number;
   finishedAt?: number;
@@ -20,7 +14,18 @@ export interface ExportRecord {
   filesDeletedAt?: number;
 }
 
-export async function createExport(record: ExportRecord): Promise<void> {
+/** `exports`: one document per export request, with the files it produced. */
+export interface ExportRecord extends ExportRecordBase {
+  kind: 'codes';
+  applicationId: string;
+  codeStart: number;
+  codeEnd: number;
+  from: number;
+  to: number;
+  formats: string[];
+}
+
+export async function createExport<T extends ExportRecordBase>(record: T): Promise<void> {
   await db().collection('exports').add({ data: record });
 }
 
@@ -42,7 +47,7 @@ export async function finishExport(
 export async function exportsWithFilesBefore(
   createdBefore: number,
   limit: number,
-): Promise<ExportRecord[]> {
+): Promise<ExportRecordBase[]> {
   const _ = db().command;
   const { data } = await db()
     .collection('exports')
@@ -50,7 +55,7 @@ export async function exportsWithFilesBefore(
     .orderBy('createdAt', 'asc')
     .limit(limit)
     .get();
-  return data as ExportRecord[];
+  return data as ExportRecordBase[];
 }
 
 /** Notes that an export's files are gone from storage; false when another run noted it first. */

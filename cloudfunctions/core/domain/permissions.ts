@@ -113,6 +113,16 @@ export const ADMIN_ACTION_RULES = {
   addMaterial: { permission: 'oa.write', write: true },
   listMaterials: { permission: 'oa.read', write: false },
   listOaDrafts: { permission: 'oa.read', write: false },
+  // Scanned users and downloads: reading them is viewing the code; an export of users' OpenIDs
+  // and an audience are recorded writes.
+  listQrScanners: { permission: 'oa.read', write: false },
+  exportQrScanners: { permission: 'oa.write', write: true },
+  getExport: { permission: 'oa.read', write: false },
+  createAudience: { permission: 'oa.write', write: true },
+  listAudiences: { permission: 'oa.read', write: false },
+  qrImage: { permission: 'oa.read', write: false },
+  qrImagesZip: { permission: 'oa.read', write: false },
+  exportQrLinks: { permission: 'oa.read', write: false },
 } as const satisfies Record<AdminAction, AdminActionRule> &
   Record<PublicAdminAction, { permission: null }>;
 

@@ -19,13 +19,18 @@ import {
 } from './codec.js';
 import { invalidOperator, requestFailed } from './failures.js';
 import { planPrefilter } from './planner.js';
-import type { DocumentReader, StoredDocument } from './storage.js';
+import type { DocumentReader, OrderedReader, StoredDocument } from './storage.js';
 
 /** The data one request reads and writes: the committed state, or a transaction's. */
 export interface DocumentView extends DocumentReader {
   hasCollection(name: string): boolean;
   /** Top-level paths that carry an index (the planner only prefilters on these). */
   indexedPaths(name: string): ReadonlySet<string>;
+  /**
+   * Reads in SQL order, where they see exactly this view's state; null where they would not (a
+   * transaction's snapshot merged with its own writes), and sorting stays in memory.
+   */
+  readonly ordered: OrderedReader | null;
   insert(name: string, document: Document): void;
   /** Rewrites `row` (read from this view) as `next`; the `_id` stays. */
   replace(name: string, row: StoredDocument, next: Document): void;
@@ -56,6 +61,10 @@ export interface ModifyResult {
 
 /** Pipeline stages that would write elsewhere; CloudBase's aggregate is read-only. */
 const WRITING_STAGES = new Set(['$out', '$merge']);
+
+/** Below this many candidates, sorting them all in memory is as quick and exactly Mongo's. */
+const ORDERED_SCAN_MIN_CANDIDATES = 5_000;
+const ORDERABLE_TYPES = new Set(['integer', 'real', 'text', 'null']);
 
 /** A CloudBase-looking id: 8 hex digits of seconds, then 24 random hex digits (32 in all). */
 export function newDocumentId(): string {
@@ -115,6 +124,12 @@ export class CollectionOperations {
   constructor(private readonly store: DocumentView) {}
 
   find(collection: string, filter: Document, options: FindOptions): Document[] {
+    const ordered = this.findOrdered(collection, filter, options);
+    if (ordered) {
+      return withQueryEngine(() =>
+        new Query<AnyObject>({}, {}).find<Document>(ordered, options.projection).all(),
+      );
+    }
     const documents = this.matching(collection, filter).map((row) => row.document);
     return withQueryEngine(() => {
       let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
@@ -124,6 +139,54 @@ export class CollectionOperations {
       if (options.limit !== undefined) cursor = cursor.limit(options.limit);
       return cursor.all();
     });
+  }
+
+  /**
+   * A sorted, limited page of a large candidate set read in SQL order, stopping at the page's
+   * end (a cursor-paged export would otherwise decode every candidate per page). Only when each
+   * sort key is `_id` or an indexed top-level field holding only strings, numbers or nothing in
+   * the whole collection, where SQLite's order is Mongo's; else null (the full path).
+   */
+  private findOrdered(
+    collection: string,
+    filter: Document,
+    options: FindOptions,
+  ): Document[] | null {
+    const order = Object.entries(options.order ?? {});
+    if (order.length === 0 || options.limit === undefined) return null;
+    const reader = this.store.ordered;
+    if (!reader) return null;
+    const indexed = this.store.indexedPaths(collection);
+    const keys: [string, 1 | -1][] = [];
+    for (const [path, direction] of order) {
+      if (path !== '_id' && (path.includes('.') || !indexed.has(path))) return null;
+      if (direction !== 1 && direction !== -1) return null;
+      keys.push([path, direction]);
+    }
+    // SQLite orders numbers, then text, as Mongo does; other types (dates, booleans, arrays)
+    // anywhere in a sort field and the full path decides.
+    for (const [path] of keys) {
+      const types = reader.typesAt(collection, path);
+      if ([...types].some((type) => !ORDERABLE_TYPES.has(type))) return null;
+      if (path === '_id' && (types.has('integer') || types.has('real'))) return null;
+    }
+    // Array candidates in the prefilter would keep SQLite off the index's order.
+    const scalar = new Set(
+      [...indexed].filter((path) => !reader.typesAt(collection, path).has('array')),
+    );
+    const prefilter = planPrefilter(filter, indexed, scalar);
+    if (!reader.hasCandidates(collection, prefilter, ORDERED_SCAN_MIN_CANDIDATES)) return null;
+    const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));
+    const wanted = (options.offset ?? 0) + options.limit;
+    const page: Document[] = [];
+    let skipped = 0;
+    for (const row of reader.selectOrdered(collection, prefilter, keys)) {
+      if (page.length >= options.limit) break;
+      if (!withQueryEngine(() => query.test(row.document))) continue;
+      if (skipped < wanted - options.limit) skipped += 1;
+      else page.push(row.document);
+    }
+    return page;
   }
 
   count(collection: string, filter: Document): number {

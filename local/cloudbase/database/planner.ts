@@ -20,7 +20,7 @@ function bindable(value: string | number | boolean): string | number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
-function orArrayCandidate(expression: string, condition: string): string {
+function orArrayCandidateOf(expression: string, condition: string): string {
   return `(${condition} OR ${expression} BETWEEN '[' AND '[' || char(1114111))`;
 }
 
@@ -49,8 +49,16 @@ function planIdCondition(condition: unknown): SqlPrefilter | null {
   return null;
 }
 
-function planFieldCondition(path: string, condition: unknown): SqlPrefilter | null {
+function planFieldCondition(
+  path: string,
+  condition: unknown,
+  scalarPaths: ReadonlySet<string>,
+): SqlPrefilter | null {
   const expression = fieldExpression(path);
+  // A path known to hold no array in this collection needs no array candidates.
+  const orArrayCandidate = scalarPaths.has(path)
+    ? (_expression: string, sql: string) => sql
+    : orArrayCandidateOf;
   if (isSqlScalar(condition)) {
     return {
       where: orArrayCandidate(expression, `${expression} = ?`),
@@ -106,6 +114,7 @@ function combine(parts: SqlPrefilter[], joiner: 'AND' | 'OR'): SqlPrefilter | nu
 export function planPrefilter(
   filter: Document,
   indexedPaths: ReadonlySet<string>,
+  scalarPaths: ReadonlySet<string> = new Set(),
 ): SqlPrefilter | null {
   const parts: SqlPrefilter[] = [];
   for (const [key, condition] of Object.entries(filter)) {
@@ -115,19 +124,19 @@ export function planPrefilter(
       part = combine(
         condition
           .filter(isPlainObject)
-          .map((branch) => planPrefilter(branch, indexedPaths))
+          .map((branch) => planPrefilter(branch, indexedPaths, scalarPaths))
           .filter((p) => p !== null),
         'AND',
       );
     } else if (key === '$or' && Array.isArray(condition) && condition.length > 0) {
       // Every branch must be narrowed, or the union is the whole collection anyway.
       const branches = condition.map((branch) =>
-        isPlainObject(branch) ? planPrefilter(branch, indexedPaths) : null,
+        isPlainObject(branch) ? planPrefilter(branch, indexedPaths, scalarPaths) : null,
       );
       if (branches.every((branch) => branch !== null))
         part = combine(branches as SqlPrefilter[], 'OR');
     } else if (!key.startsWith('$') && !key.includes('.') && indexedPaths.has(key)) {
-      part = planFieldCondition(key, condition);
+      part = planFieldCondition(key, condition, scalarPaths);
     }
     if (part) parts.push(part);
   }

@@ -41,6 +41,20 @@ export interface DocumentReader {
   selectByKey(name: string, key: string): StoredDocument | undefined;
 }
 
+/**
+ * Reads in SQL order over the committed state, for sorted pages of large collections (see
+ * `CollectionOperations.find`).
+ */
+export interface OrderedReader {
+  typesAt(name: string, path: string): ReadonlySet<string>;
+  hasCandidates(name: string, prefilter: SqlPrefilter | null, count: number): boolean;
+  selectOrdered(
+    name: string,
+    prefilter: SqlPrefilter | null,
+    order: readonly [path: string, direction: 1 | -1][],
+  ): Iterable<StoredDocument>;
+}
+
 interface CollectionTable {
   name: string;
   table: string;
@@ -187,12 +201,15 @@ export class Snapshot implements DocumentReader {
   }
 }
 
-export class DocumentStore implements DocumentReader {
+export class DocumentStore implements DocumentReader, OrderedReader {
   private readonly sqlite: Database.Database;
   private readonly tables = new Map<string, CollectionTable>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly idleSnapshots: SnapshotConnection[] = [];
   private closed = false;
+  /** Writes per collection, so cached facts about its contents know when they are stale. */
+  private readonly versions = new Map<string, number>();
+  private readonly typeChecks = new Map<string, { version: number; types: ReadonlySet<string> }>();
 
   constructor(
     private readonly file: string,
@@ -294,8 +311,72 @@ export class DocumentStore implements DocumentReader {
     }
   }
 
+  /**
+   * The JSON types the collection holds at a top-level `path` (`integer`, `real`, `text`,
+   * `array`, `object` for dates and the like, `true`, `false`, `null`; missing is `null`).
+   * Cached until the collection is next written, so a run of pages over a quiet collection
+   * scans it once.
+   */
+  typesAt(name: string, path: string): ReadonlySet<string> {
+    const table = this.table(name);
+    const key = `${name}\u0000${path}`;
+    const cached = this.typeChecks.get(key);
+    if (cached && cached.version === this.versionOf(name)) return cached.types;
+    const rows = this.statement(
+      `SELECT DISTINCT json_type(doc, ${quoteLiteral(`$."${path}"`)}) AS type FROM ${table.table}`,
+    ).all() as { type: string | null }[];
+    const types = new Set(rows.map((row) => row.type ?? 'null'));
+    this.typeChecks.set(key, { version: this.versionOf(name), types });
+    return types;
+  }
+
+  private versionOf(name: string): number {
+    return this.versions.get(name) ?? 0;
+  }
+
+  private touch(name: string): void {
+    this.versions.set(name, this.versionOf(name) + 1);
+  }
+
+  /** Whether `prefilter` selects at least `count` rows (reads no further than that). */
+  hasCandidates(name: string, prefilter: SqlPrefilter | null, count: number): boolean {
+    const table = this.table(name);
+    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+    const row = this.statement(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table.table}${where} LIMIT ${Math.floor(count)})`,
+    ).get(...(prefilter?.params ?? [])) as { n: number };
+    return row.n >= count;
+  }
+
+  /**
+   * Candidate documents one at a time in `order` (then natural order), so a sorted, limited
+   * query over a large collection reads only as far as it needs (through a declared index when
+   * one matches). `_id` orders by the id key; other paths by their JSON value.
+   */
+  *selectOrdered(
+    name: string,
+    prefilter: SqlPrefilter | null,
+    order: readonly [path: string, direction: 1 | -1][],
+  ): Generator<StoredDocument> {
+    const table = this.table(name);
+    const where = prefilter ? ` WHERE ${prefilter.where}` : '';
+    const orderBy = order
+      .map(([path, direction]) => {
+        const expression = path === '_id' ? 'id' : fieldExpression(path);
+        return `${expression} ${direction === -1 ? 'DESC' : 'ASC'}`;
+      })
+      .join(', ');
+    const rows = this.statement(
+      `SELECT seq, doc FROM ${table.table}${where} ORDER BY ${orderBy}, seq`,
+    ).iterate(...(prefilter?.params ?? [])) as IterableIterator<{ seq: number; doc: string }>;
+    for (const row of rows) {
+      yield { seq: row.seq, document: decodeStoredDocument(row.doc), text: row.doc };
+    }
+  }
+
   insert(name: string, document: Document): void {
     const table = this.table(name);
+    this.touch(name);
     this.write(table, document, () =>
       this.statement(`INSERT INTO ${table.table} (id, doc) VALUES (?, ?)`).run(
         idKey(document._id),
@@ -307,6 +388,7 @@ export class DocumentStore implements DocumentReader {
   /** Rewrites the document stored under `seq` (its `_id` stays the same). */
   replace(name: string, seq: number, document: Document): void {
     const table = this.table(name);
+    this.touch(name);
     this.write(table, document, () =>
       this.statement(`UPDATE ${table.table} SET id = ?, doc = ? WHERE seq = ?`).run(
         idKey(document._id),
@@ -318,12 +400,14 @@ export class DocumentStore implements DocumentReader {
 
   delete(name: string, seq: number): void {
     const table = this.table(name);
+    this.touch(name);
     this.statement(`DELETE FROM ${table.table} WHERE seq = ?`).run(seq);
   }
 
   /** Rewrites the document stored under its `_id`; false when there is none. */
   replaceByKey(name: string, document: Document): boolean {
     const table = this.table(name);
+    this.touch(name);
     let changes = 0;
     this.write(table, document, () => {
       changes = this.statement(`UPDATE ${table.table} SET doc = ? WHERE id = ?`).run(
@@ -336,6 +420,7 @@ export class DocumentStore implements DocumentReader {
 
   deleteByKey(name: string, key: string): void {
     const table = this.table(name);
+    this.touch(name);
     this.statement(`DELETE FROM ${table.table} WHERE id = ?`).run(key);
   }
 

@@ -32,7 +32,13 @@ import {
   transactionNotExist,
 } from './failures.js';
 import type { DocumentView } from './operations.js';
-import type { DocumentStore, Snapshot, SqlPrefilter, StoredDocument } from './storage.js';
+import type {
+  DocumentStore,
+  OrderedReader,
+  Snapshot,
+  SqlPrefilter,
+  StoredDocument,
+} from './storage.js';
 
 /** A document a transaction wrote: its new state (null once removed) as the transaction sees it. */
 interface StagedWrite {
@@ -114,10 +120,14 @@ class WriteIntents {
 
 /** The committed state, where a write to a document an open transaction wrote must wait. */
 class CommittedView implements DocumentView {
+  readonly ordered: OrderedReader;
+
   constructor(
     private readonly store: DocumentStore,
     private readonly intents: WriteIntents,
-  ) {}
+  ) {
+    this.ordered = store;
+  }
 
   hasCollection(name: string): boolean {
     return this.store.hasCollection(name);
@@ -163,6 +173,7 @@ class CommittedView implements DocumentView {
 
 /** One open transaction: its snapshot (taken at its first operation) and its write set. */
 class OpenTransaction implements DocumentView {
+  readonly ordered = null;
   private snapshot: Snapshot | null = null;
   private writes: WriteSet = new Map();
   /** Plain writes waiting for this transaction's claims to go. */

@@ -63,4 +63,12 @@ export const adminClient = {
   addMaterial: (request) => call('addMaterial', request),
   listMaterials: (request = {}) => call('listMaterials', request),
   listOaDrafts: (request = {}) => call('listOaDrafts', request),
+  listQrScanners: (request) => call('listQrScanners', request),
+  exportQrScanners: (request) => call('exportQrScanners', request),
+  getExport: (request) => call('getExport', request),
+  createAudience: (request) => call('createAudience', request),
+  listAudiences: (request = {}) => call('listAudiences', request),
+  qrImage: (request) => call('qrImage', request),
+  qrImagesZip: (request) => call('qrImagesZip', request),
+  exportQrLinks: (request = {}) => call('exportQrLinks', request),
 } satisfies AdminClient;

@@ -1,0 +1,157 @@
+/**
+ * Downloads of channel QR codes (issue 11 point 6): one image, many as a zip, the links as CSV.
+ * Each lands in cloud storage under `exports/<id>/` and is recorded as an export (kind
+ * `qrDownload`), so the scheduler's `exports` retention deletes it after 7 days like every
+ * other export; the answer carries a link valid a day.
+ *
+ * Round trips: image 1 read + 1 upload + 1 record + 1 link (+1 download for a configured logo);
+ * zip 1 read for up to 100 codes; links CSV 1 read per 1,000 codes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DownloadResult, QrImageSize } from '../../../typings/admin.js';
+import { cloud, db } from '../cloud.js';
+import { createExport } from '../data/exports.js';
+import { decodePng, defaultLogo, renderQrPng, type Rgba } from '../domain/qr-image.js';
+import {
+  LINKS_CSV_HEADER,
+  QR_TYPE_NAMES,
+  csvLine,
+  qrImagePixels,
+  ttlText,
+} from '../domain/qr-exports.js';
+import { AppError } from '../errors.js';
+import { createZipStream } from '../print/zip.js';
+import { QRCODES, findQr, qrNotFound, type QrRecord } from './channel-qrs.js';
+import { LINK_MAX_AGE_S, withLinks } from './scanner-jobs.js';
+
+const PAGE = 1_000;
+
+function requireCreated(record: QrRecord | undefined): QrRecord {
+  if (!record) throw qrNotFound();
+  if (!record.url) {
+    throw new AppError('QR_NOT_CREATED', `二维码「${record.name}」未创建成功，没有可下载的图片`);
+  }
+  return record;
+}
+
+/** The logo: the image QR_LOGO_FILE_ID names (a PNG in cloud storage), or the default mark. */
+async function brandLogo(): Promise<Rgba> {
+  const fileID = process.env.QR_LOGO_FILE_ID?.trim();
+  if (!fileID) return defaultLogo();
+  try {
+    const { fileContent } = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+    return decodePng(fileContent);
+  } catch (error) {
+    // A missing or broken configured logo must not stop downloads: the default mark stands in.
+    console.error('[qr-downloads] QR_LOGO_FILE_ID unusable, default logo used', error);
+    return defaultLogo();
+  }
+}
+
+const imageName = (record: QrRecord, width: number, logo: boolean) =>
+  `${record.name.replace(/[\\/:*?"<>|\s]+/g, '_')}-${record._id.slice(0, 8)}-${width}px${logo ? '-logo' : ''}.png`;
+
+export async function qrImage(
+  input: { qrId: string; size: QrImageSize; logo?: boolean },
+  actor: string,
+): Promise<DownloadResult> {
+  const record = requireCreated(await findQr(input.qrId));
+  const width = qrImagePixels(input.size);
+  const png = renderQrPng(record.url, width, input.logo ? await brandLogo() : undefined);
+  return store(imageName(record, width, !!input.logo), png, actor);
+}
+
+export async function qrImagesZip(
+  input: { qrIds: string[]; size: QrImageSize; logo?: boolean },
+  actor: string,
+): Promise<DownloadResult> {
+  const ids = [...new Set(input.qrIds)];
+  const _ = db().command;
+  const { data } = await db()
+    .collection(QRCODES)
+    .where({ _id: _.in(ids) })
+    .limit(ids.length)
+    .get();
+  const found = new Map((data as QrRecord[]).map((record) => [record._id, record]));
+  const records = ids.map((id) => requireCreated(found.get(id)));
+  const width = qrImagePixels(input.size);
+  const logo = input.logo ? await brandLogo() : undefined;
+  const zip = createZipStream();
+  const parts: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    zip.stream.on('data', (chunk: Buffer) => parts.push(chunk));
+    zip.stream.once('end', resolve);
+    zip.stream.once('error', reject);
+  });
+  const names = new Set<string>();
+  for (const record of records) {
+    let name = imageName(record, width, !!logo);
+    if (names.has(name)) name = `${record._id}-${name}`;
+    names.add(name);
+    await zip.add({ path: name, content: renderQrPng(record.url, width, logo) });
+  }
+  await zip.finalize();
+  await done;
+  return store(`qrcodes-${width}px${logo ? '-logo' : ''}.zip`, Buffer.concat(parts), actor);
+}
+
+export async function exportQrLinks(
+  input: { qrIds?: string[] },
+  actor: string,
+  now = Date.now(),
+): Promise<DownloadResult> {
+  const accountName = process.env.OA_NAME?.trim() || process.env.OA_APPID?.trim() || '';
+  const _ = db().command;
+  const lines = [csvLine(LINKS_CSV_HEADER)];
+  const where = input.qrIds
+    ? { _id: _.in([...new Set(input.qrIds)]), status: _.neq('deleted') }
+    : { status: _.neq('deleted') };
+  for (let offset = 0; ; offset += PAGE) {
+    const { data } = await db()
+      .collection(QRCODES)
+      .where(where)
+      .orderBy('createdAt', 'desc')
+      .skip(offset)
+      .limit(PAGE)
+      .get();
+    for (const record of data as QrRecord[]) {
+      lines.push(
+        csvLine([
+          accountName,
+          QR_TYPE_NAMES[record.type],
+          record.name,
+          record._id,
+          record.url,
+          ttlText(record, now),
+        ]),
+      );
+    }
+    if (data.length < PAGE) break;
+  }
+  // A byte-order mark, so a spreadsheet opens the Chinese text as UTF-8.
+  return store('qrcode-links.csv', Buffer.from(`\ufeff${lines.join('')}`), actor);
+}
+
+async function store(name: string, content: Buffer, actor: string): Promise<DownloadResult> {
+  const exportId = randomUUID();
+  const { fileID } = (await cloud.uploadFile({
+    cloudPath: `exports/${exportId}/${name}`,
+    fileContent: content,
+  })) as { fileID: string };
+  const file = { name, fileID, bytes: content.length };
+  const now = Date.now();
+  await createExport({
+    _id: exportId,
+    kind: 'qrDownload',
+    status: 'done',
+    requestedBy: actor,
+    createdAt: now,
+    finishedAt: now,
+    files: [file],
+  });
+  const [linked] = await withLinks([file]);
+  return {
+    file: linked!,
+    expiresAt: new Date(now + LINK_MAX_AGE_S * 1000).toISOString(),
+  };
+}
