@@ -80,12 +80,7 @@ import {
   type EligibilityContext,
   type ProviderSettings,
 } from '../domain/campaign.js';
-import {
-  CLAIMANT_STATE_LABELS,
-  applyTransition,
-  isTerminal,
-  outNumber,
-} from '../domain/payout.js';
+import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal, outNumber } from '../domain/payout.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
