@@ -247,13 +247,13 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
     const _ = db.command;
     const record = async (): Promise<any> =>
       (await db.collection('campaigns').where({ _id: id }).get()).data[0];
-    // A claim that finishes clears its own hold.
-    expect((await record()).holds).toEqual([]);
-
-    // Three claims that did not finish: one died after holding 200 fen (no payout); one after
-    // inserting its payout (its hold is already counted: only the note remains); one is still
-    // running (held 50 fen a moment ago).
+    // A claim that finishes leaves its hold as a note: its payout carries the reservation.
     const [payout] = await kit.payoutsOf(id);
+    const [noted] = (await record()).holds;
+    expect(noted).toMatchObject({ id: payout.holdId, fen: 100 });
+
+    // Minutes later, beside that note, two claims that did not finish: one died after holding
+    // 200 fen (no payout); one is still running (held 50 fen a moment ago).
     const old = Date.now() - 5 * MINUTE;
     await db
       .collection('campaigns')
@@ -262,9 +262,9 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
         data: {
           remainingFen: _.inc(-250),
           reservedFen: _.inc(250),
-          holds: _.push([
+          holds: _.set([
             { id: 'died-before-payout', fen: 200, at: old },
-            { id: payout.holdId, fen: 100, at: old },
+            { ...noted, at: old },
             { id: 'still-running', fen: 50, at: Date.now() },
           ]),
         },

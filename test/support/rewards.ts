@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
+import { effectiveThresholds } from '../../cloudfunctions/core/domain/verdict';
 import { sdkFor } from './sdk';
 import { startTestStack, type TestStack } from './stack';
 
@@ -164,15 +165,23 @@ export function rewardKit(stack: TestStack) {
    * `count` freshly scanned codes of the demo range from `skip` on, one user each (or all by
    * `options.openid`): their `scans` and `codes` documents inserted through the SDK, shaped as
    * the scan function writes them for a ticket scan (data/scans.ts, data/codes.ts), or for a
-   * typed code with `via: 'code'` — a second instead of `count` resolves.
+   * typed code with `via: 'code'` — a second instead of `count` resolves. `legacy` leaves out
+   * what a scan now carries for the claim (codes last scanned before it was kept).
    */
   const bulkScans = async (
     prefix: string,
     skip: number,
     count: number,
-    options: { via?: 'ticket' | 'code'; openid?: string } = {},
+    options: { via?: 'ticket' | 'code'; openid?: string; legacy?: boolean } = {},
   ): Promise<BulkScan[]> => {
     const db = database();
+    const { data: products } = await db.collection('products').where({ _id: productId }).get();
+    const claimFacts = {
+      applicationId,
+      rangeStart: codeStart,
+      productId,
+      thresholds: effectiveThresholds(products[0]?.suspicion),
+    };
     const { data: codes } = await db
       .collection('packageCodes')
       .where({ applicationId })
@@ -215,6 +224,7 @@ export function rewardKit(stack: TestStack) {
               recent: [{ at: now, by: scan.openid.slice(-8) }],
               lastScannedAt: now,
               lastScanId: scan.scanId,
+              ...(options.legacy ? {} : { claimFacts }),
             },
           }),
       ]),

@@ -12,8 +12,8 @@ import type { Campaign, CampaignDefinition, CampaignStatus } from '../domain/cam
  * enough remains (`remainingFen >= amount`).
  *
  * Each reservation also leaves a *hold* in `holds` (same update), naming the claim that made it;
- * the claim's payout carries the same `holdId`. A hold is cleared once its payout exists — by the
- * claim, or by the scheduler for a claim that died before clearing it — and a hold whose claim
+ * the claim's payout carries the same `holdId`. A hold is cleared once its payout exists — when
+ * the payout settles, or by the scheduler's sweep — and a hold whose claim
  * died before making its payout is given back to `remainingFen`, exactly once (the update
  * matches only while the hold is there). So a crash between holding and locking never strands
  * budget.

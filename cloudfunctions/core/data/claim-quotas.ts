@@ -5,8 +5,9 @@ import { isDuplicateKeyError } from './errors.js';
 
 /**
  * `claimQuotas`: the per-user and per-IP claim limits of a campaign as counters, taken by ONE
- * conditional update each, in the same round as the budget hold — so twenty claims by one user at
- * once cannot all pass a count read before any of them wrote (a limit of 3 pays exactly 3).
+ * conditional update (or the insert that creates them) each, just before the budget hold — so
+ * twenty claims by one user at once cannot all pass a count read before any of them wrote (a
+ * limit of 3 pays exactly 3).
  *
  *   user quota  `_id` = u|<campaignId>|<openid>  { total, days: { d<YYYYMMDD>: n } }
  *   IP quota    `_id` = i|<campaignId>|<ip>      { hours: { h<YYYYMMDDHH>: n } }
@@ -42,7 +43,7 @@ export interface QuotaRecord {
   hours?: Record<string, number>;
 }
 
-/** The quota documents among `ids` that exist (one read for every candidate campaign). */
+/** The quota documents among `ids` that exist (a refused claim reads why it was refused). */
 export async function readQuotas(ids: string[]): Promise<Map<string, QuotaRecord>> {
   if (ids.length === 0) return new Map();
   const _ = db().command;
@@ -61,8 +62,6 @@ export interface UserQuotaTake {
   campaignId: string;
   perDay: number;
   perCampaign: number;
-  /** Whether the document existed when read (an insert is tried first when it did not). */
-  existed: boolean;
 }
 
 /** One claim of an IP quota: at most `perHour` in the hour of `keys`. */
@@ -71,32 +70,48 @@ export interface IpQuotaTake {
   id: string;
   campaignId: string;
   perHour: number;
-  existed: boolean;
 }
 
 export type QuotaTake = UserQuotaTake | IpQuotaTake;
 
 /**
- * Takes one claim of the quota if it is not used up: true when taken. A missing document is
- * created holding this claim; two creators race on its `_id`, and the loser takes it by the
- * conditional update like everyone else.
+ * Takes one claim of the quota if it is not used up: true when taken. Nothing is read first: a
+ * user's quota is most often new (their first claim in the campaign), so it is inserted holding
+ * this claim, and only when it exists is it taken by the conditional update (one request more);
+ * an IP's is most often there already (shared addresses), so the update comes first and the
+ * insert only when it matched nothing. Two creators race on the `_id`; the loser takes it by the
+ * conditional update like everyone else, so parallel claims never pass a limit together.
  */
 export async function takeQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
-  if (!take.existed) {
-    try {
-      await db()
-        .collection(QUOTAS)
-        .add({
-          data:
-            take.kind === 'user'
-              ? { _id: take.id, campaignId: take.campaignId, total: 1, days: { [keys.day]: 1 } }
-              : { _id: take.id, campaignId: take.campaignId, hours: { [keys.hour]: 1 } },
-        });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  if (take.kind === 'user') {
+    const inserted = await insertQuota(take, keys);
+    return inserted || updateQuota(take, keys);
   }
+  if (await updateQuota(take, keys)) return true;
+  // Matched nothing: new (insert it), or used up (the insert finds it and the update refuses).
+  return (await insertQuota(take, keys)) || updateQuota(take, keys);
+}
+
+/** Creates the quota holding this one claim; false when it exists already. */
+async function insertQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
+  try {
+    await db()
+      .collection(QUOTAS)
+      .add({
+        data:
+          take.kind === 'user'
+            ? { _id: take.id, campaignId: take.campaignId, total: 1, days: { [keys.day]: 1 } }
+            : { _id: take.id, campaignId: take.campaignId, hours: { [keys.hour]: 1 } },
+      });
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+/** Counts one more claim on the existing quota if it is not used up (one conditional update). */
+async function updateQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
   const _ = db().command;
   const under = (field: string, limit: number) =>
     _.or([{ [field]: _.lt(limit) }, { [field]: _.exists(false) }]);

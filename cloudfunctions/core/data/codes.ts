@@ -1,6 +1,7 @@
 import { db } from '../cloud.js';
-import type { CodeScanState, RecentScan } from '../domain/verdict.js';
+import type { CodeScanState, RecentScan, SuspicionThresholds } from '../domain/verdict.js';
 import { RECENT_SCANS_KEPT } from '../domain/verdict.js';
+import { serverWritten } from './client-writes.js';
 import { isDuplicateKeyError } from './errors.js';
 
 /**
@@ -19,12 +20,38 @@ export interface CodeRecord extends CodeScanState {
   /** Epoch ms. */
   lastScannedAt: number;
   lastScanId: string;
+  /**
+   * What a reward claim needs of the code's activated range and product, as the last scan found
+   * them (the scan reads both anyway): the claim then reads neither. Written by every scan with
+   * `_.set`; absent on codes last scanned before it was kept (the claim reads them itself).
+   */
+  claimFacts?: ClaimFacts;
+}
+
+/** The activated range a scan found the code in, and the suspicion limits of its product. */
+export interface ClaimFacts {
+  applicationId: string;
+  rangeStart: number;
+  /** The product bound to the range; absent when none is. */
+  productId?: string;
+  /** effectiveThresholds() of that product (the defaults when it has none). */
+  thresholds: SuspicionThresholds;
 }
 
 const CODES = 'codes';
 
 export async function findCode(code: string): Promise<CodeRecord | undefined> {
   const { data } = await db().collection(CODES).where({ code }).limit(1).get();
+  return data[0] as CodeRecord | undefined;
+}
+
+/** The code's state for a reward claim: only a document the server wrote (a claim pays on it). */
+export async function findCodeState(code: string): Promise<CodeRecord | undefined> {
+  const { data } = await db()
+    .collection(CODES)
+    .where({ code, ...serverWritten() })
+    .limit(1)
+    .get();
   return data[0] as CodeRecord | undefined;
 }
 
@@ -42,7 +69,13 @@ export async function createCode(record: Omit<CodeRecord, '_id'>): Promise<'crea
 /** Counts one more scan of an existing code; `recent` (a ticket scan's) joins the ring. */
 export async function countRepeatScan(
   code: string,
-  scan: { scanId: string; at: number; recent?: RecentScan; newScanner: boolean },
+  scan: {
+    scanId: string;
+    at: number;
+    recent?: RecentScan;
+    newScanner: boolean;
+    claimFacts?: ClaimFacts;
+  },
 ): Promise<void> {
   const _ = db().command;
   const ring = scan.recent
@@ -58,6 +91,8 @@ export async function countRepeatScan(
         lastScannedAt: scan.at,
         lastScanId: scan.scanId,
         ...ring,
+        // Replaced whole: a product unbound since must not linger.
+        ...(scan.claimFacts ? { claimFacts: _.set(scan.claimFacts) } : {}),
       },
     });
 }

@@ -143,7 +143,7 @@ export async function writeSettlement(
   outNo: string,
   from: PayoutState,
   entry: LedgerEntry,
-  books: { campaignId: string; amountFen: number; to: 'paid' | 'returned' },
+  books: { campaignId: string; amountFen: number; to: 'paid' | 'returned'; holdId?: string },
   dueAt: DueAt,
   patch: TransitionPatch = {},
 ): Promise<boolean> {
@@ -160,14 +160,17 @@ export async function writeSettlement(
         data: transitionData(entry, dueAt, patch),
       });
       const { amountFen } = books;
+      // The payout's budget hold, if still noted, goes with it: the claim leaves it to this write
+      // or to the holds sweep, whichever comes first (rewards/claim.ts).
+      const note = books.holdId ? { holds: _.pull({ id: books.holdId }) } : {};
       await tx
         .collection('campaigns')
         .doc(books.campaignId)
         .update({
           data:
             books.to === 'paid'
-              ? { reservedFen: _.inc(-amountFen), paidFen: _.inc(amountFen) }
-              : { reservedFen: _.inc(-amountFen), remainingFen: _.inc(amountFen) },
+              ? { reservedFen: _.inc(-amountFen), paidFen: _.inc(amountFen), ...note }
+              : { reservedFen: _.inc(-amountFen), remainingFen: _.inc(amountFen), ...note },
         });
       return true;
     });
@@ -218,21 +221,25 @@ export async function writeCheck(
  * (fenceHold). Holds absent from the map have neither.
  */
 export async function holdOwners(holdIds: string[]): Promise<Map<string, 'payout' | 'fence'>> {
-  if (holdIds.length === 0) return new Map();
+  const owners = new Map<string, 'payout' | 'fence'>();
   const _ = db().command;
-  const { data } = await db()
-    .collection(PAYOUTS)
-    .where({ holdId: _.in(holdIds), ...serverWritten() })
-    .field({ holdId: true, fence: true })
-    .limit(holdIds.length)
-    .get();
-  return new Map(
-    (data as { holdId: string; fence?: boolean }[]).map((owner) => [
-      owner.holdId,
-      owner.fence === true ? 'fence' : 'payout',
-    ]),
-  );
+  // A read returns at most 1,000 documents; a busy campaign's sweep may look at more holds.
+  for (let start = 0; start < holdIds.length; start += HOLD_OWNERS_PER_READ) {
+    const ids = holdIds.slice(start, start + HOLD_OWNERS_PER_READ);
+    const { data } = await db()
+      .collection(PAYOUTS)
+      .where({ holdId: _.in(ids), ...serverWritten() })
+      .field({ holdId: true, fence: true })
+      .limit(ids.length)
+      .get();
+    for (const owner of data as { holdId: string; fence?: boolean }[]) {
+      owners.set(owner.holdId, owner.fence === true ? 'fence' : 'payout');
+    }
+  }
+  return owners;
 }
+
+const HOLD_OWNERS_PER_READ = 1000;
 
 /**
  * A fence in `payouts` for a budget hold whose claim made no payout, put up before the sweep gives

@@ -10,25 +10,29 @@
  *     so it never goes negative and a pause stops claims in flight; the same update records the
  *     hold under a random id (data/campaigns.ts BudgetHold);
  *   - the per-user and per-IP limits are counters taken by one conditional update each, in the
- *     same round as the hold (data/claim-quotas.ts): parallel claims cannot all pass them; a
- *     claim refused anywhere in that round gives back what the others took;
+ *     round before the hold (data/claim-quotas.ts): parallel claims cannot all pass them; a
+ *     claim refused anywhere gives back what it took;
  *   - the code is locked by inserting the payout under the unique `code` index (its `_id` is the
  *     deterministic out-number, its `holdId` the hold's, unique too), so a code never gets a
  *     second payout: the loser of a race gives its hold back and answers with the payout that won;
  *   - a claim that dies between the two leaves a hold with no payout: the scheduler's sweep
  *     fences the hold's id in `payouts` and gives the budget back (rewards/holds.ts), so budget is
  *     never stranded, and a claim that was only frozen fails at its insert instead of paying from
- *     budget given back (CLAIM_INTERRUPTED: nothing paid, claiming again starts afresh).
+ *     budget given back (CLAIM_INTERRUPTED: nothing paid, claiming again starts afresh). A hold
+ *     whose payout exists is only a note: the payout's settlement or the sweep clears it.
  *
  * Database round trips of a first claim, in rounds (one candidate campaign):
  *   1  the scan ‖ running campaigns                                      2
- *   2  the code's payout ‖ its activated range ‖ its scan state          3
- *   3  the product ‖ the quotas of every candidate campaign (one read)   2
- *   4  hold the budget ‖ take the user's quota (‖ the IP's, when limited)  2 (3)
- *      (+1 per campaign refused meanwhile, tried again on the next one)
- *   5  insert the payout (the code lock)                                 1
- *   6  reserved → sending, then the provider call ‖ clear the hold       2
- *   7  the provider's answer (sent / waiting_user / failed …)            1 (+1 release)
+ *   2  the code's payout ‖ its state (carrying its range and product)   2
+ *   3  take the user's quota (‖ the IP's, when limited)                  1 (2)
+ *   4  hold the budget                                                   1
+ *   5  insert the payout as `sending` (the code lock)                    1
+ *   6  the provider call, then its answer (sent / waiting_user / …)      1 (+1 release)
+ * 8 in all. Nothing is read to know the limits: the user's quota is inserted (+1 when the user
+ * claimed in this campaign before: the insert finds it, a conditional update takes it), the IP's
+ * updated (+1 for an IP new to the campaign). A code last scanned before its state carried the
+ * range and product reads them (+2). Each campaign refused meanwhile costs what it took, given
+ * back, before the next is tried (a refused quota one read more, to say which limit).
  * A claim that loses the code lock at round 5 gives its hold and quotas back and reads the winner
  * (3 more, 4 with an IP limit). A repeated claim stops after round 2 (plus one write when it must
  * resend, and a provider query with its write when the last look is more than 3 s old and the
@@ -39,15 +43,14 @@ import type { ClaimResult, PayoutView, StatusResult } from '../../../typings/rew
 import {
   findCampaign,
   listRunningCampaigns,
-  clearHolds,
   reserveBudget,
   returnHold,
   type BudgetHold,
   toCampaign,
   type CampaignRecord,
 } from '../data/campaigns.js';
-import { findActivation, type ActivatedRange } from '../data/code-ranges.js';
-import { findCode } from '../data/codes.js';
+import { findActivation } from '../data/code-ranges.js';
+import { findCodeState, type ClaimFacts, type CodeRecord } from '../data/codes.js';
 import {
   ipQuotaId,
   quotaKeys,
@@ -56,7 +59,6 @@ import {
   takeQuota,
   userQuotaId,
   type QuotaKeys,
-  type QuotaRecord,
   type QuotaTake,
 } from '../data/claim-quotas.js';
 import {
@@ -78,11 +80,11 @@ import {
   type EligibilityContext,
   type ProviderSettings,
 } from '../domain/campaign.js';
-import { CLAIMANT_STATE_LABELS, isTerminal, outNumber } from '../domain/payout.js';
+import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal, outNumber } from '../domain/payout.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
-import { refresh, sendReserved } from './dispatch.js';
+import { refresh, sendOut, sendReserved } from './dispatch.js';
 import { dueAfter } from './ledger.js';
 import { clientParams, requireMerchant } from './providers.js';
 
@@ -116,43 +118,35 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   const [found, running] = await Promise.all([findScan(scanId), listRunningCampaigns()]);
   const scan = ownedScan(found, claimant.openid);
 
-  // Round 2.
-  const [existing, range, state] = await Promise.all([
+  // Round 2: the code's payout, and its state, which carries what its last scan read of the
+  // range and the product (data/codes.ts ClaimFacts).
+  const [existing, state] = await Promise.all([
     findPayoutByCode(scan.code),
-    findActivation(scan.applicationId, scan.rangeStart),
-    findCode(scan.code),
+    findCodeState(scan.code),
   ]);
   if (existing) return resume(existing, claimant.openid);
   if (now - scan.scannedAt > CLAIM_WINDOW_MS) {
     throw new AppError('SCAN_EXPIRED', '扫码已超过 30 分钟，请重新扫码领取');
   }
-  if (!range || !state) throw refusal('NOT_TARGETED');
+  const facts = state ? await claimFacts(scan, state) : undefined;
+  if (!state || !facts) throw refusal('NOT_TARGETED');
 
   const records = new Map(running.map((record) => [record._id, record]));
   // "First scan only" pays the code's first ticket scan: a typed lookup before it (anyone may
   // hold the codes) does not take it. Codes recorded before that was kept fall back to the first.
   const firstScan = state.firstTicketScanId ?? state.firstScanId;
-  const provisional = claimedCode(scan, range, 'GENUINE_REPEAT', firstScan === scan._id);
+  const provisional = claimedCode(scan, facts, 'GENUINE_REPEAT', firstScan === scan._id);
   const ranked = rankCampaigns(running.map(toCampaign), provisional, now);
   if (ranked.length === 0) throw refusal('NOT_TARGETED');
 
-  // Round 3: the product, and every candidate's quotas in one read.
   const keys = quotaKeys(now);
-  const quotaIds = ranked.flatMap((campaign) => [
-    userQuotaId(campaign.id, claimant.openid),
-    ...(claimant.clientIp ? [ipQuotaId(campaign.id, claimant.clientIp)] : []),
-  ]);
-  const [product, quotas] = await Promise.all([
-    range.productId ? findProduct(range.productId) : Promise.resolve(undefined),
-    readQuotas(quotaIds),
-  ]);
   const verdict = decideVerdict({
     activation: 'activated',
     state,
     scanId: scan._id,
     openid: scan.openid,
     now: scan.scannedAt,
-    thresholds: effectiveThresholds(product?.suspicion),
+    thresholds: facts.thresholds,
   });
   const code: ClaimedCode = { ...provisional, verdict: verdict.kind };
   let candidates = ranked.map((campaign): { campaign: Campaign; context: EligibilityContext } => ({
@@ -162,16 +156,18 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
       openid: claimant.openid,
       ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
       code,
-      counts: quotaCounts(campaign.id, claimant, quotas, keys),
+      // The limits are not read beforehand: their conditional takes decide (secure), and a
+      // refused one sends the claim on to the next candidate like any other refusal.
+      counts: { userClaimsToday: 0, userClaimsInCampaign: 0, ipClaimsLastHour: 0 },
       budgetRemainingFen: records.get(campaign.id)!.remainingFen,
     },
   }));
   const appid = miniProgramAppid() ?? claimant.appid;
   if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
 
-  // Round 4: hold the budget and take the user's (and the IP's) quota of the best eligible
-  // campaign, all at once; when any of them is refused, the rest is given back and the next
-  // eligible campaign is tried (one more round each time).
+  // Rounds 3 and 4: take the user's (and the IP's) quota of the best eligible campaign, then
+  // hold its budget; when any is refused, what was taken is given back and the next eligible
+  // campaign is tried.
   let campaign: Campaign;
   let secured: Secured;
   let mchId: string;
@@ -183,7 +179,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     }
     campaign = selection.campaign;
     mchId = requireMerchant(campaign.payout.provider);
-    const outcome = await secure(records.get(campaign.id)!, campaign, claimant, quotas, keys);
+    const outcome = await secure(records.get(campaign.id)!, campaign, claimant, keys);
     if (!(outcome instanceof AppError)) {
       secured = outcome;
       break;
@@ -195,7 +191,8 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   const { hold } = secured;
   const amountFen = hold.fen;
 
-  // Round 5: lock the code.
+  // Round 5: lock the code with the payout, written as `sending` at once: nothing happens
+  // between the lock and the provider call that a `reserved` payout would stand for.
   const reservedAt = Date.now();
   const outNo = outNumber(campaign.payout.provider, {
     campaignId: campaign.id,
@@ -203,7 +200,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     mchId,
     reservedAt,
   });
-  const payout: PayoutRecord = {
+  const reserved: PayoutRecord = {
     _id: outNo,
     outNo,
     code: scan.code,
@@ -224,8 +221,11 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     checks: 0,
     ledger: [],
   };
-  // Due for a look a minute from now: if this function dies before the send is recorded, the
-  // scheduler picks the payout up from there.
+  const sent = applyTransition(reserved, { type: 'send' }, reservedAt);
+  if (!sent.ok) throw new Error(sent.error.message);
+  const payout = sent.payout;
+  // Due for a look a minute from now: if this function dies before the provider's answer is
+  // recorded, the scheduler asks the provider (nothing there: `rejected`, sent again).
   payout.dueAt = dueAfter(payout, reservedAt) ?? undefined;
   if ((await insertPayout(payout)) === 'duplicate') {
     // Another claim locked this code first — or this claim stalled so long that the holds sweep
@@ -242,63 +242,47 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     return resume(winner, claimant.openid);
   }
 
-  // Rounds 6 and 7; the payout now carries the reservation, so its hold is cleared beside them
-  // (if that write fails, the scheduler's sweep clears it: it finds the payout).
-  const [sent] = await Promise.all([
-    sendReserved(payout),
-    clearHolds(campaign.id, [hold.id]).catch((error: unknown) => {
-      console.error(`[reward] hold ${hold.id} of ${outNo} left for the sweep`, error);
-    }),
-  ]);
-  return view(sent);
+  // Round 6: the provider call and its answer. The payout now carries the reservation; its hold
+  // is only a note, cleared when the payout settles or by the scheduler's sweep (rewards/holds.ts).
+  return view(await sendOut(payout));
 }
 
-/** What round 4 took for one campaign: its budget hold and the quotas of its limits. */
+/** What secure took for one campaign: its budget hold and the quotas of its limits. */
 interface Secured {
   hold: BudgetHold;
   quotas: QuotaTake[];
 }
 
 /**
- * Holds the budget and takes the quotas of one campaign in one round. All or nothing: when one
- * is refused, whatever the others took is given back, and the refusal says why in the rules'
- * order (IP, then the user's day, then the user's campaign, then the campaign itself).
+ * Takes the quotas of one campaign (in one round), then holds its budget. All or nothing: when
+ * one is refused, whatever the others took is given back, and the refusal says why in the rules'
+ * order (IP, then the user's day, then the user's campaign, then the campaign itself). The
+ * quotas go first so that a user past a limit costs the campaign's document no write.
  */
 async function secure(
   record: CampaignRecord,
   campaign: Campaign,
   claimant: Claimant,
-  quotas: ReadonlyMap<string, QuotaRecord>,
   keys: QuotaKeys,
 ): Promise<Secured | AppError> {
-  const takes = quotaTakes(campaign, claimant, quotas);
-  const [hold, taken] = await Promise.all([
-    reserve(record, campaign),
-    Promise.all(takes.map((take) => takeQuota(take, keys))),
-  ]);
+  const takes = quotaTakes(campaign, claimant);
+  const taken = await Promise.all(takes.map((take) => takeQuota(take, keys)));
   const refusedTakes = takes.filter((_, i) => !taken[i]);
-  if (!(hold instanceof AppError) && refusedTakes.length === 0) return { hold, quotas: takes };
-  await giveBack(
-    campaign.id,
-    {
-      ...(hold instanceof AppError ? {} : { hold }),
-      quotas: takes.filter((_, i) => taken[i]),
-    },
-    keys,
-  );
-  // The campaign itself first (paused, ended, out of its window), as the rules check it.
-  if (hold instanceof AppError && hold.code !== 'BUDGET_EXHAUSTED') return hold;
-  const ipRefused = refusedTakes.find((take) => take.kind === 'ip');
-  if (ipRefused) return refusal('IP_RATE_LIMITED');
-  const userRefused = refusedTakes.find((take) => take.kind === 'user');
-  if (userRefused) {
+  if (refusedTakes.length > 0) {
+    await giveBack(campaign.id, { quotas: takes.filter((_, i) => taken[i]) }, keys);
+    const ipRefused = refusedTakes.find((take) => take.kind === 'ip');
+    if (ipRefused) return refusal('IP_RATE_LIMITED');
+    const userRefused = refusedTakes.find((take) => take.kind === 'user')!;
     const now = (await readQuotas([userRefused.id])).get(userRefused.id);
     const today = now?.days?.[keys.day] ?? 0;
     return refusal(
       today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
     );
   }
-  return hold as AppError;
+  const hold = await reserve(record, campaign);
+  if (!(hold instanceof AppError)) return { hold, quotas: takes };
+  await giveBack(campaign.id, { quotas: takes }, keys);
+  return hold;
 }
 
 /** Gives back a hold and quotas whose claim makes no payout; each return matches only once. */
@@ -314,50 +298,47 @@ async function giveBack(
 }
 
 /** The quotas a claim in this campaign must take. */
-function quotaTakes(
-  campaign: Campaign,
-  claimant: Claimant,
-  quotas: ReadonlyMap<string, QuotaRecord>,
-): QuotaTake[] {
-  const userId = userQuotaId(campaign.id, claimant.openid);
+function quotaTakes(campaign: Campaign, claimant: Claimant): QuotaTake[] {
   const takes: QuotaTake[] = [
     {
       kind: 'user',
-      id: userId,
+      id: userQuotaId(campaign.id, claimant.openid),
       campaignId: campaign.id,
       perDay: campaign.limits.perUserPerDay,
       perCampaign: campaign.limits.perUserPerCampaign,
-      existed: quotas.has(userId),
     },
   ];
   const perHour = campaign.risk.maxClaimsPerIpPerHour;
   // No IP from the platform: the rule cannot apply (domain/campaign.ts checkEligibility).
   if (perHour !== null && claimant.clientIp) {
-    const ipId = ipQuotaId(campaign.id, claimant.clientIp);
     takes.push({
       kind: 'ip',
-      id: ipId,
+      id: ipQuotaId(campaign.id, claimant.clientIp),
       campaignId: campaign.id,
       perHour,
-      existed: quotas.has(ipId),
     });
   }
   return takes;
 }
 
-/** The eligibility rules' counts, as the quotas read in round 3 hold them. */
-function quotaCounts(
-  campaignId: string,
-  claimant: Claimant,
-  quotas: ReadonlyMap<string, QuotaRecord>,
-  keys: QuotaKeys,
-): EligibilityContext['counts'] {
-  const user = quotas.get(userQuotaId(campaignId, claimant.openid));
-  const ip = claimant.clientIp ? quotas.get(ipQuotaId(campaignId, claimant.clientIp)) : undefined;
+/**
+ * What the claim needs of the code's activated range and product: as the code's last scan wrote
+ * them (no read), or — for a code last scanned before they were kept — read here (range, then
+ * product). Undefined when the range is not activated here.
+ */
+async function claimFacts(scan: ScanRecord, state: CodeRecord): Promise<ClaimFacts | undefined> {
+  const carried = state.claimFacts;
+  if (carried?.applicationId === scan.applicationId && carried.rangeStart === scan.rangeStart) {
+    return carried;
+  }
+  const range = await findActivation(scan.applicationId, scan.rangeStart);
+  if (!range) return undefined;
+  const product = range.productId ? await findProduct(range.productId) : undefined;
   return {
-    userClaimsToday: user?.days?.[keys.day] ?? 0,
-    userClaimsInCampaign: user?.total ?? 0,
-    ipClaimsLastHour: ip?.hours?.[keys.hour] ?? 0,
+    applicationId: range.applicationId,
+    rangeStart: range.codeStart,
+    ...(range.productId ? { productId: range.productId } : {}),
+    thresholds: effectiveThresholds(product?.suspicion),
   };
 }
 
@@ -404,15 +385,15 @@ function frozenRequest(settings: ProviderSettings): FrozenRequest {
 
 function claimedCode(
   scan: ScanRecord,
-  range: ActivatedRange,
+  facts: ClaimFacts,
   verdict: ClaimedCode['verdict'],
   isFirstScan: boolean,
 ): ClaimedCode {
   return {
     code: scan.code,
     via: scan.via,
-    ...(range.productId ? { productId: range.productId } : {}),
-    rangeId: campaignRangeId(range),
+    ...(facts.productId ? { productId: facts.productId } : {}),
+    rangeId: campaignRangeId({ applicationId: facts.applicationId, codeStart: facts.rangeStart }),
     verdict,
     isFirstScan,
     alreadyRewarded: false,

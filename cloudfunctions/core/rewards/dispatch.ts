@@ -36,13 +36,21 @@ export async function sendReserved(payout: PayoutRecord): Promise<PayoutRecord> 
     return (await findPayout(payout.outNo)) ?? { ...payout, state: 'sending' };
   }
   sending.dueAt = dueAt ?? undefined;
+  return sendOut(sending);
+}
+
+/**
+ * The provider call of a payout already written as `sending` (by sendReserved, or by the claim's
+ * insert, which writes it so directly), then its answer.
+ */
+export async function sendOut(sending: PayoutRecord): Promise<PayoutRecord> {
   let outcome: Awaited<ReturnType<typeof sendPayout>>;
   try {
     outcome = await sendPayout(sending);
   } catch (error) {
     // Whatever broke, the request may have left: unknown, for a query to settle, never stuck in
     // `sending` with no answer recorded.
-    console.error(`[reward] payout ${payout.outNo}: send failed unexpectedly`, error);
+    console.error(`[reward] payout ${sending.outNo}: send failed unexpectedly`, error);
     outcome = { event: { type: 'outcome_unknown', code: 'INTERNAL', detail: String(error) } };
   }
   return recordEvent(

@@ -1,7 +1,7 @@
 /**
  * The scheduler's sweep of budget holds (data/campaigns.ts BudgetHold). A claim holds budget,
- * then inserts its payout carrying the hold's id, then clears the hold. A claim that died on the
- * way leaves the hold behind:
+ * then inserts its payout carrying the hold's id, and leaves the hold as a note (its payout's
+ * settlement clears it, or this sweep). A claim that died before its payout leaves a hold too:
  *   - its payout exists → the payout carries the reservation: the hold is only forgotten;
  *   - no payout → the claim never locked the code: the held amount goes back to `remainingFen`,
  *     exactly once (returnHold matches only while the hold is there).

@@ -66,7 +66,12 @@ export async function recordEvent(
           payout.outNo,
           payout.state,
           entry,
-          { campaignId: payout.campaignId, amountFen: payout.amountFen, to: 'paid' },
+          {
+            campaignId: payout.campaignId,
+            amountFen: payout.amountFen,
+            to: 'paid',
+            holdId: payout.holdId,
+          },
           dueAt,
           patch,
         )
@@ -140,7 +145,12 @@ export async function releaseBudget(payout: PayoutRecord): Promise<PayoutRecord>
     payout.outNo,
     payout.state,
     result.entry,
-    { campaignId: payout.campaignId, amountFen: payout.amountFen, to: 'returned' },
+    {
+      campaignId: payout.campaignId,
+      amountFen: payout.amountFen,
+      to: 'returned',
+      holdId: payout.holdId,
+    },
     dueAt,
   );
   if (!written) return (await findPayout(payout.outNo)) ?? payout;

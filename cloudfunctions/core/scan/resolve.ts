@@ -51,12 +51,19 @@ import {
   type ActivatedRange,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
-import { claimFirstTicketScan, countRepeatScan, createCode, findCode } from '../data/codes.js';
+import {
+  claimFirstTicketScan,
+  countRepeatScan,
+  createCode,
+  findCode,
+  type ClaimFacts,
+} from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
 import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
 import type { Campaign } from '../domain/campaign.js';
 import {
+  effectiveThresholds,
   firstScanState,
   placeKeyOf,
   placeNameOf,
@@ -226,11 +233,13 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     productOf(range),
   ]);
 
-  // Round 3.
+  // Round 3. The code's document also carries what a reward claim needs of the range and the
+  // product read above, so the claim reads neither (rewards/claim.ts).
+  const claimFacts = claimFactsOf(range, product);
   let state: CodeScanState;
   if (existing) {
     const [, firstTicket] = await Promise.all([
-      countRepeatScan(code, { scanId, at, recent, newScanner }),
+      countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
       firstTicketScan(scan.via, code, scanId, existing),
     ]);
     state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
@@ -251,12 +260,13 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       rangeStart: codeStart,
       lastScannedAt: at,
       lastScanId: scanId,
+      claimFacts,
     });
     if (created === 'created') {
       state = first;
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
-      await countRepeatScan(code, { scanId, at, recent, newScanner });
+      await countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts });
       const now = (await findCode(code)) ?? first;
       state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
     }
@@ -339,6 +349,15 @@ async function view(parts: {
     state,
     campaigns: parts.campaigns,
   });
+}
+
+function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined): ClaimFacts {
+  return {
+    applicationId: range.applicationId,
+    rangeStart: range.codeStart,
+    ...(range.productId ? { productId: range.productId } : {}),
+    thresholds: effectiveThresholds(product?.suspicion),
+  };
 }
 
 async function productOf(range: ActivatedRange): Promise<ProductRecord | undefined> {
