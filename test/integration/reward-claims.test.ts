@@ -184,6 +184,72 @@ describe('reward: claims through the local stack', () => {
     });
   });
 
+  describe('what the scan carried', () => {
+    let campaign: CampaignView;
+    beforeAll(async () => {
+      await kit.endRunningCampaigns();
+      campaign = await startCampaign({ name: '扫码所带', budgetFen: 10_000 });
+    });
+    afterAll(() => endCampaign(campaign.campaignId));
+
+    it('a code last scanned before scans kept the claim facts still pays, exactly once', async () => {
+      const [scan] = await kit.bulkScans('legacy', 3_300, 1, { legacy: true });
+      const stored = (await kit.database().collection('codes').where({ code: scan!.code }).get())
+        .data[0];
+      expect(stored).not.toHaveProperty('claimFacts');
+      await kit.warmUp(8);
+
+      // The same user presses on two phones and retries at once: one payout whatever the path.
+      // Claims racing the winner find the user's quota taken by it (the winner's payout is not
+      // written yet); a claim after them answers the payout.
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => reward('claim', scan!.scanId, scan!.openid)),
+      );
+      const won = answers.filter((answer) => answer.ok);
+      expect(won.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(won.map((answer) => answer.data.payout.claimedAt)).size).toBe(1);
+      for (const answer of answers.filter((entry) => !entry.ok))
+        expect(answer.error.code).toBe('USER_CAMPAIGN_LIMIT');
+      const again = await reward('claim', scan!.scanId, scan!.openid);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      expect(again.data.payout.claimedAt).toBe(won[0]!.data.payout.claimedAt);
+      const payouts = (await payoutsOf(campaign.campaignId)).filter(
+        (payout) => payout.code === scan!.code,
+      );
+      expect(payouts).toHaveLength(1);
+      expect(payouts[0]).toMatchObject({ amountFen: 100, openid: scan!.openid });
+      const bills = (await payState()).bills.filter(
+        (bill: any) => bill.out_bill_no === payouts[0].outNo,
+      );
+      expect(bills).toEqual([expect.objectContaining({ creates: 1, transfer_amount: 100 })]);
+    });
+
+    it('a finished claim leaves its hold as a note until its payout settles, then the note goes', async () => {
+      const [scan] = await kit.bulkScans('settles', 3_400, 1);
+      const claim = await reward('claim', scan!.scanId, scan!.openid);
+      expect(claim.ok, JSON.stringify(claim)).toBe(true);
+      const [payout] = (await payoutsOf(campaign.campaignId)).filter(
+        (entry) => entry.code === scan!.code,
+      );
+      const holdIds = async (): Promise<string[]> =>
+        (
+          await kit.database().collection('campaigns').where({ _id: campaign.campaignId }).get()
+        ).data[0].holds.map((hold: { id: string }) => hold.id);
+      expect(await holdIds()).toContain(payout.holdId);
+
+      await kit.paySim('confirm-transfer', { out_bill_no: payout.outNo });
+      for (let i = 0; i < 200 && (await holdIds()).includes(payout.holdId); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await holdIds()).not.toContain(payout.holdId);
+      const settled = (await payoutsOf(campaign.campaignId)).find(
+        (entry) => entry.outNo === payout.outNo,
+      );
+      expect(settled.state).toBe('received');
+      // The note's going moved no money: the books still add up, the 1 yuan now paid.
+      expect(await kit.books(campaign.campaignId)).toMatchObject({ paidFen: 100 });
+    });
+  });
+
   describe('budget', () => {
     it('falls back to the next campaign when the preferred one runs out mid-race', async () => {
       // Ends sooner, so it ranks first; room for two rewards only.
