@@ -389,3 +389,13 @@ export const ZIP_CHOICES: readonly {
   { name: '中 430px · 带 Logo', size: 'medium', logo: true },
   { name: '大 1280px · 带 Logo', size: 'large', logo: true },
 ];
+
+/** What the console says of a file made for download (a zip or CSV WeChat cannot open itself). */
+export function fileReadyText(result: {
+  file: { name: string; bytes: number };
+  expiresAt: string;
+}): string {
+  return `${result.file.name}（${sizeText(result.file.bytes)}）已生成，链接有效期至 ${chinaTimeText(
+    result.expiresAt,
+  )}。请复制链接到电脑浏览器中下载。`;
+}
