@@ -125,9 +125,13 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await page.locator('.picker-sheet__option', { hasText: '图片' }).click();
     await page.locator('.picker-sheet__confirm').click();
     await preview.expectTexts(['第 2 条 · 图片']);
+    // The material hub opens first (empty on a fresh stack); the picture comes from the phone.
+    await preview.phoneButton('选择或上传').first().tap();
+    await preview.expectTexts(['素材库还没有图片']);
+    await preview.screenshot('channel-qr-material-picker');
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser', WAIT),
-      preview.phoneButton('选择或上传').first().tap(),
+      preview.phoneButton('从手机上传图片').tap(),
     ]);
     await chooser.setFiles({ name: 'welcome.png', mimeType: 'image/png', buffer: welcomePng() });
     await preview.phoneButton('更换').first().waitFor(WAIT);
