@@ -242,6 +242,37 @@ describe('batch downloads on the list', () => {
     });
   });
 
+  test('codes WeChat never created are left out of the zip, and said so', async () => {
+    const calls = stub('operator', {
+      listChannelQrs: () =>
+        ok<ListChannelQrsResult>({
+          qrs: [
+            listed(qrView()),
+            listed(qrView({ qrId: 'qr-failed', status: 'creation_failed', ticket: '', url: '' })),
+          ],
+        }),
+    });
+    const phone = stubPhone('ok');
+    stubWx({
+      showActionSheet: (options: { success?: (r: { tapIndex: number }) => void }) =>
+        options.success?.({ tapIndex: 0 }),
+    });
+    const page = await renderPage(LIST_PAGE);
+    await dispatchIn(page, '.qr-1 .qr-check', 'tap');
+    await tapVanButton(page, '.batch-zip');
+    expect(phone.showModal.mock.calls[0]![0]).toMatchObject({
+      title: '无法下载',
+      content: '所选二维码都未创建成功，没有可下载的图片',
+    });
+    expect(requests(calls, 'qrImagesZip')).toEqual([]);
+    await dispatchIn(page, '.qr-0 .qr-check', 'tap');
+    await tapVanButton(page, '.batch-zip');
+    expect(requests(calls, 'qrImagesZip')).toEqual([
+      { qrIds: ['qr-store'], size: 'small', logo: false },
+    ]);
+    expect(phone.showModal.mock.calls[1]![0].content).toMatch(/^已跳过 1 个未创建成功的二维码。/);
+  });
+
   test('a refused zip is explained and nothing is offered', async () => {
     stub('operator', { qrImagesZip: () => fail('QR_NOT_CREATED', '二维码未创建成功') });
     const phone = stubPhone('ok');

@@ -396,7 +396,6 @@ describe('导出扫码用户', () => {
     answerModal(true);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.export-button');
-    expect(texts(page, 'page-notice')).toEqual(['你已有一个导出正在进行，请等它完成后再导出']);
     expect(texts(page, 'export-error')).toEqual(['你已有一个导出正在进行，请等它完成后再导出']);
     expect(findByClass(page, 'export-progress')).toHaveLength(0);
   });

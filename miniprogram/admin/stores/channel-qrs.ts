@@ -111,12 +111,17 @@ export class ChannelQrsStore {
     return reply.ok ? { ok: true, data: reply.data } : { ok: false, error: reply.error };
   }
 
-  /** The chosen codes' images as one zip (one PNG per code). */
+  /** Chosen codes WeChat created (only they have an image; the server refuses the zip otherwise). */
+  get downloadableQrs(): ListedQr[] {
+    return this.selectedQrs.filter((qr) => qr.url !== '');
+  }
+
+  /** The chosen codes' images as one zip (one PNG per code), those never created left out. */
   async downloadZip(
     size: 'small' | 'medium' | 'large',
     logo: boolean,
   ): Promise<WriteOutcome<DownloadResult>> {
-    const qrIds = [...this.selected];
+    const qrIds = this.downloadableQrs.map((qr) => qr.qrId);
     if (this.downloading || qrIds.length === 0) return { ok: 'busy' };
     this.downloading = true;
     const reply = await adminClient.qrImagesZip({ qrIds, size, logo });

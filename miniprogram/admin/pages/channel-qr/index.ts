@@ -162,10 +162,25 @@ ComponentWithStore({
     },
 
     async onDownloadZip() {
-      if (channelQrsStore.selected.length === 0) return;
+      const chosen = channelQrsStore.selected.length;
+      if (chosen === 0) return;
+      const usable = channelQrsStore.downloadableQrs.length;
+      if (usable === 0) {
+        void wx.showModal({
+          title: '无法下载',
+          content: '所选二维码都未创建成功，没有可下载的图片',
+          showCancel: false,
+        });
+        return;
+      }
       const choice = await chooseFrom('选择图片尺寸', ZIP_CHOICES);
       if (!choice) return;
-      await offerFile(await channelQrsStore.downloadZip(choice.size, choice.logo), '下载失败');
+      const skipped = chosen - usable;
+      await offerFile(
+        await channelQrsStore.downloadZip(choice.size, choice.logo),
+        '下载失败',
+        skipped > 0 ? `已跳过 ${skipped} 个未创建成功的二维码。` : '',
+      );
     },
 
     async onExportLinks() {
@@ -208,6 +223,7 @@ async function offerFile(
   outcome:
     { ok: true; data: DownloadResult } | { ok: false; error: EnvelopeError } | { ok: 'busy' },
   failTitle: string,
+  note = '',
 ): Promise<void> {
   if (outcome.ok === 'busy') return;
   if (!outcome.ok) {
@@ -221,7 +237,7 @@ async function offerFile(
   const url = outcome.data.file.url;
   const copy = await confirmAction({
     title: '文件已生成',
-    content: fileReadyText(outcome.data),
+    content: `${note}${fileReadyText(outcome.data)}`,
     confirmText: '复制链接',
   });
   if (copy) void wx.setClipboardData({ data: url });

@@ -179,8 +179,8 @@ ComponentWithStore({
       });
       if (!go) return;
       this.setData({ notice: '' });
-      const outcome = await qrScannerExportStore.start(qrScannersStore.filter);
-      if (outcome.ok === false) this.say(describeChannelQrError(outcome.error));
+      // A refusal shows in the export card (qrScannerExportStore.error).
+      await qrScannerExportStore.start(qrScannersStore.filter);
     },
 
     onRefreshExport() {
