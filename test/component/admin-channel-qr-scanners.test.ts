@@ -453,6 +453,21 @@ describe('人群', () => {
     expect(texts(page, 'audience-time')[0]).toBe('截至 2025-03-01 10:00');
   });
 
+  test('audiences that cannot be read say why and retry, the users still shown', async () => {
+    let refuse = true;
+    stub('operator', {
+      listAudiences: () =>
+        refuse ? { throws: 'timeout' } : ok<ListAudiencesResult>({ audiences: [audience()] }),
+    });
+    const page = await renderPage(PAGE, { qrId: QR_ID });
+    expect(texts(page, 'audiences-error')[0]).toContain('网络异常，请检查网络后重试');
+    expect(texts(page, 'scanner-openid')).toHaveLength(2);
+    refuse = false;
+    await dispatchIn(page, '.retry-audiences', 'tap');
+    expect(texts(page, 'audience-name')).toEqual(['三月门店新客']);
+    expect(findByClass(page, 'audiences-error')).toHaveLength(0);
+  });
+
   test('none yet: says so', async () => {
     stub('operator');
     const page = await renderPage(PAGE, { qrId: QR_ID });
