@@ -262,8 +262,10 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await phone().locator(cls('image-meta')).waitFor(WAIT);
     expect(await phone().locator(cls('image-meta')).textContent()).toContain('.png');
     await preview.screenshot('channel-qr-image');
+    // WeChat's toast lasts 1.5 s: watched from before the tap, so a slow machine cannot miss it.
     const [download] = await Promise.all([
       page.waitForEvent('download', WAIT),
+      page.locator('.toast__text', { hasText: '已保存到相册' }).waitFor(WAIT),
       (async () => {
         await preview.phoneButton('保存到相册').tap();
         await confirmDialog('「码上」申请');
@@ -272,7 +274,6 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     const png = await readFile((await download.path())!);
     expect(PNG.sync.read(png).width).toBe(1280);
     expect(decodePng(png)).toBe(qr!.url);
-    await page.locator('.toast__text', { hasText: '已保存到相册' }).waitFor(WAIT);
     expect(preview.problems).toEqual([]);
   }, 240_000);
 });
