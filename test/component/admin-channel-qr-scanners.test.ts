@@ -449,7 +449,7 @@ describe('人群', () => {
     expect(requests(calls, 'listAudiences')).toEqual([{ qrId: QR_ID, limit: 20 }]);
     expect(texts(page, 'audience-name')).toEqual(['三月门店新客', '开业首周']);
     expect(texts(page, 'audience-state')).toEqual(['已生成', '生成中']);
-    expect(texts(page, 'audience-size')).toEqual(['9 人', '1000 人']);
+    expect(texts(page, 'audience-size')).toEqual(['9 人', '已加入 1000 人，下拉刷新查看进度']);
     expect(texts(page, 'audience-time')[0]).toBe('截至 2025-03-01 10:00');
   });
 

@@ -78,7 +78,11 @@ ComponentWithStore({
           name: audience.name,
           stateText: AUDIENCE_STATE_LABELS[audience.state],
           stateTag: AUDIENCE_STATE_TAGS[audience.state],
-          sizeText: `${audience.size} 人`,
+          // A large snapshot is built by the scheduler a unit a minute: the size so far.
+          sizeText:
+            audience.state === 'building'
+              ? `已加入 ${audience.size} 人，下拉刷新查看进度`
+              : `${audience.size} 人`,
           snapshotText: `截至 ${chinaTimeText(audience.snapshotAt)}`,
         })),
       creatingAudience: () => qrAudiencesStore.creating,
