@@ -265,6 +265,24 @@ describe('扫码用户 list', () => {
   });
 });
 
+describe('pull to refresh', () => {
+  test('reads the users, the export shown and the audiences again', async () => {
+    stubStorage({ [STORAGE_KEY]: { exportId: 'exp-1' } });
+    const calls = stub('operator', {
+      getExport: () => ok<ExportProgress>(progress({ state: 'done' })),
+    });
+    const stopPullDownRefresh = vi.fn();
+    stubWx({ stopPullDownRefresh });
+    const page = await renderPage(PAGE, { qrId: QR_ID });
+    await callPageMethod(page, 'onPullDownRefresh');
+    await settle();
+    expect(requests(calls, 'listQrScanners')).toHaveLength(2);
+    expect(requests(calls, 'getExport')).toHaveLength(2);
+    expect(requests(calls, 'listAudiences')).toHaveLength(2);
+    expect(stopPullDownRefresh).toHaveBeenCalled();
+  });
+});
+
 describe('导出扫码用户', () => {
   test('exports the list as filtered, shows rows and percent, then the files with links', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
