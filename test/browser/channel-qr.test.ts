@@ -1,11 +1,16 @@
 /**
- * 渠道二维码 in the web preview (issue 11, points 7 and 8): the stack's administrator creates a
+ * 渠道二维码 in the web preview (issue 11, points 5–8): the stack's administrator creates a
  * temporary channel QR code with a tag and two replies (a text and a picture uploaded from the
  * "phone"), opens its details (the QR drawn, no figures yet); a new user scans it from the control
  * bar's 公众号 section and follows; the user's chat shows both replies in order and the user is
- * tagged; the details then read 1 scan and 1 new follower. Skipped, loudly, without
+ * tagged; the details then read 1 scan and 1 new follower. Then, after two more scripted scans,
+ * the operator opens 扫码用户 (newest first, either order), exports them and gets the CSV by its
+ * link, leaves and comes back to the export, saves an audience, and downloads the QR image with
+ * the logo to the album, which decodes to the code's URL. Skipped, loudly, without
  * /usr/bin/chromium.
  */
+import { readFile } from 'node:fs/promises';
+import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -33,6 +38,14 @@ const NAME = '浏览器门店海报';
 const TAG = '门店新客';
 const GREETING = '欢迎关注码上！\n到店出示本消息领取新人礼';
 const NEWCOMER = 'o-oa-newcomer';
+const SHOPPERS = ['o-oa-shopper-1', 'o-oa-shopper-2'];
+const AUDIENCE = '浏览器门店首批';
+
+/** What the QR code in a PNG says (jsQR reads RGBA pixels). */
+function decodePng(bytes: Buffer): string | undefined {
+  const png = PNG.sync.read(bytes);
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
 
 describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
   let stack: TestStack;
@@ -57,6 +70,20 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await field.tap();
     await field.fill(text);
   };
+  /** The code the first test made, for the tests after it. */
+  let made: { qrId: string; url: string; sceneStr: string; ticket: string } | undefined;
+  const clipboard = () =>
+    page.evaluate(
+      () =>
+        (
+          globalThis as { __mashangDevice?: { clipboard(): string } }
+        ).__mashangDevice?.clipboard() ?? '',
+    );
+  const confirmDialog = async (title: string) => {
+    await page.locator('.dialog__title', { hasText: title }).waitFor(WAIT);
+    await page.locator('.dialog__confirm').click();
+  };
+  const texts = (name: string) => phone().locator(cls(name)).allTextContents();
   const metric = (key: string) =>
     phone()
       .locator(cls(`metric-${key}`))
@@ -98,9 +125,13 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await page.locator('.picker-sheet__option', { hasText: '图片' }).click();
     await page.locator('.picker-sheet__confirm').click();
     await preview.expectTexts(['第 2 条 · 图片']);
+    // The material hub opens first (empty on a fresh stack); the picture comes from the phone.
+    await preview.phoneButton('选择或上传').first().tap();
+    await preview.expectTexts(['素材库还没有图片']);
+    await preview.screenshot('channel-qr-material-picker');
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser', WAIT),
-      preview.phoneButton('选择或上传').first().tap(),
+      preview.phoneButton('从手机上传图片').tap(),
     ]);
     await chooser.setFiles({ name: 'welcome.png', mimeType: 'image/png', buffer: welcomePng() });
     await preview.phoneButton('更换').first().waitFor(WAIT);
@@ -156,6 +187,93 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     expect((await metric('repliesSent').textContent())?.trim()).toBe('1');
     expect((await metric('repliesReceived').textContent())?.trim()).toBe('1');
     await preview.screenshot('channel-qr-metrics');
+    expect(preview.problems).toEqual([]);
+    made = qr;
+  }, 240_000);
+
+  test('scanned users after scripted scans, their export by link, an audience, the image saved', async () => {
+    const qr = made;
+    expect(qr, 'the first test made the code').toBeDefined();
+    // Two more users scan and follow, a second apart (scan time orders the list).
+    for (const openid of SHOPPERS) {
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const response = await fetch(`${stack.url}/wechat/_sim/oa/scan`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ openid, scene: qr!.sceneStr, ticket: qr!.ticket }),
+      });
+      expect(response.status).toBe(200);
+    }
+
+    await page.fill('#open-link', `/admin/pages/channel-qr/detail/index?qrId=${qr!.qrId}`);
+    await page.click('#open-link-button');
+    await expect.poll(async () => (await metric('scanners').textContent())?.trim(), WAIT).toBe('3');
+    await preview.phoneButton('扫码用户 · 导出 · 人群').tap();
+
+    // Newest first, then oldest first; each with the code's tag and the welcome's status.
+    const openids = () => texts('scanner-openid').then((all) => all.map((t) => t.trim()));
+    await expect.poll(openids, WAIT).toEqual([SHOPPERS[1], SHOPPERS[0], NEWCOMER]);
+    expect((await texts('scanner-tag')).map((t) => t.trim())).toEqual([TAG, TAG, TAG]);
+    expect((await texts('scanner-reply')).map((t) => t.trim())).toEqual([
+      '回复已发送',
+      '回复已发送',
+      '回复已发送',
+    ]);
+    await preview.screenshot('channel-qr-scanners');
+    await phone().locator(cls('order-toggle')).tap();
+    await expect.poll(openids, WAIT).toEqual([NEWCOMER, SHOPPERS[0], SHOPPERS[1]]);
+
+    // Export the list: three rows fit the first file, written before the action answers.
+    await preview.phoneButton('导出全部').tap();
+    await confirmDialog('导出扫码用户');
+    await preview.expectTexts(['已完成', '已导出 3 行，共 1 个文件']);
+    await preview.screenshot('channel-qr-export-done');
+    await phone().locator(cls('copy-file-link')).first().tap();
+    const link = await clipboard();
+    expect(link).toContain('/storage/objects/exports/');
+    const csv = (await (await fetch(link)).text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toBe('OpenID,粉丝标签,扫码时间,回复状态');
+    // Exported in the order on screen: oldest first.
+    expect(csv.slice(1).map((row) => row.split(',')[0])).toEqual([NEWCOMER, ...SHOPPERS]);
+
+    // Leaving and coming back shows the export again, its link fresh.
+    await page.click('#nav-back');
+    await preview.phoneButton('扫码用户 · 导出 · 人群').tap();
+    await preview.expectTexts(['已导出 3 行，共 1 个文件']);
+
+    // An audience: the frozen list of the three.
+    const field = phone().getByPlaceholder('人群名称（选填）');
+    await field.tap();
+    await field.fill(AUDIENCE);
+    await preview.phoneButton('保存为人群').tap();
+    await page.locator('.dialog__content', { hasText: '之后新扫码的用户不会加入' }).waitFor(WAIT);
+    await page.locator('.dialog__confirm').click();
+    await preview.expectTexts([AUDIENCE, '3 人']);
+    await preview.screenshot('channel-qr-audience');
+
+    // The image, large with the logo, saved to the album (WeChat asks for the album once).
+    await page.click('#nav-back');
+    await phone().locator(cls('size-large')).tap();
+    await phone().locator(cls('logo-switch')).locator(cls('van-switch')).first().tap();
+    await preview.phoneButton('生成图片').tap();
+    await phone().locator(cls('image-meta')).waitFor(WAIT);
+    expect(await phone().locator(cls('image-meta')).textContent()).toContain('.png');
+    await preview.screenshot('channel-qr-image');
+    // WeChat's toast lasts 1.5 s: watched from before the tap, so a slow machine cannot miss it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.locator('.toast__text', { hasText: '已保存到相册' }).waitFor(WAIT),
+      (async () => {
+        await preview.phoneButton('保存到相册').tap();
+        await confirmDialog('「码上」申请');
+      })(),
+    ]);
+    const png = await readFile((await download.path())!);
+    expect(PNG.sync.read(png).width).toBe(1280);
+    expect(decodePng(png)).toBe(qr!.url);
     expect(preview.problems).toEqual([]);
   }, 240_000);
 });

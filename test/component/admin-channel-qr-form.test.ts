@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /**
  * 新建/编辑渠道码: basics, tags checked against WeChat's limits as typed, and the reply editor
- * (add, reorder, remove, each kind's fields, materials picked or uploaded from the phone);
+ * (add, reorder, remove, each kind's fields, materials picked from the hub — by keyword, 我的上传,
+ * the account's drafts for 图文 — or uploaded from the phone);
  * client checks mirror the server's, server errors read in Chinese and the form keeps its values.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -40,6 +41,7 @@ function stub(role: MemberRole = 'operator', handlers: AdminHandlers = {}) {
         ok<ChannelQrResult>({ qr: qrView({ qrId: 'qr-new', name: String(call.data.name) }) }),
       updateChannelQr: () => ok<ChannelQrResult>({ qr: qrView() }),
       getChannelQr: () => ok<ChannelQrDetails>({ qr: qrView(), metrics: metrics() }),
+      listMaterials: () => ok<ListMaterialsResult>({ materials: [] }),
       addMaterial: (call) => {
         const request = call.data as unknown as AddMaterialRequest & { fileId: string };
         return ok<MaterialResult>({
@@ -200,6 +202,9 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 1 });
     await tapVanButton(page, '.reply-0 .choose-material');
+    expect(texts(page, 'picker-empty')).toEqual(['素材库还没有图片']);
+    await tapVanButton(page, '#material-picker >>> .picker-upload');
+    expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
     expect(chooseMedia).toHaveBeenCalledWith(expect.objectContaining({ mediaType: ['image'] }));
     expect(uploads).toHaveLength(1);
     expect(uploads[0]!.cloudPath).toMatch(/^oa-materials\/\d{8}\/\d+-[a-z0-9]+\.png$/);
@@ -221,7 +226,7 @@ describe('新建渠道码', () => {
     });
   });
 
-  test('a 图文 reply offers the hub’s rich media and the account’s single-article drafts', async () => {
+  test('a 图文 reply picks from the hub, or from the account’s drafts (single articles only)', async () => {
     const { calls } = stub('operator', {
       listMaterials: () =>
         ok<ListMaterialsResult>({
@@ -257,22 +262,138 @@ describe('新建渠道码', () => {
           ],
         }),
     });
-    const showActionSheet = vi.fn(
-      (options: { itemList: string[]; success: (r: { tapIndex: number }) => void }) =>
-        options.success({ tapIndex: 1 }),
-    );
-    stubWx({ showActionSheet, redirectTo: vi.fn(), showToast: vi.fn() });
+    stubWx({ redirectTo: vi.fn(), showToast: vi.fn() });
     const page = await renderPage(FORM_PAGE);
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 3 });
     await tapVanButton(page, '.reply-0 .choose-material');
     expect(sent(calls, 'listMaterials')).toEqual([{ kind: 'news', limit: 20 }]);
-    // A draft of two articles cannot be one reply: not offered.
-    expect(showActionSheet.mock.calls[0]![0].itemList).toEqual(['旧图文', '草稿：春季新品上市']);
+    expect(texts(page, 'picker-title')).toEqual(['选择图文']);
+    expect(texts(page, 'picker-item__name')).toEqual(['旧图文']);
+    // 图文 are never uploaded from the phone: they come from the hub or the drafts.
+    expect(findByClass(page, 'picker-upload')).toHaveLength(0);
+
+    await dispatchIn(page, '#material-picker >>> .picker-tab-drafts', 'tap');
+    expect(sent(calls, 'listOaDrafts')).toEqual([{ count: 20 }]);
+    expect(texts(page, 'picker-item__name')).toEqual(['春季新品上市', '两篇合集']);
+    expect(texts(page, 'picker-item__meta')[1]).toContain('多篇图文不能作为回复');
+    // A draft of two articles cannot be one reply: refused, the sheet stays open.
+    await dispatchIn(page, '#material-picker >>> .draft-1', 'tap');
+    expect(texts(page, 'picker-notice')).toEqual(['多篇图文不能作为一条回复，请选择单篇图文']);
+    expect(sent(calls, 'addMaterial')).toEqual([]);
+    await dispatchIn(page, '#material-picker >>> .draft-item', 'tap');
     expect(sent(calls, 'addMaterial')).toEqual([
       { kind: 'news', draftMediaId: 'd-1', name: '春季新品上市' },
     ]);
+    expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
     expect(texts(page, 'material-name')[0]).toBe('春季新品上市');
+
+    // The hub's own: picked as it is, nothing added.
+    await tapVanButton(page, '.reply-0 .choose-material');
+    await dispatchIn(page, '#material-picker >>> .material-item', 'tap');
+    expect(texts(page, 'material-name')[0]).toBe('旧图文');
+    expect(sent(calls, 'addMaterial')).toHaveLength(1);
+  });
+
+  test('the hub for a picture: search by name, only my uploads, more pages, pick one', async () => {
+    const hub = Array.from({ length: 25 }, (_, i) => ({
+      materialId: `mat-img-${String(i).padStart(2, '0')}`,
+      kind: 'image' as const,
+      name: i === 3 ? '门店海报' : `图片 ${i}`,
+      size: 204_800,
+      createdAt: '2025-03-01T01:30:00.000Z',
+    }));
+    const { calls } = stub('operator', {
+      listMaterials: (call) => {
+        const {
+          keyword,
+          mine,
+          offset = 0,
+        } = call.data as {
+          keyword?: string;
+          mine?: boolean;
+          offset?: number;
+        };
+        const matching = hub.filter(
+          (material) =>
+            (!keyword || material.name.includes(keyword)) &&
+            (!mine || material.name !== '门店海报'),
+        );
+        return ok<ListMaterialsResult>({ materials: matching.slice(offset, offset + 20) });
+      },
+    });
+    stubWx({ redirectTo: vi.fn(), showToast: vi.fn() });
+    const page = await renderPage(FORM_PAGE);
+    await typeIntoVanField(page, '#name-field', '海报');
+    await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
+    await dispatchIn(page, '#add-reply', 'change', { value: 1 });
+    await tapVanButton(page, '.reply-0 .choose-material');
+    expect(texts(page, 'picker-title')).toEqual(['选择图片']);
+    expect(findByClass(page, 'material-item')).toHaveLength(20);
+    expect(texts(page, 'picker-item__meta')[0]).toBe('200 KB · 添加于 2025-03-01 09:30');
+
+    await tapVanButton(page, '#material-picker >>> .picker-more-button');
+    expect(sent(calls, 'listMaterials').at(-1)).toEqual({ kind: 'image', limit: 20, offset: 20 });
+    expect(findByClass(page, 'material-item')).toHaveLength(25);
+
+    await typeIntoVanField(page, '#material-picker >>> #material-search', '海报');
+    await tapVanButton(page, '#material-picker >>> .material-search-button');
+    expect(sent(calls, 'listMaterials').at(-1)).toEqual({
+      kind: 'image',
+      keyword: '海报',
+      limit: 20,
+    });
+    expect(texts(page, 'picker-item__name')).toEqual(['门店海报']);
+
+    await dispatchIn(page, '#material-picker >>> .mine-switch', 'change', true);
+    expect(sent(calls, 'listMaterials').at(-1)).toEqual({
+      kind: 'image',
+      keyword: '海报',
+      mine: true,
+      limit: 20,
+    });
+    expect(texts(page, 'picker-empty')).toEqual(['没有符合条件的图片']);
+
+    await dispatchIn(page, '#material-picker >>> .mine-switch', 'change', false);
+    await dispatchIn(page, '#material-picker >>> .material-item', 'tap');
+    expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
+    expect(texts(page, 'material-name')).toEqual(['门店海报']);
+    await tapVanButton(page, '.save-qr');
+    expect(sent(calls, 'createChannelQr')[0]?.replies).toEqual({
+      enabled: true,
+      items: [{ kind: 'image', materialId: 'mat-img-03' }],
+    });
+  });
+
+  test('a hub that cannot be read says why and retries; closing picks nothing', async () => {
+    let refuse = true;
+    const { calls } = stub('operator', {
+      listMaterials: () =>
+        refuse
+          ? fail('FORBIDDEN')
+          : ok<ListMaterialsResult>({
+              materials: [
+                {
+                  materialId: 'mat-v',
+                  kind: 'video',
+                  name: '开箱视频',
+                  createdAt: '2025-03-01T01:30:00.000Z',
+                },
+              ],
+            }),
+    });
+    const page = await renderPage(FORM_PAGE);
+    await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
+    await dispatchIn(page, '#add-reply', 'change', { value: 2 });
+    await tapVanButton(page, '.reply-0 .choose-material');
+    expect(sent(calls, 'listMaterials')).toEqual([{ kind: 'video', limit: 20 }]);
+    expect(texts(page, 'picker-error')[0]).toContain('你的角色没有这项权限，请联系管理员');
+    refuse = false;
+    await dispatchIn(page, '#material-picker >>> .picker-retry', 'tap');
+    expect(texts(page, 'picker-item__name')).toEqual(['开箱视频']);
+    await dispatchIn(page, '#material-picker >>> .picker-close', 'tap');
+    expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
+    expect(texts(page, 'material-name')).toEqual(['未选择素材']);
   });
 
   test("a picture over WeChat's limit is refused before uploading", async () => {
@@ -290,6 +411,7 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 1 });
     await tapVanButton(page, '.reply-0 .choose-material');
+    await tapVanButton(page, '#material-picker >>> .picker-upload');
     expect(uploads).toHaveLength(0);
     expect(visibleText(page)).toContain('图片须为 PNG、JPEG 或 GIF，不超过 10 MB');
   });
@@ -309,12 +431,14 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 4 });
     await tapVanButton(page, '.reply-0 .choose-material');
+    await tapVanButton(page, '#material-picker >>> .picker-upload');
     expect(chooseMessageFile).toHaveBeenCalledWith(
       expect.objectContaining({ type: 'file', extension: ['mp3'] }),
     );
     expect(visibleText(page)).toContain('音频须为 MP3，不超过 2 MB、60 秒');
     expect(uploads).toHaveLength(0);
     await tapVanButton(page, '.reply-0 .choose-material');
+    await tapVanButton(page, '#material-picker >>> .picker-upload');
     expect(uploads[0]!.cloudPath).toMatch(/^oa-materials\/.+\.mp3$/);
     uploads[0]!.succeed();
     await settle();

@@ -166,14 +166,20 @@ describe('渠道二维码 list', () => {
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/channel-qr/edit/index' });
   });
 
-  test('a viewer sees the codes but no 新建, 复制 or selection for delete', async () => {
+  test('a viewer sees the codes but no 新建, 复制 or delete; selecting only downloads', async () => {
     stub('viewer');
     const page = await renderPage(LIST_PAGE);
     expect(texts(page, 'qr-name')).toHaveLength(4);
     expect(findByClass(page, 'create-qr')).toHaveLength(0);
     expect(findByClass(page, 'qr-copy')).toHaveLength(0);
-    expect(findByClass(page, 'qr-check')).toHaveLength(0);
     expect(visibleText(page)).not.toContain('新建渠道码');
+    // Downloads are reads: a viewer selects codes for the zip and the links, never to delete.
+    expect(findByClass(page, 'qr-check')).toHaveLength(4);
+    await dispatchIn(page, '.qr-check', 'tap');
+    expect(texts(page, 'batch-count')).toEqual(['已选 1 个']);
+    expect(findByClass(page, 'batch-zip')).toHaveLength(1);
+    expect(findByClass(page, 'batch-links')).toHaveLength(1);
+    expect(findByClass(page, 'batch-delete')).toHaveLength(0);
   });
 
   test('batch delete of a live code warns that it still makes followers', async () => {

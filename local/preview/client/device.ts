@@ -106,6 +106,8 @@ export interface Device {
   clipboard(): string;
   /** Keeps a downloaded file for the app's lifetime (wx.downloadFile); returns its temp path. */
   keepTempFile(file: Blob, name: string): string;
+  /** Whether `path` is a file downloadFile kept. */
+  hasTempFile(path: string): boolean;
   /** Hands a kept file to the browser (wx.openDocument); false when no such temp path. */
   openTempFile(path: string): boolean;
   logCall(entry: CallLogEntry): void;

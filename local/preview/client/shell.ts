@@ -435,6 +435,10 @@ class ShellDevice implements Device {
     return path;
   }
 
+  hasTempFile(path: string): boolean {
+    return this.tempFiles.has(path);
+  }
+
   openTempFile(path: string): boolean {
     const kept = this.tempFiles.get(path);
     if (!kept) return false;

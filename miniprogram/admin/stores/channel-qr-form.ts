@@ -1,10 +1,5 @@
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
-import type {
-  ChannelQrView,
-  MaterialKind,
-  MaterialView,
-  OaDraftView,
-} from '../../../typings/admin';
+import type { ChannelQrView, MaterialView, OaDraftView } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import {
   checkDraft,
@@ -79,7 +74,7 @@ export class ChannelQrFormStore {
   saving = false;
   /** `<replyKey>.<field>` of an upload in flight. */
   uploading = '';
-  /** Materials added in this session, newest first (the picker offers them). */
+  /** Materials added or chosen in this session, newest first (their names label the items). */
   materials: MaterialView[] = [];
 
   constructor() {
@@ -195,17 +190,6 @@ export class ChannelQrFormStore {
     );
   }
 
-  /** Brings the hub's newest materials of a kind (any uploader) into the picker's choices. */
-  async loadHub(kind: MaterialKind): Promise<void> {
-    const reply = await adminClient.listMaterials({ kind, limit: 20 });
-    if (!reply.ok) return;
-    runInAction(() => {
-      const known = new Set(this.materials.map((material) => material.materialId));
-      const fresh = reply.data.materials.filter((material) => !known.has(material.materialId));
-      this.materials = [...this.materials, ...fresh];
-    });
-  }
-
   /** Adds one of the account's drafts as rich media and puts it in the item. */
   async addDraft(index: number, draft: OaDraftView): Promise<UploadOutcome> {
     const added = await adminClient.addMaterial({
@@ -221,8 +205,10 @@ export class ChannelQrFormStore {
     });
   }
 
-  materialsOf(kind: MaterialKind): MaterialView[] {
-    return this.materials.filter((material) => material.kind === kind);
+  /** A material chosen from the hub: kept so the item shows its name. */
+  rememberMaterial(material: MaterialView): void {
+    if (this.materials.some((known) => known.materialId === material.materialId)) return;
+    this.materials = [material, ...this.materials];
   }
 
   chooseMaterial(index: number, field: MaterialField, materialId: string): void {

@@ -4,6 +4,7 @@ import type {
   ChannelQrStatus,
   ChannelQrView,
   DeleteChannelQrsResult,
+  DownloadResult,
 } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
@@ -31,6 +32,8 @@ export class ChannelQrsStore {
   selected: string[] = [];
   /** A delete or copy in flight. */
   busy = false;
+  /** A zip of images or the links' CSV being made. */
+  downloading = false;
 
   private generation = 0;
 
@@ -105,6 +108,34 @@ export class ChannelQrsStore {
       if (reply.ok) this.selected = [];
     });
     await this.load();
+    return reply.ok ? { ok: true, data: reply.data } : { ok: false, error: reply.error };
+  }
+
+  /** Chosen codes WeChat created (only they have an image; the server refuses the zip otherwise). */
+  get downloadableQrs(): ListedQr[] {
+    return this.selectedQrs.filter((qr) => qr.url !== '');
+  }
+
+  /** The chosen codes' images as one zip (one PNG per code), those never created left out. */
+  async downloadZip(
+    size: 'small' | 'medium' | 'large',
+    logo: boolean,
+  ): Promise<WriteOutcome<DownloadResult>> {
+    const qrIds = this.downloadableQrs.map((qr) => qr.qrId);
+    if (this.downloading || qrIds.length === 0) return { ok: 'busy' };
+    this.downloading = true;
+    const reply = await adminClient.qrImagesZip({ qrIds, size, logo });
+    runInAction(() => (this.downloading = false));
+    return reply.ok ? { ok: true, data: reply.data } : { ok: false, error: reply.error };
+  }
+
+  /** The links of the chosen codes (every code not deleted when none is chosen) as CSV. */
+  async exportLinks(): Promise<WriteOutcome<DownloadResult>> {
+    if (this.downloading) return { ok: 'busy' };
+    const qrIds = [...this.selected];
+    this.downloading = true;
+    const reply = await adminClient.exportQrLinks(qrIds.length > 0 ? { qrIds } : {});
+    runInAction(() => (this.downloading = false));
     return reply.ok ? { ok: true, data: reply.data } : { ok: false, error: reply.error };
   }
 

@@ -29,3 +29,25 @@ export function openDownloaded(filePath: string): Promise<void> {
     });
   });
 }
+
+export type SaveImageOutcome = 'saved' | 'cancelled' | 'denied' | { failed: string };
+
+/**
+ * Saves a downloaded picture to the phone's album (wx.saveImageToPhotosAlbum takes a local file,
+ * never a link). The first save asks for scope.writePhotosAlbum; once refused, WeChat fails at once
+ * with "auth deny"/"auth denied" until the person allows it in the settings (wx.openSetting).
+ */
+export function saveImageToAlbum(filePath: string): Promise<SaveImageOutcome> {
+  return new Promise((resolve) => {
+    wx.saveImageToPhotosAlbum({
+      filePath,
+      success: () => resolve('saved'),
+      fail: (error) => {
+        const message = error.errMsg ?? '';
+        if (/auth den/i.test(message)) resolve('denied');
+        else if (/cancel/i.test(message)) resolve('cancelled');
+        else resolve({ failed: message });
+      },
+    });
+  });
+}

@@ -2,13 +2,16 @@ import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import type { EnvelopeError } from '../../../../typings/envelope';
 import { channelQrsStore } from '../../stores/channel-qrs';
 import { adminSessionStore } from '../../stores/session';
-import { confirmAction } from '../../utils/confirm';
+import type { DownloadResult } from '../../../../typings/admin';
+import { chooseFrom, confirmAction } from '../../utils/confirm';
 import {
   copyRefusal,
   deletePrompt,
   describeChannelQrError,
+  fileReadyText,
   qrRows,
   STATUS_FILTERS,
+  ZIP_CHOICES,
 } from './present';
 
 function errorText(error: EnvelopeError | null): string {
@@ -43,6 +46,10 @@ ComponentWithStore({
       mayCreate: () => adminSessionStore.can('createChannelQr'),
       mayCopy: () => adminSessionStore.can('copyChannelQr'),
       mayDelete: () => adminSessionStore.can('deleteChannelQrs'),
+      mayDownload: () => adminSessionStore.can('qrImagesZip'),
+      mayExportLinks: () => adminSessionStore.can('exportQrLinks'),
+      maySelect: () =>
+        adminSessionStore.can('deleteChannelQrs') || adminSessionStore.can('qrImagesZip'),
       keyword: () => channelQrsStore.keyword,
       filterIndex: () =>
         Math.max(
@@ -58,6 +65,7 @@ ComponentWithStore({
       rows: () => qrRows(channelQrsStore.qrs, channelQrsStore.selected),
       selectedCount: () => channelQrsStore.selected.length,
       busy: () => channelQrsStore.busy,
+      downloading: () => channelQrsStore.downloading,
     },
     actions: {},
   } as const,
@@ -153,6 +161,32 @@ ComponentWithStore({
       });
     },
 
+    async onDownloadZip() {
+      const chosen = channelQrsStore.selected.length;
+      if (chosen === 0) return;
+      const usable = channelQrsStore.downloadableQrs.length;
+      if (usable === 0) {
+        void wx.showModal({
+          title: '无法下载',
+          content: '所选二维码都未创建成功，没有可下载的图片',
+          showCancel: false,
+        });
+        return;
+      }
+      const choice = await chooseFrom('选择图片尺寸', ZIP_CHOICES);
+      if (!choice) return;
+      const skipped = chosen - usable;
+      await offerFile(
+        await channelQrsStore.downloadZip(choice.size, choice.logo),
+        '下载失败',
+        skipped > 0 ? `已跳过 ${skipped} 个未创建成功的二维码。` : '',
+      );
+    },
+
+    async onExportLinks() {
+      await offerFile(await channelQrsStore.exportLinks(), '导出失败');
+    },
+
     async onDeleteSelected() {
       const chosen = channelQrsStore.selectedQrs;
       if (chosen.length === 0) return;
@@ -183,3 +217,28 @@ ComponentWithStore({
     },
   },
 });
+
+/** A made file: WeChat opens neither zip nor CSV, so the link is offered to copy. */
+async function offerFile(
+  outcome:
+    { ok: true; data: DownloadResult } | { ok: false; error: EnvelopeError } | { ok: 'busy' },
+  failTitle: string,
+  note = '',
+): Promise<void> {
+  if (outcome.ok === 'busy') return;
+  if (!outcome.ok) {
+    void wx.showModal({
+      title: failTitle,
+      content: describeChannelQrError(outcome.error),
+      showCancel: false,
+    });
+    return;
+  }
+  const url = outcome.data.file.url;
+  const copy = await confirmAction({
+    title: '文件已生成',
+    content: `${note}${fileReadyText(outcome.data)}`,
+    confirmText: '复制链接',
+  });
+  if (copy) void wx.setClipboardData({ data: url });
+}

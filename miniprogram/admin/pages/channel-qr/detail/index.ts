@@ -2,8 +2,10 @@ import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import type { EnvelopeError } from '../../../../../typings/envelope';
 import { channelQrDetailStore } from '../../../stores/channel-qr-detail';
 import { channelQrFormStore } from '../../../stores/channel-qr-form';
+import { type QrImageChoice, qrImageStore } from '../../../stores/qr-image';
 import { adminSessionStore } from '../../../stores/session';
 import { confirmAction } from '../../../utils/confirm';
+import { downloadToTemp, saveImageToAlbum } from '../../../utils/files';
 import { drawQr } from '../../../utils/qr-canvas';
 import {
   copyRefusal,
@@ -11,11 +13,24 @@ import {
   describeChannelQrError,
   expiryText,
   metricRows,
+  QR_IMAGE_CHOICES,
+  qrImageSize,
   QR_STATUS_LABELS,
   QR_TYPE_LABELS,
   replySummaries,
   STATUS_TAG_TYPES,
 } from '../present';
+
+type TapEvent = WechatMiniprogram.CustomEvent<
+  Record<string, never>,
+  Record<string, never>,
+  { choice?: QrImageChoice }
+>;
+
+const IMAGE_CHOICES: readonly { value: QrImageChoice; name: string }[] = [
+  ...QR_IMAGE_CHOICES,
+  { value: 'custom', name: '自定义' },
+];
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeChannelQrError(error) : '';
@@ -28,6 +43,9 @@ const QR_SIZE_PX = 200;
 ComponentWithStore({
   data: {
     qrModules: 0,
+    imageChoices: IMAGE_CHOICES,
+    imageProblem: '',
+    saving: false,
   },
 
   storeBindings: {
@@ -74,6 +92,19 @@ ComponentWithStore({
         };
       },
       metrics: () => (channelQrDetailStore.metrics ? metricRows(channelQrDetailStore.metrics) : []),
+      mayReadScanners: () => adminSessionStore.can('listQrScanners'),
+      mayDownload: () => adminSessionStore.can('qrImage'),
+      imageChoice: () => qrImageStore.choice,
+      customPx: () => qrImageStore.customPx,
+      imageLogo: () => qrImageStore.logo,
+      imageStatus: () => qrImageStore.status,
+      imageError: () => errorText(qrImageStore.error),
+      image: () => {
+        const image = qrImageStore.image;
+        if (!image) return null;
+        const kb = Math.max(1, Math.round(image.file.bytes / 1024));
+        return { url: image.file.url, name: image.file.name, sizeText: `${kb} KB` };
+      },
     },
     actions: {},
   } as const,
@@ -81,7 +112,8 @@ ComponentWithStore({
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
       channelQrDetailStore.reset(query.qrId ?? '');
-      this.setData({ qrModules: 0 });
+      qrImageStore.reset(query.qrId ?? '');
+      this.setData({ qrModules: 0, imageProblem: '' });
       await adminSessionStore.ensureMe();
       await this.reload();
     },
@@ -118,6 +150,76 @@ ComponentWithStore({
       const url = channelQrDetailStore.qr?.url;
       if (!url) return;
       void wx.setClipboardData({ data: url });
+    },
+
+    onOpenScanners() {
+      void wx.navigateTo({
+        url: `/admin/pages/channel-qr/scanners/index?qrId=${encodeURIComponent(channelQrDetailStore.qrId)}`,
+      });
+    },
+
+    onImageChoice(event: TapEvent) {
+      const choice = event.currentTarget.dataset.choice;
+      if (!choice) return;
+      this.setData({ imageProblem: '' });
+      qrImageStore.setChoice(choice);
+    },
+
+    onCustomPx(event: { detail: string }) {
+      this.setData({ imageProblem: '' });
+      qrImageStore.setCustomPx(String(event.detail ?? ''));
+    },
+
+    onLogo(event: { detail: boolean }) {
+      qrImageStore.setLogo(event.detail === true);
+    },
+
+    async onMakeImage() {
+      const checked = qrImageSize(qrImageStore.choice, qrImageStore.customPx);
+      if ('problem' in checked) {
+        this.setData({ imageProblem: checked.problem });
+        return;
+      }
+      this.setData({ imageProblem: '' });
+      await qrImageStore.generate(checked.size);
+    },
+
+    onPreviewImage() {
+      const url = qrImageStore.image?.file.url;
+      if (url) void wx.previewImage({ urls: [url], current: url });
+    },
+
+    onCopyImageLink() {
+      const url = qrImageStore.image?.file.url;
+      if (url) void wx.setClipboardData({ data: url });
+    },
+
+    /** WeChat saves only a local file to the album: download first, then save. */
+    async onSaveImage() {
+      const url = qrImageStore.image?.file.url;
+      if (!url || this.data.saving) return;
+      this.setData({ saving: true, imageProblem: '' });
+      let filePath: string;
+      try {
+        filePath = await downloadToTemp(url);
+      } catch {
+        this.setData({ saving: false, imageProblem: '图片下载失败，请检查网络后重试' });
+        return;
+      }
+      const outcome = await saveImageToAlbum(filePath);
+      this.setData({ saving: false });
+      if (outcome === 'saved') {
+        void wx.showToast({ title: '已保存到相册', icon: 'success' });
+      } else if (outcome === 'denied') {
+        const go = await confirmAction({
+          title: '无法保存到相册',
+          content: '你之前拒绝了保存到相册的权限，请在设置中允许「保存到相册」后重试',
+          confirmText: '去设置',
+        });
+        if (go) void wx.openSetting({});
+      } else if (outcome !== 'cancelled') {
+        this.setData({ imageProblem: `保存失败：${outcome.failed}` });
+      }
     },
 
     onEdit() {

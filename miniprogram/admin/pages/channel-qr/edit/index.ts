@@ -1,11 +1,16 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
-import type { ChannelQrType, OaDraftView } from '../../../../../typings/admin';
+import type {
+  ChannelQrType,
+  MaterialKind,
+  MaterialView,
+  OaDraftView,
+} from '../../../../../typings/admin';
 import type { EnvelopeError } from '../../../../../typings/envelope';
 import { channelQrFormStore, type PickedFile } from '../../../stores/channel-qr-form';
 import { channelQrsStore } from '../../../stores/channel-qrs';
-import { adminClient } from '../../../services/admin-client';
+import { materialPickerStore, type PickerTarget } from '../../../stores/material-picker';
 import { adminSessionStore } from '../../../stores/session';
-import { chooseFrom, confirmAction } from '../../../utils/confirm';
+import { confirmAction } from '../../../utils/confirm';
 import { materialKindOf, QR_LIMITS, REPLY_KINDS, textLength, type ReplyDraft } from '../form';
 import {
   chinaTimeText,
@@ -33,8 +38,6 @@ interface FieldEvent<D> {
   detail: D;
   currentTarget: { dataset: { field?: string; index?: number; direction?: number; tag?: string } };
 }
-
-const UPLOAD_CHOICE = { name: '从手机上传', materialId: '' };
 
 /**
  * What the phone offers for each material: its album and camera, or a chat's files for audio.
@@ -216,7 +219,7 @@ ComponentWithStore({
         channelQrFormStore.editReply(Number(index), { [field]: String(event.detail ?? '') });
     },
 
-    /** Picks a material added before, or uploads a new one from the phone. */
+    /** Opens the material hub for the item's field (a picture, video, audio or 图文). */
     async onMaterial(event: FieldEvent<unknown>) {
       const { field, index } = event.currentTarget.dataset;
       const at = Number(index);
@@ -225,50 +228,30 @@ ComponentWithStore({
       const kind = materialKindOf(reply.kind, field);
       if (!kind) return;
       this.setData({ notice: '' });
-      await channelQrFormStore.loadHub(kind);
-      const known = channelQrFormStore
-        .materialsOf(kind)
-        .slice(0, 5)
-        .map((material) => ({ name: material.name, materialId: material.materialId }));
-      if (kind === 'news') {
-        // The hub's rich media first, then the account's drafts (single-article ones only).
-        const drafts = await adminClient.listOaDrafts({ count: 20 });
-        const fromDrafts = drafts.ok
-          ? drafts.data.drafts
-              .filter((draft) => draft.articleCount === 1)
-              .slice(0, Math.max(0, 6 - known.length))
-              .map((draft) => ({ name: `草稿：${draft.title}`, materialId: '', draft }))
-          : [];
-        const choices: { name: string; materialId: string; draft?: OaDraftView }[] = [
-          ...known.slice(0, 3),
-          ...fromDrafts,
-        ].slice(0, 6);
-        if (choices.length === 0) {
-          this.setData({ notice: '还没有图文素材：公众号草稿箱中也没有单篇图文' });
-          return;
-        }
-        const chosen = await chooseFrom('选择图文素材', choices);
-        if (!chosen) return;
-        if (chosen.draft) {
-          const outcome = await channelQrFormStore.addDraft(at, chosen.draft);
-          if (!outcome.ok) this.setData({ notice: outcome.message });
-        } else channelQrFormStore.chooseMaterial(at, field, chosen.materialId);
-        return;
-      }
-      const chosen =
-        known.length > 0 ? await chooseFrom('选择素材', [...known, UPLOAD_CHOICE]) : UPLOAD_CHOICE;
-      if (!chosen) return;
-      if (chosen.materialId) {
-        channelQrFormStore.chooseMaterial(at, field, chosen.materialId);
-        return;
-      }
+      await materialPickerStore.show(kind, { index: at, field });
+    },
+
+    onPickMaterial(event: { detail: PickerTarget & { material: MaterialView } }) {
+      const { index, field, material } = event.detail;
+      channelQrFormStore.rememberMaterial(material);
+      channelQrFormStore.chooseMaterial(index, field, material.materialId);
+    },
+
+    async onPickDraft(event: { detail: PickerTarget & { draft: OaDraftView } }) {
+      const outcome = await channelQrFormStore.addDraft(event.detail.index, event.detail.draft);
+      if (!outcome.ok) this.setData({ notice: outcome.message });
+    },
+
+    async onUploadMaterial(event: { detail: PickerTarget & { kind: MaterialKind } }) {
+      const { index, field, kind } = event.detail;
+      if (kind === 'news' || channelQrFormStore.uploading) return;
       const file = await pickFile(kind);
       if (typeof file === 'string') {
         this.setData({ notice: `无法选择文件：${file}` });
         return;
       }
       if (!file) return;
-      const outcome = await channelQrFormStore.uploadMaterial(at, field, kind, file);
+      const outcome = await channelQrFormStore.uploadMaterial(index, field, kind, file);
       if (!outcome.ok) this.setData({ notice: outcome.message });
       else void wx.showToast({ title: '素材已上传', icon: 'success' });
     },
