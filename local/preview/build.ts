@@ -270,6 +270,23 @@ function browserRuntimePlugin(): Plugin {
         ),
         loader: 'js',
       }));
+      // j-component skips an attribute equal to the one it rendered last, where WeChat applies
+      // again each binding setData touched: a field the page cleared kept the typed text (rebind.ts).
+      esbuild.onLoad({ filter: /j-component[\\/]src[\\/]componentmanager\.js$/ }, (args) => ({
+        contents: patchSource(
+          fs.readFileSync(args.path, 'utf8'),
+          args.path,
+          'diff.diffVt(this._vt, newVt)\n',
+          `diff.diffVt(this._vt, newVt)
+    globalThis.__mashangRebind(newVt, changes, data, {
+      generate: (probe) => this._generateFunc({data: probe}),
+      current: (node) => node instanceof exparser.Component && exparser.Component.hasPublicProperty(node, 'value') ? {value: node.data.value} : undefined,
+      apply: (node, value) => render.updateAttrs(node, [{name: 'value', value}]),
+    })
+`,
+        ),
+        loader: 'js',
+      }));
       // Both libraries turn rpx into px 1:1 in inline styles; the preview's screen needs 0.5.
       esbuild.onLoad(
         { filter: /(j-component[\\/]src[\\/]tool|miniprogram-simulate[\\/]src)[\\/]utils\.js$/ },

@@ -115,6 +115,11 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await typeInto('输入标签后点添加', TAG);
     await preview.phoneButton('添加').tap();
     await preview.expectTexts([TAG]);
+    // Added: the form empties the tag field, and the field shows it empty (WeChat applies the
+    // cleared value even though vant's inner input was last given '' too).
+    await expect
+      .poll(() => phone().getByPlaceholder('输入标签后点添加').inputValue(), WAIT)
+      .toBe('');
 
     // Reply 1: text with its character count; reply 2: a picture uploaded from the phone.
     await typeInto('回复文字，支持表情、换行、链接和小程序链接', GREETING);
@@ -252,6 +257,8 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await page.locator('.dialog__content', { hasText: '之后新扫码的用户不会加入' }).waitFor(WAIT);
     await page.locator('.dialog__confirm').click();
     await preview.expectTexts([AUDIENCE, '3 人']);
+    // Saved: the page empties the name, and the field no longer shows what was typed.
+    await expect.poll(() => field.inputValue(), WAIT).toBe('');
     await preview.screenshot('channel-qr-audience');
 
     // The image, large with the logo, saved to the album (WeChat asks for the album once).

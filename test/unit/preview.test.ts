@@ -1,6 +1,7 @@
 /**
  * The web preview's build without a browser: WXSS for the 375 px screen, URL resolution of
- * navigateTo, and a build of the real Mini Program (every page reachable, every component found).
+ * navigateTo, re-applying a bound value setData touched, and a build of the real Mini Program
+ * (every page reachable, every component found).
  * The browser itself is test/browser's.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   resolveUrl,
   scaleRpx,
 } from '../../local/preview/protocol';
+import { rebindValues, type DataChange, type VirtualNode } from '../../local/preview/rebind';
 import { transformWxss } from '../../local/preview/wxss';
 
 describe('preview WXSS', () => {
@@ -76,5 +78,73 @@ describe('preview build of the Mini Program', () => {
 
     // Unchanged sources: the same build, not another one.
     expect(await previewBuild()).toBe(build);
+  });
+});
+
+describe('preview re-render of a bound value', () => {
+  /** vant's field: `<input value="{{innerValue}}"/>` and a clear icon shown by `showClear`. */
+  const field = (data: Record<string, unknown>): VirtualNode => {
+    const node = (tagName: string, attrs: VirtualNode['attrs'], children: VirtualNode[] = []) => ({
+      type: 17,
+      tagName,
+      componentId: tagName,
+      attrs,
+      children,
+    });
+    const icons = data.showClear ? [node('van-icon', [{ name: 'name', value: 'clear' }])] : [];
+    return node(
+      'shadow',
+      [],
+      [...icons, node('input', [{ name: 'value', value: data.innerValue }])],
+    );
+  };
+
+  /** The field rendered after a setData, its input showing `shown` (what the user typed). */
+  function rerender(data: Record<string, unknown>, changes: DataChange[], shown: string) {
+    const tree = field(data);
+    const input = tree.children[tree.children.length - 1];
+    const element = { value: shown };
+    input.exparserNode = element;
+    rebindValues(tree, changes, data, {
+      generate: field,
+      current: (node) => (node === element ? { value: element.value } : undefined),
+      apply: (_node, value) => {
+        element.value = String(value);
+      },
+    });
+    return element.value;
+  }
+
+  it('applies a value setData set again to what the page rendered last, as WeChat does', () => {
+    // Typed 门店新客; the page clears it: vant sets innerValue '' again, '' as rendered before.
+    expect(rerender({ innerValue: '', showClear: false }, [[['innerValue'], '']], '门店新客')).toBe(
+      '',
+    );
+    // A path under an object the binding reads counts too.
+    const nested = (data: Record<string, unknown>) =>
+      field({ innerValue: (data.draft as { tag: string }).tag });
+    const tree = nested({ draft: { tag: '' } });
+    const element = { value: '门店' };
+    tree.children[0].exparserNode = element;
+    rebindValues(
+      tree,
+      [[['draft', 'tag'], '']],
+      { draft: { tag: '' } },
+      {
+        generate: nested,
+        current: () => ({ value: element.value }),
+        apply: (_node, value) => {
+          element.value = String(value);
+        },
+      },
+    );
+    expect(element.value).toBe('');
+  });
+
+  it('keeps what the user typed when setData touched other data', () => {
+    // While typing, vant re-renders for its clear icon and its own value, never innerValue.
+    const data = { innerValue: '', showClear: true, value: '门店' };
+    expect(rerender(data, [[['showClear'], true]], '门店')).toBe('门店');
+    expect(rerender(data, [[['value'], '门店']], '门店')).toBe('门店');
   });
 });

@@ -11,6 +11,7 @@ import './builtins'; // before simulate: it registers the built-in tags as it lo
 import type { RootComponent } from 'j-component';
 import simulate from 'miniprogram-simulate';
 import { scaleRpx, type PreviewAppInfo } from '../protocol';
+import { rebindValues } from '../rebind';
 import type { Device, PageHandle } from './device';
 import { compile as compileWxss, insert as insertWxss } from './simulate-wxss';
 import { installMouseAsTouch } from './touch';
@@ -39,6 +40,8 @@ declare global {
 const PAGE_TAG = 'main';
 
 (globalThis as { __mashangScaleRpx?: (style: string) => string }).__mashangScaleRpx = scaleRpx;
+// j-component calls it after each re-render (build.ts).
+(globalThis as { __mashangRebind?: typeof rebindValues }).__mashangRebind = rebindValues;
 
 function call(target: unknown, hook: string, ...args: unknown[]): unknown {
   const fn = (target as Hooks | undefined)?.[hook];
