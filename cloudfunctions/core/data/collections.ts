@@ -114,7 +114,11 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     permission: SERVER_ONLY,
     describes:
       'one user who scanned one code: the insert that succeeds is what counts a new distinct scanner',
-    indexes: [{ name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true }],
+    indexes: [
+      { name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true },
+      // The scanners export for a CRM pages by first scan time (core/exports/sources.ts).
+      { name: 'first_scanned_at', keys: { firstScannedAt: 1 } },
+    ],
   },
   {
     name: 'scans',
@@ -322,7 +326,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'exportLocks',
     permission: SERVER_ONLY,
     describes:
-      'the one running background export of a user (`_id` = kind:openid): which export holds it',
+      'the one running background export of a user, whatever its kind (`_id` = user:openid): which export holds it',
     indexes: [],
   },
   {
@@ -332,6 +336,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       { name: 'status', keys: { status: 1 } },
       { name: 'kind_status', keys: { kind: 1, status: 1 } },
+      // 导出 lists the caller's own exports, newest first.
+      { name: 'requester_time', keys: { requestedBy: 1, createdAt: -1 } },
     ],
   },
 ];

@@ -66,6 +66,8 @@ export const adminClient = {
   listQrScanners: (request) => call('listQrScanners', request),
   exportQrScanners: (request) => call('exportQrScanners', request),
   getExport: (request) => call('getExport', request),
+  exportData: (request) => call('exportData', request),
+  listExports: (request = {}) => call('listExports', request),
   createAudience: (request) => call('createAudience', request),
   listAudiences: (request = {}) => call('listAudiences', request),
   qrImage: (request) => call('qrImage', request),
