@@ -59,6 +59,8 @@ import {
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
 import { rewardStats } from '../core/rewards/stats.js';
 import { dashboardFigures } from '../core/stats/dashboard.js';
+import { productScanStats, scanStats } from '../core/stats/scan-stats.js';
+import { listDiversionAlerts, setRangeRegions } from '../core/stats/diversion.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
@@ -142,6 +144,7 @@ const productFields = {
 // limits) is validateCampaign's, which answers in Chinese with the field it is about.
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const campaignId = z.string().trim().min(1).max(64);
+const isoTime = z.iso.datetime({ offset: true });
 const campaignStatus = z.enum(['draft', 'running', 'paused', 'ended']);
 const campaignFields = {
   name: z.string().max(64),
@@ -454,6 +457,49 @@ export const main = createAdminHandler({
       campaignId: campaignId.optional(),
     }),
     async (input) => rewardStats(input),
+  ),
+
+  scanStats: readAction(
+    z.object({
+      from: isoTime,
+      to: isoTime,
+      granularity: z.enum(['hour', 'day']),
+      groupBy: z.enum(['product', 'range', 'campaign', 'province']).optional(),
+    }),
+    async (input) => scanStats(input),
+  ),
+
+  productScanStats: readAction(z.object({ from: isoTime, to: isoTime }), async (input) =>
+    productScanStats(input),
+  ),
+
+  setRangeRegions: writeAction(
+    z.object({
+      applicationId,
+      codeStart: codeIndex,
+      regions: z
+        .array(z.object({ province: text(32), city: text(32).optional() }))
+        .max(50, '销售区域最多 50 个'),
+      alertThreshold: z.number().int().min(1).max(1_000_000).optional(),
+    }),
+    async (input, { member }) => setRangeRegions(input, member.openid),
+    (input) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary:
+        input.regions.length === 0
+          ? '取消销售区域（不再监测窜货）'
+          : `设置销售区域：${input.regions.map((r) => r.province + (r.city ? r.city : '')).join('、')}`,
+    }),
+  ),
+
+  listDiversionAlerts: readAction(
+    z.object({
+      applicationId: applicationId.optional(),
+      codeStart: codeIndex.optional(),
+      includeBelowThreshold: z.boolean().optional(),
+      ...page(100, 20),
+    }),
+    async (input) => listDiversionAlerts(input),
   ),
 
   createInvite: writeAction(

@@ -97,6 +97,12 @@ export const ADMIN_ACTION_RULES = {
   listPayouts: { permission: 'payouts.read', write: false },
   // Figures of the campaigns: whoever reads campaigns reads how they pay.
   rewardStats: { permission: 'campaigns.read', write: false },
+  // Figures (issue 12): read from the rollups by every member.
+  scanStats: { permission: 'stats.read', write: false },
+  productScanStats: { permission: 'stats.read', write: false },
+  listDiversionAlerts: { permission: 'stats.read', write: false },
+  // Where a range is sold is part of activating it: whoever runs the codes sets it.
+  setRangeRegions: { permission: 'codes.write', write: true },
 
   createInvite: { permission: 'members.manage', write: true },
   listMembers: { permission: 'members.manage', write: false },

@@ -65,12 +65,21 @@ export async function rewardStats(request: RewardStatsRequest): Promise<RewardSt
     start: new Date(start).toISOString(),
     claims: byStart.get(start)?.claims ?? 0,
     paidFen: byStart.get(start)?.paidFen ?? 0,
+    // Filled from the rollups (issue 12) in the same change that adds them.
+    paid: 0,
+    released: 0,
+    refused: 0,
+    refusedByReason: {},
   }));
   return {
     buckets,
     totals: {
       claims: buckets.reduce((sum, bucket) => sum + bucket.claims, 0),
       paidFen: buckets.reduce((sum, bucket) => sum + bucket.paidFen, 0),
+      paid: 0,
+      released: 0,
+      refused: 0,
+      refusedByReason: {},
     },
   };
 }
