@@ -197,8 +197,6 @@ const campaignFields = {
   }),
 };
 
-const isoTime = z.iso.datetime({ offset: true, message: '时间格式不正确（应为 ISO 8601）' });
-
 const page = (max: number, fallback: number) => ({
   limit: z.number().int().min(1).max(max).default(fallback),
   offset: z.number().int().min(0).default(0),
