@@ -157,7 +157,7 @@ function rowTexts(page: Awaited<ReturnType<typeof renderPage>>, className: strin
 function heatLevel(page: Awaited<ReturnType<typeof renderPage>>, hour: number): string {
   const cell = findByClass(page, 'heat-cell')[hour];
   // j-component prefixes each class with its component's name (`…--heat-cell--4`).
-  const level = [...(cell?.classList ?? [])]
+  const level = Array.from(cell?.classList ?? [])
     .map((name) => /heat-cell--(\d)$/.exec(name)?.[1])
     .find(Boolean);
   return level ? `heat-cell--${level}` : '';
