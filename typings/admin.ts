@@ -799,7 +799,7 @@ export interface DashboardFigures {
   firstScans: number;
   /** Rewards claimed today: payouts created today, whatever their state now. */
   rewardsClaimed: number;
-  /** Payouts that reached `received` (the user has the money) today. */
+  /** Of today's claims, the payouts users received (the user has the money). */
   rewardsPaid: number;
   /** Campaigns with status `running`. */
   runningCampaigns: number;

@@ -340,4 +340,46 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { name: 'requester_time', keys: { requestedBy: 1, createdAt: -1 } },
     ],
   },
+  {
+    name: 'scanRollups',
+    permission: SERVER_ONLY,
+    describes:
+      'scan figures of one China-time day and shard (`_id` = YYYYMMDD-shard): the day and each hour, in total and per product, range, campaign and province, kept with `_.inc` (domain/rollups.ts)',
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'rewardRollups',
+    permission: SERVER_ONLY,
+    describes:
+      'reward figures of one China-time day and shard, like scanRollups: claims, received and released payouts, refusals by reason, per campaign',
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'scannerMarks',
+    permission: SERVER_ONLY,
+    describes:
+      "one user's scan marks (`_id` = hash of the openid): counters per day bucket and key, and per product its scans and codes; a counter that reads 1 after a scan's update makes the scan the user's first there",
+    indexes: [],
+  },
+  {
+    name: 'claimRefusals',
+    permission: SERVER_ONLY,
+    describes:
+      'one refused reward claim (reason, campaign, time): the raw data the refusal figures are rebuilt from',
+    indexes: [{ name: 'refused_at', keys: { refusedAt: -1 } }],
+  },
+  {
+    name: 'diversions',
+    permission: SERVER_ONLY,
+    describes:
+      'scans of an activated range outside its sales regions, per province (窜货): count, first and last seen',
+    indexes: [
+      {
+        name: 'range_province_unique',
+        keys: { applicationId: 1, codeStart: 1, province: 1 },
+        unique: true,
+      },
+      { name: 'last_seen', keys: { lastSeenAt: -1 } },
+    ],
+  },
 ];

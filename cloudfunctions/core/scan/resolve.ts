@@ -60,8 +60,24 @@ import {
 } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
-import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
-import type { Campaign } from '../domain/campaign.js';
+import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
+import { addToRollup, markScan, SCAN_ROLLUPS } from '../data/rollups.js';
+import { countDiversion } from '../data/diversions.js';
+import { campaignRangeId, rankCampaigns, type Campaign } from '../domain/campaign.js';
+import {
+  dayLabel,
+  hourLabel,
+  markIncrements,
+  markTags,
+  NONE_KEY,
+  notFirstScanIncrements,
+  rangeKey,
+  readMarks,
+  scanIncrements,
+  shardOf,
+  type ScanKeys,
+} from '../domain/rollups.js';
+import { isOutsideRegions, placeLabel, type Place } from '../domain/regions.js';
 import {
   effectiveThresholds,
   firstScanState,
@@ -83,6 +99,7 @@ import {
 import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { emptyView, landingView } from './landing.js';
 import { takeScanAllowance, takeWeChatLookup } from './limits.js';
+import { placeOfScan } from './where.js';
 
 /** WeChat's "invalid args": for tickettocode, a ticket unknown, expired or of another user. */
 const INVALID_ARGS = 40097;
@@ -185,6 +202,8 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const at = scan.at ?? Date.now();
   const location = roundLocation(scan.location);
   const place = placeKeyOf(location);
+  // Province and city, worked out here from the location or the IP (scan/where.ts).
+  const where = placeOfScan({ location, clientIp: scanner.clientIp });
   // Only a ticket scan enters the ring the suspicion limits read (see the header).
   const recent: RecentScan | undefined =
     scan.via === 'ticket'
@@ -204,6 +223,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(scanner.clientIp ? { clientIp: scanner.clientIp } : {}),
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
       ...(location ? { location } : {}),
+      ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
     }),
     scan.known ? scan.known.range : findActivation(applicationId, codeStart),
     findCode(code),
@@ -227,11 +247,25 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // nothing to show or count against.
   if (!range) return emptyView(scanId, code, 'not_activated');
 
-  // Round 2.
-  const [newScanner, product] = await Promise.all([
+  // Round 2. The keys this scan counts under are known now: its figures' marks go beside.
+  const counted = countingOf({ scanId, code, via: scan.via, at, range, where, campaigns });
+  const [newScanner, product, marks] = await Promise.all([
     claimScanner(code, scanner.openid, at),
     productOf(range),
+    markScan(scanner.openid, counted.markIncrements),
+    noteScanKeys(scanId, counted.noted),
+    where && isOutsideRegions(where, range.salesRegions)
+      ? countDiversion(range, where, at)
+      : undefined,
   ]);
+  const marked = readMarks(marks, counted.marking);
+  const rollup = (firstScan: boolean): Promise<void> =>
+    addToRollup(
+      SCAN_ROLLUPS,
+      counted.day,
+      counted.shard,
+      scanIncrements({ ...marked, hour: counted.hour, keys: counted.keys, firstScan }),
+    );
 
   // Round 3. The code's document also carries what a reward claim needs of the range and the
   // product read above, so the claim reads neither (rewards/claim.ts).
@@ -241,6 +275,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     const [, firstTicket] = await Promise.all([
       countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
       firstTicketScan(scan.via, code, scanId, existing),
+      rollup(false),
     ]);
     state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
   } else {
@@ -249,24 +284,36 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       openid: scanner.openid,
       at,
       recent,
-      placeName: placeNameOf(location),
+      placeName: where ? placeLabel(where) : placeNameOf(location),
       via: scan.via,
     });
-    const created = await createCode({
-      ...first,
-      code,
-      applicationId,
-      ...(index !== undefined ? { index } : {}),
-      rangeStart: codeStart,
-      lastScannedAt: at,
-      lastScanId: scanId,
-      claimFacts,
-    });
+    // Counted as the code's first scan beside its insert; the rare loser of that race takes it back.
+    const [created] = await Promise.all([
+      createCode({
+        ...first,
+        code,
+        applicationId,
+        ...(index !== undefined ? { index } : {}),
+        rangeStart: codeStart,
+        lastScannedAt: at,
+        lastScanId: scanId,
+        claimFacts,
+      }),
+      rollup(true),
+    ]);
     if (created === 'created') {
       state = first;
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
-      await countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts });
+      await Promise.all([
+        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
+        addToRollup(
+          SCAN_ROLLUPS,
+          counted.day,
+          counted.shard,
+          notFirstScanIncrements(counted.hour, counted.keys),
+        ),
+      ]);
       const now = (await findCode(code)) ?? first;
       state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
     }
@@ -349,6 +396,62 @@ async function view(parts: {
     state,
     campaigns: parts.campaigns,
   });
+}
+
+/**
+ * The keys a scan counts under (domain/rollups.ts), fixed when it is recorded: the range's
+ * product, the best running campaign targeting the code (the offer its landing page shows) and
+ * the province. They are noted on the scan, which is what a rebuild recounts from.
+ */
+function countingOf(scan: {
+  scanId: string;
+  code: string;
+  via: ScanRecord['via'];
+  at: number;
+  range: ActivatedRange;
+  where: Place | undefined;
+  campaigns: readonly Campaign[];
+}) {
+  const { range } = scan;
+  const [campaign] = rankCampaigns(
+    scan.campaigns.filter((c) => scan.via === 'ticket' || c.allowTypedCodes),
+    {
+      code: scan.code,
+      via: scan.via,
+      ...(range.productId ? { productId: range.productId } : {}),
+      rangeId: campaignRangeId({ applicationId: range.applicationId, codeStart: range.codeStart }),
+      verdict: 'GENUINE_REPEAT',
+      isFirstScan: false,
+      alreadyRewarded: false,
+    },
+    scan.at,
+  );
+  const keys: ScanKeys = {
+    product: range.productId ?? NONE_KEY,
+    range: rangeKey(range.applicationId, range.codeStart),
+    campaign: campaign?.id ?? NONE_KEY,
+    province: scan.where?.province ?? NONE_KEY,
+  };
+  const day = dayLabel(scan.at);
+  const hour = hourLabel(scan.at);
+  const marking = {
+    day,
+    tags: markTags(hour, keys),
+    ...(range.productId ? { productId: range.productId } : {}),
+    code: scan.code,
+  };
+  return {
+    keys,
+    day,
+    hour,
+    shard: shardOf(scan.scanId),
+    marking,
+    markIncrements: markIncrements(marking),
+    noted: {
+      ...(range.productId ? { productId: range.productId } : {}),
+      ...(campaign ? { campaignId: campaign.id } : {}),
+    },
+  };
 }
 
 function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined): ClaimFacts {
