@@ -1106,7 +1106,8 @@ export interface ExportProgress {
   filesDone: number;
   /**
    * Rows expected when it started, capped at 2,000,000: a channel QR code's scanners counter, or
-   * the count of the filter's rows (the file holds those recorded by the export's moment).
+   * for a CRM export an estimate from the rollups (whole hours or days around the period; 0 when
+   * they know nothing of it). `rowsDone` is exact.
    */
   rowsPlanned: number;
   files: ExportedFile[];

@@ -287,13 +287,14 @@ function sizeText(bytes: number): string {
 }
 
 export function exportRow(progress: ExportProgress): ExportRow {
-  const planned = Math.max(progress.rowsPlanned, progress.rowsDone);
+  // The plan is an estimate (from the rollups); once the rows pass it, only the rows done count.
+  const estimate = progress.rowsPlanned > progress.rowsDone ? progress.rowsPlanned : 0;
   const pct =
     progress.state === 'done'
       ? 100
-      : planned === 0
+      : estimate === 0
         ? 0
-        : Math.min(99, Math.floor((progress.rowsDone / planned) * 100));
+        : Math.min(99, Math.floor((progress.rowsDone / estimate) * 100));
   return {
     exportId: progress.exportId,
     title: progress.title,
@@ -303,7 +304,9 @@ export function exportRow(progress: ExportProgress): ExportRow {
     progressText:
       progress.state === 'done'
         ? `共 ${progress.rowsDone} 行，${progress.filesDone} 个文件`
-        : `已导出 ${progress.rowsDone} / 约 ${planned} 行，${progress.filesDone} 个文件`,
+        : estimate > 0
+          ? `已导出 ${progress.rowsDone} / 约 ${estimate} 行，${progress.filesDone} 个文件`
+          : `已导出 ${progress.rowsDone} 行，${progress.filesDone} 个文件`,
     files: progress.files.map((file) => ({
       name: file.name,
       url: file.url,
