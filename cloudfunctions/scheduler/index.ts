@@ -7,6 +7,7 @@ import { expireExportFiles } from '../core/codes/export-retention.js';
 import { continueExportJobs } from '../core/oa/scanner-jobs.js';
 import { reconcileDuePayouts } from '../core/rewards/dispatch.js';
 import { sweepHolds } from '../core/rewards/holds.js';
+import { prepareRollupDays } from '../core/stats/rebuild.js';
 import { officialAccountClient } from '../core/wechat/oa/client.js';
 
 /**
@@ -54,6 +55,13 @@ const JOBS: readonly Job[] = [
     name: 'exportJobs',
     maxMs: 45_000,
     run: async (budgetMs) => ({ ...(await continueExportJobs(budgetMs)) }),
+  },
+  // Today's and tomorrow's rollup documents exist before the first scan or claim counts in them
+  // (core/data/rollups.ts), so no scan pays for creating one.
+  {
+    name: 'rollups',
+    maxMs: 20_000,
+    run: async () => ({ created: await prepareRollupDays(Date.now()) }),
   },
   // Rate-limit windows that have ended are deleted (core/data/rate-limits.ts).
   {

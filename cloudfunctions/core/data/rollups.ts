@@ -120,7 +120,7 @@ export async function markScan(
     Object.entries(increments).map(([path, by]) => [path, _.inc(by)]),
   );
   const marks = db().collection(MARKS);
-  const first = await updateAndReturn(id, data);
+  const first = await updateAndReturn(id, data, increments);
   if (first) return first;
   const created = nest(increments) as MarkDocument;
   try {
@@ -129,20 +129,72 @@ export async function markScan(
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  return updateAndReturn(id, data);
+  return updateAndReturn(id, data, increments);
 }
 
 /**
  * `where().updateAndReturn()`: CloudBase's find-and-modify (`database.modifyAndReturnDoc`), which
- * answers the document after the update. wx-server-sdk has it at run time (its bundled
- * @cloudbase/database) but not in its typings.
+ * answers the document after the update. @cloudbase/node-sdk has it; wx-server-sdk 4 wraps that
+ * SDK's query (its `_query`) without passing it on, so it is reached there. Should a future
+ * wx-server-sdk hide it, the same answer comes from an optimistic read and a write conditional
+ * on the version read (`v`), retried on a conflict: two round trips instead of one.
  */
 async function updateAndReturn(
   id: string,
   data: Record<string, unknown>,
+  increments: Record<string, number>,
 ): Promise<MarkDocument | null> {
   const query = db().collection(MARKS).where({ _id: id }) as unknown as {
-    updateAndReturn(data: Record<string, unknown>): Promise<{ doc?: MarkDocument | null }>;
+    _query?: {
+      updateAndReturn?(data: Record<string, unknown>): Promise<{ doc?: MarkDocument | null }>;
+    };
   };
-  return (await query.updateAndReturn(data)).doc ?? null;
+  const inner = query._query;
+  if (typeof inner?.updateAndReturn === 'function') {
+    const reply = await inner.updateAndReturn.call(inner, data);
+    return reply.doc ?? null;
+  }
+  return readThenUpdate(id, data, increments);
+}
+
+const OPTIMISTIC_ATTEMPTS = 8;
+
+async function readThenUpdate(
+  id: string,
+  data: Record<string, unknown>,
+  increments: Record<string, number>,
+): Promise<MarkDocument | null> {
+  const _ = db().command;
+  const marks = db().collection(MARKS);
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
+    const { data: found } = await marks.where({ _id: id }).limit(1).get();
+    const current = found[0] as (MarkDocument & { v?: number }) | undefined;
+    if (!current) return null;
+    const version = current.v ?? 0;
+    const { stats } = await marks
+      .where({ _id: id, v: version === 0 ? _.exists(false) : version })
+      .update({ data: { ...data, v: _.inc(1) } });
+    if (stats.updated > 0) return applyIncrements(current, increments);
+  }
+  throw new Error(`scannerMarks ${id}: too many concurrent updates`);
+}
+
+/** The document a read plus these increments makes (what the conditional update wrote). */
+function applyIncrements(doc: MarkDocument, increments: Record<string, number>): MarkDocument {
+  const out = structuredCloneJson(doc) as Record<string, unknown>;
+  for (const [path, by] of Object.entries(increments)) {
+    const parts = path.split('.');
+    let at = out;
+    for (const part of parts.slice(0, -1)) {
+      if (!at[part] || typeof at[part] !== 'object') at[part] = {};
+      at = at[part] as Record<string, unknown>;
+    }
+    const last = parts[parts.length - 1];
+    at[last] = ((at[last] as number) ?? 0) + by;
+  }
+  return out as MarkDocument;
+}
+
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
