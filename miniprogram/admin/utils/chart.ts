@@ -27,7 +27,12 @@ interface UChartsOptions {
   dataPointShape: boolean;
   legend: { show: boolean; position: 'bottom' | 'top'; fontSize: number };
   xAxis: { disableGrid: boolean; labelCount: number; fontSize: number; fontColor: string };
-  yAxis: { gridType: 'dash'; dashLength: number; data: { min: number; fontSize: number }[] };
+  yAxis: {
+    gridType: 'dash';
+    dashLength: number;
+    splitNumber: number;
+    data: { min: number; max: number; fontSize: number; formatter(value: number): string }[];
+  };
   extra: Record<string, unknown>;
 }
 
@@ -64,6 +69,9 @@ export interface ChartCanvas {
 /** The console's palette: vant's blue, green, orange, red, then greys. */
 export const CHART_COLORS = ['#1989fa', '#07c160', '#ff976a', '#ee0a24', '#7232dd', '#969799'];
 
+/** Grid lines of the y axis. */
+const Y_SPLITS = 4;
+
 /** At most this many x labels are written (a month of days or a day of hours stays legible). */
 const MAX_X_LABELS = 6;
 
@@ -99,6 +107,9 @@ export function drawChart(
   canvas.width = Math.round(cssWidth * ratio);
   canvas.height = Math.round(cssHeight * ratio);
   const many = spec.categories.length > MAX_X_LABELS;
+  // Figures are counts: a top that the grid lines divide evenly keeps every label a whole number.
+  const peak = Math.max(0, ...spec.series.flatMap((series) => series.data));
+  const top = Math.max(Y_SPLITS, Math.ceil(peak / Y_SPLITS) * Y_SPLITS);
   new UCharts({
     type: spec.kind,
     context: canvas.getContext('2d'),
@@ -121,7 +132,12 @@ export function drawChart(
       fontSize: 10,
       fontColor: '#969799',
     },
-    yAxis: { gridType: 'dash', dashLength: 2, data: [{ min: 0, fontSize: 10 }] },
+    yAxis: {
+      gridType: 'dash',
+      dashLength: 2,
+      splitNumber: Y_SPLITS,
+      data: [{ min: 0, max: top, fontSize: 10, formatter: (value) => String(Math.round(value)) }],
+    },
     extra: {
       line: { type: 'straight', width: 2 },
       area: { type: 'straight', opacity: 0.2, addLine: true, width: 2, gradient: true },
