@@ -71,6 +71,9 @@ const MATRIX: Record<string, readonly Who[]> = {
   listQrScanners: READ,
   exportQrScanners: ['admin', 'operator'],
   getExport: READ,
+  // Exports for a CRM (issue 12): users' OpenIDs leave the system, so not a viewer.
+  exportData: ['admin', 'operator', 'marketer'],
+  listExports: ['admin', 'operator', 'marketer'],
   createAudience: ['admin', 'operator'],
   listAudiences: READ,
   qrImage: READ,
