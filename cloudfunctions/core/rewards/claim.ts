@@ -158,7 +158,10 @@ async function claimOnce(
     findPayoutByCode(scan.code),
     findCodeState(scan.code),
   ]);
-  if (existing) return resume(existing, claimant.openid);
+  if (existing) {
+    about.campaignId = existing.campaignId;
+    return resume(existing, claimant.openid);
+  }
   if (now - scan.scannedAt > CLAIM_WINDOW_MS) {
     throw new AppError('SCAN_EXPIRED', '扫码已超过 30 分钟，请重新扫码领取');
   }
