@@ -53,6 +53,11 @@ const MATRIX: Record<string, readonly Who[]> = {
   listCampaigns: READ,
   listPayouts: READ,
   rewardStats: READ,
+  // Figures (issue 12): every member reads them; where a range is sold is the codes' business.
+  scanStats: READ,
+  productScanStats: READ,
+  listDiversionAlerts: READ,
+  setRangeRegions: ['admin', 'operator'],
   createInvite: ['admin'],
   listMembers: ['admin'],
   grantRole: ['admin'],

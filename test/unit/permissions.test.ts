@@ -18,6 +18,8 @@ const WRITES_OF = {
     'importRange',
     'exportRange',
     'activateRange',
+    // Where a range is sold (issue 12's diversion watch): part of activating it.
+    'setRangeRegions',
     'createProduct',
     'updateProduct',
     'bindProduct',

@@ -28,7 +28,8 @@
  *   4  hold the budget                                                   1
  *   5  insert the payout as `sending` (the code lock)                    1
  *   6  the provider call, then its answer (sent / waiting_user / …)      1 (+1 release)
- * 8 in all. Nothing is read to know the limits: the user's quota is inserted (+1 when the user
+ *      ‖ count the claim in the figures (rewards/rollup.ts)              1
+ * 9 in all. A refused claim records and counts its refusal (+2, side by side). Nothing is read to know the limits: the user's quota is inserted (+1 when the user
  * claimed in this campaign before: the insert finds it, a conditional update takes it), the IP's
  * updated (+1 for an IP new to the campaign). A code last scanned before its state carried the
  * range and product reads them (+2). Each campaign refused meanwhile costs what it took, given
@@ -157,7 +158,10 @@ async function claimOnce(
     findPayoutByCode(scan.code),
     findCodeState(scan.code),
   ]);
-  if (existing) return resume(existing, claimant.openid);
+  if (existing) {
+    about.campaignId = existing.campaignId;
+    return resume(existing, claimant.openid);
+  }
   if (now - scan.scannedAt > CLAIM_WINDOW_MS) {
     throw new AppError('SCAN_EXPIRED', '扫码已超过 30 分钟，请重新扫码领取');
   }

@@ -5,13 +5,20 @@
  *
  *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
  *            then tickettocode (WeChat), only once the allowance is taken
- *   round 1  claim the scan ‖ the activated range ‖ the code's state ‖ its index            4
- *   round 2  claim "new scanner" ‖ the product                                                2
- *   round 3  count the scan: one atomic update, or the insert of a first scan                1
+ *   round 1  claim the scan (with its province and city: where.ts, no I/O) ‖ the activated
+ *            range ‖ the code's state ‖ its index                                            4
+ *   round 2  claim "new scanner" ‖ the product ‖ the user's figure marks (one find-and-modify:
+ *            which buckets this scan is the user's first in, data/rollups.ts) ‖ note the
+ *            product and campaign the figures count it under on the scan (none: no request)    4
+ *   round 3  count the scan: one atomic update, or the insert of a first scan ‖ its figures:
+ *            one `_.inc` of its day's rollup shard (domain/rollups.ts)                       2
  *
- * So 9 for a resolve. A verify starts with the allowance ‖ the code's row in our imported
+ * So 12 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
+ * inserts their marks after the failed update (+1); a day's shard missing (the scheduler makes
+ * them a day ahead) costs +2 once; a scan outside its range's sales regions counts the
+ * diversion beside round 2 (+1, +2 for the first in its province). A verify starts with the allowance ‖ the code's row in our imported
  * packages; a code found there is answered from our data — its covering activation (1 read),
- * then rounds 1–3 without the range and index reads — and costs no WeChat call: 8 in all (and
+ * then rounds 1–3 without the range and index reads — and costs no WeChat call: 11 in all (and
  * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
