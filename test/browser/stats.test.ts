@@ -22,11 +22,21 @@ const GUANGZHOU = { latitude: 23.1291, longitude: 113.2644 };
 const cls = (name: string): string =>
   `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
 
+/** The part of a browser `<canvas>` read back (this project's typings have no DOM). */
+interface PixelCanvas {
+  width: number;
+  height: number;
+  getContext(type: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+  } | null;
+}
+
 /** Pixels of the chart's canvas that are not white: what the browser's own canvas drew. */
 async function drawnPixels(phone: FrameLocator, chartClass: string): Promise<number> {
   const canvas = phone.locator(`${cls(chartClass)} canvas.wx-canvas__native`).first();
   await canvas.waitFor(WAIT);
-  return canvas.evaluate((node: HTMLCanvasElement) => {
+  return canvas.evaluate((element) => {
+    const node = element as unknown as PixelCanvas;
     if (node.width === 0 || node.height === 0) return 0;
     const { data } = node.getContext('2d')!.getImageData(0, 0, node.width, node.height);
     let drawn = 0;
