@@ -6,7 +6,9 @@
  * at their declared memory (admin 512 MB, scheduler 256 MB), so an export that held its rows
  * would die here; the process's peak RSS (emulator and all) is printed as an upper bound, with
  * its growth over the export. Rows: BENCH_ROWS (default 2,000,000), plus 1,000 scans outside the
- * period that must not be exported.
+ * period that must not be exported. The reference in the same run: the channel QR scanners'
+ * export of as many rows (the same machine, issue 11's source); the ratio is what to compare
+ * across machines.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -58,45 +60,124 @@ async function main(): Promise<void> {
     }
     console.log(`scans: ${(ROWS + 1000).toLocaleString('en-US')} inserted in ${s(started)}`);
 
-    const rssBefore = process.memoryUsage().rss;
-    started = Date.now();
-    const reply = await admin('exportData', {
-      kind: 'scans',
-      from: new Date(FROM).toISOString(),
-      to: new Date(FROM + 40 * 86_400_000).toISOString(),
-    });
-    if (!reply.ok) throw new Error(JSON.stringify(reply));
-    const { exportId } = reply.data;
-    let progress = (await admin('getExport', { exportId })).data;
-    let ticks = 0;
-    while (progress.state === 'running') {
-      await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
-      ticks += 1;
-      progress = (await admin('getExport', { exportId })).data;
-      if (process.env.BENCH_VERBOSE)
-        console.log(`  run ${ticks}: ${progress.filesDone} files, ${s(started)}`);
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const rss = process.resourceUsage().maxRSS * 1024;
-    const expected = Math.min(ROWS, 2_000_000);
-    console.log(
-      `export: ${progress.state}, ${progress.rowsDone.toLocaleString('en-US')} rows ` +
-        `(${progress.rowsPlanned.toLocaleString('en-US')} planned) in ${progress.filesDone} files, ` +
-        `${seconds.toFixed(1)} s (${ticks} scheduler runs): ` +
-        `${Math.round(progress.rowsDone / seconds).toLocaleString('en-US')} rows/s; ` +
-        `peak RSS of the whole stack ${mb(rss)} MB (${mb(rssBefore)} MB before the export)`,
+    // Warm instances for both runs alike: a cold start is not the export's.
+    await admin('me');
+    await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
+    const crm = await timeExport(
+      admin,
+      () =>
+        admin('exportData', {
+          kind: 'scans',
+          from: new Date(FROM).toISOString(),
+          to: new Date(FROM + 40 * 86_400_000).toISOString(),
+        }),
+      stack,
     );
-    if (
-      progress.state !== 'done' ||
-      progress.rowsDone !== expected ||
-      progress.filesDone !== Math.max(1, Math.ceil(expected / 100_000))
-    ) {
-      process.exitCode = 1;
+    report('scans (CRM)', crm);
+
+    // The reference: a channel QR code's scanners, as many rows.
+    started = Date.now();
+    const created = await admin('createChannelQr', { name: '基准', type: 'permanent' });
+    const qrId: string = created.data.qr.qrId;
+    const scanners = sdkFor(stack.url).database().collection('oaQrScanners');
+    for (let start = 0; start < ROWS; start += 1000) {
+      const data = [];
+      for (let i = start; i < Math.min(ROWS, start + 1000); i += 1) {
+        const openid = `o${String(i).padStart(27, '0')}`;
+        data.push({
+          _id: `${qrId}:${openid}`,
+          qrId,
+          openid,
+          firstScanAt: FROM + i * 10,
+          lastScanAt: FROM + i * 10,
+          scans: 1,
+          followedFromQr: true,
+          received: true,
+          lastReplyStatus: 'sent',
+        });
+      }
+      await scanners.add({ data });
+    }
+    console.log(`reference: ${ROWS.toLocaleString('en-US')} QR scanners inserted in ${s(started)}`);
+    const reference = await timeExport(
+      admin,
+      () => admin('exportQrScanners', { qrId, order: 'asc' }),
+      stack,
+    );
+    report('QR scanners (reference)', reference);
+    console.log(
+      `ratio: the CRM scans export runs at ${(crm.rowsPerSecond / reference.rowsPerSecond).toFixed(2)}× ` +
+        `the channel QR export's rows per second; peak RSS of the whole stack ` +
+        `${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+    );
+
+    const expected = Math.min(ROWS, 2_000_000);
+    for (const outcome of [crm, reference]) {
+      if (
+        outcome.state !== 'done' ||
+        outcome.rowsDone !== expected ||
+        outcome.filesDone !== Math.max(1, Math.ceil(expected / 100_000))
+      ) {
+        process.exitCode = 1;
+      }
     }
   } finally {
     await stack.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+interface ExportOutcome {
+  state: string;
+  rowsDone: number;
+  filesDone: number;
+  seconds: number;
+  ticks: number;
+  rowsPerSecond: number;
+  rssGrowthMb: number;
+}
+
+type AdminCall = (action: string, params?: object) => Promise<any>;
+
+/** Starts an export and runs scheduler ticks back to back until it is done. */
+async function timeExport(
+  admin: AdminCall,
+  start: () => Promise<any>,
+  stack: { runtime: { invoke(name: string, event: object, context: object): Promise<unknown> } },
+): Promise<ExportOutcome> {
+  const rssBefore = process.memoryUsage().rss;
+  const started = Date.now();
+  const reply = await start();
+  if (!reply.ok) throw new Error(JSON.stringify(reply));
+  const { exportId } = reply.data;
+  let progress = (await admin('getExport', { exportId })).data;
+  let ticks = 0;
+  while (progress.state === 'running') {
+    await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
+    ticks += 1;
+    progress = (await admin('getExport', { exportId })).data;
+    if (process.env.BENCH_VERBOSE)
+      console.log(`  run ${ticks}: ${progress.filesDone} files, ${s(started)}`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    state: progress.state,
+    rowsDone: progress.rowsDone,
+    filesDone: progress.filesDone,
+    seconds,
+    ticks,
+    rowsPerSecond: progress.rowsDone / seconds,
+    rssGrowthMb: mb(process.memoryUsage().rss - rssBefore),
+  };
+}
+
+function report(name: string, outcome: ExportOutcome): void {
+  console.log(
+    `${name}: ${outcome.state}, ${outcome.rowsDone.toLocaleString('en-US')} rows in ` +
+      `${outcome.filesDone} files, ${outcome.seconds.toFixed(1)} s (${outcome.ticks} scheduler runs): ` +
+      `${Math.round(outcome.rowsPerSecond).toLocaleString('en-US')} rows/s; ` +
+      `RSS of the whole stack ${outcome.rssGrowthMb >= 0 ? '+' : ''}${outcome.rssGrowthMb} MB over it`,
+  );
 }
 
 const s = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
