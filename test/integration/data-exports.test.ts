@@ -5,7 +5,7 @@
  * at a time per user; an export's progress and links are its requester's alone. Small numbers
  * come from real scans and claims (so the columns are what the functions write); volume comes
  * from scan documents written straight into `scans` through the SDK, shaped as data/scans.ts
- * writes them. The 2,000,000-row case is test/bench/data-export.bench.ts.
+ * writes them. The 2,000,000-row case is data-exports-2m.test.ts (its speed: test/bench/data-export.bench.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYOUT_STATE_LABELS } from '../../cloudfunctions/core/domain/payout';
