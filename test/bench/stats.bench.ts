@@ -30,6 +30,7 @@ import {
   rollupId,
   scanIncrements,
   shardOf,
+  splitIncrements,
   type ScanKeys,
 } from '../../cloudfunctions/core/domain/rollups';
 import { startStack } from '../../local/stack';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const next = random(12);
     const rollups = new Map<string, Record<string, unknown>>();
+    const hourRollups = new Map<string, Record<string, unknown>>();
     let firstScans = 0;
     let batch: Record<string, unknown>[] = [];
     const pending: Promise<unknown>[] = [];
@@ -113,21 +115,28 @@ async function main(): Promise<void> {
       const day = dayLabel(at);
       const hour = hourLabel(at);
       const id = rollupId(day, shardOf(scanId));
-      const doc = rollups.get(id) ?? { day: dayStartOf(day), shard: shardOf(scanId) };
-      const increments = scanIncrements({
-        hour,
-        keys,
-        // Half the scans are their user's first in every bucket they land in.
-        firstIn: new Set(fresh ? markTags(hour, keys) : []),
-        firstScan,
-      });
-      for (const [field, by] of Object.entries(increments)) {
-        const parts = field.split('.');
-        let node = doc as Record<string, any>;
-        for (const part of parts.slice(0, -1)) node = node[part] ??= {};
-        node[parts.at(-1)!] = (node[parts.at(-1)!] ?? 0) + by;
+      const split = splitIncrements(
+        scanIncrements({
+          hour,
+          keys,
+          // Half the scans are their user's first in every bucket they land in.
+          firstIn: new Set(fresh ? markTags(hour, keys) : []),
+          firstScan,
+        }),
+      );
+      for (const [docs, increments] of [
+        [rollups, split.day],
+        [hourRollups, split.hours],
+      ] as const) {
+        const doc = docs.get(id) ?? { day: dayStartOf(day), shard: shardOf(scanId) };
+        for (const [field, by] of Object.entries(increments)) {
+          const parts = field.split('.');
+          let node = doc as Record<string, any>;
+          for (const part of parts.slice(0, -1)) node = node[part] ??= {};
+          node[parts.at(-1)!] = (node[parts.at(-1)!] ?? 0) + by;
+        }
+        docs.set(id, doc);
       }
-      rollups.set(id, doc);
       if (i < from) continue;
       batch.push({
         _id: scanId,
@@ -146,15 +155,20 @@ async function main(): Promise<void> {
     await flush();
     await Promise.all(pending);
     const _ = db.command;
-    await db
-      .collection('scanRollups')
-      .where({ _id: _.exists(true) })
-      .remove();
-    const docs = [...rollups];
-    for (let i = 0; i < docs.length; i += 50) {
+    for (const [collection, built] of [
+      ['scanRollups', rollups],
+      ['scanHourRollups', hourRollups],
+    ] as const) {
       await db
-        .collection('scanRollups')
-        .add({ data: docs.slice(i, i + 50).map(([id, doc]) => ({ _id: id, ...doc })) });
+        .collection(collection)
+        .where({ _id: _.exists(true) })
+        .remove();
+      const docs = [...built];
+      for (let i = 0; i < docs.length; i += 50) {
+        await db
+          .collection(collection)
+          .add({ data: docs.slice(i, i + 50).map(([id, doc]) => ({ _id: id, ...doc })) });
+      }
     }
     console.log(
       `seeded ${to.toLocaleString('en-US')} scans (${(to - from).toLocaleString('en-US')} rows now) ` +
@@ -164,6 +178,14 @@ async function main(): Promise<void> {
   };
 
   const reads: Record<string, () => Promise<any>> = {
+    // Reads the hours-by-key documents, the largest there are.
+    'scanStats 7 days of hours × province': () =>
+      admin('scanStats', {
+        from: new Date(today - 6 * DAY).toISOString(),
+        to: new Date(today + DAY).toISOString(),
+        granularity: 'hour',
+        groupBy: 'province',
+      }),
     me: () => admin('me'),
     dashboard: () => admin('dashboard'),
     'scanStats day × province': () =>
