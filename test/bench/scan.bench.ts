@@ -12,7 +12,7 @@
  * from a pool and codes from the first CODE_SPAN of the demo range, so the run mixes first scans
  * with repeats. The pool grows with the run so that no user nears the per-user allowance
  * (core/scan/limits.ts: 30 scans per 10 minutes). Expected round trips (core/scan/resolve.ts):
- * 12 for a user's first scan in an allowance window, 13 for later ones, one more for a user's
+ * 13 for a user's first scan in an allowance window, 14 for later ones, one more for a user's
  * first scan ever (a replay, never made here, 5–6). Knobs: BENCH_DELAY_MS (50), BENCH_SCANS (400), BENCH_CONCURRENCY (16).
  */
 import { mkdtemp, rm } from 'node:fs/promises';

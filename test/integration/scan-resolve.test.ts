@@ -228,7 +228,7 @@ describe('scan: resolve and verify through the local stack', () => {
       });
 
       // A fixed number of round trips: see core/scan/resolve.ts. This is the first scan of the
-      // stack, so its instance is cold: 13 (the user's first this window: the allowance is one
+      // stack, so its instance is cold: 14 (the user's first this window: the allowance is one
       // insert; the user's first scan ever: their marks are one failed update, then an insert),
       // plus one read of the running campaigns.
       expect(database).toEqual([
@@ -245,9 +245,10 @@ describe('scan: resolve and verify through the local stack', () => {
         'database.modifyAndReturnDoc scannerMarks',
         'database.modifyDocument scans',
         'database.insertDocument scannerMarks',
-        // Round 3: the code's state and the figures.
+        // Round 3: the code's state and the figures (the day's and the hours-by-key documents).
         'database.insertDocument codes',
         'database.modifyDocument scanRollups',
+        'database.modifyDocument scanHourRollups',
       ]);
       expect(campaignReads).toEqual(['database.getDocument campaigns']);
       expect(storageRequests.filter((a) => a === 'storage.batchGetDownloadUrl').length).toBe(1);
@@ -307,12 +308,13 @@ describe('scan: resolve and verify through the local stack', () => {
         firstScannedAt: firstView.verdict.firstScannedAt,
         firstScanByCaller: true,
       });
-      // 9, one more for the allowance of a user's second call within the window, and 3 for the
-      // figures (marks, the scan's keys, the rollup), each beside the scan's own round.
-      expect(database).toHaveLength(13);
-      expect(database.filter((r) => /scannerMarks|scanRollups/.test(r))).toEqual([
+      // 9, one more for the allowance of a user's second call within the window, and 4 for the
+      // figures (marks, the scan's keys, the two rollups), each beside the scan's own round.
+      expect(database).toHaveLength(14);
+      expect(database.filter((r) => /scannerMarks|Rollups/.test(r))).toEqual([
         'database.modifyAndReturnDoc scannerMarks',
         'database.modifyDocument scanRollups',
+        'database.modifyDocument scanHourRollups',
       ]);
       expect(campaignReads).toEqual([]);
     });
@@ -551,8 +553,8 @@ describe('scan: resolve and verify through the local stack', () => {
         verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
       });
       // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked: 8,
-      // and 4 for the figures of a user's first scan ever.
-      expect(database).toHaveLength(12);
+      // and 5 for the figures of a user's first scan ever.
+      expect(database).toHaveLength(13);
       expect((await sim('state', undefined, 'GET')).body.calls).toEqual(wechatBefore);
       const again = await verify('o-verify-1', code);
       expect(again.data.scanId).toBe(result.data.scanId);

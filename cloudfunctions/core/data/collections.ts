@@ -344,7 +344,14 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'scanRollups',
     permission: SERVER_ONLY,
     describes:
-      'scan figures of one China-time day and shard (`_id` = YYYYMMDD-shard): the day and each hour, in total and per product, range, campaign and province, kept with `_.inc` (domain/rollups.ts)',
+      'scan figures of one China-time day and shard (`_id` = YYYYMMDD-shard): the day in total and per product, range, campaign and province, each hour in total, and per product its new, repeat and repurchasing users, kept with `_.inc` (domain/rollups.ts)',
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'scanHourRollups',
+    permission: SERVER_ONLY,
+    describes:
+      "scan figures of one day and shard by hour and key (`_id` = YYYYMMDD-shard): each hour's scans, scanners and first scans per product, range, campaign and province, read only for hourly figures by key",
     indexes: [{ name: 'day', keys: { day: 1 } }],
   },
   {

@@ -10,11 +10,20 @@
 import { createHash } from 'node:crypto';
 import { db } from '../cloud.js';
 import { isDuplicateKeyError } from './errors.js';
-import { nest, ROLLUP_SHARDS, rollupId, dayStartOf, type ProductMark } from '../domain/rollups.js';
+import {
+  dayStartOf,
+  nest,
+  ROLLUP_SHARDS,
+  rollupId,
+  splitIncrements,
+  type ProductMark,
+} from '../domain/rollups.js';
 
 export const SCAN_ROLLUPS = 'scanRollups';
+export const SCAN_HOUR_ROLLUPS = 'scanHourRollups';
 export const REWARD_ROLLUPS = 'rewardRollups';
-export type RollupCollection = typeof SCAN_ROLLUPS | typeof REWARD_ROLLUPS;
+export type RollupCollection =
+  typeof SCAN_ROLLUPS | typeof SCAN_HOUR_ROLLUPS | typeof REWARD_ROLLUPS;
 const MARKS = 'scannerMarks';
 
 /** Adds `increments` (field path → amount) to the day's shard document. */
@@ -60,6 +69,22 @@ export async function prepareRollupDay(collection: RollupCollection, day: string
     }),
   );
   return created;
+}
+
+/**
+ * A scan's increments, to its day document and its hours-by-key document side by side (one
+ * round trip of two requests).
+ */
+export async function addScanToRollups(
+  day: string,
+  shard: number,
+  increments: Record<string, number>,
+): Promise<void> {
+  const split = splitIncrements(increments);
+  await Promise.all([
+    addToRollup(SCAN_ROLLUPS, day, shard, split.day),
+    addToRollup(SCAN_HOUR_ROLLUPS, day, shard, split.hours),
+  ]);
 }
 
 /** SDK reads return at most 1,000 documents; ids are asked for in slices of that, side by side. */

@@ -4,13 +4,19 @@
  * kept with `_.inc` at the moment it happens, so a read costs O(buckets) documents whatever the
  * number of scans behind them.
  *
- * One rollup document per China-time day and shard (`_id` `<YYYYMMDD>-<shard>`), holding the
- * day's figures and each hour's, in total and per key of each dimension:
+ * Per China-time day and shard (`_id` `<YYYYMMDD>-<shard>`), two documents: the day's
+ * (`scanRollups`, small: what dashboards and day figures read) and its hours by key
+ * (`scanHourRollups`, read only for hourly figures grouped by a key):
  *
- *   d.t.{s,u,f}                  the day: scans, scanners (distinct), first scans
- *   d.<dimension>.<key>.{s,u,f}  the same per product, range, campaign or province
- *   h.<HH>.t…, h.<HH>.<dim>…     the same per hour (00–23, China time)
- *   d.loyal.<productId>.{n,r,p}  users new to the product, become repeat scanners, repurchasers
+ *   d.t.{s,u,f}                  the day: scans, scanners (distinct), first scans   scanRollups
+ *   d.<dimension>.<key>.{s,u,f}  the same per product, range, campaign or province  scanRollups
+ *   h.<HH>.t.{s,u,f}             each hour (00–23, China time) in total              scanRollups
+ *   d.loyal.<productId>.{n,r,p}  users new to the product, become repeat scanners,   scanRollups
+ *                                repurchasers
+ *   h.<HH>.<dimension>.<key>…    each hour per key                                   scanHourRollups
+ *
+ * A document's size is bounded by the keys (products, ranges, campaigns, 34 provinces), never by
+ * the number of scans: `npm run bench -- stats`.
  *
  * Reward documents (`rewardRollups`) have the same layout with the reward figures
  * (RewardCounters) under `t` and `campaign.<id>`.
@@ -154,6 +160,24 @@ export function scanIncrements(scan: {
     add(`${path}.p`, scan.loyalty.repurchase ? 1 : 0);
   }
   return inc;
+}
+
+/**
+ * Which document each increment goes to: the day's (day figures, hour totals, loyalty) or the
+ * hours-by-key one.
+ */
+export function splitIncrements(increments: Record<string, number>): {
+  day: Record<string, number>;
+  hours: Record<string, number>;
+} {
+  const day: Record<string, number> = {};
+  const hours: Record<string, number> = {};
+  for (const [path, by] of Object.entries(increments)) {
+    const [bucket, , part] = path.split('.');
+    if (bucket === 'h' && part !== 't') hours[path] = by;
+    else day[path] = by;
+  }
+  return { day, hours };
 }
 
 /** Undoing a first scan counted by a request that lost the race to create the code's state. */

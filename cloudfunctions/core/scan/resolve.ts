@@ -11,14 +11,15 @@
  *            which buckets this scan is the user's first in, data/rollups.ts) ‖ note the
  *            product and campaign the figures count it under on the scan (none: no request)    4
  *   round 3  count the scan: one atomic update, or the insert of a first scan ‖ its figures:
- *            one `_.inc` of its day's rollup shard (domain/rollups.ts)                       2
+ *            one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
+ *            (domain/rollups.ts)                                                              3
  *
- * So 12 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
+ * So 13 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
  * inserts their marks after the failed update (+1); a day's shard missing (the scheduler makes
  * them a day ahead) costs +2 once; a scan outside its range's sales regions counts the
  * diversion beside round 2 (+1, +2 for the first in its province). A verify starts with the allowance ‖ the code's row in our imported
  * packages; a code found there is answered from our data — its covering activation (1 read),
- * then rounds 1–3 without the range and index reads — and costs no WeChat call: 11 in all (and
+ * then rounds 1–3 without the range and index reads — and costs no WeChat call: 12 in all (and
  * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
@@ -68,7 +69,7 @@ import {
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
-import { addToRollup, markScan, SCAN_ROLLUPS } from '../data/rollups.js';
+import { addScanToRollups, markScan } from '../data/rollups.js';
 import { countDiversion } from '../data/diversions.js';
 import { campaignRangeId, rankCampaigns, type Campaign } from '../domain/campaign.js';
 import {
@@ -267,8 +268,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   ]);
   const marked = readMarks(marks, counted.marking);
   const rollup = (firstScan: boolean): Promise<void> =>
-    addToRollup(
-      SCAN_ROLLUPS,
+    addScanToRollups(
       counted.day,
       counted.shard,
       scanIncrements({ ...marked, hour: counted.hour, keys: counted.keys, firstScan }),
@@ -314,8 +314,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
       await Promise.all([
         countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
-        addToRollup(
-          SCAN_ROLLUPS,
+        addScanToRollups(
           counted.day,
           counted.shard,
           notFirstScanIncrements(counted.hour, counted.keys),

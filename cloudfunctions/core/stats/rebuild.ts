@@ -1,8 +1,8 @@
 /**
  * Recomputes every rollup from raw data — `scans` (with the keys each was counted under and its
  * place), `codes` (which scan was each code's first), `payouts` and `claimRefusals` — with the same
- * rules the live counting uses (domain/rollups.ts), then replaces `scanRollups`, `rewardRollups`
- * and `scannerMarks` with the result. Run by `npm run stats:rebuild` (local/tools/stats-rebuild.ts)
+ * rules the live counting uses (domain/rollups.ts), then replaces `scanRollups`,
+ * `scanHourRollups`, `rewardRollups` and `scannerMarks` with the result. Run by `npm run stats:rebuild` (local/tools/stats-rebuild.ts)
  * against a quiet system: scans counted while it runs may be lost from the figures.
  *
  * Scans are replayed in the order they were recorded (scannedAt, then id), which is the order the
@@ -15,6 +15,7 @@ import {
   markIdOf,
   prepareRollupDay,
   REWARD_ROLLUPS,
+  SCAN_HOUR_ROLLUPS,
   SCAN_ROLLUPS,
   type MarkDocument,
   type RollupCollection,
@@ -34,6 +35,7 @@ import {
   rollupId,
   scanIncrements,
   shardOf,
+  splitIncrements,
   type RewardCounters,
   type ScanKeys,
 } from '../domain/rollups.js';
@@ -100,6 +102,7 @@ export async function rebuildRollups(): Promise<RebuildOutcome> {
   }
 
   const scanDocs = new Map<string, Record<string, unknown>>();
+  const hourDocs = new Map<string, Record<string, unknown>>();
   const marks = new Map<string, MarkDocument>();
   let scans = 0;
   for await (const scan of everything<ScanRecord>('scans', 'scannedAt')) {
@@ -123,9 +126,17 @@ export async function rebuildRollups(): Promise<RebuildOutcome> {
     marks.set(scan.openid, mark);
     const marked = readMarks(mark, marking);
     const id = rollupId(day, shardOf(scan._id));
-    const doc = scanDocs.get(id) ?? { day: dayStartOf(day), shard: shardOf(scan._id) };
-    addInto(doc, scanIncrements({ ...marked, hour, keys, firstScan: firstScans.has(scan._id) }));
-    scanDocs.set(id, doc);
+    const split = splitIncrements(
+      scanIncrements({ ...marked, hour, keys, firstScan: firstScans.has(scan._id) }),
+    );
+    for (const [docs, increments] of [
+      [scanDocs, split.day],
+      [hourDocs, split.hours],
+    ] as const) {
+      const doc = docs.get(id) ?? { day: dayStartOf(day), shard: shardOf(scan._id) };
+      addInto(doc, increments);
+      docs.set(id, doc);
+    }
   }
 
   const rewardDocs = new Map<string, Record<string, unknown>>();
@@ -173,6 +184,7 @@ export async function rebuildRollups(): Promise<RebuildOutcome> {
 
   await Promise.all([
     replaceAll(SCAN_ROLLUPS, scanDocs),
+    replaceAll(SCAN_HOUR_ROLLUPS, hourDocs),
     replaceAll(REWARD_ROLLUPS, rewardDocs),
     replaceAll(
       'scannerMarks',
@@ -217,6 +229,7 @@ export async function prepareRollupDays(now: number): Promise<number> {
   const created = await Promise.all(
     days.flatMap((day) => [
       prepareRollupDay(SCAN_ROLLUPS, day),
+      prepareRollupDay(SCAN_HOUR_ROLLUPS, day),
       prepareRollupDay(REWARD_ROLLUPS, day),
     ]),
   );

@@ -14,7 +14,12 @@ import type {
   ScanStatsResult,
   StatsGranularity,
 } from '../../../typings/admin.js';
-import { readRollups, SCAN_ROLLUPS, type RollupCollection } from '../data/rollups.js';
+import {
+  readRollups,
+  SCAN_HOUR_ROLLUPS,
+  SCAN_ROLLUPS,
+  type RollupCollection,
+} from '../data/rollups.js';
 import {
   addCounters,
   bucketStarts,
@@ -112,8 +117,9 @@ export async function scanStats(request: ScanStatsRequest): Promise<ScanStatsRes
     const buckets = starts.map((start) => ({ start: iso(start), ...figures(byStart.get(start)) }));
     return { buckets, totals: sum(buckets) };
   }
+  // Hours by key live in their own documents; days by key in the day's (domain/rollups.ts).
   const { byStart } = await readBuckets<Record<string, ScanCounters>>(
-    SCAN_ROLLUPS,
+    request.granularity === 'hour' ? SCAN_HOUR_ROLLUPS : SCAN_ROLLUPS,
     request,
     request.groupBy,
   );
