@@ -145,6 +145,8 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
         text.replace(/\s+/g, ' ').trim(),
       );
     expect(await rows('product-row')).toEqual(['山泉水 550ml 4 次']);
+    // Alice scanned two codes of it: a returning scanner and a repurchase.
+    await preview.expectTexts(['3 人首次扫码 · 回头客 1 人 · 复购 1 人']);
     expect(await rows('campaign-row')).toEqual(['浏览器扫码红包 4 次']);
     expect(await rows('province-row')).toEqual(['上海市 3 2 75%', '广东省 1 1 25%']);
     // The hour-of-day heat: every scan in this hour (China time), the busiest.

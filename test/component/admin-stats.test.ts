@@ -136,6 +136,12 @@ function statsHandlers(scans = [3, 0, 8, 5, 0, 12, 20]): AdminHandlers {
       return ok(scanResult(scans));
     },
     rewardStats: () => ok(REWARD),
+    productScanStats: () =>
+      ok({
+        products: [
+          { productId: 'prod-water', scanners: 20, repeatScanners: 5, repurchasers: 2, scans: 30 },
+        ],
+      }),
     listDiversionAlerts: () =>
       ok({ alerts: [ALERT, { ...ALERT, province: '浙江省', scans: 2, alerting: false }] }),
     listProducts: () => ok({ products: [{ productId: 'prod-water', title: '山泉水 550ml' }] }),
@@ -211,6 +217,10 @@ describe('数据', () => {
     expect(
       findByClass(page, 'product-row').map((row) => row.textContent?.replace(/\s+/g, '')),
     ).toEqual(['山泉水550ml30次', '未绑定商品18次']);
+    // Who came back to the product in the period.
+    expect(findByClass(page, 'loyalty-line').map((line) => line.textContent?.trim())).toEqual([
+      '20 人首次扫码 · 回头客 5 人 · 复购 2 人',
+    ]);
     expect(
       findByClass(page, 'campaign-row').map((row) => row.textContent?.replace(/\s+/g, '')),
     ).toEqual(['春季扫码红包40次', '无活动8次']);

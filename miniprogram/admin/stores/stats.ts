@@ -1,6 +1,7 @@
 import { makeAutoObservable, observable, runInAction } from 'mobx-miniprogram';
 import type {
   DiversionAlertView,
+  ProductScanFigures,
   RewardStatsResult,
   ScanStatsBucket,
   ScanStatsResult,
@@ -53,6 +54,8 @@ export class StatsStore {
 
   reward: Section<RewardStatsResult> = idle();
   products: Section<ScanStatsBucket[]> = idle();
+  /** Who came back, per product (productScanStats): shown beside the product breakdown. */
+  loyalty: Section<ProductScanFigures[]> = idle();
   campaigns: Section<ScanStatsBucket[]> = idle();
   provinces: Section<ScanStatsBucket[]> = idle();
   /** Hour buckets of the period (for the hour-of-day heat); only for up to 31 days. */
@@ -69,6 +72,7 @@ export class StatsStore {
       scan: observable.ref,
       reward: observable.ref,
       products: observable.ref,
+      loyalty: observable.ref,
       campaigns: observable.ref,
       provinces: observable.ref,
       hours: observable.ref,
@@ -126,6 +130,7 @@ export class StatsStore {
     const loading = <T>(section: Section<T>): Section<T> => ({ ...section, status: 'loading' });
     this.reward = loading(this.reward);
     this.products = loading(this.products);
+    this.loyalty = loading(this.loyalty);
     this.campaigns = loading(this.campaigns);
     this.provinces = loading(this.provinces);
     this.hours = loading(this.hours);
@@ -135,20 +140,31 @@ export class StatsStore {
       adminSessionStore.can(action);
     const grouped = (groupBy: 'product' | 'campaign' | 'province') =>
       adminClient.scanStats({ ...window, granularity: 'day', groupBy });
-    const [scan, reward, products, campaigns, provinces, hours, alerts, productList, campaignList] =
-      await Promise.all([
-        adminClient.scanStats({ ...window, granularity }),
-        can('rewardStats') ? adminClient.rewardStats({ ...window, granularity }) : null,
-        grouped('product'),
-        grouped('campaign'),
-        grouped('province'),
-        granularity === 'hour' || range.days > MAX_HOUR_DAYS
-          ? null
-          : adminClient.scanStats({ ...window, granularity: 'hour' }),
-        can('listDiversionAlerts') ? adminClient.listDiversionAlerts({ limit: 20 }) : null,
-        can('listProducts') ? adminClient.listProducts({ limit: 100 }) : null,
-        can('listCampaigns') ? adminClient.listCampaigns({ limit: 100 }) : null,
-      ]);
+    const [
+      scan,
+      reward,
+      products,
+      loyalty,
+      campaigns,
+      provinces,
+      hours,
+      alerts,
+      productList,
+      campaignList,
+    ] = await Promise.all([
+      adminClient.scanStats({ ...window, granularity }),
+      can('rewardStats') ? adminClient.rewardStats({ ...window, granularity }) : null,
+      grouped('product'),
+      adminClient.productScanStats(window),
+      grouped('campaign'),
+      grouped('province'),
+      granularity === 'hour' || range.days > MAX_HOUR_DAYS
+        ? null
+        : adminClient.scanStats({ ...window, granularity: 'hour' }),
+      can('listDiversionAlerts') ? adminClient.listDiversionAlerts({ limit: 20 }) : null,
+      can('listProducts') ? adminClient.listProducts({ limit: 100 }) : null,
+      can('listCampaigns') ? adminClient.listCampaigns({ limit: 100 }) : null,
+    ]);
 
     runInAction(() => {
       if (generation !== this.generation) return;
@@ -172,6 +188,7 @@ export class StatsStore {
             : { status: 'error', data: null, error: reply.error };
       this.reward = section(reward, (data) => data);
       this.products = section(products, (data) => data.buckets);
+      this.loyalty = section(loyalty, (data) => data.products);
       this.campaigns = section(campaigns, (data) => data.buckets);
       this.provinces = section(provinces, (data) => data.buckets);
       this.hours =

@@ -14,6 +14,7 @@ import {
   describeStatsError,
   figureCards,
   hourHeat,
+  loyaltyLines,
   rewardTrendChart,
   scanTrendChart,
 } from './present';
@@ -87,8 +88,14 @@ ComponentWithStore({
       },
       productsStatus: () => statsStore.products.status,
       productsError: () => sectionError(statsStore.products.error),
-      productRows: () =>
-        breakdownRows(statsStore.products.data ?? [], statsStore.productNames, '未绑定商品'),
+      productRows: () => {
+        const loyalty = loyaltyLines(statsStore.loyalty.data ?? []);
+        return breakdownRows(
+          statsStore.products.data ?? [],
+          statsStore.productNames,
+          '未绑定商品',
+        ).map((row) => ({ ...row, loyalty: loyalty[row.key] ?? '' }));
+      },
       campaignsStatus: () => statsStore.campaigns.status,
       campaignsError: () => sectionError(statsStore.campaigns.error),
       campaignRows: () =>

@@ -1,5 +1,6 @@
 import type {
   DataExportKind,
+  ProductScanFigures,
   DiversionAlertView,
   ExportProgress,
   RewardStatsResult,
@@ -201,6 +202,20 @@ export function breakdownRows(
       firstScans: sum.firstScans,
       pct: Math.round((sum.scans / total) * 1000) / 10,
     }));
+}
+
+/**
+ * Who came back to each product in the period, as a line under its row: users who scanned it a
+ * second time (回头客) and who scanned a second code of it (复购). Empty when neither happened.
+ */
+export function loyaltyLines(figures: readonly ProductScanFigures[]): Record<string, string> {
+  const lines: Record<string, string> = {};
+  for (const product of figures) {
+    if (product.repeatScanners === 0 && product.repurchasers === 0) continue;
+    lines[product.productId] =
+      `${product.scanners} 人首次扫码 · 回头客 ${product.repeatScanners} 人 · 复购 ${product.repurchasers} 人`;
+  }
+  return lines;
 }
 
 export interface HeatCell {
