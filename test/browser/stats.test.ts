@@ -155,6 +155,8 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     expect(await phone.locator(cls('heat-cell--4')).allInnerTexts()).toEqual([String(hour)]);
     await preview.expectTexts(['没有窜货告警']);
     await preview.screenshot('stats-page');
+    await phone.locator(cls('heat-grid')).scrollIntoViewIfNeeded();
+    await preview.screenshot('stats-breakdowns');
 
     // Today, by hour: the same figures.
     await phone.locator(cls('range-chip')).getByText('今天', { exact: true }).tap();
