@@ -25,6 +25,14 @@ export const RUNTIME_TARGET = 'node18';
 /** Where the deploy manifest lives: beside the functions' folder. */
 export const CLOUDBASE_RC = path.join(FUNCTIONS_ROOT, '..', 'cloudbaserc.json');
 
+/**
+ * Data files a function reads at run time, copied beside its bundle: the offline IP database the
+ * scan places scans with (core/scan/where.ts), from the npm package that ships it.
+ */
+export const FUNCTION_ASSETS: Readonly<Record<string, readonly string[]>> = {
+  scan: ['ip2region/data/ip2region.db', 'ip2region/data/ipv6wry.db'],
+};
+
 /** The only package a deployed function installs; everything else is bundled. */
 const CLOUD_DEPENDENCIES = ['wx-server-sdk'];
 
@@ -122,6 +130,11 @@ async function buildOne(
       await rename(partial, output.path);
     }),
   );
+  for (const asset of FUNCTION_ASSETS[name] ?? []) {
+    const from = require.resolve(asset);
+    const to = path.join(target, path.basename(asset));
+    if (!(await sameSize(from, to))) await copyFile(from, to);
+  }
   if (target !== source) {
     for (const file of ['package.json', 'config.json']) {
       if (await exists(path.join(source, file)))
@@ -133,6 +146,14 @@ async function buildOne(
     0,
   );
   return { name, dir: target, bytes };
+}
+
+async function sameSize(a: string, b: string): Promise<boolean> {
+  try {
+    return (await stat(a)).size === (await stat(b)).size;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -112,7 +112,8 @@ export function createServer(parts: ServerParts): FastifyInstance {
         OPENID: header(request.headers['x-wx-openid']),
         APPID: header(request.headers['x-wx-appid']),
         UNIONID: header(request.headers['x-wx-unionid']),
-        CLIENTIP: header(request.headers['x-wx-clientip']) ?? request.ip,
+        CLIENTIP: header(request.headers['x-wx-clientip']) ?? consumerIp(request.ip),
+        CLIENTIPV6: header(request.headers['x-wx-clientipv6']),
         SOURCE: header(request.headers['x-wx-source']) ?? 'wx_client',
       };
       const outcome = await parts.runtime.invoke(request.params.name, request.body ?? {}, identity);
@@ -305,6 +306,21 @@ function sendCosError(reply: FastifyReply, error: unknown): FastifyReply {
 function objectPath(url: string): string {
   const pathname = new URL(url, 'http://local').pathname.slice('/storage/objects/'.length);
   return pathname.split('/').map(decodeURIComponent).join('/');
+}
+
+/**
+ * What CloudBase reports as CLIENTIP is the consumer's public address. A call from this machine
+ * (the preview, curl, a test) comes from loopback or a private network, which no IP database
+ * places: it is reported as `LOCAL_CLIENT_IP` (default 116.228.111.118, a Shanghai address), so
+ * scans land somewhere on the figures as they would in production. `x-wx-clientip` sets it per
+ * call.
+ */
+export const DEFAULT_LOCAL_CLIENT_IP = '116.228.111.118';
+
+function consumerIp(ip: string): string {
+  const local =
+    /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:127\.|fc|fd|fe80)/i.test(ip);
+  return local ? (process.env.LOCAL_CLIENT_IP ?? DEFAULT_LOCAL_CLIENT_IP) : ip;
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import type { FollowCardSettings, ProductAttribute, TraceStep } from './scan.js';
-import type { PayoutProviderKind, PayoutStateKind } from './reward.js';
+import type { PayoutProviderKind, PayoutStateKind, RewardErrorCode } from './reward.js';
 
 /**
  * Contract of the `admin` cloud function (operators and marketers only). Each action's request
@@ -156,6 +156,10 @@ export interface ActivatedRangeView extends CodeRangeView, ActivationDetails {
   productId?: string;
   /** This range's own trace steps: a step named like a template step replaces it, others are added. */
   traceSteps?: TraceStepInput[];
+  /** Where it is sold (`setRangeRegions`); absent or empty: not watched for diversion. */
+  salesRegions?: SalesRegion[];
+  /** Scans outside those regions per province before an alert (`setRangeRegions`). */
+  diversionThreshold?: number;
 }
 
 export interface ActivateRangeResult {
@@ -463,31 +467,188 @@ export interface ListPayoutsResult {
   payouts: PayoutAdminView[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Figures (issue 12): read from write-time rollups, never from raw events
+
+/** Buckets are China-time (Asia/Shanghai, UTC+8) hours or days. */
+export type StatsGranularity = 'hour' | 'day';
+
 /**
- * `rewardStats` (name and request pinned by issue 12): claims and money paid per hour or per day
- * of China time (Asia/Shanghai), optionally for one campaign. `from`/`to` are ISO 8601 times;
- * buckets cover [from, to), each starting on a China-time hour or midnight; empty buckets are
- * included with zeros.
+ * What `scanStats` can break a bucket down by. Keys: `product` a productId, `range`
+ * `<applicationId>:<codeStart>` (the activated segment), `campaign` the campaignId of the best
+ * running campaign targeting the code when it was scanned (the one the landing page offered),
+ * `province` a province as the IP or location lookup names it (`广东省`, `北京市`, `内蒙古自治区`…).
+ * A scan without one (a range bound to no product, no campaign, an unknown place) has key `-`.
+ */
+export type ScanStatsGroupBy = 'product' | 'range' | 'campaign' | 'province';
+
+/** The figure a scan bucket holds. */
+export interface ScanFigures {
+  /** Scans recorded (ticket scans and typed codes; a re-resolved ticket counts once). */
+  scans: number;
+  /**
+   * Distinct users who scanned in the bucket (for a key: scanned a code of that key). Exact per
+   * bucket. In `totals` it is the sum of the buckets' figures: a user who scanned in two buckets
+   * counts twice (for a window of one bucket — today, this hour — it is the exact distinct count).
+   */
+  scanners: number;
+  /** Codes scanned for the very first time in the bucket. */
+  firstScans: number;
+}
+
+/**
+ * `scanStats` (pinned by issue 12): `from`/`to` ISO 8601, buckets cover [from, to) starting on a
+ * China-time hour or midnight (at most 31 days of hours or 366 days). Without `groupBy` every
+ * bucket is listed, empty ones with zeros; with it, one entry per bucket and key that had scans,
+ * by start, then by scans (most first).
+ */
+export interface ScanStatsRequest {
+  from: string;
+  to: string;
+  granularity: StatsGranularity;
+  groupBy?: ScanStatsGroupBy;
+}
+
+export interface ScanStatsBucket extends ScanFigures {
+  /** ISO 8601 start of the bucket. */
+  start: string;
+  /** The group's key (see ScanStatsGroupBy); only with `groupBy`. */
+  key?: string;
+}
+
+export interface ScanStatsResult {
+  buckets: ScanStatsBucket[];
+  totals: ScanFigures;
+}
+
+/**
+ * `rewardStats` (name and request pinned by issue 12): claims and money per hour or per day of
+ * China time, optionally for one campaign; buckets as in `scanStats` (empty ones with zeros).
  */
 export interface RewardStatsRequest {
   from: string;
   to: string;
-  granularity: 'hour' | 'day';
+  granularity: StatsGranularity;
   campaignId?: string;
 }
 
-export interface RewardStatsBucket {
-  /** ISO 8601 start of the bucket (a China-time hour or midnight). */
-  start: string;
+/** Why claims were refused: the `reward` function's error codes. */
+export type RewardRefusalReason = RewardErrorCode;
+
+export interface RewardFigures {
   /** Claims that reserved a payout in the bucket. */
   claims: number;
-  /** What those claims' payouts paid, in fen (received ones only). */
+  /** Of those claims, the payouts users received (whenever they received them). */
+  paid: number;
+  /** What those received payouts paid, in fen. */
   paidFen: number;
+  /** Of those claims, the payouts that failed and gave their budget back. */
+  released: number;
+  /** Claims refused in the bucket, all reasons together. */
+  refused: number;
+  /**
+   * Refused claims by reason (reasons with none are absent). For one campaign: the refusals of
+   * claims that reached that campaign's rules (a claim refused before any campaign was chosen —
+   * SCAN_NOT_FOUND, SCAN_EXPIRED… — counts only without `campaignId`).
+   */
+  refusedByReason: Partial<Record<RewardRefusalReason, number>>;
+}
+
+export interface RewardStatsBucket extends RewardFigures {
+  /** ISO 8601 start of the bucket (a China-time hour or midnight). */
+  start: string;
 }
 
 export interface RewardStatsResult {
   buckets: RewardStatsBucket[];
-  totals: { claims: number; paidFen: number };
+  totals: RewardFigures;
+}
+
+/**
+ * `productScanStats`: who comes back, per product, over days [from, to) (China-time days, at most
+ * 366). Each figure counts users once, on the day they crossed its line, so over all time they
+ * are exact all-time counts, and over a window "users who became … in the window".
+ */
+export interface ProductScanStatsRequest {
+  from: string;
+  to: string;
+}
+
+export interface ProductScanFigures {
+  productId: string;
+  /** Users whose first scan of this product fell in the window. */
+  scanners: number;
+  /** Users whose second scan of this product (any code, typed or scanned) fell in the window. */
+  repeatScanners: number;
+  /** Repurchase: users whose second distinct code of this product was scanned in the window. */
+  repurchasers: number;
+  /** Scans of this product in the window. */
+  scans: number;
+}
+
+export interface ProductScanStatsResult {
+  /** Products with any figure in the window, most scans first. */
+  products: ProductScanFigures[];
+}
+
+/** A place a range is sold in: a whole province, or one city of it (names as the lookups give). */
+export interface SalesRegion {
+  province: string;
+  city?: string;
+}
+
+/**
+ * `setRangeRegions`: the regions an activated segment is sold in (窜货 watch). Scans of its codes
+ * placed outside every region (by IP or location; scans with no known place are never counted)
+ * are counted per range and province; a province whose count reaches `alertThreshold` (default
+ * 1) is an alert. `regions: []` stops the watch (counts already made stay).
+ */
+export interface SetRangeRegionsRequest {
+  applicationId: string;
+  codeStart: number;
+  /** At most 50. */
+  regions: SalesRegion[];
+  /** 1–1,000,000 scans outside before a province is raised as an alert. */
+  alertThreshold?: number;
+}
+
+export interface SetRangeRegionsResult {
+  range: ActivatedRangeView;
+}
+
+/** `listDiversionAlerts`: alerts newest first (by last scan outside), optionally of one range. */
+export interface ListDiversionAlertsRequest {
+  applicationId?: string;
+  /** With `applicationId`: one activated segment. */
+  codeStart?: number;
+  /** Also list provinces still below their range's threshold. */
+  includeBelowThreshold?: boolean;
+  /** 1–100, default 20. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface DiversionAlertView {
+  applicationId: string;
+  codeStart: number;
+  codeEnd: number;
+  productId?: string;
+  /** Where the codes turned up, outside the range's regions. */
+  province: string;
+  /** The city of the latest such scan, when known. */
+  lastCity?: string;
+  /** Scans in that province outside the range's regions. */
+  scans: number;
+  /** The range's threshold now; `alerting` when `scans` reached it. */
+  threshold: number;
+  alerting: boolean;
+  /** ISO 8601. */
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface ListDiversionAlertsResult {
+  alerts: DiversionAlertView[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,7 +672,8 @@ export type AdminPermission =
   | 'campaigns.write'
   | 'members.manage'
   | 'oa.read'
-  | 'oa.write';
+  | 'oa.write'
+  | 'data.export';
 
 /** Actions any WeChat user may call. */
 export type PublicAdminAction = 'me' | 'acceptInvite';
@@ -637,7 +799,7 @@ export interface DashboardFigures {
   firstScans: number;
   /** Rewards claimed today: payouts created today, whatever their state now. */
   rewardsClaimed: number;
-  /** Payouts that reached `received` (the user has the money) today. */
+  /** Of today's claims, the payouts users received (the user has the money). */
   rewardsPaid: number;
   /** Campaigns with status `running`. */
   runningCampaigns: number;
@@ -902,14 +1064,51 @@ export interface GetExportRequest {
   exportId: string;
 }
 
+/**
+ * `exportData`: a brand's data for its CRM as CSV files (BOM, China time) of 100,000 rows, up to
+ * 2,000,000, built in the background like the scanners export (`getExport`, `listExports`):
+ * `scans` (one row per scan, `productId` keeps the scans of that product's ranges), `payouts`
+ * (one row per claim's payout, `campaignId` keeps one campaign's), `scanners` (one row per user
+ * and code, by first scan). `from`/`to` are ISO 8601 times ([from, to), at most a year).
+ */
+export type DataExportKind = 'scans' | 'payouts' | 'scanners';
+
+export interface ExportDataRequest {
+  kind: DataExportKind;
+  from: string;
+  to: string;
+  productId?: string;
+  campaignId?: string;
+}
+
+/** Every kind of background CSV export. */
+export type ExportKind = 'qrScanners' | DataExportKind;
+
+/** `listExports`: the caller's own exports, newest first. */
+export interface ListExportsRequest {
+  /** 1–20, default 10. */
+  limit?: number;
+}
+
+export interface ListExportsResult {
+  exports: ExportProgress[];
+}
+
 /** A background export and how far it got; links are fresh on each read. */
 export interface ExportProgress {
   exportId: string;
+  kind: ExportKind;
+  /** What was exported, in words (e.g. `扫码记录 2026-03-01 至 2026-03-31`). */
+  title: string;
   state: ExportState;
   /** Rows written to finished files (a file counts once uploaded). */
   rowsDone: number;
   filesDone: number;
-  /** Rows expected: the code's scanners when it started (its counter), capped at 2,000,000. */
+  /**
+   * Rows expected when it started, capped at 2,000,000: a channel QR code's scanners counter, or
+   * for a CRM export an estimate from the rollups (whole hours or days around the period; 0 when
+   * they know nothing of it). `rowsDone` is exact.
+   */
   rowsPlanned: number;
   files: ExportedFile[];
   /** ISO 8601: when the links expire. */
@@ -1009,6 +1208,10 @@ export interface AdminActions {
   listCampaigns: { request: ListCampaignsRequest; response: ListCampaignsResult };
   listPayouts: { request: ListPayoutsRequest; response: ListPayoutsResult };
   rewardStats: { request: RewardStatsRequest; response: RewardStatsResult };
+  scanStats: { request: ScanStatsRequest; response: ScanStatsResult };
+  productScanStats: { request: ProductScanStatsRequest; response: ProductScanStatsResult };
+  setRangeRegions: { request: SetRangeRegionsRequest; response: SetRangeRegionsResult };
+  listDiversionAlerts: { request: ListDiversionAlertsRequest; response: ListDiversionAlertsResult };
   createInvite: { request: CreateInviteRequest; response: CreateInviteResult };
   acceptInvite: { request: AcceptInviteRequest; response: MemberResult };
   listMembers: { request: ListMembersRequest; response: ListMembersResult };
@@ -1027,6 +1230,8 @@ export interface AdminActions {
   listQrScanners: { request: ListQrScannersRequest; response: ListQrScannersResult };
   exportQrScanners: { request: ExportQrScannersRequest; response: ExportStarted };
   getExport: { request: GetExportRequest; response: ExportProgress };
+  exportData: { request: ExportDataRequest; response: ExportStarted };
+  listExports: { request: ListExportsRequest; response: ListExportsResult };
   createAudience: { request: CreateAudienceRequest; response: AudienceResult };
   listAudiences: { request: ListAudiencesRequest; response: ListAudiencesResult };
   qrImage: { request: QrImageRequest; response: DownloadResult };

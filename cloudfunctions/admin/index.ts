@@ -34,12 +34,14 @@ import {
 } from '../core/oa/channel-qrs.js';
 import { addMaterial, listMaterials, listOaDrafts } from '../core/oa/materials.js';
 import { exportQrLinks, qrImage, qrImagesZip } from '../core/oa/qr-downloads.js';
+import { createAudience, exportQrScanners, listAudiences } from '../core/oa/scanner-jobs.js';
+import { exportData } from '../core/exports/data-exports.js';
+import { getExport, listExports } from '../core/exports/jobs.js';
 import {
-  createAudience,
-  exportQrScanners,
-  getExport,
-  listAudiences,
-} from '../core/oa/scanner-jobs.js';
+  DATA_EXPORT_KINDS,
+  DATA_EXPORT_NAMES,
+  MAX_EXPORT_SPAN_MS,
+} from '../core/domain/data-exports.js';
 import { listScannerRecords, toScannerView } from '../core/oa/scanners.js';
 import { MAX_QR_IMAGE_PX, MIN_QR_IMAGE_PX } from '../core/domain/qr-exports.js';
 import {
@@ -57,6 +59,8 @@ import {
 import { listPayoutViews } from '../core/rewards/payouts-admin.js';
 import { rewardStats } from '../core/rewards/stats.js';
 import { dashboardFigures } from '../core/stats/dashboard.js';
+import { productScanStats, scanStats } from '../core/stats/scan-stats.js';
+import { listDiversionAlerts, setRangeRegions } from '../core/stats/diversion.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
@@ -140,6 +144,7 @@ const productFields = {
 // limits) is validateCampaign's, which answers in Chinese with the field it is about.
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const campaignId = z.string().trim().min(1).max(64);
+const isoTime = z.iso.datetime({ offset: true });
 const campaignStatus = z.enum(['draft', 'running', 'paused', 'ended']);
 const campaignFields = {
   name: z.string().max(64),
@@ -452,6 +457,49 @@ export const main = createAdminHandler({
     async (input) => rewardStats(input),
   ),
 
+  scanStats: readAction(
+    z.object({
+      from: isoTime,
+      to: isoTime,
+      granularity: z.enum(['hour', 'day']),
+      groupBy: z.enum(['product', 'range', 'campaign', 'province']).optional(),
+    }),
+    async (input) => scanStats(input),
+  ),
+
+  productScanStats: readAction(z.object({ from: isoTime, to: isoTime }), async (input) =>
+    productScanStats(input),
+  ),
+
+  setRangeRegions: writeAction(
+    z.object({
+      applicationId,
+      codeStart: codeIndex,
+      regions: z
+        .array(z.object({ province: text(32), city: text(32).optional() }))
+        .max(50, '销售区域最多 50 个'),
+      alertThreshold: z.number().int().min(1).max(1_000_000).optional(),
+    }),
+    async (input, { member }) => setRangeRegions(input, member.openid),
+    (input) => ({
+      target: `range:${input.applicationId}:${input.codeStart}`,
+      summary:
+        input.regions.length === 0
+          ? '取消销售区域（不再监测窜货）'
+          : `设置销售区域：${input.regions.map((r) => r.province + (r.city ? r.city : '')).join('、')}`,
+    }),
+  ),
+
+  listDiversionAlerts: readAction(
+    z.object({
+      applicationId: applicationId.optional(),
+      codeStart: codeIndex.optional(),
+      includeBelowThreshold: z.boolean().optional(),
+      ...page(100, 20),
+    }),
+    async (input) => listDiversionAlerts(input),
+  ),
+
   createInvite: writeAction(
     z.object({ role: memberRole }),
     async (input, { member }) => {
@@ -631,8 +679,48 @@ export const main = createAdminHandler({
     }),
   ),
 
-  getExport: readAction(z.object({ exportId: z.string().trim().min(1).max(64) }), async (input) =>
-    getExport(input.exportId),
+  // A channel QR export is every OA reader's to follow; a CRM export only its requester's.
+  getExport: readAction(
+    z.object({ exportId: z.string().trim().min(1).max(64) }),
+    async (input, { member }) => {
+      try {
+        return await getExport(input.exportId, { kinds: ['qrScanners'] });
+      } catch (error) {
+        return getExport(input.exportId, {
+          kinds: DATA_EXPORT_KINDS,
+          requestedBy: member.openid,
+        }).catch(() => Promise.reject(error));
+      }
+    },
+  ),
+
+  exportData: writeAction(
+    z
+      .object({
+        kind: z.enum(['scans', 'payouts', 'scanners'], { message: '请选择导出的数据' }),
+        from: isoTime,
+        to: isoTime,
+        productId: z.string().trim().min(1).max(64).optional(),
+        campaignId: z.string().trim().min(1).max(64).optional(),
+      })
+      .refine((input) => Date.parse(input.from) < Date.parse(input.to), {
+        message: '结束时间须晚于开始时间',
+      })
+      .refine((input) => Date.parse(input.to) - Date.parse(input.from) <= MAX_EXPORT_SPAN_MS, {
+        message: '一次最多导出一年的数据',
+      }),
+    async (input, { member }) => exportData(input, member.openid),
+    (input, { exportId }) => ({
+      target: `export:${exportId}`,
+      summary: `导出${DATA_EXPORT_NAMES[input.kind]}（${input.from} 至 ${input.to}${input.productId ? `，商品 ${input.productId}` : ''}${input.campaignId ? `，活动 ${input.campaignId}` : ''}）`,
+    }),
+  ),
+
+  listExports: readAction(
+    z.object({
+      limit: z.number().int().min(1).max(20, '一次最多列出 20 个导出').default(10),
+    }),
+    async (input, { member }) => listExports(member.openid, DATA_EXPORT_KINDS, input.limit),
   ),
 
   createAudience: writeAction(

@@ -18,7 +18,8 @@ export function currentCaller(): Caller {
     openid: text(wx.OPENID),
     appid: text(wx.APPID),
     unionid: text(wx.UNIONID),
-    clientIp: text(wx.CLIENTIP),
+    // IPv4 when CloudBase gives one (wechat-api.md §8.2: CLIENTIP, CLIENTIPV6), else IPv6.
+    clientIp: text(wx.CLIENTIP) ?? text(wx.CLIENTIPV6),
     source: text(wx.SOURCE) ?? 'unknown',
   };
 }

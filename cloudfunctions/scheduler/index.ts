@@ -4,9 +4,10 @@ import { updateOrInsert } from '../core/data/upsert.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
 import { expireExportFiles } from '../core/codes/export-retention.js';
-import { continueScannerJobs } from '../core/oa/scanner-jobs.js';
+import { continueExportJobs } from '../core/oa/scanner-jobs.js';
 import { reconcileDuePayouts } from '../core/rewards/dispatch.js';
 import { sweepHolds } from '../core/rewards/holds.js';
+import { prepareRollupDays } from '../core/stats/rebuild.js';
 import { officialAccountClient } from '../core/wechat/oa/client.js';
 
 /**
@@ -47,12 +48,20 @@ const JOBS: readonly Job[] = [
   { name: 'holds', maxMs: 30_000, run: async () => ({ ...(await sweepHolds()) }) },
   // Exported code files are deleted from storage after their retention (core/codes/export-retention.ts).
   { name: 'exports', maxMs: 30_000, run: async () => ({ ...(await expireExportFiles()) }) },
-  // Exports of channel QR scanners and audiences go on where the last run stopped
-  // (core/oa/scanner-jobs.ts); each run finishes the file in hand past its budget's reserve.
+  // Every background export (channel QR scanners, CRM scans / payouts / scanners: core/exports/)
+  // and audience goes on where the last run stopped; each run finishes the file in hand past its
+  // budget's reserve.
   {
-    name: 'scannerJobs',
+    name: 'exportJobs',
     maxMs: 45_000,
-    run: async (budgetMs) => ({ ...(await continueScannerJobs(budgetMs)) }),
+    run: async (budgetMs) => ({ ...(await continueExportJobs(budgetMs)) }),
+  },
+  // Today's and tomorrow's rollup documents exist before the first scan or claim counts in them
+  // (core/data/rollups.ts), so no scan pays for creating one.
+  {
+    name: 'rollups',
+    maxMs: 20_000,
+    run: async () => ({ created: await prepareRollupDays(Date.now()) }),
   },
   // Rate-limit windows that have ended are deleted (core/data/rate-limits.ts).
   {

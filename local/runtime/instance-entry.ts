@@ -18,7 +18,7 @@ const { entry, functionName, envId, memoryMb } = workerData as InstanceData;
 const port = parentPort;
 if (!port) throw new Error('instance-entry must run in a worker thread');
 
-const IDENTITY_KEYS = ['OPENID', 'APPID', 'UNIONID', 'CLIENTIP'] as const;
+const IDENTITY_KEYS = ['OPENID', 'APPID', 'UNIONID', 'CLIENTIP', 'CLIENTIPV6'] as const;
 
 type Main = (event: unknown, context: unknown) => unknown;
 

@@ -6,6 +6,8 @@ export interface CallIdentity {
   APPID?: string;
   UNIONID?: string;
   CLIENTIP?: string;
+  /** The caller's IPv6 address, when it has one (CloudBase gives both). */
+  CLIENTIPV6?: string;
   /** Trigger chain: `wx_client` (Mini Program), `wx_trigger` (timer), `wx_http` (HTTP access). */
   SOURCE: string;
 }

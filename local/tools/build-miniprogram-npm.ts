@@ -15,7 +15,10 @@
  * - a package with a `miniprogram` field: that folder is copied as-is (for @vant/weapp this is
  *   byte-identical to DevTools' output, which component tests rely on);
  * - any other package: its `main` file becomes `<name>/index.js` (DevTools wraps it in its own module
- *   loader; a self-contained file behaves the same, and a file with relative requires is bundled).
+ *   loader; a self-contained file behaves the same, and a file with relative requires is bundled);
+ *   a main file written as an ES module (`export default`, as @qiun/ucharts ships) is turned into
+ *   CommonJS, because a Mini Program's `require` runs only CommonJS (DevTools' "将 JS 编译成 ES5"
+ *   does the same at build time); its default export is then `module.exports.default`.
  *
  * Only `dependencies` are built (as DevTools does); peer dependencies are expected to be listed there
  * too. The output is rebuilt only when a package version or this script changes (the stamp lives in
@@ -56,6 +59,8 @@ function resolveMainFile(pkgDir: string, main: string | undefined): string {
 
 /** Matches `require('./x')` / `require("../x")`: such a main file cannot stand alone as index.js. */
 const RELATIVE_REQUIRE = /\brequire\(\s*['"]\.{1,2}\//;
+/** A top-level `export`/`import` statement: an ES module, which a Mini Program cannot require. */
+const ES_MODULE = /^(?:export\s+(?:default\b|\{|const\b|function\b|class\b)|import\s+[\w{*'"])/m;
 
 function buildPackage(name: string, nodeModules: string, outRoot: string): string {
   const pkgDir = path.join(nodeModules, name);
@@ -70,7 +75,7 @@ function buildPackage(name: string, nodeModules: string, outRoot: string): strin
 
   const mainFile = resolveMainFile(pkgDir, pkg.main);
   const source = fs.readFileSync(mainFile, 'utf8');
-  if (RELATIVE_REQUIRE.test(source)) {
+  if (RELATIVE_REQUIRE.test(source) || ES_MODULE.test(source)) {
     // Bare specifiers stay external: the Mini Program resolves them inside miniprogram_npm.
     // esbuild is loaded only here because it refuses to load under jsdom (component tests import this).
     const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');

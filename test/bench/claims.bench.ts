@@ -59,10 +59,10 @@ const ADMIN = 'o-local-admin';
  * user new to the campaign: rounds 1–6 = 2 + 2 + 1 + 1 + 1 + 1 (round 2 reads the payout ‖ the
  * code's state, which carries its range and product; round 3 inserts the user's quota; round 4
  * holds the budget; round 5 inserts the payout as sending; round 6 records the provider's
- * answer). A repeated claim stops after round 2. A claim that loses the code lock at the insert
+ * answer ‖ counts the claim in the figures' rollup). A repeated claim stops after round 2. A claim that loses the code lock at the insert
  * gives its hold and quota back ‖ reads the winner (claim.ts).
  */
-const FIRST_CLAIM_TRIPS = 2 + 2 + 1 + 1 + 1 + 1;
+const FIRST_CLAIM_TRIPS = 2 + 2 + 1 + 1 + 1 + 2;
 const REPEAT_CLAIM_TRIPS = 2 + 2;
 const LOST_LOCK_TRIPS = 2 + 2 + 1 + 1 + 1 + 3;
 
@@ -124,6 +124,13 @@ async function main(): Promise<void> {
     wechat: { finishDelayMs: 0 },
   });
   const demo = await seedDemo(stack, { log: () => {}, campaign: false });
+  // The day's rollup documents exist before the claims count in them, as the scheduler keeps
+  // them in production (core/stats/rebuild.ts prepareRollupDays).
+  await stack.runtime.invoke(
+    'scheduler',
+    { Type: 'Timer', TriggerName: 'every-minute' },
+    { SOURCE: 'wx_trigger' },
+  );
 
   // Every database request the functions make reaches the emulator here, in this process.
   const requests = { database: 0, payoutInserts: 0 };

@@ -36,12 +36,16 @@ const DRAFT = campaignView({
   budget: { budgetFen: 100_000, remainingFen: 100_000, reservedFen: 0, paidFen: 0 },
 });
 
+function figures(claims: number, paid: number, paidFen: number): RewardStatsResult['totals'] {
+  return { claims, paid, paidFen, released: 0, refused: 0, refusedByReason: {} };
+}
+
 const STATS: RewardStatsResult = {
   buckets: [
-    { start: '2025-03-29T16:00:00.000Z', claims: 4, paidFen: 600 },
-    { start: '2025-03-30T16:00:00.000Z', claims: 8, paidFen: 1_050 },
+    { start: '2025-03-29T16:00:00.000Z', ...figures(4, 3, 600) },
+    { start: '2025-03-30T16:00:00.000Z', ...figures(8, 7, 1_050) },
   ],
-  totals: { claims: 12, paidFen: 1_650 },
+  totals: figures(12, 10, 1_650),
 };
 
 function stub(role: MemberRole, handlers: AdminHandlers = {}): CloudCall[] {

@@ -194,7 +194,7 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
           },
         });
       const outcome: any = await tick();
-      const job = outcome.result.jobs.find((j: any) => j.name === 'scannerJobs');
+      const job = outcome.result.jobs.find((j: any) => j.name === 'exportJobs');
       expect(job, JSON.stringify(outcome)).toMatchObject({
         ok: true,
         result: { exports: 1, files: 2 },

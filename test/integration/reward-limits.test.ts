@@ -171,7 +171,8 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
         name: '同一 IP 限三次',
         risk: { openidBlacklist: [], maxClaimsPerIpPerHour: 3, excludeSuspicious: false },
       });
-      // Every call of the test reaches the stack from 127.0.0.1, its CLIENTIP.
+      // Every call of the test reaches the stack from 127.0.0.1, reported as one CLIENTIP
+      // (LOCAL_CLIENT_IP, local/server.ts).
       const scans = await kit.bulkScans('same-ip', 4_400, 20);
       const answers = await Promise.all(scans.map(claim));
       expect(

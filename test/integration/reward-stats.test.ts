@@ -1,11 +1,13 @@
 /**
- * `rewardStats` (issue 10's claims per day, the shape issue 12 pins): claims and paid money per
- * China-time day or hour, from the payouts. Claims are real (scan → claim → WeChat Pay confirms);
- * their reservation times are then scripted across two China-time days, around midnight.
+ * `rewardStats` (the shape issue 12 pins): claims, paid money, releases and refusals by reason per
+ * China-time day or hour, read from the rollups. Claims are real (scan → claim → WeChat Pay
+ * confirms) and counted live; their reservation times are then scripted across two China-time
+ * days, around midnight, and `npm run stats:rebuild` recounts the rollups from the payouts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
+import { rebuildStats } from '../support/stats';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,7 +57,18 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
     await claimAt('o-stats-a', 60, yesterday + 10 * HOUR, true);
     await claimAt('o-stats-b', 61, today - 60_000, false);
     await claimAt('o-stats-c', 62, today + 60_000, true);
+    await rebuildStats(stack.url);
   }, 180_000);
+
+  /** A bucket's figures with no releases or refusals. */
+  const claimed = (claims: number, paid: number, paidFen: number) => ({
+    claims,
+    paid,
+    paidFen,
+    released: 0,
+    refused: 0,
+    refusedByReason: {},
+  });
   afterAll(() => stack?.destroy());
 
   it('counts claims and received money per China-time day, midnight splitting the days', async () => {
@@ -68,10 +81,10 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     expect(reply.data).toEqual({
       buckets: [
-        { start: iso(yesterday), claims: 2, paidFen: 150 },
-        { start: iso(today), claims: 1, paidFen: 150 },
+        { start: iso(yesterday), ...claimed(2, 1, 150) },
+        { start: iso(today), ...claimed(1, 1, 150) },
       ],
-      totals: { claims: 3, paidFen: 300 },
+      totals: claimed(3, 2, 300),
     });
     // The bucket starts are midnight in Shanghai.
     expect(new Date(reply.data.buckets[1].start).getUTCHours()).toBe(16);
@@ -84,9 +97,9 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       granularity: 'hour',
     });
     expect(reply.data.buckets).toEqual([
-      { start: iso(yesterday + 9 * HOUR), claims: 0, paidFen: 0 },
-      { start: iso(yesterday + 10 * HOUR), claims: 1, paidFen: 150 },
-      { start: iso(yesterday + 11 * HOUR), claims: 0, paidFen: 0 },
+      { start: iso(yesterday + 9 * HOUR), ...claimed(0, 0, 0) },
+      { start: iso(yesterday + 10 * HOUR), ...claimed(1, 1, 150) },
+      { start: iso(yesterday + 11 * HOUR), ...claimed(0, 0, 0) },
     ]);
     // A window starting mid-hour starts its first bucket on the hour.
     const late = await stats({
@@ -95,8 +108,8 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       granularity: 'hour',
     });
     expect(late.data.buckets).toEqual([
-      { start: iso(today - HOUR), claims: 1, paidFen: 0 },
-      { start: iso(today), claims: 1, paidFen: 150 },
+      { start: iso(today - HOUR), ...claimed(1, 0, 0) },
+      { start: iso(today), ...claimed(1, 1, 150) },
     ]);
   });
 
@@ -107,9 +120,41 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       granularity: 'day',
       campaignId: 'another-campaign',
     });
-    expect(other.data.totals).toEqual({ claims: 0, paidFen: 0 });
+    expect(other.data.totals).toEqual(claimed(0, 0, 0));
     const all = await stats({ from: iso(yesterday), to: iso(today + DAY), granularity: 'day' });
-    expect(all.data.totals).toEqual({ claims: 3, paidFen: 300 });
+    expect(all.data.totals).toEqual(claimed(3, 2, 300));
+  });
+
+  it('counts refused claims by reason as they happen, for the campaign whose rule refused them', async () => {
+    const window = { from: iso(today), to: iso(today + DAY), granularity: 'day' };
+    const before = (await stats({ ...window, campaignId })).data.totals;
+    const beforeAll = (await stats(window)).data.totals;
+    // The code of o-stats-c's paid claim, claimed again by another user who scanned it.
+    const scan = await kit.resolveScan('o-stats-d', 62);
+    const again = await kit.reward('claim', scan.scanId, 'o-stats-d');
+    expect(again.error.code).toBe('CODE_ALREADY_REWARDED');
+    // Someone else's scan: refused before any campaign is looked at.
+    const stolen = await kit.reward('claim', scan.scanId, 'o-stats-e');
+    expect(stolen.error.code).toBe('SCAN_NOT_FOUND');
+
+    const after = (await stats({ ...window, campaignId })).data.totals;
+    const afterAll = (await stats(window)).data.totals;
+    expect(afterAll.refused - beforeAll.refused).toBe(2);
+    expect(afterAll.refusedByReason.SCAN_NOT_FOUND).toBe(
+      (beforeAll.refusedByReason.SCAN_NOT_FOUND ?? 0) + 1,
+    );
+    expect(afterAll.refusedByReason.CODE_ALREADY_REWARDED).toBe(
+      (beforeAll.refusedByReason.CODE_ALREADY_REWARDED ?? 0) + 1,
+    );
+    // The campaign's own figures hold only the refusal its rules made.
+    expect(after.refused - before.refused).toBe(1);
+    expect(after.refusedByReason).toEqual({
+      ...before.refusedByReason,
+      CODE_ALREADY_REWARDED: (before.refusedByReason.CODE_ALREADY_REWARDED ?? 0) + 1,
+    });
+    // A rebuild counts them again from the refusals recorded.
+    await rebuildStats(stack.url);
+    expect((await stats(window)).data.totals).toEqual(afterAll);
   });
 
   it('refuses a reversed or oversized window in Chinese', async () => {

@@ -53,6 +53,11 @@ const MATRIX: Record<string, readonly Who[]> = {
   listCampaigns: READ,
   listPayouts: READ,
   rewardStats: READ,
+  // Figures (issue 12): every member reads them; where a range is sold is the codes' business.
+  scanStats: READ,
+  productScanStats: READ,
+  listDiversionAlerts: READ,
+  setRangeRegions: ['admin', 'operator'],
   createInvite: ['admin'],
   listMembers: ['admin'],
   grantRole: ['admin'],
@@ -71,6 +76,9 @@ const MATRIX: Record<string, readonly Who[]> = {
   listQrScanners: READ,
   exportQrScanners: ['admin', 'operator'],
   getExport: READ,
+  // Exports for a CRM (issue 12): users' OpenIDs leave the system, so not a viewer.
+  exportData: ['admin', 'operator', 'marketer'],
+  listExports: ['admin', 'operator', 'marketer'],
   createAudience: ['admin', 'operator'],
   listAudiences: READ,
   qrImage: READ,

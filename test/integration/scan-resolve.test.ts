@@ -152,6 +152,13 @@ describe('scan: resolve and verify through the local stack', () => {
       }),
     });
     expect(draft.ok).toBe(true);
+    // The scheduler creates the day's rollup documents ahead of the scans, as in production.
+    const tick = await stack.runtime.invoke(
+      'scheduler',
+      { Type: 'Timer', TriggerName: 'every-minute' },
+      { SOURCE: 'wx_trigger' },
+    );
+    expect(tick.ok, JSON.stringify(tick)).toBe(true);
 
     onDatabaseRequest(stack, (action, collection) => {
       requests.push(`${action} ${collection ?? ''}`);
@@ -221,10 +228,28 @@ describe('scan: resolve and verify through the local stack', () => {
       });
 
       // A fixed number of round trips: see core/scan/resolve.ts. This is the first scan of the
-      // stack, so its instance is cold: 9 (the user's first this window: the allowance is one
-      // insert), plus one read of the running campaigns.
-      expect(database).toHaveLength(9);
-      expect(database[0]).toBe('database.insertDocument rateLimits');
+      // stack, so its instance is cold: 14 (the user's first this window: the allowance is one
+      // insert; the user's first scan ever: their marks are one failed update, then an insert),
+      // plus one read of the running campaigns.
+      expect(database).toEqual([
+        'database.insertDocument rateLimits',
+        'database.getDocument scans',
+        // Round 1.
+        'database.insertDocument scans',
+        'database.getDocument codeRanges',
+        'database.getDocument codes',
+        'database.getDocument packageCodes',
+        // Round 2: the scanner, the product, the figures' marks, the scan's keys.
+        'database.insertDocument codeScanners',
+        'database.getDocument products',
+        'database.modifyAndReturnDoc scannerMarks',
+        'database.modifyDocument scans',
+        'database.insertDocument scannerMarks',
+        // Round 3: the code's state and the figures (the day's and the hours-by-key documents).
+        'database.insertDocument codes',
+        'database.modifyDocument scanRollups',
+        'database.modifyDocument scanHourRollups',
+      ]);
       expect(campaignReads).toEqual(['database.getDocument campaigns']);
       expect(storageRequests.filter((a) => a === 'storage.batchGetDownloadUrl').length).toBe(1);
     });
@@ -276,13 +301,21 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(result.data.scanId).not.toBe(firstView.scanId);
       expect(result.data.verdict).toEqual({
         kind: 'GENUINE_REPEAT',
+        // Placed by the caller's IP (the stack reports LOCAL_CLIENT_IP, a Shanghai address).
+        firstScanPlace: '上海市',
         scanCount: 2,
         distinctScanners: 1,
         firstScannedAt: firstView.verdict.firstScannedAt,
         firstScanByCaller: true,
       });
-      // 9, and one more for the allowance of a user's second call within the window.
-      expect(database).toHaveLength(10);
+      // 9, one more for the allowance of a user's second call within the window, and 4 for the
+      // figures (marks, the scan's keys, the two rollups), each beside the scan's own round.
+      expect(database).toHaveLength(14);
+      expect(database.filter((r) => /scannerMarks|Rollups/.test(r))).toEqual([
+        'database.modifyAndReturnDoc scannerMarks',
+        'database.modifyDocument scanRollups',
+        'database.modifyDocument scanHourRollups',
+      ]);
       expect(campaignReads).toEqual([]);
     });
 
@@ -291,6 +324,7 @@ describe('scan: resolve and verify through the local stack', () => {
       const reply = await resolve(DEMO.users.bob, bobs.ticket, { location: SHANGHAI });
       expect(reply.data.verdict).toEqual({
         kind: 'GENUINE_REPEAT',
+        firstScanPlace: '上海市',
         scanCount: 3,
         distinctScanners: 2,
         firstScannedAt: firstView.verdict.firstScannedAt,
@@ -300,6 +334,7 @@ describe('scan: resolve and verify through the local stack', () => {
     });
 
     it('keeps the place of the first scan, named by the server from its coordinates', async () => {
+      // The city the coordinates lie in (domain/regions.ts), never a name the page sent.
       const { ticket } = await scanCode(DEMO.users.bob, appA, 1);
       // A page (or a script) may send any text as the place: it is never stored or shown.
       const reply = await resolve(DEMO.users.bob, ticket, {
@@ -308,7 +343,7 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(reply.ok).toBe(true);
       expect(reply.data.verdict).toMatchObject({
         kind: 'GENUINE_FIRST',
-        firstScanPlace: '北纬31.2°，东经121.5°附近',
+        firstScanPlace: '上海市',
       });
       const later = await scanCode(DEMO.users.alice, appA, 1);
       const seen = await resolve(DEMO.users.alice, later.ticket, {
@@ -316,7 +351,7 @@ describe('scan: resolve and verify through the local stack', () => {
       });
       expect(seen.data.verdict).toMatchObject({
         kind: 'GENUINE_REPEAT',
-        firstScanPlace: '北纬31.2°，东经121.5°附近',
+        firstScanPlace: '上海市',
       });
       const db = sdkFor(stack.url).database();
       const stored = (await db.collection('scans').where({ _id: reply.data.scanId }).get())
@@ -517,8 +552,9 @@ describe('scan: resolve and verify through the local stack', () => {
         product: { title: DEMO.product.title },
         verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
       });
-      // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked.
-      expect(database).toHaveLength(8);
+      // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked: 8,
+      // and 5 for the figures of a user's first scan ever.
+      expect(database).toHaveLength(13);
       expect((await sim('state', undefined, 'GET')).body.calls).toEqual(wechatBefore);
       const again = await verify('o-verify-1', code);
       expect(again.data.scanId).toBe(result.data.scanId);

@@ -11,7 +11,7 @@ export interface TestStack extends Stack {
   call(
     name: string,
     event?: unknown,
-    user?: { openid?: string; appid?: string; unionid?: string },
+    user?: { openid?: string; appid?: string; unionid?: string; clientIp?: string },
   ): Promise<{ status: number; body: any }>;
   /** Stops the stack and deletes its data. */
   destroy(): Promise<void>;
@@ -74,12 +74,13 @@ export async function callFunction(
   url: string,
   name: string,
   event: unknown,
-  user: { openid?: string; appid?: string; unionid?: string },
+  user: { openid?: string; appid?: string; unionid?: string; clientIp?: string },
 ): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (user.openid) headers['x-wx-openid'] = user.openid;
   if (user.appid) headers['x-wx-appid'] = user.appid;
   if (user.unionid) headers['x-wx-unionid'] = user.unionid;
+  if (user.clientIp) headers['x-wx-clientip'] = user.clientIp;
   const response = await fetch(`${url}/functions/${name}`, {
     method: 'POST',
     headers,

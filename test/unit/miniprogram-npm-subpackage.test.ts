@@ -28,13 +28,14 @@ function project(): string {
     path.join(root, 'miniprogram/admin/package.json'),
   );
   fs.mkdirSync(path.join(root, 'node_modules'));
-  for (const name of ['dayjs', 'qrcode-generator']) {
+  fs.mkdirSync(path.join(root, 'node_modules/@qiun'));
+  for (const name of ['dayjs', 'qrcode-generator', '@qiun/ucharts']) {
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(root, 'node_modules', name));
   }
   return root;
 }
 
-test('构建 npm puts the QR encoder in the admin subpackage, never in the main package', () => {
+test('构建 npm puts the QR encoder and the charts in the admin subpackage, never in the main package', async () => {
   const root = project();
   const result = buildMiniprogramNpm({ root, force: true });
 
@@ -44,7 +45,8 @@ test('构建 npm puts the QR encoder in the admin subpackage, never in the main 
     path.join(root, 'miniprogram/admin/miniprogram_npm'),
   ]);
   expect(fs.readdirSync(path.join(root, 'miniprogram/miniprogram_npm'))).toEqual(['dayjs']);
-  expect(fs.readdirSync(path.join(root, 'miniprogram/admin/miniprogram_npm'))).toEqual([
+  expect(fs.readdirSync(path.join(root, 'miniprogram/admin/miniprogram_npm')).sort()).toEqual([
+    '@qiun',
     'qrcode-generator',
   ]);
   // The built file is the library itself and runs without a DOM: the factory draws a matrix.
@@ -54,6 +56,38 @@ test('构建 npm puts the QR encoder in the admin subpackage, never in the main 
   code.addData('/admin/pages/join/index');
   code.make();
   expect(code.getModuleCount()).toBe(25);
+
+  // uCharts ships an ES module; the built file is CommonJS a Mini Program can require, and it
+  // draws a line chart through the standard 2d context calls a `<canvas type="2d">` offers.
+  const charts = path.join(root, 'miniprogram/admin/miniprogram_npm/@qiun/ucharts/index.js');
+  expect(fs.readFileSync(charts, 'utf8')).not.toMatch(/^export /m);
+  const { default: UCharts } = createRequire(__filename)(charts) as {
+    default: new (options: object) => unknown;
+  };
+  const calls: string[] = [];
+  const context = new Proxy({} as Record<string | symbol, unknown>, {
+    get: (target, key) =>
+      key in target || typeof key === 'symbol'
+        ? target[key]
+        : key === 'measureText'
+          ? (text: string) => ({ width: String(text).length * 6 })
+          : (...args: unknown[]) => calls.push(`${String(key)}(${args.length})`),
+    set: (target, key, value) => ((target[key] = value), true),
+  });
+  new UCharts({
+    type: 'line',
+    context,
+    width: 300,
+    height: 200,
+    pixelRatio: 1,
+    animation: false,
+    categories: ['1日', '2日', '3日'],
+    series: [{ name: '扫码', data: [3, 8, 5] }],
+  });
+  // uCharts draws on its next timer tick, even without animation.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(calls.filter((call) => call.startsWith('lineTo')).length).toBeGreaterThanOrEqual(2);
+  expect(context['strokeStyle']).toBeDefined();
 
   // A second run with nothing changed keeps both outputs.
   expect(buildMiniprogramNpm({ root }).skipped).toBe(true);

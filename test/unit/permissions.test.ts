@@ -18,6 +18,8 @@ const WRITES_OF = {
     'importRange',
     'exportRange',
     'activateRange',
+    // Where a range is sold (issue 12's diversion watch): part of activating it.
+    'setRangeRegions',
     'createProduct',
     'updateProduct',
     'bindProduct',
@@ -33,6 +35,8 @@ const WRITES_OF = {
   ],
   marketer: ['createCampaign', 'updateCampaign', 'setCampaignStatus'],
 } as const;
+/** Writes of both operators and marketers, never a viewer's: exports for a CRM (issue 12). */
+const SHARED_WRITES = ['exportData', 'listExports'];
 const MEMBERS_ONLY = ['createInvite', 'listMembers', 'grantRole', 'revokeRole', 'listAuditLog'];
 const OPEN = ['me', 'acceptInvite'];
 
@@ -48,9 +52,11 @@ describe('permissions', () => {
       for (const action of ADMIN_ACTIONS) {
         const expected = MEMBERS_ONLY.includes(action)
           ? false
-          : writes.includes(action)
-            ? own.includes(action)
-            : true;
+          : SHARED_WRITES.includes(action)
+            ? role !== 'viewer'
+            : writes.includes(action)
+              ? own.includes(action)
+              : true;
         expect(mayCall(role, action), `${role} → ${action}`).toBe(expected);
       }
     }

@@ -151,5 +151,7 @@ export function activationView(
     activatedAt: new Date(range.activatedAt).toISOString(),
     ...(range.productId ? { productId: range.productId } : {}),
     ...(range.traceSteps ? { traceSteps: range.traceSteps } : {}),
+    ...(range.salesRegions?.length ? { salesRegions: range.salesRegions } : {}),
+    ...(range.diversionThreshold ? { diversionThreshold: range.diversionThreshold } : {}),
   };
 }

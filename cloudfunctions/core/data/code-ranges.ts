@@ -1,4 +1,4 @@
-import type { ActivationDetails, TraceStepInput } from '../../../typings/admin.js';
+import type { ActivationDetails, SalesRegion, TraceStepInput } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
 import type { CodeRange } from '../domain/marketcode.js';
 import { updateOrInsert } from './upsert.js';
@@ -19,6 +19,10 @@ export interface ActivatedRange extends CodeRange, ActivationDetails {
   traceSteps?: TraceStepInput[];
   boundAt?: number;
   boundBy?: string;
+  /** Where it is sold (`setRangeRegions`): scans elsewhere count as diversion. */
+  salesRegions?: SalesRegion[];
+  /** Scans outside per province before an alert (default 1). */
+  diversionThreshold?: number;
 }
 
 export type ActivationFields = Omit<ActivatedRange, '_id'>;
@@ -100,4 +104,20 @@ export async function findCoveringActivation(
     .limit(1)
     .get();
   return data[0] as ActivatedRange | undefined;
+}
+
+/** Sets a segment's sales regions and alert threshold; false when there is no such segment. */
+export async function setRangeSalesRegions(
+  applicationId: string,
+  codeStart: number,
+  regions: SalesRegion[],
+  threshold: number,
+): Promise<boolean> {
+  const _ = db().command;
+  const { stats } = await db()
+    .collection('codeRanges')
+    .where({ applicationId, codeStart })
+    .update({ data: { salesRegions: _.set(regions), diversionThreshold: threshold } });
+  // 0 also when nothing changed (the same regions again): the caller reads the range back.
+  return stats.updated > 0;
 }

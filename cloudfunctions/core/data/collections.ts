@@ -114,7 +114,11 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     permission: SERVER_ONLY,
     describes:
       'one user who scanned one code: the insert that succeeds is what counts a new distinct scanner',
-    indexes: [{ name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true }],
+    indexes: [
+      { name: 'code_openid_unique', keys: { code: 1, openid: 1 }, unique: true },
+      // The scanners export for a CRM pages by first scan time (core/exports/sources.ts).
+      { name: 'first_scanned_at', keys: { firstScannedAt: 1 } },
+    ],
   },
   {
     name: 'scans',
@@ -322,7 +326,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'exportLocks',
     permission: SERVER_ONLY,
     describes:
-      'the one running background export of a user (`_id` = kind:openid): which export holds it',
+      'the one running background export of a user, whatever its kind (`_id` = user:openid): which export holds it',
     indexes: [],
   },
   {
@@ -332,6 +336,57 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       { name: 'status', keys: { status: 1 } },
       { name: 'kind_status', keys: { kind: 1, status: 1 } },
+      // 导出 lists the caller's own exports, newest first.
+      { name: 'requester_time', keys: { requestedBy: 1, createdAt: -1 } },
+    ],
+  },
+  {
+    name: 'scanRollups',
+    permission: SERVER_ONLY,
+    describes:
+      'scan figures of one China-time day and shard (`_id` = YYYYMMDD-shard): the day in total and per product, range, campaign and province, each hour in total, and per product its new, repeat and repurchasing users, kept with `_.inc` (domain/rollups.ts)',
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'scanHourRollups',
+    permission: SERVER_ONLY,
+    describes:
+      "scan figures of one day and shard by hour and key (`_id` = YYYYMMDD-shard): each hour's scans, scanners and first scans per product, range, campaign and province, read only for hourly figures by key",
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'rewardRollups',
+    permission: SERVER_ONLY,
+    describes:
+      'reward figures of one China-time day and shard, like scanRollups: claims, received and released payouts, refusals by reason, per campaign',
+    indexes: [{ name: 'day', keys: { day: 1 } }],
+  },
+  {
+    name: 'scannerMarks',
+    permission: SERVER_ONLY,
+    describes:
+      "one user's scan marks (`_id` = hash of the openid): counters per day bucket and key, and per product its scans and codes; a counter that reads 1 after a scan's update makes the scan the user's first there",
+    indexes: [],
+  },
+  {
+    name: 'claimRefusals',
+    permission: SERVER_ONLY,
+    describes:
+      'one refused reward claim (reason, campaign, time): the raw data the refusal figures are rebuilt from',
+    indexes: [{ name: 'refused_at', keys: { refusedAt: -1 } }],
+  },
+  {
+    name: 'diversions',
+    permission: SERVER_ONLY,
+    describes:
+      'scans of an activated range outside its sales regions, per province (窜货): count, first and last seen',
+    indexes: [
+      {
+        name: 'range_province_unique',
+        keys: { applicationId: 1, codeStart: 1, province: 1 },
+        unique: true,
+      },
+      { name: 'last_seen', keys: { lastSeenAt: -1 } },
     ],
   },
 ];

@@ -22,6 +22,12 @@ export interface ScanRecord {
   clientIp?: string;
   scene?: number;
   location?: ScanLocation;
+  /** Where it happened (scan/where.ts), when the location or the IP told. */
+  province?: string;
+  city?: string;
+  /** The keys its figures counted it under, noted after the range was read (noteScanKeys). */
+  productId?: string;
+  campaignId?: string;
 }
 
 const SCANS = 'scans';
@@ -45,4 +51,17 @@ export async function findScan(scanId: string): Promise<ScanRecord | undefined> 
     .limit(1)
     .get();
   return data[0] as ScanRecord | undefined;
+}
+
+/**
+ * Notes the product and campaign a scan's figures count it under, so a rebuild of the rollups
+ * recounts exactly what was counted live (a range bound to another product later, a campaign
+ * ended, change nothing). Nothing to note, no request.
+ */
+export async function noteScanKeys(
+  scanId: string,
+  keys: Pick<ScanRecord, 'productId' | 'campaignId'>,
+): Promise<void> {
+  if (!keys.productId && !keys.campaignId) return;
+  await db().collection(SCANS).doc(scanId).update({ data: keys });
 }

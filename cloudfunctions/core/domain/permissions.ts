@@ -4,9 +4,9 @@
  * the OPENID CloudBase vouches for, never the event) and asks here.
  *
  *   admin     everything, members and the audit log included
- *   operator  codes, activation, products, channel QR codes; reads everything else
- *   marketer  campaigns and their payouts; reads products and code ranges
- *   viewer    reads only
+ *   operator  codes, activation, products, channel QR codes; reads everything else; CRM exports
+ *   marketer  campaigns and their payouts; reads products and code ranges; CRM exports
+ *   viewer    reads only (no export of users' data)
  *
  * `ADMIN_ACTION_RULES` is typed over the contract's action names (`satisfies Record<AdminAction,
  * …>`), so an action added to `AdminActions` without a rule here fails `tsc`.
@@ -47,11 +47,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<MemberRole, readonly AdminPermiss
     'campaigns.write',
     'members.manage',
     'oa.write',
+    'data.export',
   ],
   // Operators also run the Official Account's channel QR codes (ARCHITECTURE: who uses it).
-  operator: [...READS, 'codes.write', 'products.write', 'oa.write'],
+  operator: [...READS, 'codes.write', 'products.write', 'oa.write', 'data.export'],
   // Reads code ranges and products (to target campaigns); campaigns' payouts are its own.
-  marketer: [...READS, 'campaigns.write'],
+  marketer: [...READS, 'campaigns.write', 'data.export'],
   viewer: READS,
 };
 
@@ -96,6 +97,12 @@ export const ADMIN_ACTION_RULES = {
   listPayouts: { permission: 'payouts.read', write: false },
   // Figures of the campaigns: whoever reads campaigns reads how they pay.
   rewardStats: { permission: 'campaigns.read', write: false },
+  // Figures (issue 12): read from the rollups by every member.
+  scanStats: { permission: 'stats.read', write: false },
+  productScanStats: { permission: 'stats.read', write: false },
+  listDiversionAlerts: { permission: 'stats.read', write: false },
+  // Where a range is sold is part of activating it: whoever runs the codes sets it.
+  setRangeRegions: { permission: 'codes.write', write: true },
 
   createInvite: { permission: 'members.manage', write: true },
   listMembers: { permission: 'members.manage', write: false },
@@ -118,6 +125,10 @@ export const ADMIN_ACTION_RULES = {
   listQrScanners: { permission: 'oa.read', write: false },
   exportQrScanners: { permission: 'oa.write', write: true },
   getExport: { permission: 'oa.read', write: false },
+  // Exports for a CRM (issue 12): users' OpenIDs leave the system, so a viewer may not, and each
+  // export is recorded; an export's progress and links are its requester's alone.
+  exportData: { permission: 'data.export', write: true },
+  listExports: { permission: 'data.export', write: false },
   createAudience: { permission: 'oa.write', write: true },
   listAudiences: { permission: 'oa.read', write: false },
   qrImage: { permission: 'oa.read', write: false },

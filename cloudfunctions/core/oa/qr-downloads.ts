@@ -22,7 +22,7 @@ import {
 import { AppError } from '../errors.js';
 import { createZipStream } from '../print/zip.js';
 import { QRCODES, findQr, qrNotFound, type QrRecord } from './channel-qrs.js';
-import { LINK_MAX_AGE_S, withLinks } from './scanner-jobs.js';
+import { LINK_MAX_AGE_S, withLinks } from '../exports/jobs.js';
 
 const PAGE = 1_000;
 

@@ -28,7 +28,8 @@
  *   4  hold the budget                                                   1
  *   5  insert the payout as `sending` (the code lock)                    1
  *   6  the provider call, then its answer (sent / waiting_user / …)      1 (+1 release)
- * 8 in all. Nothing is read to know the limits: the user's quota is inserted (+1 when the user
+ *      ‖ count the claim in the figures (rewards/rollup.ts)              1
+ * 9 in all. A refused claim records and counts its refusal (+2, side by side). Nothing is read to know the limits: the user's quota is inserted (+1 when the user
  * claimed in this campaign before: the insert finds it, a conditional update takes it), the IP's
  * updated (+1 for an IP new to the campaign). A code last scanned before its state carried the
  * range and product reads them (+2). Each campaign refused meanwhile costs what it took, given
@@ -39,7 +40,12 @@
  * payout is still open).
  */
 import { randomUUID } from 'node:crypto';
-import type { ClaimResult, PayoutView, StatusResult } from '../../../typings/reward.js';
+import type {
+  ClaimResult,
+  PayoutView,
+  RewardErrorCode,
+  StatusResult,
+} from '../../../typings/reward.js';
 import {
   findCampaign,
   listRunningCampaigns,
@@ -69,6 +75,7 @@ import {
 } from '../data/payouts.js';
 import { findProduct } from '../data/products.js';
 import { findScan, type ScanRecord } from '../data/scans.js';
+import { countClaim, countRefusal } from './rollup.js';
 import { drawAmount, formatYuan } from '../domain/amount.js';
 import {
   REFUSAL_MESSAGES,
@@ -112,8 +119,35 @@ function ownedScan(scan: ScanRecord | undefined, openid: string): ScanRecord {
   return scan;
 }
 
+/** The reward function's refusals, each counted in the figures (rewards/rollup.ts). */
+const REFUSAL_CODES = new Set<string>([
+  'SCAN_NOT_FOUND',
+  'SCAN_EXPIRED',
+  'PAYOUT_NOT_CONFIGURED',
+  'CLAIM_INTERRUPTED',
+  ...Object.keys(REFUSAL_MESSAGES),
+]);
+
 export async function claimReward(scanId: string, claimant: Claimant): Promise<ClaimResult> {
   const now = Date.now();
+  // The campaign a refusal is about, once the rules reached one.
+  const about: { campaignId?: string } = {};
+  try {
+    return await claimOnce(scanId, claimant, now, about);
+  } catch (error) {
+    if (error instanceof AppError && REFUSAL_CODES.has(error.code)) {
+      await countRefusal(error.code as RewardErrorCode, about.campaignId, Date.now());
+    }
+    throw error;
+  }
+}
+
+async function claimOnce(
+  scanId: string,
+  claimant: Claimant,
+  now: number,
+  about: { campaignId?: string },
+): Promise<ClaimResult> {
   // Round 1.
   const [found, running] = await Promise.all([findScan(scanId), listRunningCampaigns()]);
   const scan = ownedScan(found, claimant.openid);
@@ -124,7 +158,10 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
     findPayoutByCode(scan.code),
     findCodeState(scan.code),
   ]);
-  if (existing) return resume(existing, claimant.openid);
+  if (existing) {
+    about.campaignId = existing.campaignId;
+    return resume(existing, claimant.openid);
+  }
   if (now - scan.scannedAt > CLAIM_WINDOW_MS) {
     throw new AppError('SCAN_EXPIRED', '扫码已超过 30 分钟，请重新扫码领取');
   }
@@ -175,6 +212,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
   for (;;) {
     const selection = selectCampaign(candidates);
     if (!selection.ok) {
+      about.campaignId ??= selection.campaign?.id;
       throw firstRefusal ?? new AppError(selection.refusal.code, selection.refusal.message);
     }
     campaign = selection.campaign;
@@ -184,6 +222,7 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
       secured = outcome;
       break;
     }
+    if (!firstRefusal) about.campaignId = campaign.id;
     firstRefusal ??= outcome;
     const refused = campaign.id;
     candidates = candidates.filter((candidate) => candidate.campaign.id !== refused);
@@ -244,7 +283,9 @@ export async function claimReward(scanId: string, claimant: Claimant): Promise<C
 
   // Round 6: the provider call and its answer. The payout now carries the reservation; its hold
   // is only a note, cleared when the payout settles or by the scheduler's sweep (rewards/holds.ts).
-  return view(await sendOut(payout));
+  // The claim counts in the figures beside the provider call (rewards/rollup.ts).
+  const [outcome] = await Promise.all([sendOut(payout), countClaim(payout)]);
+  return view(outcome);
 }
 
 /** What secure took for one campaign: its budget hold and the quotas of its limits. */

@@ -7,6 +7,7 @@
  * once however many writers (claim, status, scheduler, callback) race.
  */
 import { addOverspend } from '../data/campaigns.js';
+import { countSettlement } from './rollup.js';
 import { recordAnomaly } from '../data/payout-anomalies.js';
 import {
   findPayout,
@@ -77,6 +78,7 @@ export async function recordEvent(
         )
       : await writeTransition(payout.outNo, payout.state, entry, dueAt, patch);
   if (!written) return (await findPayout(payout.outNo)) ?? payout;
+  if (entry.to === 'received') await countSettlement(payout, 'received');
   const stored = withDue(next, dueAt);
   // After an unknown outcome, a failure read from a send reply waits for a query to confirm it
   // (reconciliation's confirm-failure, due at once); the budget stays held until then.
@@ -154,6 +156,7 @@ export async function releaseBudget(payout: PayoutRecord): Promise<PayoutRecord>
     dueAt,
   );
   if (!written) return (await findPayout(payout.outNo)) ?? payout;
+  await countSettlement(payout, 'released');
   return withDue(result.payout, dueAt);
 }
 

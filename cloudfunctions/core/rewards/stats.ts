@@ -1,76 +1,59 @@
 /**
- * `rewardStats`: claims and money paid per China-time hour or day, for one campaign or all.
+ * `rewardStats`: claims, payouts received and released, and refusals by reason, per China-time
+ * hour or day, for one campaign or all — read from the `rewardRollups` kept as claims and
+ * payouts happen (rewards/rollup.ts), never from raw payouts: days × shards small documents
+ * whatever the number of claims.
  *
- * Interim implementation: one database aggregate over the `payouts` collection per call, bounded by
- * the window (at most MAX_BUCKETS buckets; the `campaign_time` / `created_at` indexes narrow the
- * match). Issue 12 replaces it with rollups written at claim time (`_.inc` per campaign and hour),
- * so that dashboards never scan raw payouts; the request and reply shapes stay as they are.
- *
- * A claim counts in the bucket its payout was reserved in (`createdAt`); `paidFen` sums the
- * payouts of those claims that users received, whenever they received them.
+ * A claim counts in the bucket its payout was reserved in (`createdAt`); `paid`, `paidFen` and
+ * `released` count the fate of those claims, whenever it came. Refusals count when they happen.
  */
-import type { RewardStatsRequest, RewardStatsResult } from '../../../typings/admin.js';
-import { claimBuckets } from '../data/payouts.js';
-import { AppError } from '../errors.js';
+import type {
+  RewardFigures,
+  RewardRefusalReason,
+  RewardStatsRequest,
+  RewardStatsResult,
+} from '../../../typings/admin.js';
+import { REWARD_ROLLUPS } from '../data/rollups.js';
+import { fieldKey, type RewardCounters } from '../domain/rollups.js';
+import { readBuckets } from '../stats/scan-stats.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** China time is UTC+8 all year (no daylight saving). */
-const CHINA_OFFSET_MS = 8 * HOUR_MS;
-
-/** 31 days of hours, or a little over a year of days: a page of figures, never a scan of history. */
-export const MAX_BUCKETS: Readonly<Record<RewardStatsRequest['granularity'], number>> = {
-  hour: 31 * 24,
-  day: 366,
-};
-
-const UNIT_MS: Readonly<Record<RewardStatsRequest['granularity'], number>> = {
-  hour: HOUR_MS,
-  day: DAY_MS,
-};
-
-/** The start (epoch ms) of the China-time hour or day `at` falls in. */
-export function bucketStartOf(at: number, unitMs: number): number {
-  return at - ((((at + CHINA_OFFSET_MS) % unitMs) + unitMs) % unitMs);
-}
-
-/** Every bucket start covering [from, to), in order. */
-export function bucketStarts(from: number, to: number, unitMs: number): number[] {
-  const starts: number[] = [];
-  for (let start = bucketStartOf(from, unitMs); start < to; start += unitMs) starts.push(start);
-  return starts;
+export function rewardFigures(counters: RewardCounters | undefined): RewardFigures {
+  return {
+    claims: counters?.c ?? 0,
+    paid: counters?.p ?? 0,
+    paidFen: counters?.pf ?? 0,
+    released: counters?.x ?? 0,
+    refused: counters?.r ?? 0,
+    refusedByReason: Object.fromEntries(
+      Object.entries(counters?.rr ?? {}).filter(([, n]) => n > 0),
+    ) as Partial<Record<RewardRefusalReason, number>>,
+  };
 }
 
 export async function rewardStats(request: RewardStatsRequest): Promise<RewardStatsResult> {
-  const from = Date.parse(request.from);
-  const to = Date.parse(request.to);
-  if (!(from < to)) {
-    throw new AppError('INVALID_ARGUMENT', '统计的结束时间须晚于开始时间');
-  }
-  const unitMs = UNIT_MS[request.granularity];
-  const starts = bucketStarts(from, to, unitMs);
-  const max = MAX_BUCKETS[request.granularity];
-  if (starts.length > max) {
-    const span = request.granularity === 'hour' ? '按小时最多统计 31 天' : '按天最多统计 366 天';
-    throw new AppError('INVALID_ARGUMENT', `统计时间范围过大：${span}`);
-  }
-  const rows = await claimBuckets({
-    from,
-    to,
-    unitMs,
-    ...(request.campaignId ? { campaignId: request.campaignId } : {}),
-  });
-  const byStart = new Map(rows.map((row) => [row.start, row]));
+  const part = request.campaignId ? `campaign.${fieldKey(request.campaignId)}` : 't';
+  const { starts, byStart } = await readBuckets<RewardCounters>(REWARD_ROLLUPS, request, part);
+  const countersOf = (start: number): RewardCounters | undefined => byStart.get(start);
   const buckets = starts.map((start) => ({
     start: new Date(start).toISOString(),
-    claims: byStart.get(start)?.claims ?? 0,
-    paidFen: byStart.get(start)?.paidFen ?? 0,
+    ...rewardFigures(countersOf(start)),
   }));
-  return {
-    buckets,
-    totals: {
-      claims: buckets.reduce((sum, bucket) => sum + bucket.claims, 0),
-      paidFen: buckets.reduce((sum, bucket) => sum + bucket.paidFen, 0),
-    },
-  };
+  const totals = rewardFigures(
+    starts.reduce<RewardCounters>((sum, start) => {
+      const counters = countersOf(start);
+      if (!counters) return sum;
+      for (const [field, value] of Object.entries(counters)) {
+        if (typeof value === 'number') {
+          const key = field as 'c' | 'p' | 'pf' | 'x' | 'r';
+          sum[key] = (sum[key] ?? 0) + value;
+        } else if (value) {
+          sum.rr ??= {};
+          for (const [reason, n] of Object.entries(value as Record<string, number>))
+            sum.rr[reason] = (sum.rr[reason] ?? 0) + n;
+        }
+      }
+      return sum;
+    }, {}),
+  );
+  return { buckets, totals };
 }

@@ -5,13 +5,21 @@
  *
  *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
  *            then tickettocode (WeChat), only once the allowance is taken
- *   round 1  claim the scan ‖ the activated range ‖ the code's state ‖ its index            4
- *   round 2  claim "new scanner" ‖ the product                                                2
- *   round 3  count the scan: one atomic update, or the insert of a first scan                1
+ *   round 1  claim the scan (with its province and city: where.ts, no I/O) ‖ the activated
+ *            range ‖ the code's state ‖ its index                                            4
+ *   round 2  claim "new scanner" ‖ the product ‖ the user's figure marks (one find-and-modify:
+ *            which buckets this scan is the user's first in, data/rollups.ts) ‖ note the
+ *            product and campaign the figures count it under on the scan (none: no request)    4
+ *   round 3  count the scan: one atomic update, or the insert of a first scan ‖ its figures:
+ *            one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
+ *            (domain/rollups.ts)                                                              3
  *
- * So 9 for a resolve. A verify starts with the allowance ‖ the code's row in our imported
+ * So 13 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
+ * inserts their marks after the failed update (+1); a day's shard missing (the scheduler makes
+ * them a day ahead) costs +2 once; a scan outside its range's sales regions counts the
+ * diversion beside round 2 (+1, +2 for the first in its province). A verify starts with the allowance ‖ the code's row in our imported
  * packages; a code found there is answered from our data — its covering activation (1 read),
- * then rounds 1–3 without the range and index reads — and costs no WeChat call: 8 in all (and
+ * then rounds 1–3 without the range and index reads — and costs no WeChat call: 12 in all (and
  * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
@@ -60,8 +68,24 @@ import {
 } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import { findProduct, type ProductRecord } from '../data/products.js';
-import { claimScan, findScan, type ScanRecord } from '../data/scans.js';
-import type { Campaign } from '../domain/campaign.js';
+import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
+import { addScanToRollups, markScan } from '../data/rollups.js';
+import { countDiversion } from '../data/diversions.js';
+import { campaignRangeId, rankCampaigns, type Campaign } from '../domain/campaign.js';
+import {
+  dayLabel,
+  hourLabel,
+  markIncrements,
+  markTags,
+  NONE_KEY,
+  notFirstScanIncrements,
+  rangeKey,
+  readMarks,
+  scanIncrements,
+  shardOf,
+  type ScanKeys,
+} from '../domain/rollups.js';
+import { isOutsideRegions, placeLabel, type Place } from '../domain/regions.js';
 import {
   effectiveThresholds,
   firstScanState,
@@ -83,6 +107,7 @@ import {
 import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { emptyView, landingView } from './landing.js';
 import { takeScanAllowance, takeWeChatLookup } from './limits.js';
+import { placeOfScan } from './where.js';
 
 /** WeChat's "invalid args": for tickettocode, a ticket unknown, expired or of another user. */
 const INVALID_ARGS = 40097;
@@ -185,6 +210,8 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const at = scan.at ?? Date.now();
   const location = roundLocation(scan.location);
   const place = placeKeyOf(location);
+  // Province and city, worked out here from the location or the IP (scan/where.ts).
+  const where = placeOfScan({ location, clientIp: scanner.clientIp });
   // Only a ticket scan enters the ring the suspicion limits read (see the header).
   const recent: RecentScan | undefined =
     scan.via === 'ticket'
@@ -204,6 +231,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(scanner.clientIp ? { clientIp: scanner.clientIp } : {}),
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
       ...(location ? { location } : {}),
+      ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
     }),
     scan.known ? scan.known.range : findActivation(applicationId, codeStart),
     findCode(code),
@@ -227,11 +255,24 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // nothing to show or count against.
   if (!range) return emptyView(scanId, code, 'not_activated');
 
-  // Round 2.
-  const [newScanner, product] = await Promise.all([
+  // Round 2. The keys this scan counts under are known now: its figures' marks go beside.
+  const counted = countingOf({ scanId, code, via: scan.via, at, range, where, campaigns });
+  const [newScanner, product, marks] = await Promise.all([
     claimScanner(code, scanner.openid, at),
     productOf(range),
+    markScan(scanner.openid, counted.markIncrements),
+    noteScanKeys(scanId, counted.noted),
+    where && isOutsideRegions(where, range.salesRegions)
+      ? countDiversion(range, where, at)
+      : undefined,
   ]);
+  const marked = readMarks(marks, counted.marking);
+  const rollup = (firstScan: boolean): Promise<void> =>
+    addScanToRollups(
+      counted.day,
+      counted.shard,
+      scanIncrements({ ...marked, hour: counted.hour, keys: counted.keys, firstScan }),
+    );
 
   // Round 3. The code's document also carries what a reward claim needs of the range and the
   // product read above, so the claim reads neither (rewards/claim.ts).
@@ -241,6 +282,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     const [, firstTicket] = await Promise.all([
       countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
       firstTicketScan(scan.via, code, scanId, existing),
+      rollup(false),
     ]);
     state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
   } else {
@@ -249,24 +291,35 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       openid: scanner.openid,
       at,
       recent,
-      placeName: placeNameOf(location),
+      placeName: where ? placeLabel(where) : placeNameOf(location),
       via: scan.via,
     });
-    const created = await createCode({
-      ...first,
-      code,
-      applicationId,
-      ...(index !== undefined ? { index } : {}),
-      rangeStart: codeStart,
-      lastScannedAt: at,
-      lastScanId: scanId,
-      claimFacts,
-    });
+    // Counted as the code's first scan beside its insert; the rare loser of that race takes it back.
+    const [created] = await Promise.all([
+      createCode({
+        ...first,
+        code,
+        applicationId,
+        ...(index !== undefined ? { index } : {}),
+        rangeStart: codeStart,
+        lastScannedAt: at,
+        lastScanId: scanId,
+        claimFacts,
+      }),
+      rollup(true),
+    ]);
     if (created === 'created') {
       state = first;
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
-      await countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts });
+      await Promise.all([
+        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
+        addScanToRollups(
+          counted.day,
+          counted.shard,
+          notFirstScanIncrements(counted.hour, counted.keys),
+        ),
+      ]);
       const now = (await findCode(code)) ?? first;
       state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
     }
@@ -349,6 +402,62 @@ async function view(parts: {
     state,
     campaigns: parts.campaigns,
   });
+}
+
+/**
+ * The keys a scan counts under (domain/rollups.ts), fixed when it is recorded: the range's
+ * product, the best running campaign targeting the code (the offer its landing page shows) and
+ * the province. They are noted on the scan, which is what a rebuild recounts from.
+ */
+function countingOf(scan: {
+  scanId: string;
+  code: string;
+  via: ScanRecord['via'];
+  at: number;
+  range: ActivatedRange;
+  where: Place | undefined;
+  campaigns: readonly Campaign[];
+}) {
+  const { range } = scan;
+  const [campaign] = rankCampaigns(
+    scan.campaigns.filter((c) => scan.via === 'ticket' || c.allowTypedCodes),
+    {
+      code: scan.code,
+      via: scan.via,
+      ...(range.productId ? { productId: range.productId } : {}),
+      rangeId: campaignRangeId({ applicationId: range.applicationId, codeStart: range.codeStart }),
+      verdict: 'GENUINE_REPEAT',
+      isFirstScan: false,
+      alreadyRewarded: false,
+    },
+    scan.at,
+  );
+  const keys: ScanKeys = {
+    product: range.productId ?? NONE_KEY,
+    range: rangeKey(range.applicationId, range.codeStart),
+    campaign: campaign?.id ?? NONE_KEY,
+    province: scan.where?.province ?? NONE_KEY,
+  };
+  const day = dayLabel(scan.at);
+  const hour = hourLabel(scan.at);
+  const marking = {
+    day,
+    tags: markTags(hour, keys),
+    ...(range.productId ? { productId: range.productId } : {}),
+    code: scan.code,
+  };
+  return {
+    keys,
+    day,
+    hour,
+    shard: shardOf(scan.scanId),
+    marking,
+    markIncrements: markIncrements(marking),
+    noted: {
+      ...(range.productId ? { productId: range.productId } : {}),
+      ...(campaign ? { campaignId: campaign.id } : {}),
+    },
+  };
 }
 
 function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined): ClaimFacts {

@@ -35,7 +35,13 @@ export const ADMIN_MENU: readonly AdminMenuItem[] = [
     action: 'listProducts',
     url: '/admin/pages/products/index',
   },
-  { key: 'scan-stats', title: '扫码数据', desc: '扫码量、地区与首扫时间', action: 'listRanges' },
+  {
+    key: 'stats',
+    title: '数据',
+    desc: '扫码与领取趋势、商品与地区、时段、窜货告警与导出',
+    action: 'scanStats',
+    url: '/admin/pages/stats/index',
+  },
   {
     key: 'campaigns',
     title: '红包活动',

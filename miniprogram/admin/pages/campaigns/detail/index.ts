@@ -5,6 +5,7 @@ import { confirmAction } from '../../../utils/confirm';
 import { adminSessionStore } from '../../../stores/session';
 import { campaignDetailStore } from '../../../stores/campaign-detail';
 import { chinaDateTimeText, fenToYuan } from '../form';
+import { bucketLabel } from '../../stats/present';
 import {
   budgetBar,
   CAMPAIGN_STATUS_LABELS,
@@ -103,6 +104,21 @@ ComponentWithStore({
       statsTotal: () => {
         const totals = campaignDetailStore.stats?.totals;
         return totals ? `共 ${totals.claims} 次领取，已发 ${yuanText(totals.paidFen)}` : '';
+      },
+      // The campaign's own curve: claims and payouts received per day.
+      statsChart: () => {
+        const stats = campaignDetailStore.stats;
+        if (!stats) return {};
+        return {
+          kind: 'line',
+          categories: stats.buckets.map((bucket) =>
+            bucketLabel(bucket.start, 'day', stats.buckets.length),
+          ),
+          series: [
+            { name: '领取', data: stats.buckets.map((bucket) => bucket.claims) },
+            { name: '已到账', data: stats.buckets.map((bucket) => bucket.paid) },
+          ],
+        };
       },
       notStarted: () => campaignDetailStore.statsStatus === 'ready' && !campaignDetailStore.stats,
     },
