@@ -54,6 +54,8 @@ const FIRST_PAGE = Array.from({ length: 20 }, (_, index) => scanner(100 - index)
 function progress(overrides: Partial<ExportProgress> = {}): ExportProgress {
   return {
     exportId: 'exp-1',
+    kind: 'qrScanners',
+    title: '门店码 扫码用户',
     state: 'running',
     rowsDone: 100_000,
     filesDone: 1,
