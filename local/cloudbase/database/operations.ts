@@ -32,8 +32,8 @@ export interface DocumentView extends DocumentReader {
    */
   readonly ordered: OrderedReader | null;
   insert(name: string, document: Document): void;
-  /** Rewrites `row` (read from this view) as `next`; the `_id` stays. */
-  replace(name: string, row: StoredDocument, next: Document): void;
+  /** Rewrites `row` (read from this view) as `next`, stored as `text`; the `_id` stays. */
+  replace(name: string, row: StoredDocument, next: Document, text: string): void;
   remove(name: string, row: StoredDocument): void;
 }
 
@@ -292,8 +292,9 @@ export class CollectionOperations {
       next = { _id: original._id, ...fields };
     }
     if (idKey(next._id) !== idKey(original._id)) throw immutableId();
-    if (encodeStoredDocument(next) === row.text) return null;
-    this.store.replace(collection, row, next);
+    const text = encodeStoredDocument(next);
+    if (text === row.text) return null;
+    this.store.replace(collection, row, next, text);
     return next;
   }
 

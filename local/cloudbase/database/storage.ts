@@ -385,14 +385,19 @@ export class DocumentStore implements DocumentReader, OrderedReader {
     );
   }
 
-  /** Rewrites the document stored under `seq` (its `_id` stays the same). */
-  replace(name: string, seq: number, document: Document): void {
+  /** Rewrites the document stored under `seq` (its `_id` stays the same), `text` its encoding. */
+  replace(
+    name: string,
+    seq: number,
+    document: Document,
+    text = encodeStoredDocument(document),
+  ): void {
     const table = this.table(name);
     this.touch(name);
     this.write(table, document, () =>
       this.statement(`UPDATE ${table.table} SET id = ?, doc = ? WHERE seq = ?`).run(
         idKey(document._id),
-        encodeStoredDocument(document),
+        text,
         seq,
       ),
     );
