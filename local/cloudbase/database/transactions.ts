@@ -137,8 +137,8 @@ class CommittedView implements DocumentView {
     return this.store.indexedPaths(name);
   }
 
-  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
-    return this.store.select(name, prefilter);
+  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[] {
+    return this.store.select(name, prefilter, omit);
   }
 
   selectByKey(name: string, key: string): StoredDocument | undefined {
