@@ -7,6 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { installModuleCache, type ModuleCache } from './module-cache';
 import type { InstanceMessage, InvokeMessage } from './protocol';
 
 /**
@@ -29,9 +30,11 @@ interface InstanceData {
   functionName: string;
   envId: string;
   memoryMb: number;
+  moduleCache: ModuleCache;
 }
 
-const { entry, functionName, envId, memoryMb } = workerData as InstanceData;
+const { entry, functionName, envId, memoryMb, moduleCache } = workerData as InstanceData;
+const modules = installModuleCache(moduleCache);
 const port = parentPort;
 if (!port) throw new Error('instance-entry must run in a worker thread');
 
@@ -53,7 +56,7 @@ function post(message: InstanceMessage): void {
 port.on('message', (message: InvokeMessage) => {
   void serve(message);
 });
-post({ type: 'ready' });
+post({ type: 'ready', learned: modules.learned() });
 
 async function serve({ requestId, event, identity, timeoutMs }: InvokeMessage): Promise<void> {
   for (const key of IDENTITY_KEYS) {
