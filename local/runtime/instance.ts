@@ -1,6 +1,13 @@
 import { buildSync } from 'esbuild';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import {
+  mergeModuleCache,
+  moduleCacheFile,
+  readModuleCache,
+  writeModuleCache,
+  type ModuleCache,
+} from './module-cache';
 import type { InstanceMessage, InvokeMessage } from './protocol';
 
 /** What became of one invocation. */
@@ -29,6 +36,23 @@ export interface InstanceOptions {
 }
 
 let entryCode: string | undefined;
+
+/**
+ * What instances learned loading their code (module-cache.ts), handed to every later cold start:
+ * read from the project's cache file at the first one, saved back a moment after it grows.
+ */
+const MODULE_CACHE_FILE = moduleCacheFile(path.resolve(__dirname, '../..'));
+let moduleCache: ModuleCache | undefined;
+let savingModuleCache: NodeJS.Timeout | undefined;
+
+function learnedModules(learned: ModuleCache): void {
+  if (!moduleCache || !mergeModuleCache(moduleCache, learned) || savingModuleCache) return;
+  savingModuleCache = setTimeout(() => {
+    savingModuleCache = undefined;
+    if (moduleCache) writeModuleCache(MODULE_CACHE_FILE, moduleCache);
+  }, 1_000);
+  savingModuleCache.unref();
+}
 
 /** The instance program, compiled once per process (workers cannot run TypeScript themselves). */
 function instanceEntryCode(): string {
@@ -71,6 +95,7 @@ export class FunctionInstance {
 
   /** Cold start: resolves once the function's code has loaded, rejects when it cannot load. */
   static start(options: InstanceOptions): Promise<FunctionInstance> {
+    moduleCache ??= readModuleCache(MODULE_CACHE_FILE);
     const worker = new Worker(instanceEntryCode(), {
       eval: true,
       workerData: {
@@ -78,6 +103,7 @@ export class FunctionInstance {
         functionName: options.functionName,
         envId: options.envId,
         memoryMb: options.memoryMb,
+        moduleCache,
       },
       env: options.env,
       execArgv: [],
@@ -96,6 +122,7 @@ export class FunctionInstance {
       worker.once('exit', (code) => fail(new Error(`exited with code ${code}`)));
       worker.once('message', (message: InstanceMessage) => {
         if (message.type !== 'ready') return;
+        if (message.learned) learnedModules(message.learned);
         worker.removeAllListeners('error');
         worker.removeAllListeners('exit');
         worker.removeAllListeners('message');

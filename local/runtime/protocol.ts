@@ -1,4 +1,5 @@
 /** Messages between the runtime and a function instance (a worker thread). */
+import type { ModuleCache } from './module-cache';
 
 /** Identity CloudBase attaches to a call; it reaches the function through `cloud.getWXContext()`. */
 export interface CallIdentity {
@@ -21,6 +22,7 @@ export interface InvokeMessage {
 }
 
 export type InstanceMessage =
-  | { type: 'ready' }
+  /** Loaded; with the code caches and resolutions it made that the runtime did not have. */
+  | { type: 'ready'; learned?: ModuleCache }
   | { type: 'result'; requestId: string; value: string | undefined }
   | { type: 'failure'; requestId: string; message: string; stack?: string };

@@ -176,6 +176,45 @@ describe('ordering, paging and projection', () => {
     expect(excluded.data).toEqual({ _id: 'i2', sku: 'A-2', price: 20, qty: 0 });
   });
 
+  it('drops excluded fields after filtering and sorting on them', async () => {
+    const _ = db.command;
+    // The filter and the sort read the very fields the projection drops.
+    const byTag = await items()
+      .where({ tags: 'red', spec: _.exists(true) })
+      .orderBy('title', 'asc')
+      .field({ tags: false, spec: false, title: false })
+      .get();
+    expect(byTag.data).toEqual([
+      { _id: 'i3', sku: 'B-1', price: 20, qty: 7 },
+      { _id: 'i1', sku: 'A-1', price: 10, qty: 5 },
+    ]);
+    const byNested = await items()
+      .where(_.or([{ 'spec.size': 2 }, { note: null, price: 35 }]))
+      .field({ spec: false, tags: false, title: false, note: false })
+      .get();
+    expect(byNested.data).toEqual([
+      { _id: 'i2', sku: 'A-2', price: 20, qty: 0 },
+      { _id: 'i4', sku: 'B-2', price: 35 },
+    ]);
+    // A field no condition names is dropped the same way, and the documents are whole again
+    // without a projection.
+    const cheap = await items()
+      .where({ price: _.lt(11) })
+      .field({ tags: false })
+      .get();
+    expect(cheap.data.map((item: Record<string, unknown>) => Object.keys(item).sort())).toEqual([
+      ['_id', 'price', 'qty', 'sku', 'spec', 'title'],
+      ['_id', 'price', 'qty', 'sku', 'spec', 'title'],
+    ]);
+    const whole = await items()
+      .where({ price: _.lt(11) })
+      .get();
+    expect(whole.data.map((item: Record<string, unknown>) => item.tags)).toEqual([
+      ['red', 'small'],
+      ['small'],
+    ]);
+  });
+
   it('counts matches regardless of paging', async () => {
     const _ = db.command;
     expect((await items().count()).total).toBe(5);

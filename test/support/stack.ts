@@ -1,8 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { seedDemo, type DemoSeed } from '../../local/seed/demo';
 import { startStack, type Stack, type StackOptions } from '../../local/stack';
+import { CREDENTIALS_FILE } from '../../local/wechat/pay/credentials';
+import { RUN_MERCHANT_ENV } from './merchant';
 
 export const FIXTURES = path.join(__dirname, '../fixtures');
 
@@ -33,6 +36,10 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const { fixtures, seed, ...rest } = options;
   const dataDir = rest.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mashang-test-')));
+  // The run's local merchant (global-setup.ts) instead of new keys for every stack.
+  const runMerchant = process.env[RUN_MERCHANT_ENV];
+  if (!rest.dataDir && runMerchant && existsSync(runMerchant))
+    await copyFile(runMerchant, path.join(dataDir, CREDENTIALS_FILE));
   const stack = await startStack({
     port: 0,
     timers: false,

@@ -59,13 +59,70 @@ export function encodeWireDocument(document: Document): string {
   return EJSON.stringify(document, { relaxed: false });
 }
 
-/** Stored form: relaxed EJSON, plain JSON wherever JSON can express the value. */
+/**
+ * Stored form: relaxed EJSON, plain JSON wherever JSON can express the value. A document that is
+ * plain JSON already (the usual case) is written by JSON.stringify, several times quicker than
+ * bson's EJSON walk and the same text.
+ */
 export function encodeStoredDocument(document: Document): string {
-  return EJSON.stringify(document, { relaxed: true });
+  return isPlainJson(document)
+    ? JSON.stringify(document)
+    : EJSON.stringify(document, { relaxed: true });
 }
 
+/**
+ * The inverse of encodeStoredDocument. JSON.parse reads the text; only objects with a `$` key (a
+ * Date, an ObjectId, a Long…) go through EJSON, so a large document of plain fields does not pay
+ * for bson's per-value reviver. Text with a NUL in a key takes bson's path, which refuses it.
+ */
 export function decodeStoredDocument(text: string): Document {
-  return EJSON.parse(text, { relaxed: true }) as Document;
+  if (text.includes('\\u0000')) return EJSON.parse(text, { relaxed: true }) as Document;
+  const parsed = JSON.parse(text) as Document;
+  return text.includes('"$') ? (reviveExtended(parsed) as Document) : parsed;
+}
+
+/** Replaces each object with a `$` key by what EJSON makes of it (bottom-up, as bson's reviver). */
+function reviveExtended(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) value[i] = reviveExtended(value[i]);
+    return value;
+  }
+  const object = value as Document;
+  const keys = Object.keys(object);
+  if (keys.some((key) => key.startsWith('$')))
+    return EJSON.deserialize(object, { relaxed: true }) as unknown;
+  for (const key of keys) object[key] = reviveExtended(object[key]);
+  return object;
+}
+
+/**
+ * Whether JSON.stringify writes `value` exactly as relaxed EJSON does: only strings, booleans,
+ * null, finite numbers, arrays and plain objects whose keys do not start with `$` (EJSON writes
+ * `undefined` as null where JSON drops it, and has its own forms for Dates and BSON values).
+ */
+function isPlainJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (const item of value) if (!isPlainJson(item)) return false;
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      for (const key in value) {
+        if (key.startsWith('$') || key.includes('\u0000')) return false;
+        if (!isPlainJson(value[key])) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**

@@ -10,13 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdateOperators } from 'mingo';
 import type { AnyObject, Options } from 'mingo/types';
-import {
-  decodeStoredDocument,
-  encodeStoredDocument,
-  idKey,
-  isPlainObject,
-  type Document,
-} from './codec.js';
+import { encodeStoredDocument, idKey, isPlainObject, type Document } from './codec.js';
 import { invalidOperator, requestFailed } from './failures.js';
 import { planPrefilter } from './planner.js';
 import type { DocumentReader, OrderedReader, StoredDocument } from './storage.js';
@@ -32,8 +26,8 @@ export interface DocumentView extends DocumentReader {
    */
   readonly ordered: OrderedReader | null;
   insert(name: string, document: Document): void;
-  /** Rewrites `row` (read from this view) as `next`; the `_id` stays. */
-  replace(name: string, row: StoredDocument, next: Document): void;
+  /** Rewrites `row` (read from this view) as `next`, stored as `text`; the `_id` stays. */
+  replace(name: string, row: StoredDocument, next: Document, text: string): void;
   remove(name: string, row: StoredDocument): void;
 }
 
@@ -92,6 +86,36 @@ function withQueryEngine<T>(run: () => T): T {
   }
 }
 
+/**
+ * Top-level fields an exclusion projection drops that neither the filter nor the sort mentions:
+ * the read can leave them out before decoding (storage.ts `select`'s `omit`). `_id` stays.
+ */
+function droppedFields(
+  projection: Document | undefined,
+  filter: Document,
+  order: Document | undefined,
+): string[] | undefined {
+  if (!projection) return undefined;
+  const fields = Object.entries(projection);
+  if (fields.length === 0 || fields.some(([, keep]) => keep !== false && keep !== 0))
+    return undefined;
+  const dropped = fields
+    .map(([field]) => field)
+    .filter((field) => field !== '_id' && !field.includes('.') && !field.startsWith('$'))
+    .filter((field) => !mentions(filter, field) && !mentions(order, field));
+  return dropped.length > 0 ? dropped : undefined;
+}
+
+/** Whether a filter or sort names `field` anywhere: as a key, a path under it, or `$field`. */
+function mentions(value: unknown, field: string): boolean {
+  if (typeof value === 'string') return value === `$${field}` || value.startsWith(`$${field}.`);
+  if (Array.isArray(value)) return value.some((item) => mentions(item, field));
+  if (!isPlainObject(value)) return false;
+  return Object.entries(value).some(
+    ([key, item]) => key === field || key.startsWith(`${field}.`) || mentions(item, field),
+  );
+}
+
 /** Fields an upsert copies from the filter into the new document (Mongo: equality conditions). */
 function equalityFields(filter: Document, into: Document = {}): Document {
   for (const [key, condition] of Object.entries(filter)) {
@@ -130,7 +154,8 @@ export class CollectionOperations {
         new Query<AnyObject>({}, {}).find<Document>(ordered, options.projection).all(),
       );
     }
-    const documents = this.matching(collection, filter).map((row) => row.document);
+    const omit = droppedFields(options.projection, filter, options.order);
+    const documents = this.matching(collection, filter, omit).map((row) => row.document);
     return withQueryEngine(() => {
       let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
       if (options.order && Object.keys(options.order).length > 0)
@@ -264,10 +289,14 @@ export class CollectionOperations {
     return this.store.select(collection, null).map((row) => row.document);
   }
 
-  private matching(collection: string, filter: Document): StoredDocument[] {
+  private matching(
+    collection: string,
+    filter: Document,
+    omit?: readonly string[],
+  ): StoredDocument[] {
     const query = withQueryEngine(() => new Query<AnyObject>(filter, {}));
     const prefilter = planPrefilter(filter, this.store.indexedPaths(collection));
-    const rows = this.store.select(collection, prefilter);
+    const rows = this.store.select(collection, prefilter, omit);
     return withQueryEngine(() => rows.filter((row) => query.test(row.document)));
   }
 
@@ -279,21 +308,25 @@ export class CollectionOperations {
     merge: boolean,
   ): Document | null {
     const original = row.document;
+    const originalKey = idKey(original._id);
     let next: Document;
     if (merge) {
-      next = decodeStoredDocument(row.text);
+      // The row's document is this request's own copy (views decode one per read): updated in
+      // place rather than decoded a second time from the text.
+      next = original;
       const { operators } = normalizeUpdate(data);
       withQueryEngine(() =>
         applyUpdateOperators(next, operators, undefined, undefined, { cloneMode: 'deep' }),
       );
     } else {
       const { _id, ...fields } = data;
-      if (_id !== undefined && idKey(_id) !== idKey(original._id)) throw immutableId();
+      if (_id !== undefined && idKey(_id) !== originalKey) throw immutableId();
       next = { _id: original._id, ...fields };
     }
-    if (idKey(next._id) !== idKey(original._id)) throw immutableId();
-    if (encodeStoredDocument(next) === row.text) return null;
-    this.store.replace(collection, row, next);
+    if (idKey(next._id) !== originalKey) throw immutableId();
+    const text = encodeStoredDocument(next);
+    if (text === row.text) return null;
+    this.store.replace(collection, row, next, text);
     return next;
   }
 

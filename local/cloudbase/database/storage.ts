@@ -22,6 +22,7 @@ import { duplicateKey } from './failures.js';
 export interface StoredDocument {
   /** Insertion sequence: the natural order of the collection. */
   seq: number;
+  /** Decoded for this read alone: the reader may change it (an update does, in place). */
   document: Document;
   /** The stored text, compared to tell a real modification from a no-op. */
   text: string;
@@ -35,8 +36,12 @@ export interface SqlPrefilter {
 
 /** Read access to one state of the collections: the committed one, or a transaction's snapshot. */
 export interface DocumentReader {
-  /** Candidate documents in natural order; `prefilter` may only narrow to a superset of matches. */
-  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[];
+  /**
+   * Candidate documents in natural order; `prefilter` may only narrow to a superset of matches.
+   * `omit`: top-level fields left out of the documents (and their text), for reads whose filter
+   * never looks at them and whose projection drops them anyway.
+   */
+  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[];
   /** The document stored under `_id` key `key` (codec `idKey`), if any. */
   selectByKey(name: string, key: string): StoredDocument | undefined;
 }
@@ -111,15 +116,26 @@ const ROLLED_BACK = Symbol('rolled back');
 /** Read connections kept open for the next transactions; more open at once are closed after. */
 const MAX_IDLE_SNAPSHOTS = 8;
 
+/**
+ * The stored text of each row, without `omit`'s top-level fields: SQLite drops them before the
+ * text reaches JavaScript, so a large field nobody reads (a campaign's holds) is never decoded.
+ */
+function documentColumn(omit: readonly string[] | undefined): string {
+  const paths = (omit ?? []).filter(isIndexablePath).filter((path) => !path.includes('.'));
+  if (paths.length === 0) return 'doc';
+  return `json_remove(doc, ${paths.map((path) => quoteLiteral(`$."${path}"`)).join(', ')}) AS doc`;
+}
+
 function selectRows(
   table: string,
   prefilter: SqlPrefilter | null,
   statement: (sql: string) => Database.Statement,
+  omit?: readonly string[],
 ): StoredDocument[] {
   const where = prefilter ? ` WHERE ${prefilter.where}` : '';
-  const rows = statement(`SELECT seq, doc FROM ${table}${where} ORDER BY seq`).all(
-    ...(prefilter?.params ?? []),
-  ) as { seq: number; doc: string }[];
+  const rows = statement(
+    `SELECT seq, ${documentColumn(omit)} FROM ${table}${where} ORDER BY seq`,
+  ).all(...(prefilter?.params ?? [])) as { seq: number; doc: string }[];
   return rows.map((row) => ({
     seq: row.seq,
     document: decodeStoredDocument(row.doc),
@@ -174,8 +190,8 @@ export class Snapshot implements DocumentReader {
     connection.begin();
   }
 
-  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
-    return this.rows(name, prefilter);
+  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[] {
+    return this.rows(name, prefilter, omit);
   }
 
   selectByKey(name: string, key: string): StoredDocument | undefined {
@@ -189,10 +205,14 @@ export class Snapshot implements DocumentReader {
     this.giveBack();
   }
 
-  private rows(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
+  private rows(
+    name: string,
+    prefilter: SqlPrefilter | null,
+    omit?: readonly string[],
+  ): StoredDocument[] {
     const table = this.tableOf(name);
     try {
-      return selectRows(table, prefilter, (sql) => this.connection.statement(sql));
+      return selectRows(table, prefilter, (sql) => this.connection.statement(sql), omit);
     } catch (error) {
       // A collection created after the snapshot was taken holds nothing in it.
       if (/no such table/.test((error as Error).message)) return [];
@@ -270,8 +290,8 @@ export class DocumentStore implements DocumentReader, OrderedReader {
     return keys;
   }
 
-  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
-    return selectRows(this.table(name).table, prefilter, (sql) => this.statement(sql));
+  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[] {
+    return selectRows(this.table(name).table, prefilter, (sql) => this.statement(sql), omit);
   }
 
   selectByKey(name: string, key: string): StoredDocument | undefined {
@@ -385,14 +405,19 @@ export class DocumentStore implements DocumentReader, OrderedReader {
     );
   }
 
-  /** Rewrites the document stored under `seq` (its `_id` stays the same). */
-  replace(name: string, seq: number, document: Document): void {
+  /** Rewrites the document stored under `seq` (its `_id` stays the same), `text` its encoding. */
+  replace(
+    name: string,
+    seq: number,
+    document: Document,
+    text = encodeStoredDocument(document),
+  ): void {
     const table = this.table(name);
     this.touch(name);
     this.write(table, document, () =>
       this.statement(`UPDATE ${table.table} SET id = ?, doc = ? WHERE seq = ?`).run(
         idKey(document._id),
-        encodeStoredDocument(document),
+        text,
         seq,
       ),
     );

@@ -137,8 +137,8 @@ class CommittedView implements DocumentView {
     return this.store.indexedPaths(name);
   }
 
-  select(name: string, prefilter: SqlPrefilter | null): StoredDocument[] {
-    return this.store.select(name, prefilter);
+  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[] {
+    return this.store.select(name, prefilter, omit);
   }
 
   selectByKey(name: string, key: string): StoredDocument | undefined {
@@ -150,9 +150,9 @@ class CommittedView implements DocumentView {
     this.store.insert(name, document);
   }
 
-  replace(name: string, row: StoredDocument, next: Document): void {
+  replace(name: string, row: StoredDocument, next: Document, text: string): void {
     this.assertUnclaimed(name, idKey(row.document._id), next, row.document);
-    this.store.replace(name, row.seq, next);
+    this.store.replace(name, row.seq, next, text);
   }
 
   remove(name: string, row: StoredDocument): void {
@@ -222,11 +222,11 @@ class OpenTransaction implements DocumentView {
     this.checkUniqueIndexes();
   }
 
-  replace(name: string, row: StoredDocument, next: Document): void {
+  replace(name: string, row: StoredDocument, next: Document, text: string): void {
     const key = idKey(row.document._id);
     this.claim(name, key);
     this.claimUniqueKeys(name, next, row.document);
-    this.stage(name, key, next, row.seq);
+    this.stage(name, key, next, row.seq, text);
     this.checkUniqueIndexes();
   }
 
@@ -303,7 +303,13 @@ class OpenTransaction implements DocumentView {
     }
   }
 
-  private stage(name: string, key: string, document: Document | null, seq: number): void {
+  private stage(
+    name: string,
+    key: string,
+    document: Document | null,
+    seq: number,
+    text = document ? encodeStoredDocument(document) : '',
+  ): void {
     let staged = this.writes.get(name);
     if (!staged) {
       staged = new Map();
@@ -312,7 +318,7 @@ class OpenTransaction implements DocumentView {
     const earlier = staged.get(key);
     staged.set(key, {
       document,
-      text: document ? encodeStoredDocument(document) : '',
+      text,
       seq,
       existed: earlier ? earlier.existed : this.reader().selectByKey(name, key) !== undefined,
     });

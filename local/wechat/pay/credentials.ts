@@ -185,9 +185,16 @@ function selfSignedCertificate(
 
 /** The merchant's public key, from whichever merchant private key the settings hold. */
 export function merchantPublicKey(privateKeyPem: string): KeyObject | undefined {
+  const known = merchantPublicKeys.get(privateKeyPem);
+  if (known) return known;
   try {
-    return createPublicKey(createPrivateKey(privateKeyPem));
+    const key = createPublicKey(createPrivateKey(privateKeyPem));
+    // Asked on every v3 call with the same settings: parsed once per key.
+    if (merchantPublicKeys.size >= 16) merchantPublicKeys.clear();
+    merchantPublicKeys.set(privateKeyPem, key);
+    return key;
   } catch {
     return undefined;
   }
 }
+const merchantPublicKeys = new Map<string, KeyObject>();

@@ -11,9 +11,9 @@ import type { LocalWechatPayCredentials } from './credentials';
 import { paySettingsOf, type PaySettings } from './credentials';
 import { CallbackSender } from './callbacks';
 import { PAY_APIS, PayFaultInjector, type PayApi } from './faults';
-import { RedPackets } from './red-packets';
+import { envelopeDueAt, RedPackets } from './red-packets';
 import { PayStore } from './store';
-import { TransferBills } from './transfers';
+import { billDueAt, TransferBills } from './transfers';
 
 export interface WechatPaySimulatorOptions {
   /** SQLite file; its directory must exist. */
@@ -40,7 +40,7 @@ export class WechatPaySimulator {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly options: WechatPaySimulatorOptions) {
-    this.store = new PayStore(options.file);
+    this.store = new PayStore(options.file, { envelope: envelopeDueAt, bill: billDueAt });
     this.log = options.log ?? (() => {});
     const settings = () => this.paySettings();
     this.callbacks = new CallbackSender(

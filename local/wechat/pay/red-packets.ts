@@ -20,6 +20,15 @@ export const REFUND_LAG_MS = 10 * 60_000;
 /** How long an envelope answered PROCESSING stays SENDING. */
 export const PROCESSING_MS = 5_000;
 
+/** When `settle` next moves an open envelope: SENDING's send, SENT's expiry, RFUND_ING's refund. */
+export function envelopeDueAt(envelope: Envelope): number | null {
+  if (envelope.status === 'SENDING') return envelope.sent_at;
+  if (envelope.status === 'SENT') return envelope.sent_at + ENVELOPE_LIFETIME_MS;
+  if (envelope.status === 'RFUND_ING')
+    return envelope.sent_at + ENVELOPE_LIFETIME_MS + REFUND_LAG_MS;
+  return null;
+}
+
 const MCH_BILLNO = /^[0-9A-Za-z]{1,28}$/;
 const SCENES = new Set(Array.from({ length: 8 }, (_, i) => `PRODUCT_${i + 1}`));
 
@@ -190,7 +199,7 @@ export class RedPackets {
 
   /** Moves envelopes along the clock: SENDING → SENT, unopened SENT → RFUND_ING → REFUND. */
   settle(now: number): void {
-    for (const envelope of this.store.envelopes(true)) {
+    for (const envelope of this.store.dueEnvelopes(now)) {
       let changed = false;
       if (envelope.status === 'SENDING' && now >= envelope.sent_at) {
         envelope.status = 'SENT';

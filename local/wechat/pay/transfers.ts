@@ -16,6 +16,14 @@ export const ACCEPTED_MS = 5_000;
 /** How long CANCELING lasts. */
 export const CANCELING_MS = 1_000;
 
+/** When `settle` next moves an open bill: the transitions it checks, in its order. */
+export function billDueAt(bill: Bill): number | null {
+  if (bill.state === 'ACCEPTED') return bill.ready_at;
+  if (bill.state === 'WAIT_USER_CONFIRM') return bill.created_at + CONFIRM_WINDOW_MS;
+  if (bill.state === 'CANCELING') return bill.cancelled_at ?? 0;
+  return null;
+}
+
 const OUT_BILL_NO = /^[0-9A-Za-z]{1,32}$/;
 const PERCEPTIONS = new Set(['现金奖励', '活动奖励']);
 
@@ -147,7 +155,7 @@ export class TransferBills {
   settle(now: number): void {
     const done: Bill[] = [];
     this.store.atomically(() => {
-      for (const bill of this.store.bills(true)) {
+      for (const bill of this.store.dueBills(now)) {
         if (bill.state === 'ACCEPTED' && now >= bill.ready_at) {
           bill.state = 'WAIT_USER_CONFIRM';
           bill.package_info = packageInfo();

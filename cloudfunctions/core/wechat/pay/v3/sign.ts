@@ -205,11 +205,30 @@ function verifyRsa(message: string, signatureBase64: string, key: string | KeyOb
   }
 }
 
+/**
+ * Parsed keys by PEM: parsing an RSA key costs more than the signature made with it, and a warm
+ * instance (or the simulator) signs with the same few keys call after call. A bad PEM still
+ * throws on every call; only parsed keys are kept.
+ */
+const parsedKeys = new Map<string, KeyObject>();
+const MAX_PARSED_KEYS = 16;
+
+function parsedKey(kind: 'private' | 'public', pem: string, parse: () => KeyObject): KeyObject {
+  const id = `${kind}\n${pem}`;
+  let key = parsedKeys.get(id);
+  if (!key) {
+    key = parse();
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
+    parsedKeys.set(id, key);
+  }
+  return key;
+}
+
 function toPrivateKey(key: string | KeyObject): KeyObject {
-  return typeof key === 'string' ? createPrivateKey(key) : key;
+  return typeof key === 'string' ? parsedKey('private', key, () => createPrivateKey(key)) : key;
 }
 
 /** Accepts a public key PEM or an X.509 certificate PEM (the platform certificate). */
 function toPublicKey(key: string | KeyObject): KeyObject {
-  return typeof key === 'string' ? createPublicKey(key) : key;
+  return typeof key === 'string' ? parsedKey('public', key, () => createPublicKey(key)) : key;
 }
