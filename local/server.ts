@@ -43,7 +43,8 @@ export const BODY_LIMIT = 100 * 1024 * 1024;
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
 
 /**
- * The local stack's one HTTP front (the public local interface of ARCHITECTURE.md):
+ * The local stack's one HTTP front (the public local interface, which tests and tools depend on;
+ * docs/local-stack.md documents it):
  *   GET  /health                 liveness and what is loaded
  *   POST /admin                  the CloudBase HTTP protocol (database, functions, storage)
  *   POST /functions/<name>       call a function as a Mini Program user (x-wx-openid, …)

@@ -18,7 +18,7 @@ export function currentCaller(): Caller {
     openid: text(wx.OPENID),
     appid: text(wx.APPID),
     unionid: text(wx.UNIONID),
-    // IPv4 when CloudBase gives one (wechat-api.md §8.2: CLIENTIP, CLIENTIPV6), else IPv6.
+    // IPv4 when CloudBase gives one (Cloud.getWXContext: CLIENTIP, CLIENTIPV6), else IPv6.
     clientIp: text(wx.CLIENTIP) ?? text(wx.CLIENTIPV6),
     source: text(wx.SOURCE) ?? 'unknown',
   };

@@ -33,8 +33,9 @@ interface Job {
 const JOBS: readonly Job[] = [
   // A run that does nothing but record itself: operators read its last run to know the timer lives.
   { name: 'heartbeat', maxMs: 10_000, run: async () => {} },
-  // Keeps the central OA access token fresh, so functions only ever read it (wechat-api.md §8.1).
-  // Its retries (3 × 10 s) may outlast its share: the next tick tries again, well before expiry.
+  // Keeps the central OA access token fresh, so functions only ever read it (as WeChat's
+  // access-token pages advise). Its retries (3 × 10 s) may outlast its share: the next tick tries
+  // again, well before expiry.
   {
     name: 'oaToken',
     maxMs: 25_000,

@@ -361,7 +361,7 @@ type Log = (line: string) => void;
 export async function deploy(env: NodeJS.ProcessEnv, log: Log): Promise<number> {
   const found = credentialsFrom(env);
   if (!found.ok) {
-    log(`deploy: set ${found.missing.join(', ')} (see README → Deploy to CloudBase)`);
+    log(`deploy: set ${found.missing.join(', ')} (see docs/deploy.md)`);
     return 2;
   }
   const { credentials } = found;

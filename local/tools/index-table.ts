@@ -1,7 +1,7 @@
 /**
  * Renders the collections and indexes of cloudfunctions/core/data/collections.ts as the Markdown
- * table the README carries (the list to create in the CloudBase console). A test keeps the two equal;
- * `npx tsx local/tools/index-table.ts` prints it after a change.
+ * table docs/deploy.md carries (the list to create in the CloudBase console). A test keeps the two
+ * equal; `npx tsx local/tools/index-table.ts` prints it after a change.
  */
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections';
 

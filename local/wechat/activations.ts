@@ -1,6 +1,7 @@
 /**
  * Activation and scanning: `codeactive`, `codeactivequery`, `tickettocode`, and the consumer's
- * side of a scan (../shared/platform/wechat-api.md §1.1, §1.3, §1.4).
+ * side of a scan (WeChat's 一物一码 API pages for the three, and how a scan's ticket reaches the
+ * Mini Program).
  *
  * - codeactive: a FINISHed application of this account; code_start ≤ code_end (inclusive) inside
  *   [0, code_count) — a segment may span several download ranges; all text fields required;

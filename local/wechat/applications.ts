@@ -1,6 +1,6 @@
 /**
  * Code applications: `applycode`, `applycodequery` and `applycodedownload`
- * (../shared/platform/wechat-api.md §1.1, §1.2, §1.5).
+ * (WeChat's 一物一码 API pages for the three).
  *
  * - applycode: code_count from 10,000 to 20,000,000 in steps of 10,000; idempotent by
  *   isv_application_id per account (same id and count → the same application_id; same id with

@@ -1,6 +1,6 @@
 /**
  * WeChat's error answers: `{ errcode, errmsg }` with HTTP 200. The codes and messages are the ones
- * WeChat documents or is seen to return (../shared/platform/wechat-api.md §1, §8.1); clients branch
+ * WeChat documents or is seen to return (its 一物一码 and access-token pages); clients branch
  * on `errcode` only, so the messages carry detail for the developer reading a log.
  */
 export const Errcode = {

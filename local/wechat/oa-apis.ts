@@ -1,8 +1,9 @@
 /**
- * The Official Account APIs a channel QR code needs, as WeChat documents them (wechat-api.md §4,
- * §6, §7): parametric QR codes and their images, user tags, user info, customer-service messages
- * inside WeChat's sending window, and temporary media. State lives in the simulator's meta table
- * (one JSON value per key), like the follow state oa-push.ts keeps.
+ * The Official Account APIs a channel QR code needs, as WeChat documents them
+ * (its pages on QR codes, customer-service messages and user tags): parametric QR codes and their
+ * images, user tags, user info, customer-service messages inside WeChat's sending window, and
+ * temporary media. State lives in the simulator's meta table (one JSON value per key), like the
+ * follow state oa-push.ts keeps.
  *
  * The sending window (§6.1): a follow or a channel-QR scan grants 3 messages within 1 minute (a
  * user's message would grant 5 within 48 h; messages are not simulated). A send uses the grant

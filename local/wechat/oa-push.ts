@@ -1,7 +1,7 @@
 /**
  * The consumer's side of the Official Account, as WeChat plays it toward the account's server
- * URL (wechat-api.md §5): a user scans a channel QR code, follows, or unfollows, and WeChat POSTs
- * the event, signed and (in safe mode) encrypted, to the server URL — locally the stack's
+ * URL (WeChat's 接收事件推送 page): a user scans a channel QR code, follows, or unfollows, and WeChat
+ * POSTs the event, signed and (in safe mode) encrypted, to the server URL — locally the stack's
  * `/http/oa` (`OA_SERVER_URL`), with the stack's OA_TOKEN, OA_ENCODING_AES_KEY and OA_APPID.
  *
  * The simulator keeps each user's follow state (in its meta table, `oaFollower:<openid>`), so a

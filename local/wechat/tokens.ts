@@ -1,6 +1,6 @@
 /**
  * Official Account access tokens, as `/cgi-bin/token` and `/cgi-bin/stable_token` hand them out
- * (../shared/platform/wechat-api.md §8.1):
+ * (WeChat's 获取 Access token and 获取稳定版接口调用凭据 pages):
  *
  * - `/cgi-bin/token`: every call issues a new token; the previous ones stay valid for a 5-minute
  *   grace, then answer 40001 ("not latest").

@@ -1,7 +1,7 @@
 /**
  * Channel QR codes' pure rules (core/domain/channel-qr.ts) and the OA API readers
- * (core/wechat/oa/channel-apis.ts), held against WeChat's documented examples (wechat-api.md §4,
- * §6.2, §6.3, §7).
+ * (core/wechat/oa/channel-apis.ts), held against WeChat's documented examples (its pages on
+ * parametric QR codes, customer-service messages, media and user tags).
  */
 import { describe, expect, test } from 'vitest';
 import type { ReplyItem } from '../../typings/admin';
@@ -77,7 +77,7 @@ describe('statuses', () => {
   });
 });
 
-describe('metrics rules (seed 000)', () => {
+describe('metrics rules', () => {
   test('a first follow from the code: one scan, one scanner, one new follower', () => {
     expect(scanIncrements('subscribe', { known: false, followedFromQr: false })).toEqual({
       scans: 1,

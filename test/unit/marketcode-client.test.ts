@@ -288,7 +288,7 @@ describe('range rules', () => {
 });
 
 /**
- * WeChat's documented example replies (wechat-api.md §1.1; the examples of the six API pages),
+ * WeChat's documented example replies (the examples of WeChat's six 一物一码 API pages),
  * each read as sent: uint64 fields as JSON numbers, `code` a string, `product_code` present in
  * the examples though missing from the field tables.
  */

@@ -1,6 +1,6 @@
 /**
- * The OA server URL's signatures and safe-mode encryption (wechat-api.md §5.1–§5.2), held against
- * Tencent's published WXBizMsgCrypt samples for the Official Account message encryption:
+ * The OA server URL's signatures and safe-mode encryption (WeChat's 接入指南 and 消息加解密 pages), held
+ * against Tencent's published WXBizMsgCrypt samples for the Official Account message encryption:
  * - the Python sample (Sample.py, "WXBizMsgCrypt 使用demo文件", 2014): token `spamtest`,
  *   EncodingAESKey `abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG`, appid `wx2c2769f8efd9abc2`,
  *   timestamp 1409735669, nonce 1320562132, its msg_signature and Encrypt;

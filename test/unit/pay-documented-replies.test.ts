@@ -1,19 +1,18 @@
 /**
  * Every WeChat Pay reply classifier held against the replies WeChat documents, field for field.
- * Sources (see ../shared/platform/wechat-api.md §3 and wechatpay-transfer.md §1–3, and the pages
- * they cite):
+ * Sources (WeChat Pay's pages for 小程序红包 and 商家转账, with their examples):
  *
  * - v2 sendminiprogramhb 返回示例 (pay.weixin.qq.com/wiki/doc/api/tools/cash_coupon_xcx.php
- *   chapter 18_2; wechat-api.md §3.1): return_code/result_code SUCCESS *and* err_code SUCCESS,
- *   err_code_des 发放成功, then mch_billno … package.
- * - v2 sendredpack 成功示例 (cash_coupon.php chapter 13_4, the cash-envelope table §3.2 leans on):
- *   err_code `0`, err_code_des `发放成功.`. Which of the two forms sendminiprogramhb sends in
- *   production is UNVERIFIED, so both are read as sent.
- * - v2 gethbinfo 成功示例 (cash_coupon.php chapter 13_6; wechat-api.md §3.5): no err_code,
- *   return_msg 获取成功; replies seen from production (SDK tests) also carry err_code SUCCESS /
- *   err_code_des OK — both forms are a found envelope.
- * - v3 发起转账 应答示例 (pay.weixin.qq.com/doc/v3/merchant/4012716434; wechatpay-transfer.md §1).
- * - v3 商户单号查询转账单 应答示例 (…/4012716437; wechatpay-transfer.md §3).
+ *   chapter 18_2): return_code/result_code SUCCESS *and* err_code SUCCESS, err_code_des 发放成功,
+ *   then mch_billno … package.
+ * - v2 sendredpack 成功示例 (cash_coupon.php chapter 13_4, the cash-envelope page whose error codes
+ *   the envelope outcomes follow): err_code `0`, err_code_des `发放成功.`. Which of the two forms
+ *   sendminiprogramhb sends in production is UNVERIFIED, so both are read as sent.
+ * - v2 gethbinfo 成功示例 (cash_coupon.php chapter 13_6): no err_code, return_msg 获取成功; replies
+ *   seen from production (SDK tests) also carry err_code SUCCESS / err_code_des OK — both forms are
+ *   a found envelope.
+ * - v3 发起转账 应答示例 (pay.weixin.qq.com/doc/v3/merchant/4012716434).
+ * - v3 商户单号查询转账单 应答示例 (…/4012716437).
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,7 +1,8 @@
 /**
  * WeChat Pay keys as a list (issue 9, point 9): the public key and any number of platform
  * certificates, chosen by Wechatpay-Serial, so replies and callbacks signed with either side of a
- * key switch verify (wechatpay-transfer.md §4: "keep both keys configured during the switch").
+ * key switch verify (during a switch from platform certificates to the public key, WeChat Pay signs
+ * callbacks with either at random, so both stay configured).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

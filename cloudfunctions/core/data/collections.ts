@@ -3,7 +3,7 @@
  *
  * The local emulator creates these collections and enforces these indexes (a duplicate key on a
  * unique index fails exactly as CloudBase's does); in production they are created once in the
- * CloudBase console (数据库 → 集合 → 索引管理) or by `npm run deploy`, as the README lists. Correctness under concurrency
+ * CloudBase console (数据库 → 集合 → 索引管理) or by `npm run deploy`, as docs/deploy.md lists. Correctness under concurrency
  * leans on the unique indexes here, so a change to this file is a change to the product.
  */
 

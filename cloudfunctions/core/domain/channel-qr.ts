@@ -1,5 +1,6 @@
 /**
- * Channel QR codes (seed 000, wechat-api.md §4, §6, §7): pure rules, no I/O.
+ * Channel QR codes (WeChat's pages on parametric QR codes, customer-service messages and user
+ * tags): pure rules, no I/O.
  *
  * - scene naming: each code gets its own `scene_str` (1–64 characters, WeChat's limit), never
  *   reused, so a scan names exactly one code;

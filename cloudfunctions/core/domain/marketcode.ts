@@ -1,5 +1,5 @@
 /**
- * The rules of WeChat's marketcode (一物一码) inputs, as documented (wechat-api.md §1.1), and of
+ * The rules of WeChat's marketcode (一物一码) inputs, as documented (WeChat's 一物一码 API pages), and of
  * code ranges. Pure: no I/O. Each check throws an AppError with a stable code and a Chinese
  * message, so the same rule answers an operator at the action edge and guards the client.
  */

@@ -1,5 +1,5 @@
 /**
- * Pure rules of the Official Account's pushes (wechat-api.md §5): what a push is, which scene a
+ * Pure rules of the Official Account's pushes (WeChat's 接收事件推送 page): what a push is, which scene a
  * follow or scan came from, how redeliveries are recognised, and when a request is too old.
  * No I/O: core/oa/push.ts applies them.
  */

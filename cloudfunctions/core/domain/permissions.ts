@@ -49,7 +49,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<MemberRole, readonly AdminPermiss
     'oa.write',
     'data.export',
   ],
-  // Operators also run the Official Account's channel QR codes (ARCHITECTURE: who uses it).
+  // Operators also run the Official Account's channel QR codes (they manage them for the brand).
   operator: [...READS, 'codes.write', 'products.write', 'oa.write', 'data.export'],
   // Reads code ranges and products (to target campaigns); campaigns' payouts are its own.
   marketer: [...READS, 'campaigns.write', 'data.export'],

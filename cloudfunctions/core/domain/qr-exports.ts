@@ -5,7 +5,7 @@
  */
 import type { QrImageSize, ScannerReplyStatus } from '../../../typings/admin.js';
 
-/** Rows per file, and rows per export at most (seed 000: "up to 2 million … split at 100,000"). */
+/** Rows per file, and rows per export at most (up to 2 million, split at 100,000). */
 export const FILE_ROWS = 100_000;
 export const MAX_EXPORT_ROWS = 2_000_000;
 
@@ -75,7 +75,7 @@ export function qrImagePixels(size: QrImageSize): number {
 
 /**
  * The logo's square in a `width` px image: centred, at most 20% of the width with its white
- * border included (seed 000's logo; error correction H restores up to 30% of the modules, and
+ * border included (the brand's logo; error correction H restores up to 30% of the modules, and
  * a fifth of the width hides 4% of the area).
  */
 export function logoBox(width: number): { x: number; y: number; size: number; border: number } {

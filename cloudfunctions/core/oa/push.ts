@@ -1,5 +1,5 @@
 /**
- * The Official Account's server URL (服务器地址, wechat-api.md §5), as the `oa` HTTP function
+ * The Official Account's server URL (服务器地址), as the `oa` HTTP function
  * receives it. In order:
  *
  *   1. the request's `timestamp` within 5 minutes of our clock and its `signature` = SHA-1 of the
@@ -172,8 +172,8 @@ async function processPush(push: OaPush, now: number): Promise<void> {
  * (`qrscene_<scene>`) or a follower's SCAN, after the follower state moved. Channel QR codes
  * (issue 11 points 2–3) hook in here: look the scene up in `oaQrcodes` (unique `scene`), then
  * tag the user, count the scan per QR and send its replies (customer-service messages: the
- * scan opens a 3-message, 1-minute window, wechat-api.md §6.1). A redelivery whose first attempt
- * died before `markApplied` comes through here again, so a reply must be claimed once per
+ * scan opens a 3-message, 1-minute window, as WeChat's 客服消息 page says). A redelivery whose first
+ * attempt died before `markApplied` comes through here again, so a reply must be claimed once per
  * `dedupeKey` (a conditional write) before it is sent.
  */
 async function onChannelScan(scan: OaEventPush, scene: string): Promise<void> {

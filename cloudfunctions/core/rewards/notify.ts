@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's v3 callback (商家转账 MCHTRANSFER.BILL.FINISHED, wechatpay-transfer.md §4), as the
+ * WeChat Pay's v3 callback (商家转账 MCHTRANSFER.BILL.FINISHED, its 回调通知 page), as the
  * `paynotify` HTTP function receives it. In order:
  *
  *   1. the Wechatpay-* signature over the raw body, with whichever of our WeChat Pay keys
@@ -94,7 +94,7 @@ export async function handleTransferNotification(request: NotifyRequest): Promis
 
   try {
     // Any of our WeChat Pay keys, the one Wechatpay-Serial names: during a key switch WeChat
-    // signs callbacks with either (wechatpay-transfer.md §4).
+    // signs callbacks with either (WeChat Pay's 回调通知 page).
     const serial = headerValue(request.headers, 'Wechatpay-Serial');
     const key = keyForSerial(settings.wechatpayKeys, serial);
     if (!key) {

@@ -5,7 +5,7 @@
  *
  * One document per page keeps every page's modules, styles and simulate registrations apart, as
  * `require` runs a module once and simulate registers a component once per load. The price: pages
- * do not share store singletons as they would in one app service (see README, Web preview).
+ * do not share store singletons as they would in one app service (see docs/web-preview.md, Limits).
  */
 import './builtins'; // before simulate: it registers the built-in tags as it loads
 import type { RootComponent } from 'j-component';

@@ -1,5 +1,5 @@
 /**
- * MCHTRANSFER.BILL.FINISHED callbacks (wechatpay-transfer.md §4): the resource encrypted once with
+ * MCHTRANSFER.BILL.FINISHED callbacks (WeChat Pay's 回调通知 page): the resource encrypted once with
  * the APIv3 key (AEAD_AES_256_GCM), each attempt signed afresh with the simulator's WeChat Pay key
  * on the wall clock (the receiver checks freshness against its own clock, not the simulator's).
  * A non-2xx answer or a network error is retried on a short schedule; pending callbacks resume

@@ -1,7 +1,7 @@
 /**
- * v2 Mini Program red envelopes (wechat-api.md §3): sendminiprogramhb and gethbinfo over XML with
- * MD5 signs, one envelope per mch_billno, and the envelope's life on the simulator's clock:
- * SENDING → SENT at send, RECEIVED when the consumer opens it, RFUND_ING 24 h after SENT if
+ * v2 Mini Program red envelopes (WeChat Pay's 小程序红包 pages): sendminiprogramhb and gethbinfo over
+ * XML with MD5 signs, one envelope per mch_billno, and the envelope's life on the simulator's
+ * clock: SENDING → SENT at send, RECEIVED when the consumer opens it, RFUND_ING 24 h after SENT if
  * unopened, then REFUND.
  */
 import { randomBytes } from 'node:crypto';
@@ -139,7 +139,7 @@ export class RedPackets {
     const envelope = this.store.envelope(fields.mch_billno);
     if (!envelope || (fields.appid && envelope.params.wxappid !== fields.appid))
       throw new RedPacketError('NOT_FOUND', '指定单号数据不存在');
-    // The documented 成功示例 (wechat-api.md §3.5): 获取成功, no err_code, the appid queried.
+    // The documented 成功示例 (of the gethbinfo page): 获取成功, no err_code, the appid queried.
     const reply: V2Reply = {
       return_code: 'SUCCESS',
       return_msg: '获取成功',
@@ -225,7 +225,8 @@ export class RedPackets {
       return v2ErrorReply(
         new RedPacketError('PROCESSING', '请求已受理，请稍后使用原单号查询发放结果'),
       );
-    // Exactly the documented 返回示例 (wechat-api.md §3.1): err_code SUCCESS / 发放成功 included.
+    // Exactly the documented 返回示例 (of the sendminiprogramhb page): err_code SUCCESS / 发放成功
+    // included.
     return {
       return_code: 'SUCCESS',
       return_msg: '发放成功',

@@ -31,7 +31,7 @@ import { TransferError } from './transfers';
 
 const TRANSFER_BILLS = '/v3/fund-app/mch-transfer/transfer-bills';
 
-/** The HTTP status WeChat Pay answers a v3 error code with (wechatpay-transfer.md §1). */
+/** The HTTP status WeChat Pay answers a v3 error code with (发起转账's error table). */
 const V3_STATUS: Readonly<Record<string, number>> = {
   PARAM_ERROR: 400,
   INVALID_REQUEST: 400,

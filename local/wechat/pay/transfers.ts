@@ -1,5 +1,5 @@
 /**
- * v3 商家转账 transfer bills (wechatpay-transfer.md §1–4): create (idempotent by out_bill_no),
+ * v3 商家转账 transfer bills (WeChat Pay's 商家转账 pages): create (idempotent by out_bill_no),
  * query, cancel, and the bill's life on the simulator's clock: ACCEPTED → WAIT_USER_CONFIRM →
  * SUCCESS when the consumer confirms, FAIL/OVERDUE_CLOSE 24 h after creation, CANCELING →
  * CANCELLED. Every final state is reported to notify_url (callbacks.ts).
@@ -254,7 +254,7 @@ export function callbackResource(bill: Bill, mchId: string): Record<string, unkn
     out_bill_no: bill.out_bill_no,
     transfer_bill_no: bill.transfer_bill_no,
     state: bill.state,
-    // The callback spells it `mchid` (the query `mch_id`), wechatpay-transfer.md §4.
+    // The callback spells it `mchid` (the query `mch_id`), as WeChat Pay's 回调通知 page has it.
     mchid: mchId,
     transfer_amount: bill.transfer_amount,
     openid: bill.openid,

@@ -31,7 +31,7 @@ export interface PickedFile {
   name: string;
 }
 
-/** WeChat's limits per material use (seed 000; core/domain/channel-qr.ts mediaProblem). */
+/** WeChat's limits per material use (core/domain/channel-qr.ts mediaProblem). */
 const FILE_RULES: Readonly<
   Record<'image' | 'video' | 'voice' | 'thumb', { maxBytes: number; ext: RegExp; text: string }>
 > = {

@@ -20,7 +20,7 @@ export interface PickerTarget {
 }
 
 /**
- * The material hub as a picker (seed 000: "filter by My Uploads or search using keywords"):
+ * The material hub as a picker (filter by My Uploads or search using keywords):
  * materials of the one kind the reply field takes, newest first, by keyword and 我的上传, paged;
  * for 图文 also the account's drafts. A reply for a filter left meanwhile is dropped.
  */

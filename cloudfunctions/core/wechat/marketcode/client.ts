@@ -1,5 +1,5 @@
 /**
- * The six marketcode (一物一码) APIs of the Official Account (wechat-api.md §1.1), typed, with
+ * The six marketcode (一物一码) APIs of the Official Account (WeChat's 一物一码 API pages), typed, with
  * inputs checked against the documented rules before anything is sent.
  *
  * uint64 handling: `application_id`, `code_start`, `code_end` and `code_index` are uint64 in
@@ -178,8 +178,8 @@ export class MarketcodeClient {
 
   /**
    * The code a scanning user's `code_ticket` stands for. `openid` is the user who received the
-   * ticket (the Mini Program caller's OPENID; see wechat-api.md §1.3). `timeoutMs` bounds each
-   * attempt: a consumer is waiting.
+   * ticket (the Mini Program caller's OPENID; see WeChat's tickettocode page). `timeoutMs` bounds
+   * each attempt: a consumer is waiting.
    */
   async ticketToCode(
     request: { openid: string; codeTicket: string },

@@ -7,8 +7,9 @@
  *   index   the code's position in its application (what code_start/code_end count)
  *   url     28 characters, `P.URL.CN/…`: the content of the ordinary QR code (version 2, level Q)
  *
- * Sources (../shared/platform/wechat-api.md §1.5, seed 004 §VI and its FAQ example): AES-CBC with
- * PKCS#7 and key = IV = the package key's UTF-8 bytes, AES-128 in both known integrations. The key
+ * Sources (WeChat's applycodedownload page, and two published integrations, one PHP, one Java, that
+ * decrypt packages): AES-CBC with PKCS#7 and key = IV = the package key's UTF-8 bytes, AES-128 in
+ * both known integrations. The key
  * length is UNVERIFIED, so a 24- or 32-byte key selects AES-192/256 (IV = its first 16 bytes), and
  * lines may end in \n or \r\n.
  */

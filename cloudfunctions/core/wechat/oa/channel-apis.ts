@@ -1,8 +1,9 @@
 /**
- * The Official Account APIs channel QR codes use (wechat-api.md §4, §6, §7), over the shared
- * client (central token, one refresh on 40001/42001/40014, backoff on -1/45011/transport). Each
- * reply is read by a pure reader held against WeChat's documented examples in the unit tests;
- * a reply without what the documents promise is an upstream error, not a silent default.
+ * The Official Account APIs channel QR codes use (WeChat's pages on parametric QR codes,
+ * customer-service messages and user tags), over the shared client (central token, one refresh on
+ * 40001/42001/40014, backoff on -1/45011/transport). Each reply is read by a pure reader held
+ * against WeChat's documented examples in the unit tests; a reply without what the documents
+ * promise is an upstream error, not a silent default.
  *
  * Customer-service sends get a short timeout: they run inside the push's answer budget (the
  * user's chat is waiting), and the window errcodes (45015, 45047) are never retried (the retry

@@ -1,6 +1,6 @@
 /**
  * The Official Account server URL's signatures and safe-mode (安全模式) message encryption
- * (wechat-api.md §5.1–§5.2), the protocol of Tencent's WXBizMsgCrypt samples, on node:crypto:
+ * (WeChat's 接入指南 and 消息加解密 pages), the protocol of Tencent's WXBizMsgCrypt samples, on node:crypto:
  *
  * - `signature` = SHA-1 hex of the sorted concatenation of token, timestamp, nonce (URL
  *   verification and every push); `msg_signature` adds the `Encrypt` value to the sort.

@@ -1,5 +1,5 @@
 /**
- * The XML of Official Account pushes and passive replies (wechat-api.md §5.3–§5.4): a flat
+ * The XML of Official Account pushes and passive replies (WeChat's 接收事件推送 and 被动回复 pages): a flat
  * `<xml>` of elements, strings in CDATA and numbers bare (`<CreateTime>1409735668</CreateTime>`).
  */
 import { XMLParser } from 'fast-xml-parser';

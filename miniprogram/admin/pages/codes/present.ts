@@ -418,7 +418,7 @@ export function lookupCard(found: CodeActivationView): LookupCard {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** The refusals of the code actions (README, "Code supply"), beside the common and client ones. */
+/** The refusals of the code actions (docs/code-supply.md), beside the common and client ones. */
 export type CodesErrorCode =
   | 'INVALID_CODE_COUNT'
   | 'INVALID_RANGE'

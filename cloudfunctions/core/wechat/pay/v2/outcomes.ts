@@ -1,8 +1,8 @@
 /**
- * What a sendminiprogramhb reply means for the payout, as a pure table (wechat-api.md §3.2).
- * The rule behind every row: a billno is the idempotency key, so whenever an envelope *may* exist
- * under it we never give it up (retry it or query it); only a definite "nothing issued" lets the
- * caller release the budget.
+ * What a sendminiprogramhb reply means for the payout, as a pure table (the red-envelope error
+ * codes WeChat Pay documents). The rule behind every row: a billno is the idempotency key, so
+ * whenever an envelope *may* exist under it we never give it up (retry it or query it); only a
+ * definite "nothing issued" lets the caller release the budget.
  */
 
 export type RedPacketOutcomeKind =
@@ -116,7 +116,7 @@ export function classifySendReply(reply: SendReply): RedPacketOutcome {
   const rawCode = reply.err_code?.trim().toUpperCase().replace(/\s+/g, '');
   // WeChat's own success example carries err_code SUCCESS (发放成功); the cash-envelope example
   // it shares its tables with carries `0`. Which one production sends is UNVERIFIED: both say
-  // "no error" (wechat-api.md §3.1).
+  // "no error" (sendminiprogramhb's 返回示例).
   const errCode = rawCode && !SUCCESS_CODES.has(rawCode) ? rawCode : undefined;
   if (reply.return_code === 'SUCCESS' && reply.result_code === 'SUCCESS' && !errCode) {
     if (reply.package) {

@@ -90,8 +90,8 @@ export type RedPacketQueryResult =
     };
 
 /**
- * sendminiprogramhb and gethbinfo over mutual TLS (wechat-api.md §3). `send` never throws for
- * WeChat's or the network's trouble: it returns an outcome (see outcomes.ts) the payout state
+ * sendminiprogramhb and gethbinfo over mutual TLS (WeChat Pay's 小程序红包 pages). `send` never throws
+ * for WeChat's or the network's trouble: it returns an outcome (see outcomes.ts) the payout state
  * machine can record. `query` throws PayApiError / PayTransportError, because a failed query
  * changes nothing. Neither logs; nothing thrown holds the key, the sign or the body.
  */

@@ -50,7 +50,7 @@ export function v2Nonce(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** What the Mini Program passes to `wx.sendBizRedPacket` (wechat-api.md §3.3). */
+/** What the Mini Program passes to `wx.sendBizRedPacket` (WeChat Pay's 领取红包 page). */
 export interface BizRedPacketParams {
   /** Unix seconds, as a string: the client rejects a number. */
   timeStamp: string;

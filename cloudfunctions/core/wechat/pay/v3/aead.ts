@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PayDecryptError } from '../errors.js';
 
-/** The `resource` of a v3 callback (wechatpay-transfer.md §4). */
+/** The `resource` of a v3 callback (WeChat Pay's 回调通知 page). */
 export interface CallbackResource {
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   ciphertext: string;

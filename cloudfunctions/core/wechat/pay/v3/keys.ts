@@ -1,7 +1,7 @@
 /**
  * The WeChat Pay keys a v3 reply or callback may be signed with. During a switch from platform
  * certificates to the WeChat Pay public key (and at each certificate renewal) WeChat signs with
- * either, picked per message, and names it in `Wechatpay-Serial` (wechatpay-transfer.md §4–5):
+ * either, picked per message, and names it in `Wechatpay-Serial` (WeChat Pay's 回调通知 and 签名 pages):
  * keep them all, choose by serial, so a rotation never drops a callback.
  */
 import { X509Certificate } from 'node:crypto';

@@ -18,7 +18,7 @@ export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 /** WeChat Pay's SDKs accept 300 s of clock skew between its signature and our clock. */
 export const MAX_SKEW_SECONDS = 300;
 
-/** Each part ends in `\n`, the last one too (wechatpay-transfer.md §5). */
+/** Each part ends in `\n`, the last one too (WeChat Pay's 签名 page). */
 function lines(...parts: string[]): string {
   return parts.map((part) => `${part}\n`).join('');
 }

@@ -46,7 +46,7 @@ export interface ReportInfo {
   infoContent: string;
 }
 
-/** Scene 1000 (现金营销) wants exactly these two report entries (wechatpay-transfer.md §1). */
+/** Scene 1000 (现金营销) wants exactly these two report entries (WeChat Pay's 发起转账 page). */
 export function cashMarketingReportInfos(
   activityName: string,
   rewardDescription: string,
@@ -112,7 +112,7 @@ export interface CancelResult {
 }
 
 /**
- * 商家转账 transfer-bills: create, query by out_bill_no, cancel (wechatpay-transfer.md §1–3).
+ * 商家转账 transfer-bills: create, query by out_bill_no, cancel (WeChat Pay's 商家转账 pages).
  * Every request is signed (WECHATPAY2-SHA256-RSA2048); every 2xx reply must carry a valid
  * WeChat Pay signature or it throws PaySignatureError and is never parsed. Non-2xx replies throw
  * PayApiError; see classifyTransferError for what each means. Nothing logged, nothing secret thrown.
@@ -286,7 +286,7 @@ export interface TransferErrorClass {
 }
 
 /**
- * What a v3 error means (wechatpay-transfer.md §1 table). No row ever says "use a new
+ * What a v3 error means (the error table of WeChat Pay's 发起转账 page). No row ever says "use a new
  * out_bill_no": that is allowed only after a query shows the bill FAIL (or absent), because
  * switching early is how transfers get paid twice.
  */
@@ -356,7 +356,7 @@ function validateCreate(input: CreateTransferBillInput, sceneId: string): void {
   }
 }
 
-/** A create reply (发起转账 应答, wechatpay-transfer.md §1). */
+/** A create reply (发起转账 应答). */
 export function readTransferBill(api: string, reply: Record<string, unknown>): TransferBill {
   const packageInfo = optionalStr(reply, 'package_info');
   const failReason = optionalStr(reply, 'fail_reason');
