@@ -54,9 +54,10 @@ import type {
   VerifyRequest,
 } from '../../../typings/scan.js';
 import {
-  findActivation,
-  findCoveringActivation,
+  findActivationWithProduct,
+  findCoveringActivationWithProduct,
   type ActivatedRange,
+  type ActivationWithProduct,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
 import {
@@ -67,7 +68,7 @@ import {
   type ClaimFacts,
 } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
-import { findProduct, type ProductRecord } from '../data/products.js';
+import type { ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
 import { addScanToRollups, markScan } from '../data/rollups.js';
 import { countDiversion } from '../data/diversions.js';
@@ -162,12 +163,16 @@ export async function verifyCode(request: VerifyRequest, scanner: Scanner): Prom
   const scan = { via: 'code' as const, scanId, scanner, scene: request.scene, at };
   if (imported) {
     // Our own package says the code exists: what is activated here decides, WeChat is not asked.
-    const range = await findCoveringActivation(imported.applicationId, imported.index);
-    if (!range) return emptyView(scanId, code, 'not_activated');
+    const activated = await findCoveringActivationWithProduct(
+      imported.applicationId,
+      imported.index,
+    );
+    if (!activated) return emptyView(scanId, code, 'not_activated');
+    const { range } = activated;
     return recordScan({
       ...scan,
       activation: { code, applicationId: range.applicationId, codeStart: range.codeStart },
-      known: { range, index: imported.index },
+      known: { activated, index: imported.index },
       location: request.location,
     });
   }
@@ -196,8 +201,8 @@ interface ScanOfCode {
   via: ScanRecord['via'];
   scanId: string;
   activation: ScannedCode;
-  /** The range and index, when our own data answered (verify of an imported code). */
-  known?: { range: ActivatedRange; index: number };
+  /** The range, its product and the index, when our own data answered (verify of an imported code). */
+  known?: { activated: ActivationWithProduct; index: number };
   scanner: Scanner;
   scene?: number;
   location?: ScanLocation;
@@ -219,7 +224,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       : undefined;
 
   // Round 1 (and, on a cold instance, the running campaigns).
-  const [claim, range, existing, index, campaigns] = await Promise.all([
+  const [claim, activated, existing, campaigns] = await Promise.all([
     claimScan({
       _id: scanId,
       via: scan.via,
@@ -233,11 +238,12 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(location ? { location } : {}),
       ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
     }),
-    scan.known ? scan.known.range : findActivation(applicationId, codeStart),
+    scan.known ? scan.known.activated : findActivationWithProduct(applicationId, codeStart),
     findCode(code),
-    scan.known ? scan.known.index : findCodeIndex(code),
     runningCampaigns(),
   ]);
+  const range = activated?.range;
+  const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
   if (claim === 'duplicate') {
     return view({
@@ -247,6 +253,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       scanner,
       at,
       range,
+      product,
       state: existing ?? undefined,
       campaigns,
     });
@@ -255,11 +262,12 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // nothing to show or count against.
   if (!range) return emptyView(scanId, code, 'not_activated');
 
-  // Round 2. The keys this scan counts under are known now: its figures' marks go beside.
+  // Round 2. The keys this scan counts under are known now: its figures' marks go beside. A
+  // code without a state yet is the code's first scan: its index, for the state, too.
   const counted = countingOf({ scanId, code, via: scan.via, at, range, where, campaigns });
-  const [newScanner, product, marks] = await Promise.all([
+  const [newScanner, index, marks] = await Promise.all([
     claimScanner(code, scanner.openid, at),
-    productOf(range),
+    existing ? undefined : scan.known ? scan.known.index : findCodeIndex(code),
     markScan(scanner.openid, counted.markIncrements),
     noteScanKeys(scanId, counted.noted),
     where && isOutsideRegions(where, range.salesRegions)
@@ -353,8 +361,8 @@ async function firstTicketScan(
 
 /** The same scan again: today's figures, nothing counted. */
 async function replay(scan: ScanRecord): Promise<LandingView> {
-  const [range, state, campaigns] = await Promise.all([
-    findActivation(scan.applicationId, scan.rangeStart),
+  const [activated, state, campaigns] = await Promise.all([
+    findActivationWithProduct(scan.applicationId, scan.rangeStart),
     findCode(scan.code),
     runningCampaigns(),
   ]);
@@ -364,7 +372,8 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
     via: scan.via,
     scanner: { openid: scan.openid },
     at: Date.now(),
-    range,
+    range: activated?.range,
+    product: activated?.product,
     state,
     campaigns,
   });
@@ -377,6 +386,7 @@ async function view(parts: {
   scanner: Scanner;
   at: number;
   range: ActivatedRange | undefined;
+  product: ProductRecord | undefined;
   state: CodeScanState | undefined;
   campaigns: readonly Campaign[];
 }): Promise<LandingView> {
@@ -398,7 +408,7 @@ async function view(parts: {
     openid: parts.scanner.openid,
     now: parts.at,
     range,
-    product: await productOf(range),
+    product: parts.product,
     state,
     campaigns: parts.campaigns,
   });
@@ -467,10 +477,6 @@ function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined)
     ...(range.productId ? { productId: range.productId } : {}),
     thresholds: effectiveThresholds(product?.suspicion),
   };
-}
-
-async function productOf(range: ActivatedRange): Promise<ProductRecord | undefined> {
-  return range.productId ? findProduct(range.productId) : undefined;
 }
 
 /**
