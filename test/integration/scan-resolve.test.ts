@@ -630,6 +630,42 @@ describe('scan: resolve and verify through the local stack', () => {
       expect((await codeState(code)).recent).toHaveLength(1);
     });
 
+    it('a code typed in first: its first ticket scan is taken in the same write that counts it', async () => {
+      const code = await codeOf(appA, 31);
+      expect((await verify('o-typist', code)).data.verdict.kind).toBe('GENUINE_FIRST');
+      expect((await codeState(code)).firstTicketScanId).toBeUndefined();
+      const carol = await scanCode('o-carol', appA, 31);
+      const { result, database } = await measured(() => resolve('o-carol', carol.ticket));
+      expect(result.data.verdict).toMatchObject({ kind: 'GENUINE_REPEAT', scanCount: 2 });
+      expect(await codeState(code)).toMatchObject({
+        firstTicketScanId: result.data.scanId,
+        scanCount: 2,
+        distinctScanners: 2,
+      });
+      expect(database.filter((r) => r.endsWith(' codes'))).toEqual([
+        'database.getDocument codes',
+        'database.modifyDocument codes',
+      ]);
+    });
+
+    it('a code typed in first: of two ticket scans at once, exactly one is its first ticket scan', async () => {
+      const code = await codeOf(appA, 30);
+      expect((await verify('o-typist', code)).data.verdict.kind).toBe('GENUINE_FIRST');
+      const [carol, dave] = await Promise.all([
+        scanCode('o-carol', appA, 30),
+        scanCode('o-dave', appA, 30),
+      ]);
+      const replies = await Promise.all([
+        resolve('o-carol', carol.ticket),
+        resolve('o-dave', dave.ticket),
+      ]);
+      const scanIds = replies.map((reply) => reply.data.scanId as string);
+      const state = await codeState(code);
+      expect(scanIds).toContain(state.firstTicketScanId);
+      expect(state).toMatchObject({ scanCount: 3, distinctScanners: 3 });
+      expect(state.recent).toHaveLength(2);
+    });
+
     it('limits each user: 30 calls in 10 minutes, then RATE_LIMITED in Chinese', async () => {
       const code = await codeOf(appA, 21);
       const replies = [];

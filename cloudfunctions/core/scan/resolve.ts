@@ -60,13 +60,7 @@ import {
   type ActivationWithProduct,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
-import {
-  claimFirstTicketScan,
-  countRepeatScan,
-  createCode,
-  findCode,
-  type ClaimFacts,
-} from '../data/codes.js';
+import { countRepeatScan, createCode, findCode, type ClaimFacts } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
 import type { ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
@@ -287,12 +281,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const claimFacts = claimFactsOf(range, product);
   let state: CodeScanState;
   if (existing) {
-    const [, firstTicket] = await Promise.all([
-      countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
-      firstTicketScan(scan.via, code, scanId, existing),
+    // A ticket scan of a code first typed in claims its first ticket scan in the same update.
+    const firstTicket = scan.via === 'ticket' && existing.firstTicketScanId === undefined;
+    const [claimed] = await Promise.all([
+      countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts, firstTicket }),
       rollup(false),
     ]);
-    state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
+    state = {
+      ...withScan(existing, { recent, newScanner }),
+      ...(claimed ? { firstTicketScanId: scanId } : {}),
+    };
   } else {
     const first = firstScanState({
       scanId,
@@ -320,16 +318,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       state = first;
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
+      const firstTicket = scan.via === 'ticket';
       await Promise.all([
-        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
+        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts, firstTicket }),
         addScanToRollups(
           counted.day,
           counted.shard,
           notFirstScanIncrements(counted.hour, counted.keys),
         ),
       ]);
-      const now = (await findCode(code)) ?? first;
-      state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
+      state = (await findCode(code)) ?? first;
     }
   }
   return landingView({
@@ -343,20 +341,6 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     state,
     campaigns,
   });
-}
-
-/**
- * A ticket scan of a code whose first scan was a typed lookup becomes its first ticket scan
- * (CodeScanState.firstTicketScanId): one conditional write, only on that rare path.
- */
-async function firstTicketScan(
-  via: ScanRecord['via'],
-  code: string,
-  scanId: string,
-  state: CodeScanState,
-): Promise<Pick<CodeScanState, 'firstTicketScanId'>> {
-  if (via !== 'ticket' || state.firstTicketScanId !== undefined) return {};
-  return (await claimFirstTicketScan(code, scanId)) ? { firstTicketScanId: scanId } : {};
 }
 
 /** The same scan again: today's figures, nothing counted. */
