@@ -6,29 +6,40 @@
  *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
  *            then tickettocode (WeChat), only once the allowance is taken
  *   round 1  claim the scan (with its province and city: where.ts, no I/O) ‖ the activated
- *            range ‖ the code's state ‖ its index                                            4
- *   round 2  claim "new scanner" ‖ the product ‖ the user's figure marks (one find-and-modify:
- *            which buckets this scan is the user's first in, data/rollups.ts) ‖ note the
- *            product and campaign the figures count it under on the scan (none: no request)    4
- *   round 3  count the scan: one atomic update, or the insert of a first scan ‖ its figures:
- *            one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
+ *            range with its product (one aggregate, `lookup`) ‖ the code's state             3
+ *   round 2  claim "new scanner" ‖ the user's figure marks (one find-and-modify: which
+ *            buckets this scan is the user's first in, data/rollups.ts) ‖ note the product
+ *            and campaign the figures count it under on the scan (none: no request) ‖ the
+ *            code's index, only when it has no state yet (its first scan)                   3 (+1)
+ *   round 3  count the scan: one atomic update (a ticket scan of a code first typed in also
+ *            takes its first ticket scan in it), or the insert of a first scan ‖ its
+ *            figures: one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
  *            (domain/rollups.ts)                                                              3
  *
- * So 13 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
- * inserts their marks after the failed update (+1); a day's shard missing (the scheduler makes
- * them a day ahead) costs +2 once; a scan outside its range's sales regions counts the
- * diversion beside round 2 (+1, +2 for the first in its province). A verify starts with the allowance ‖ the code's row in our imported
- * packages; a code found there is answered from our data — its covering activation (1 read),
- * then rounds 1–3 without the range and index reads — and costs no WeChat call: 12 in all (and
- * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
+ * So 11 for a repeat, 12 for a code's first scan (13 and 14 before issue 13; 9 before the
+ * figures). The allowance is one request whenever this instance saw the user's window made
+ * (data/rate-limits.ts); a later call in a window another instance made costs one more (a
+ * failed insert, then the conditional `_.inc`). A user's first scan ever inserts their marks
+ * after the failed update (+1); a day's shard missing (the scheduler makes them a day ahead)
+ * costs +2 once; a scan outside its range's sales regions counts the diversion beside round 2
+ * (+1, +2 for the first in its province); of two ticket scans at once of a code first typed in,
+ * the one that finds the first ticket scan taken counts with a second update (+1). A verify
+ * starts with the allowance ‖ the code's row in our imported packages; a code found there is
+ * answered from our data — its covering activation with its product (1 aggregate), then rounds
+ * 1–3 without the range and index reads — and costs no WeChat call: 11 for a code's first scan
+ * (NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
  * and the running campaigns the reward offer is chosen from (rewards/offer.ts: read beside
  * round 1 the first time an instance needs them, then kept a minute). A replay — the same ticket
- * resolved again by its user — is answered after round 0 with 3 reads (range, state, product),
- * counts nothing and asks WeChat nothing. The allowance costs one more round trip for the
- * second and later scans of a user within its window. The rare loser of a race to create a
- * code's state makes 2 more (count, then read the state back).
+ * resolved again by its user — is answered after round 0 with 2 reads (range with product,
+ * state), counts nothing and asks WeChat nothing. The rare loser of a race to create a code's
+ * state makes 2 more (count, then read the state back).
+ *
+ * Left for issue 13's 5 in two rounds: the scan's keys are noted by a second write because the
+ * range that names the product is read beside the scan's insert, not before it; the two rollup
+ * documents are two collections; "new scanner" (codeScanners, also the CRM export's source)
+ * and the marks must follow the scan's claim (see below), so the count follows them.
  *
  * The allowance is taken before WeChat is asked, so a flood of made-up tickets or codes spends
  * the flooder's allowance, not the Official Account's daily API quota.
