@@ -558,9 +558,16 @@ describe('scan: resolve and verify through the local stack', () => {
         verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
       });
       // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked: 7
-      // (the covering range with its product in one aggregate), and 5 for the figures of a user's
-      // first scan ever.
-      expect(database).toHaveLength(12);
+      // (the covering range with its product in one aggregate), and 4 for the figures of a user's
+      // first scan ever: the range known before the scan's insert, its keys go into the insert.
+      expect(database).toHaveLength(11);
+      expect(database.filter((r) => r.endsWith(' scans'))).toEqual([
+        'database.insertDocument scans',
+      ]);
+      const db = sdkFor(stack.url).database();
+      const recorded = (await db.collection('scans').where({ _id: result.data.scanId }).get())
+        .data[0] as any;
+      expect(recorded).toMatchObject({ code, productId: stack.demo!.productId });
       expect((await sim('state', undefined, 'GET')).body.calls).toEqual(wechatBefore);
       const again = await verify('o-verify-1', code);
       expect(again.data.scanId).toBe(result.data.scanId);

@@ -26,7 +26,8 @@
  * the one that finds the first ticket scan taken counts with a second update (+1). A verify
  * starts with the allowance ‖ the code's row in our imported packages; a code found there is
  * answered from our data — its covering activation with its product (1 aggregate), then rounds
- * 1–3 without the range and index reads — and costs no WeChat call: 11 for a code's first scan
+ * 1–3 without the range and index reads, the scan's keys in its insert (the range is known
+ * before it) — and costs no WeChat call: 10 for a code's first scan
  * (NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
@@ -228,6 +229,22 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ? { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) }
       : undefined;
 
+  // A verify of an imported code knows its range already: the keys its figures count it under go
+  // into the scan's own insert (the running campaigns first, on a cold instance, a round before).
+  // The same campaigns then choose the keys counted below, so the noted and counted ones agree.
+  const knownCampaigns = scan.known ? await runningCampaigns() : undefined;
+  const knownKeys =
+    scan.known && knownCampaigns
+      ? countingOf({
+          scanId,
+          code,
+          via: scan.via,
+          at,
+          range: scan.known.activated.range,
+          where,
+          campaigns: knownCampaigns,
+        }).noted
+      : undefined;
   // Round 1 (and, on a cold instance, the running campaigns).
   const [claim, activated, existing, campaigns] = await Promise.all([
     claimScan({
@@ -242,10 +259,11 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
       ...(location ? { location } : {}),
       ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
+      ...knownKeys,
     }),
     scan.known ? scan.known.activated : findActivationWithProduct(applicationId, codeStart),
     findCode(code),
-    runningCampaigns(),
+    knownCampaigns ?? runningCampaigns(),
   ]);
   const range = activated?.range;
   const product = activated?.product;
@@ -274,7 +292,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     claimScanner(code, scanner.openid, at),
     existing ? undefined : scan.known ? scan.known.index : findCodeIndex(code),
     markScan(scanner.openid, counted.markIncrements),
-    noteScanKeys(scanId, counted.noted),
+    knownKeys ? undefined : noteScanKeys(scanId, counted.noted),
     where && isOutsideRegions(where, range.salesRegions)
       ? countDiversion(range, where, at)
       : undefined,
