@@ -12,8 +12,10 @@
  * from a pool and codes from the first CODE_SPAN of the demo range, so the run mixes first scans
  * with repeats. The pool grows with the run so that no user nears the per-user allowance
  * (core/scan/limits.ts: 30 scans per 10 minutes). Expected round trips (core/scan/resolve.ts):
- * 13 for a user's first scan in an allowance window, 14 for later ones, one more for a user's
- * first scan ever (a replay, never made here, 5–6). Knobs: BENCH_DELAY_MS (50), BENCH_SCANS (400), BENCH_CONCURRENCY (16).
+ * 11 for a repeat, 12 for a code's first scan; one more for a user's later call in a window
+ * another instance made, one more for a user's first scan ever (a replay, never made here, 4–5).
+ * The run fails when a sequential scan costs more than that table allows (ROUND_TRIPS_AT_MOST),
+ * never on time. Knobs: BENCH_DELAY_MS (50), BENCH_SCANS (400), BENCH_CONCURRENCY (16).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,6 +32,13 @@ const SEQUENTIAL = Math.min(200, SCANS);
 // About ten scans per user at most on average, far below the allowance even for unlucky draws.
 const USERS = Math.max(50, Math.ceil((SCANS + SEQUENTIAL + 2 * CONCURRENCY) / 10));
 const CODE_SPAN = 300;
+
+/** The most a sequential scan may cost, by verdict: see core/scan/resolve.ts's table. */
+const ROUND_TRIPS_AT_MOST: Record<string, number> = {
+  GENUINE_FIRST: 14,
+  GENUINE_REPEAT: 13,
+  SUSPICIOUS: 13,
+};
 
 interface Launch {
   openid: string;
@@ -181,6 +190,14 @@ async function main(): Promise<void> {
   for (const kind of kinds) {
     const trips = sequential.filter((t) => t.kind === kind).map((t) => t.database);
     console.log(`| ${kind} | ${trips.length} | ${Math.min(...trips)}–${Math.max(...trips)} |`);
+  }
+  const over = sequential.filter((t) => t.database > (ROUND_TRIPS_AT_MOST[t.kind] ?? 0));
+  if (over.length > 0) {
+    throw new Error(
+      `round trips off the table (core/scan/resolve.ts): ${over
+        .map((t) => `${t.kind} ${t.database}`)
+        .join(', ')}`,
+    );
   }
   const perScan = (n: number): string => (n / concurrent.length).toFixed(2);
   console.log(

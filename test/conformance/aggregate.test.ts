@@ -130,4 +130,29 @@ describe('aggregate', () => {
       { code: 'B', doubled: 6, product: [{ title: 'Coffee' }] },
     ]);
   });
+
+  it('joins by _id after a limit; a document without the local field joins nothing', async () => {
+    const _ = db.command;
+    await db.collection('codeRanges').add({
+      data: [
+        { applicationId: 'app', codeStart: 0, codeEnd: 9, productId: 'pB', activatedAt: 1 },
+        { applicationId: 'app', codeStart: 10, codeEnd: 19, activatedAt: 2 },
+      ],
+    });
+    const covering = async (index: number) =>
+      (
+        await db
+          .collection('codeRanges')
+          .aggregate()
+          .match({ applicationId: 'app', codeStart: _.lte(index), codeEnd: _.gte(index) })
+          .sort({ activatedAt: -1 })
+          .limit(1)
+          .lookup({ from: 'products', localField: 'productId', foreignField: '_id', as: 'p' })
+          .project({ _id: 0, codeStart: 1, 'p.title': 1 })
+          .end()
+      ).list;
+    expect(await covering(5)).toEqual([{ codeStart: 0, p: [{ title: 'Coffee' }] }]);
+    expect(await covering(15)).toEqual([{ codeStart: 10, p: [] }]);
+    expect(await covering(25)).toEqual([]);
+  });
 });

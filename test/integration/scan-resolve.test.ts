@@ -228,20 +228,19 @@ describe('scan: resolve and verify through the local stack', () => {
       });
 
       // A fixed number of round trips: see core/scan/resolve.ts. This is the first scan of the
-      // stack, so its instance is cold: 14 (the user's first this window: the allowance is one
+      // stack, so its instance is cold: 13 (the user's first this window: the allowance is one
       // insert; the user's first scan ever: their marks are one failed update, then an insert),
       // plus one read of the running campaigns.
       expect(database).toEqual([
         'database.insertDocument rateLimits',
         'database.getDocument scans',
-        // Round 1.
+        // Round 1: the range and its product are one aggregate.
         'database.insertDocument scans',
-        'database.getDocument codeRanges',
+        'database.aggregateDocuments codeRanges',
         'database.getDocument codes',
-        'database.getDocument packageCodes',
-        // Round 2: the scanner, the product, the figures' marks, the scan's keys.
+        // Round 2: the scanner, the code's index (no state yet), the figures' marks, the scan's keys.
         'database.insertDocument codeScanners',
-        'database.getDocument products',
+        'database.getDocument packageCodes',
         'database.modifyAndReturnDoc scannerMarks',
         'database.modifyDocument scans',
         'database.insertDocument scannerMarks',
@@ -286,10 +285,13 @@ describe('scan: resolve and verify through the local stack', () => {
         verdict: { ...firstView.verdict },
       });
       expect((await codeState(first.code)).scanCount).toBe(1);
-      // The allowance (the window exists now: a failed insert, then the conditional _.inc) beside
-      // the earlier scan, then range, state and product; WeChat is not asked; the instance, warm
-      // now, keeps the campaigns.
-      expect(database).toHaveLength(6);
+      // The allowance (the instance saw the window made: the conditional _.inc alone) beside the
+      // earlier scan, then the range with its product (one aggregate) and the state; WeChat is
+      // not asked; the instance, warm now, keeps the campaigns.
+      expect(database).toHaveLength(4);
+      expect(database.filter((r) => r.endsWith(' rateLimits'))).toEqual([
+        'database.modifyDocument rateLimits',
+      ]);
       expect(campaignReads).toEqual([]);
     });
 
@@ -308,14 +310,17 @@ describe('scan: resolve and verify through the local stack', () => {
         firstScannedAt: firstView.verdict.firstScannedAt,
         firstScanByCaller: true,
       });
-      // 9, one more for the allowance of a user's second call within the window, and 4 for the
-      // figures (marks, the scan's keys, the two rollups), each beside the scan's own round.
-      expect(database).toHaveLength(14);
-      expect(database.filter((r) => /scannerMarks|Rollups/.test(r))).toEqual([
+      // 7 (no index read: the code has a state; the product comes with the range; the allowance
+      // of a user's later call in a window the instance saw is one conditional _.inc), and 4 for
+      // the figures (marks, the scan's keys, the two rollups), each beside the scan's own round.
+      // The rollups' two requests are sent together and may arrive in either order.
+      expect(database).toHaveLength(11);
+      expect(database.filter((r) => /scannerMarks|Rollups/.test(r)).sort()).toEqual([
         'database.modifyAndReturnDoc scannerMarks',
-        'database.modifyDocument scanRollups',
         'database.modifyDocument scanHourRollups',
+        'database.modifyDocument scanRollups',
       ]);
+      expect(database.filter((r) => / (packageCodes|products)$/.test(r))).toEqual([]);
       expect(campaignReads).toEqual([]);
     });
 
@@ -552,9 +557,17 @@ describe('scan: resolve and verify through the local stack', () => {
         product: { title: DEMO.product.title },
         verdict: { kind: 'GENUINE_FIRST', scanCount: 1, firstScanByCaller: true },
       });
-      // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked: 8,
-      // and 5 for the figures of a user's first scan ever.
-      expect(database).toHaveLength(13);
+      // Imported here: answered from our data (core/scan/resolve.ts), WeChat is not asked: 7
+      // (the covering range with its product in one aggregate), and 4 for the figures of a user's
+      // first scan ever: the range known before the scan's insert, its keys go into the insert.
+      expect(database).toHaveLength(11);
+      expect(database.filter((r) => r.endsWith(' scans'))).toEqual([
+        'database.insertDocument scans',
+      ]);
+      const db = sdkFor(stack.url).database();
+      const recorded = (await db.collection('scans').where({ _id: result.data.scanId }).get())
+        .data[0] as any;
+      expect(recorded).toMatchObject({ code, productId: stack.demo!.productId });
       expect((await sim('state', undefined, 'GET')).body.calls).toEqual(wechatBefore);
       const again = await verify('o-verify-1', code);
       expect(again.data.scanId).toBe(result.data.scanId);
@@ -625,6 +638,42 @@ describe('scan: resolve and verify through the local stack', () => {
       const bought = await resolve('o-buyer', ticket);
       expect(bought.data.verdict.kind).toBe('GENUINE_REPEAT');
       expect((await codeState(code)).recent).toHaveLength(1);
+    });
+
+    it('a code typed in first: its first ticket scan is taken in the same write that counts it', async () => {
+      const code = await codeOf(appA, 31);
+      expect((await verify('o-typist', code)).data.verdict.kind).toBe('GENUINE_FIRST');
+      expect((await codeState(code)).firstTicketScanId).toBeUndefined();
+      const carol = await scanCode('o-carol', appA, 31);
+      const { result, database } = await measured(() => resolve('o-carol', carol.ticket));
+      expect(result.data.verdict).toMatchObject({ kind: 'GENUINE_REPEAT', scanCount: 2 });
+      expect(await codeState(code)).toMatchObject({
+        firstTicketScanId: result.data.scanId,
+        scanCount: 2,
+        distinctScanners: 2,
+      });
+      expect(database.filter((r) => r.endsWith(' codes'))).toEqual([
+        'database.getDocument codes',
+        'database.modifyDocument codes',
+      ]);
+    });
+
+    it('a code typed in first: of two ticket scans at once, exactly one is its first ticket scan', async () => {
+      const code = await codeOf(appA, 30);
+      expect((await verify('o-typist', code)).data.verdict.kind).toBe('GENUINE_FIRST');
+      const [carol, dave] = await Promise.all([
+        scanCode('o-carol', appA, 30),
+        scanCode('o-dave', appA, 30),
+      ]);
+      const replies = await Promise.all([
+        resolve('o-carol', carol.ticket),
+        resolve('o-dave', dave.ticket),
+      ]);
+      const scanIds = replies.map((reply) => reply.data.scanId as string);
+      const state = await codeState(code);
+      expect(scanIds).toContain(state.firstTicketScanId);
+      expect(state).toMatchObject({ scanCount: 3, distinctScanners: 3 });
+      expect(state.recent).toHaveLength(2);
     });
 
     it('limits each user: 30 calls in 10 minutes, then RATE_LIMITED in Chinese', async () => {

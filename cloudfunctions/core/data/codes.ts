@@ -66,7 +66,12 @@ export async function createCode(record: Omit<CodeRecord, '_id'>): Promise<'crea
   }
 }
 
-/** Counts one more scan of an existing code; `recent` (a ticket scan's) joins the ring. */
+/**
+ * Counts one more scan of an existing code; `recent` (a ticket scan's) joins the ring. With
+ * `firstTicket` (a ticket scan of a code that had none), the same update also makes this scan the
+ * code's first ticket scan, on condition that it still has none: of two such scans at once one
+ * wins, and the other is counted by a second, plain update. True when this call set it.
+ */
 export async function countRepeatScan(
   code: string,
   scan: {
@@ -75,37 +80,29 @@ export async function countRepeatScan(
     recent?: RecentScan;
     newScanner: boolean;
     claimFacts?: ClaimFacts;
+    firstTicket?: boolean;
   },
-): Promise<void> {
+): Promise<boolean> {
   const _ = db().command;
   const ring = scan.recent
     ? { recent: _.push({ each: [scan.recent], slice: -RECENT_SCANS_KEPT }) }
     : {};
-  await db()
-    .collection(CODES)
-    .where({ code })
-    .update({
-      data: {
-        scanCount: _.inc(1),
-        distinctScanners: _.inc(scan.newScanner ? 1 : 0),
-        lastScannedAt: scan.at,
-        lastScanId: scan.scanId,
-        ...ring,
-        // Replaced whole: a product unbound since must not linger.
-        ...(scan.claimFacts ? { claimFacts: _.set(scan.claimFacts) } : {}),
-      },
-    });
-}
-
-/**
- * Makes `scanId` the code's first ticket scan if it has none yet (its first scan was a typed
- * lookup): true when this call set it. Conditional, so of two ticket scans at once one wins.
- */
-export async function claimFirstTicketScan(code: string, scanId: string): Promise<boolean> {
-  const _ = db().command;
-  const { stats } = await db()
-    .collection(CODES)
-    .where({ code, firstTicketScanId: _.exists(false) })
-    .update({ data: { firstTicketScanId: scanId } });
-  return stats.updated > 0;
+  const data = {
+    scanCount: _.inc(1),
+    distinctScanners: _.inc(scan.newScanner ? 1 : 0),
+    lastScannedAt: scan.at,
+    lastScanId: scan.scanId,
+    ...ring,
+    // Replaced whole: a product unbound since must not linger.
+    ...(scan.claimFacts ? { claimFacts: _.set(scan.claimFacts) } : {}),
+  };
+  const codes = db().collection(CODES);
+  if (scan.firstTicket) {
+    const { stats } = await codes
+      .where({ code, firstTicketScanId: _.exists(false) })
+      .update({ data: { ...data, firstTicketScanId: scan.scanId } });
+    if (stats.updated > 0) return true;
+  }
+  await codes.where({ code }).update({ data });
+  return false;
 }

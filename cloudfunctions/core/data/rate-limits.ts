@@ -19,25 +19,50 @@ export interface RateWindow {
 
 const RATE_LIMITS = 'rateLimits';
 
+/**
+ * Windows this instance has seen exist (id → the end of the window), so a user's later calls in
+ * a window start with the conditional `_.inc` (one round trip) instead of an insert that fails.
+ * Only a hint: a wrong one costs a round trip, never a unit beyond the limit.
+ */
+const knownWindows = new Map<string, number>();
+const KNOWN_WINDOWS_KEPT = 10_000;
+
 /** Takes one unit of the window holding `now`; false when the window's limit is reached. */
 export async function takeRateLimit(window: RateWindow, now: number): Promise<boolean> {
   const start = now - (now % window.windowMs);
+  const end = start + window.windowMs;
   const _id = `${window.bucket}:${window.subject}:${start}`;
   const limits = db().collection(RATE_LIMITS);
-  // Insert first: a consumer's one scan in a window costs a single round trip.
+  const _ = db().command;
+  const take = async (): Promise<boolean> => {
+    const { stats } = await limits
+      .where({ _id, count: _.lt(window.limit) })
+      .update({ data: { count: _.inc(1) } });
+    return stats.updated === 1;
+  };
+  // A window this instance has seen: the conditional _.inc alone, unless it finds no window
+  // below the limit, which the insert below tells apart (at the limit, or gone).
+  const known = knownWindows.has(_id);
+  if (known && (await take())) return true;
+  // Otherwise insert first: a consumer's one scan in a window costs a single round trip.
   try {
-    await limits.add({
-      data: { _id, bucket: window.bucket, count: 1, expiresAt: start + window.windowMs },
-    });
+    await limits.add({ data: { _id, bucket: window.bucket, count: 1, expiresAt: end } });
+    remember(_id, end, now);
     return window.limit >= 1;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  const _ = db().command;
-  const { stats } = await limits
-    .where({ _id, count: _.lt(window.limit) })
-    .update({ data: { count: _.inc(1) } });
-  return stats.updated === 1;
+  remember(_id, end, now);
+  // Counts only grow within a window: one the update above found at the limit stays there.
+  return known ? false : take();
+}
+
+function remember(id: string, end: number, now: number): void {
+  if (knownWindows.size >= KNOWN_WINDOWS_KEPT) {
+    for (const [known, until] of knownWindows) if (until <= now) knownWindows.delete(known);
+    if (knownWindows.size >= KNOWN_WINDOWS_KEPT) knownWindows.clear();
+  }
+  knownWindows.set(id, end);
 }
 
 /**

@@ -6,29 +6,41 @@
  *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
  *            then tickettocode (WeChat), only once the allowance is taken
  *   round 1  claim the scan (with its province and city: where.ts, no I/O) ‖ the activated
- *            range ‖ the code's state ‖ its index                                            4
- *   round 2  claim "new scanner" ‖ the product ‖ the user's figure marks (one find-and-modify:
- *            which buckets this scan is the user's first in, data/rollups.ts) ‖ note the
- *            product and campaign the figures count it under on the scan (none: no request)    4
- *   round 3  count the scan: one atomic update, or the insert of a first scan ‖ its figures:
- *            one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
+ *            range with its product (one aggregate, `lookup`) ‖ the code's state             3
+ *   round 2  claim "new scanner" ‖ the user's figure marks (one find-and-modify: which
+ *            buckets this scan is the user's first in, data/rollups.ts) ‖ note the product
+ *            and campaign the figures count it under on the scan (none: no request) ‖ the
+ *            code's index, only when it has no state yet (its first scan)                   3 (+1)
+ *   round 3  count the scan: one atomic update (a ticket scan of a code first typed in also
+ *            takes its first ticket scan in it), or the insert of a first scan ‖ its
+ *            figures: one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
  *            (domain/rollups.ts)                                                              3
  *
- * So 13 for a resolve (9 before the figures; issue 13 takes it down). A user's first scan ever
- * inserts their marks after the failed update (+1); a day's shard missing (the scheduler makes
- * them a day ahead) costs +2 once; a scan outside its range's sales regions counts the
- * diversion beside round 2 (+1, +2 for the first in its province). A verify starts with the allowance ‖ the code's row in our imported
- * packages; a code found there is answered from our data — its covering activation (1 read),
- * then rounds 1–3 without the range and index reads — and costs no WeChat call: 12 in all (and
- * NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
+ * So 11 for a repeat, 12 for a code's first scan (13 and 14 before issue 13; 9 before the
+ * figures). The allowance is one request whenever this instance saw the user's window made
+ * (data/rate-limits.ts); a later call in a window another instance made costs one more (a
+ * failed insert, then the conditional `_.inc`). A user's first scan ever inserts their marks
+ * after the failed update (+1); a day's shard missing (the scheduler makes them a day ahead)
+ * costs +2 once; a scan outside its range's sales regions counts the diversion beside round 2
+ * (+1, +2 for the first in its province); of two ticket scans at once of a code first typed in,
+ * the one that finds the first ticket scan taken counts with a second update (+1). A verify
+ * starts with the allowance ‖ the code's row in our imported packages; a code found there is
+ * answered from our data — its covering activation with its product (1 aggregate), then rounds
+ * 1–3 without the range and index reads, the scan's keys in its insert (the range is known
+ * before it) — and costs no WeChat call: 10 for a code's first scan
+ * (NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
  * and the running campaigns the reward offer is chosen from (rewards/offer.ts: read beside
  * round 1 the first time an instance needs them, then kept a minute). A replay — the same ticket
- * resolved again by its user — is answered after round 0 with 3 reads (range, state, product),
- * counts nothing and asks WeChat nothing. The allowance costs one more round trip for the
- * second and later scans of a user within its window. The rare loser of a race to create a
- * code's state makes 2 more (count, then read the state back).
+ * resolved again by its user — is answered after round 0 with 2 reads (range with product,
+ * state), counts nothing and asks WeChat nothing. The rare loser of a race to create a code's
+ * state makes 2 more (count, then read the state back).
+ *
+ * Left for issue 13's 5 in two rounds: the scan's keys are noted by a second write because the
+ * range that names the product is read beside the scan's insert, not before it; the two rollup
+ * documents are two collections; "new scanner" (codeScanners, also the CRM export's source)
+ * and the marks must follow the scan's claim (see below), so the count follows them.
  *
  * The allowance is taken before WeChat is asked, so a flood of made-up tickets or codes spends
  * the flooder's allowance, not the Official Account's daily API quota.
@@ -54,20 +66,15 @@ import type {
   VerifyRequest,
 } from '../../../typings/scan.js';
 import {
-  findActivation,
-  findCoveringActivation,
+  findActivationWithProduct,
+  findCoveringActivationWithProduct,
   type ActivatedRange,
+  type ActivationWithProduct,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
-import {
-  claimFirstTicketScan,
-  countRepeatScan,
-  createCode,
-  findCode,
-  type ClaimFacts,
-} from '../data/codes.js';
+import { countRepeatScan, createCode, findCode, type ClaimFacts } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
-import { findProduct, type ProductRecord } from '../data/products.js';
+import type { ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
 import { addScanToRollups, markScan } from '../data/rollups.js';
 import { countDiversion } from '../data/diversions.js';
@@ -162,12 +169,16 @@ export async function verifyCode(request: VerifyRequest, scanner: Scanner): Prom
   const scan = { via: 'code' as const, scanId, scanner, scene: request.scene, at };
   if (imported) {
     // Our own package says the code exists: what is activated here decides, WeChat is not asked.
-    const range = await findCoveringActivation(imported.applicationId, imported.index);
-    if (!range) return emptyView(scanId, code, 'not_activated');
+    const activated = await findCoveringActivationWithProduct(
+      imported.applicationId,
+      imported.index,
+    );
+    if (!activated) return emptyView(scanId, code, 'not_activated');
+    const { range } = activated;
     return recordScan({
       ...scan,
       activation: { code, applicationId: range.applicationId, codeStart: range.codeStart },
-      known: { range, index: imported.index },
+      known: { activated, index: imported.index },
       location: request.location,
     });
   }
@@ -196,8 +207,8 @@ interface ScanOfCode {
   via: ScanRecord['via'];
   scanId: string;
   activation: ScannedCode;
-  /** The range and index, when our own data answered (verify of an imported code). */
-  known?: { range: ActivatedRange; index: number };
+  /** The range, its product and the index, when our own data answered (verify of an imported code). */
+  known?: { activated: ActivationWithProduct; index: number };
   scanner: Scanner;
   scene?: number;
   location?: ScanLocation;
@@ -218,8 +229,24 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ? { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) }
       : undefined;
 
+  // A verify of an imported code knows its range already: the keys its figures count it under go
+  // into the scan's own insert (the running campaigns first, on a cold instance, a round before).
+  // The same campaigns then choose the keys counted below, so the noted and counted ones agree.
+  const knownCampaigns = scan.known ? await runningCampaigns() : undefined;
+  const knownKeys =
+    scan.known && knownCampaigns
+      ? countingOf({
+          scanId,
+          code,
+          via: scan.via,
+          at,
+          range: scan.known.activated.range,
+          where,
+          campaigns: knownCampaigns,
+        }).noted
+      : undefined;
   // Round 1 (and, on a cold instance, the running campaigns).
-  const [claim, range, existing, index, campaigns] = await Promise.all([
+  const [claim, activated, existing, campaigns] = await Promise.all([
     claimScan({
       _id: scanId,
       via: scan.via,
@@ -232,12 +259,14 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
       ...(location ? { location } : {}),
       ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
+      ...knownKeys,
     }),
-    scan.known ? scan.known.range : findActivation(applicationId, codeStart),
+    scan.known ? scan.known.activated : findActivationWithProduct(applicationId, codeStart),
     findCode(code),
-    scan.known ? scan.known.index : findCodeIndex(code),
-    runningCampaigns(),
+    knownCampaigns ?? runningCampaigns(),
   ]);
+  const range = activated?.range;
+  const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
   if (claim === 'duplicate') {
     return view({
@@ -247,6 +276,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       scanner,
       at,
       range,
+      product,
       state: existing ?? undefined,
       campaigns,
     });
@@ -255,13 +285,14 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // nothing to show or count against.
   if (!range) return emptyView(scanId, code, 'not_activated');
 
-  // Round 2. The keys this scan counts under are known now: its figures' marks go beside.
+  // Round 2. The keys this scan counts under are known now: its figures' marks go beside. A
+  // code without a state yet is the code's first scan: its index, for the state, too.
   const counted = countingOf({ scanId, code, via: scan.via, at, range, where, campaigns });
-  const [newScanner, product, marks] = await Promise.all([
+  const [newScanner, index, marks] = await Promise.all([
     claimScanner(code, scanner.openid, at),
-    productOf(range),
+    existing ? undefined : scan.known ? scan.known.index : findCodeIndex(code),
     markScan(scanner.openid, counted.markIncrements),
-    noteScanKeys(scanId, counted.noted),
+    knownKeys ? undefined : noteScanKeys(scanId, counted.noted),
     where && isOutsideRegions(where, range.salesRegions)
       ? countDiversion(range, where, at)
       : undefined,
@@ -279,12 +310,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const claimFacts = claimFactsOf(range, product);
   let state: CodeScanState;
   if (existing) {
-    const [, firstTicket] = await Promise.all([
-      countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
-      firstTicketScan(scan.via, code, scanId, existing),
+    // A ticket scan of a code first typed in claims its first ticket scan in the same update.
+    const firstTicket = scan.via === 'ticket' && existing.firstTicketScanId === undefined;
+    const [claimed] = await Promise.all([
+      countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts, firstTicket }),
       rollup(false),
     ]);
-    state = { ...withScan(existing, { recent, newScanner }), ...firstTicket };
+    state = {
+      ...withScan(existing, { recent, newScanner }),
+      ...(claimed ? { firstTicketScanId: scanId } : {}),
+    };
   } else {
     const first = firstScanState({
       scanId,
@@ -312,16 +347,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       state = first;
     } else {
       // Another first scan of this code won the insert a moment ago: this one is a repeat.
+      const firstTicket = scan.via === 'ticket';
       await Promise.all([
-        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts }),
+        countRepeatScan(code, { scanId, at, recent, newScanner, claimFacts, firstTicket }),
         addScanToRollups(
           counted.day,
           counted.shard,
           notFirstScanIncrements(counted.hour, counted.keys),
         ),
       ]);
-      const now = (await findCode(code)) ?? first;
-      state = { ...now, ...(await firstTicketScan(scan.via, code, scanId, now)) };
+      state = (await findCode(code)) ?? first;
     }
   }
   return landingView({
@@ -337,24 +372,10 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   });
 }
 
-/**
- * A ticket scan of a code whose first scan was a typed lookup becomes its first ticket scan
- * (CodeScanState.firstTicketScanId): one conditional write, only on that rare path.
- */
-async function firstTicketScan(
-  via: ScanRecord['via'],
-  code: string,
-  scanId: string,
-  state: CodeScanState,
-): Promise<Pick<CodeScanState, 'firstTicketScanId'>> {
-  if (via !== 'ticket' || state.firstTicketScanId !== undefined) return {};
-  return (await claimFirstTicketScan(code, scanId)) ? { firstTicketScanId: scanId } : {};
-}
-
 /** The same scan again: today's figures, nothing counted. */
 async function replay(scan: ScanRecord): Promise<LandingView> {
-  const [range, state, campaigns] = await Promise.all([
-    findActivation(scan.applicationId, scan.rangeStart),
+  const [activated, state, campaigns] = await Promise.all([
+    findActivationWithProduct(scan.applicationId, scan.rangeStart),
     findCode(scan.code),
     runningCampaigns(),
   ]);
@@ -364,7 +385,8 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
     via: scan.via,
     scanner: { openid: scan.openid },
     at: Date.now(),
-    range,
+    range: activated?.range,
+    product: activated?.product,
     state,
     campaigns,
   });
@@ -377,6 +399,7 @@ async function view(parts: {
   scanner: Scanner;
   at: number;
   range: ActivatedRange | undefined;
+  product: ProductRecord | undefined;
   state: CodeScanState | undefined;
   campaigns: readonly Campaign[];
 }): Promise<LandingView> {
@@ -398,7 +421,7 @@ async function view(parts: {
     openid: parts.scanner.openid,
     now: parts.at,
     range,
-    product: await productOf(range),
+    product: parts.product,
     state,
     campaigns: parts.campaigns,
   });
@@ -467,10 +490,6 @@ function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined)
     ...(range.productId ? { productId: range.productId } : {}),
     thresholds: effectiveThresholds(product?.suspicion),
   };
-}
-
-async function productOf(range: ActivatedRange): Promise<ProductRecord | undefined> {
-  return range.productId ? findProduct(range.productId) : undefined;
 }
 
 /**
