@@ -208,7 +208,7 @@ describe('reward: claims through the local stack', () => {
       const won = answers.filter((answer) => answer.ok);
       expect(won.length).toBeGreaterThanOrEqual(1);
       expect(new Set(won.map((answer) => answer.data.payout.claimedAt)).size).toBe(1);
-      // (Its limits are one a day and one in the campaign: either may be named.)
+      // (Five a day and five in the campaign: claims in flight hold them all; either is named.)
       for (const answer of answers.filter((entry) => !entry.ok))
         expect(['USER_DAILY_LIMIT', 'USER_CAMPAIGN_LIMIT']).toContain(answer.error.code);
       const again = await reward('claim', scan!.scanId, scan!.openid);
