@@ -17,6 +17,59 @@ const miniprogramGlobals = {
   requirePlugin: 'readonly',
 };
 
+// Architecture boundaries (README, "Architecture"): each is an import pattern, so breaking one is a
+// lint error. One rule per file in flat config (a later block replaces an earlier one's options),
+// so each folder's block lists every pattern that applies to it.
+
+/** The local stack runs on a developer's machine: nothing deployed may depend on it. */
+const noLocal = {
+  regex: '(^|/)local(/|$)',
+  message: '云函数不能引用 local/：本地栈不随云函数部署。',
+};
+
+/** Only core/data/** queries collections: the database handle is theirs. */
+const noDatabaseHandle = {
+  regex: '(^|/)cloud(\\.js)?$',
+  importNames: ['db'],
+  message: '只有 core/data/** 访问集合：把查询写成 core/data 里的函数再调用它。',
+};
+
+/**
+ * The domain is pure rules: it imports other domain modules (./), the error type, the shared
+ * typings, and libraries that only compute (hashing, randomness, QR matrices and PNG bytes).
+ */
+const domainOnly = [
+  {
+    regex: '^\\.\\./(?!errors\\.js$|\\.\\./\\.\\./typings/)',
+    message: 'core/domain 只依赖 domain、../errors.js 与 typings/：数据、微信、云开发都在外层。',
+  },
+  {
+    regex: '^(?![.]|node:crypto$|pngjs$|qrcode$)',
+    message: 'core/domain 不做 I/O：只能用纯计算的库（node:crypto、pngjs、qrcode）。',
+  },
+];
+
+/**
+ * Modules whose collection queries have not moved into core/data yet (issue 14): they may still
+ * import the database handle. Remove a file from here when its queries move; the list only shrinks.
+ */
+const QUERIES_NOT_YET_IN_DATA = [
+  'cloudfunctions/core/codes/activation.ts',
+  'cloudfunctions/core/exports/data-exports.ts',
+  'cloudfunctions/core/exports/jobs.ts',
+  'cloudfunctions/core/exports/sources.ts',
+  'cloudfunctions/core/oa/channel-qrs.ts',
+  'cloudfunctions/core/oa/channel-scan.ts',
+  'cloudfunctions/core/oa/materials.ts',
+  'cloudfunctions/core/oa/qr-downloads.ts',
+  'cloudfunctions/core/oa/scanner-jobs.ts',
+  'cloudfunctions/core/oa/scanners.ts',
+  'cloudfunctions/core/rewards/rollup.ts',
+  'cloudfunctions/core/stats/dashboard.ts',
+  'cloudfunctions/core/stats/rebuild.ts',
+  'cloudfunctions/scheduler/index.ts',
+];
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -82,6 +135,31 @@ module.exports = tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['cloudfunctions/**/*.ts'],
+    ignores: [
+      'cloudfunctions/core/data/**',
+      'cloudfunctions/core/domain/**',
+      'cloudfunctions/core/cloud.ts',
+      ...QUERIES_NOT_YET_IN_DATA,
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [noLocal, noDatabaseHandle] },
+      ],
+    },
+  },
+  {
+    files: ['cloudfunctions/core/data/**/*.ts', ...QUERIES_NOT_YET_IN_DATA],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal] }] },
+  },
+  {
+    files: ['cloudfunctions/core/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal, ...domainOnly] }],
     },
   },
 );

@@ -33,6 +33,7 @@ import { isDuplicateKeyError } from '../data/errors.js';
 import { createExport } from '../data/exports.js';
 import { FILE_ROWS, MAX_EXPORT_ROWS, csvLine } from '../domain/qr-exports.js';
 import { AppError } from '../errors.js';
+import type { AnySource, ExportCursor, ExportSource } from './source.js';
 import { EXPORT_SOURCES } from './sources.js';
 
 const EXPORTS = 'exports';
@@ -45,32 +46,6 @@ export const LEASE_MS = 90_000;
 export const LINK_MAX_AGE_S = 24 * 60 * 60;
 /** A job that fails this many runs in a row is given up (failed, its user free to export again). */
 const MAX_FAILURES = 3;
-
-/** Where a job stands in its rows: the last row written, by its order key and id. */
-export interface ExportCursor {
-  at: number;
-  id: string;
-}
-
-/** How one kind of export reads its rows. `F` is its filter, `C` what a run reads once. */
-export interface ExportSource<F, R, C = undefined> {
-  kind: ExportKind;
-  header: readonly string[];
-  title(filter: F): string;
-  /** Rows expected (before the 2,000,000 cap). */
-  plan(filter: F, until: number): Promise<number>;
-  /** Up to `size` rows after `cursor` (from the start without one), recorded by `until`. */
-  page(
-    filter: F,
-    until: number,
-    cursor: ExportCursor | undefined,
-    size: number,
-  ): Promise<{ rows: R[]; cursor?: ExportCursor }>;
-  /** Read once per run, e.g. a channel QR code's tags. */
-  context(filter: F): Promise<C>;
-  line(row: R, context: C): string;
-  fileName(filter: F, index: number): string;
-}
 
 interface ExportJob<F = unknown> {
   _id: string;
@@ -93,9 +68,6 @@ interface ExportJob<F = unknown> {
   finishedAt?: number;
   error?: string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnySource = ExportSource<any, any, any>;
 
 /**
  * The filter of a channel QR export written before the machine was shared (qrId, order and

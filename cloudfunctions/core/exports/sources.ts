@@ -41,7 +41,7 @@ import { findQr } from '../oa/channel-qrs.js';
 import { rewardStats } from '../rewards/stats.js';
 import { scanStats } from '../stats/scan-stats.js';
 import { type ScanOrder, type ScannerRecord, scannerById, scannerPage } from '../oa/scanners.js';
-import type { AnySource, ExportCursor, ExportSource } from './jobs.js';
+import type { AnySource, ExportCursor, ExportSource } from './source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Channel QR scanners
