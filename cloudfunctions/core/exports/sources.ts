@@ -2,7 +2,7 @@
  * What each background export reads (core/exports/jobs.ts is the machine): its rows in pages
  * after a cursor, in an order a later write never changes, and how a row reads as CSV.
  *
- *   qrScanners  a channel QR code's scanners by first scan (core/oa/scanners.ts, issue 11)
+ *   qrScanners  a channel QR code's scanners by first scan (core/data/oa-qr-scanners.ts, issue 11)
  *   scans       `scans` by `scannedAt` (index scanned_at), optionally the ranges of a product
  *   payouts     `payouts` by `createdAt` (created_at, or campaign_time for one campaign)
  *   scanners    `codeScanners` by `firstScannedAt` (first_scanned_at): one row per user and code
@@ -40,7 +40,12 @@ import {
 import { findQr } from '../oa/channel-qrs.js';
 import { rewardStats } from '../rewards/stats.js';
 import { scanStats } from '../stats/scan-stats.js';
-import { type ScanOrder, type ScannerRecord, scannerById, scannerPage } from '../oa/scanners.js';
+import {
+  type ScanOrder,
+  type ScannerRecord,
+  scannerById,
+  scannerPage,
+} from '../data/oa-qr-scanners.js';
 import type { AnySource, ExportCursor, ExportSource } from './source.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import {
 } from '../exports/jobs.js';
 import { qrScannersSource } from '../exports/sources.js';
 import { findQr, qrNotFound } from './channel-qrs.js';
-import { type ScanOrder, type ScannerCursor, scannerPage } from './scanners.js';
+import { type ScanOrder, type ScannerCursor, scannerPage } from '../data/oa-qr-scanners.js';
 
 const AUDIENCES = 'audiences';
 const MEMBERS = 'audienceMembers';
