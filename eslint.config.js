@@ -56,13 +56,9 @@ const domainOnly = [
 const QUERIES_NOT_YET_IN_DATA = [
   'cloudfunctions/core/exports/jobs.ts',
   'cloudfunctions/core/exports/sources.ts',
-  'cloudfunctions/core/oa/channel-qrs.ts',
   'cloudfunctions/core/oa/channel-scan.ts',
-  'cloudfunctions/core/oa/materials.ts',
-  'cloudfunctions/core/oa/qr-downloads.ts',
   'cloudfunctions/core/oa/scanner-jobs.ts',
   'cloudfunctions/core/stats/rebuild.ts',
-  'cloudfunctions/scheduler/index.ts',
 ];
 
 module.exports = tseslint.config(

@@ -29,9 +29,9 @@ import {
   getChannelQr,
   listChannelQrs,
   updateChannelQr,
-  findQr,
   qrNotFound,
 } from '../core/oa/channel-qrs.js';
+import { findQr } from '../core/data/oa-qrcodes.js';
 import { addMaterial, listMaterials, listOaDrafts } from '../core/oa/materials.js';
 import { exportQrLinks, qrImage, qrImagesZip } from '../core/oa/qr-downloads.js';
 import { createAudience, exportQrScanners, listAudiences } from '../core/oa/scanner-jobs.js';

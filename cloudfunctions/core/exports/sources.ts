@@ -37,7 +37,7 @@ import {
   scannerCsvLine,
   scannerFileName,
 } from '../domain/qr-exports.js';
-import { findQr } from '../oa/channel-qrs.js';
+import { findQr } from '../data/oa-qrcodes.js';
 import { rewardStats } from '../rewards/stats.js';
 import { scanStats } from '../stats/scan-stats.js';
 import {

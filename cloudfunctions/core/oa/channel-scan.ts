@@ -50,8 +50,9 @@ import {
 } from '../domain/channel-qr.js';
 import { WeChatApiError } from '../wechat/errors.js';
 import { channelApis } from '../wechat/oa/channel-apis.js';
-import { QRCODES, type QrRecord } from './channel-qrs.js';
-import { findMaterials, freshMediaId, thumbnailUrl, type MaterialRecord } from './materials.js';
+import { QRCODES, type QrRecord } from '../data/oa-qrcodes.js';
+import { findMaterials, type MaterialRecord } from '../data/oa-materials.js';
+import { freshMediaId, thumbnailUrl } from './materials.js';
 
 const SCANNERS = 'oaQrScanners';
 const SENDS = 'oaReplySends';

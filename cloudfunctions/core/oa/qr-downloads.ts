@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DownloadResult, QrImageSize } from '../../../typings/admin.js';
-import { cloud, db } from '../cloud.js';
+import { cloud } from '../cloud.js';
 import { createExport } from '../data/exports.js';
 import { decodePng, defaultLogo, renderQrPng, type Rgba } from '../domain/qr-image.js';
 import {
@@ -21,7 +21,8 @@ import {
 } from '../domain/qr-exports.js';
 import { AppError } from '../errors.js';
 import { createZipStream } from '../print/zip.js';
-import { QRCODES, findQr, qrNotFound, type QrRecord } from './channel-qrs.js';
+import { findQr, findQrs, qrLinkPage, type QrRecord } from '../data/oa-qrcodes.js';
+import { qrNotFound } from './channel-qrs.js';
 import { LINK_MAX_AGE_S, withLinks } from '../exports/jobs.js';
 
 const PAGE = 1_000;
@@ -66,13 +67,7 @@ export async function qrImagesZip(
   actor: string,
 ): Promise<DownloadResult> {
   const ids = [...new Set(input.qrIds)];
-  const _ = db().command;
-  const { data } = await db()
-    .collection(QRCODES)
-    .where({ _id: _.in(ids) })
-    .limit(ids.length)
-    .get();
-  const found = new Map((data as QrRecord[]).map((record) => [record._id, record]));
+  const found = new Map((await findQrs(ids)).map((record) => [record._id, record]));
   const records = ids.map((id) => requireCreated(found.get(id)));
   const width = qrImagePixels(input.size);
   const logo = input.logo ? await brandLogo() : undefined;
@@ -101,20 +96,11 @@ export async function exportQrLinks(
   now = Date.now(),
 ): Promise<DownloadResult> {
   const accountName = process.env.OA_NAME?.trim() || process.env.OA_APPID?.trim() || '';
-  const _ = db().command;
   const lines = [csvLine(LINKS_CSV_HEADER)];
-  const where = input.qrIds
-    ? { _id: _.in([...new Set(input.qrIds)]), status: _.neq('deleted') }
-    : { status: _.neq('deleted') };
+  const qrIds = input.qrIds ? [...new Set(input.qrIds)] : undefined;
   for (let offset = 0; ; offset += PAGE) {
-    const { data } = await db()
-      .collection(QRCODES)
-      .where(where)
-      .orderBy('createdAt', 'desc')
-      .skip(offset)
-      .limit(PAGE)
-      .get();
-    for (const record of data as QrRecord[]) {
+    const data = await qrLinkPage(qrIds, offset, PAGE);
+    for (const record of data) {
       lines.push(
         csvLine([
           accountName,

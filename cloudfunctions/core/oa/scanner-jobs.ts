@@ -23,7 +23,8 @@ import {
   startExport,
 } from '../exports/jobs.js';
 import { qrScannersSource } from '../exports/sources.js';
-import { findQr, qrNotFound } from './channel-qrs.js';
+import { findQr } from '../data/oa-qrcodes.js';
+import { qrNotFound } from './channel-qrs.js';
 import { type ScanOrder, type ScannerCursor, scannerPage } from '../data/oa-qr-scanners.js';
 
 const AUDIENCES = 'audiences';
