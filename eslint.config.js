@@ -56,7 +56,6 @@ const domainOnly = [
 const QUERIES_NOT_YET_IN_DATA = [
   'cloudfunctions/core/exports/jobs.ts',
   'cloudfunctions/core/exports/sources.ts',
-  'cloudfunctions/core/oa/channel-scan.ts',
   'cloudfunctions/core/oa/scanner-jobs.ts',
   'cloudfunctions/core/stats/rebuild.ts',
 ];

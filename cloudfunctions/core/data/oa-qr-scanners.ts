@@ -10,6 +10,8 @@
  */
 import type { ListQrScannersRequest } from '../../../typings/admin.js';
 import { db } from '../cloud.js';
+import type { ReplyStatus, ScannerBefore } from '../domain/channel-qr.js';
+import { isDuplicateKeyError } from './errors.js';
 
 export const SCANNERS = 'oaQrScanners';
 
@@ -100,4 +102,72 @@ export async function scannerPage(
     .limit(size)
     .get();
   return data as ScannerRecord[];
+}
+
+const scannerId = (qrId: string, openid: string) => `${qrId}:${openid}`;
+
+/**
+ * The scanner's document before this scan (at `at`, a follow when `followed`), moved by it
+ * (1 round trip, up to 3 on a race).
+ */
+export async function recordScanner(
+  qrId: string,
+  openid: string,
+  followed: boolean,
+  at: number,
+): Promise<ScannerBefore> {
+  const scanners = db().collection(SCANNERS);
+  const _ = db().command;
+  const id = scannerId(qrId, openid);
+  try {
+    await scanners.add({
+      data: {
+        _id: id,
+        qrId,
+        openid,
+        firstScanAt: at,
+        lastScanAt: at,
+        scans: 1,
+        followedFromQr: followed,
+        received: false,
+        lastReplyStatus: 'none',
+      },
+    });
+    return { known: false, followedFromQr: false };
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  const moved = { scans: _.inc(1), lastScanAt: at };
+  if (followed) {
+    const firstFollow = await scanners
+      .where({ _id: id, followedFromQr: false })
+      .update({ data: { ...moved, followedFromQr: true } });
+    if (firstFollow.stats.updated > 0) return { known: true, followedFromQr: false };
+  }
+  await scanners.where({ _id: id }).update({ data: moved });
+  return { known: true, followedFromQr: true };
+}
+
+/** The scanner's first welcome received; false when one had arrived before. */
+export async function markScannerReceived(
+  qrId: string,
+  openid: string,
+  status: ReplyStatus,
+): Promise<boolean> {
+  const first = await db()
+    .collection(SCANNERS)
+    .where({ _id: scannerId(qrId, openid), received: false })
+    .update({ data: { received: true, lastReplyStatus: status } });
+  return first.stats.updated > 0;
+}
+
+export async function setScannerReplyStatus(
+  qrId: string,
+  openid: string,
+  status: ReplyStatus,
+): Promise<void> {
+  await db()
+    .collection(SCANNERS)
+    .where({ _id: scannerId(qrId, openid) })
+    .update({ data: { lastReplyStatus: status } });
 }

@@ -153,3 +153,23 @@ export async function qrLinkPage(
     .get();
   return data as QrRecord[];
 }
+
+/** The code a scan names by its scene (unique index `scene`). */
+export async function findQrByScene(scene: string): Promise<QrRecord | undefined> {
+  const { data } = await db().collection(QRCODES).where({ scene }).limit(1).get();
+  return data[0] as QrRecord | undefined;
+}
+
+/** Moves a code's counters (`_.inc`; zeros are left out). */
+export async function addQrMetrics(
+  qrId: string,
+  counters: Partial<ChannelQrMetrics>,
+): Promise<void> {
+  const _ = db().command;
+  const metrics = Object.fromEntries(
+    Object.entries(counters)
+      .filter(([, value]) => value !== 0)
+      .map(([name, value]) => [name, _.inc(value)]),
+  );
+  await db().collection(QRCODES).where({ _id: qrId }).update({ data: { metrics } });
+}
