@@ -27,11 +27,23 @@ const noLocal = {
   message: '云函数不能引用 local/：本地栈不随云函数部署。',
 };
 
-/** Only core/data/** queries collections: the database handle is theirs. */
+/** Only core/data/** queries collections and cloud storage: the SDK's handles are theirs. */
 const noDatabaseHandle = {
   regex: '(^|/)cloud(\\.js)?$',
   importNames: ['db'],
   message: '只有 core/data/** 访问集合：把查询写成 core/data 里的函数再调用它。',
+};
+const noSdkHandles = {
+  regex: '(^|/)cloud(\\.js)?$',
+  importNames: ['db', 'cloud'],
+  message:
+    '只有 core/data/** 访问集合与云存储（core/data/storage.ts）；身份只从 core/caller.ts 取。',
+};
+
+/** core/cloud.ts initialises the SDK once; everything else goes through it. */
+const noSdk = {
+  regex: '^wx-server-sdk$',
+  message: 'wx-server-sdk 只在 core/cloud.ts 初始化：用 core/data 的函数或 core/caller.ts。',
 };
 
 /**
@@ -47,14 +59,6 @@ const domainOnly = [
     regex: '^(?![.]|node:crypto$|pngjs$|qrcode$)',
     message: 'core/domain 不做 I/O：只能用纯计算的库（node:crypto、pngjs、qrcode）。',
   },
-];
-
-/**
- * Modules whose collection queries have not moved into core/data yet (issue 14): they may still
- * import the database handle. Remove a file from here when its queries move; the list only shrinks.
- */
-const QUERIES_NOT_YET_IN_DATA = [
-  'cloudfunctions/core/stats/rebuild.ts',
 ];
 
 module.exports = tseslint.config(
@@ -130,18 +134,30 @@ module.exports = tseslint.config(
       'cloudfunctions/core/data/**',
       'cloudfunctions/core/domain/**',
       'cloudfunctions/core/cloud.ts',
-      ...QUERIES_NOT_YET_IN_DATA,
+      'cloudfunctions/core/caller.ts',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [noLocal, noDatabaseHandle] },
+        { patterns: [noLocal, noSdk, noSdkHandles] },
       ],
     },
   },
   {
-    files: ['cloudfunctions/core/data/**/*.ts', ...QUERIES_NOT_YET_IN_DATA],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal] }] },
+    // The caller's identity comes from the SDK's context (cloud.getWXContext()), and only here.
+    files: ['cloudfunctions/core/caller.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [noLocal, noSdk, noDatabaseHandle] },
+      ],
+    },
+  },
+  {
+    files: ['cloudfunctions/core/data/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal, noSdk] }],
+    },
   },
   {
     files: ['cloudfunctions/core/domain/**/*.ts'],

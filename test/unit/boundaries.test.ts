@@ -51,16 +51,26 @@ describe('import boundaries', () => {
     expect(errors).toEqual([]);
   });
 
-  it('keeps the database handle inside core/data', async () => {
+  it('keeps collections, cloud storage and the SDK inside core/data (identity in core/caller.ts)', async () => {
     const code = [
       "import { cloud, db } from '../cloud.js';",
-      'export const probe = [cloud, db];',
+      "import * as sdk from 'wx-server-sdk';",
+      'export const probe = [cloud, db, sdk];',
       '',
     ].join('\n');
     const outside = await boundaryErrors('cloudfunctions/core/oa/boundary-probe.ts', code);
-    expect(outside).toHaveLength(1);
-    expect(outside[0]).toContain('只有 core/data/** 访问集合');
-    expect(await boundaryErrors('cloudfunctions/core/data/boundary-probe.ts', code)).toEqual([]);
+    expect(outside).toHaveLength(3);
+    expect(outside.filter((message) => message.includes('只有 core/data/**'))).toHaveLength(2);
+    const inData = await boundaryErrors('cloudfunctions/core/data/boundary-probe.ts', code);
+    expect(inData).toHaveLength(1);
+    expect(inData[0]).toContain('wx-server-sdk 只在 core/cloud.ts 初始化');
+    // The caller module reads the identity from the SDK's context: `cloud` there, never `db`.
+    const caller = await boundaryErrors(
+      'cloudfunctions/core/caller.ts',
+      "import { cloud, db } from './cloud.js';\nexport const probe = [cloud, db];\n",
+    );
+    expect(caller).toHaveLength(1);
+    expect(caller[0]).toContain("'db' import");
   });
 
   it('keeps the local stack out of every cloud function', async () => {

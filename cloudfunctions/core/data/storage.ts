@@ -17,13 +17,25 @@ export async function downloadFile(fileID: string): Promise<Buffer> {
   return fileContent;
 }
 
-/** A temporary URL per file (for `maxAge` seconds), by fileID; '' where storage gave none. */
+/** A temporary URL per file (for `maxAge` seconds), by fileID; none where storage gave none. */
 export async function temporaryUrls(
   fileIDs: readonly string[],
   maxAge: number,
 ): Promise<Map<string, string>> {
   const { fileList } = (await cloud.getTempFileURL({
     fileList: fileIDs.map((fileID) => ({ fileID, maxAge })),
-  })) as { fileList: { fileID: string; tempFileURL: string }[] };
-  return new Map(fileList.map((item) => [item.fileID, item.tempFileURL]));
+  })) as { fileList: { fileID: string; tempFileURL?: string }[] };
+  return new Map(
+    fileList.flatMap((item) => (item.tempFileURL ? [[item.fileID, item.tempFileURL]] : [])),
+  );
+}
+
+/** Deletes files (at most 50 per call); each file's answer as storage gave it. */
+export async function deleteFiles(
+  fileIDs: readonly string[],
+): Promise<{ fileID: string; code?: string; status?: number }[]> {
+  const { fileList } = (await cloud.deleteFile({ fileList: [...fileIDs] })) as {
+    fileList: { fileID: string; code?: string; status?: number }[];
+  };
+  return fileList;
 }

@@ -15,7 +15,7 @@ import type {
   ListOaDraftsResult,
   MaterialView,
 } from '../../../typings/admin.js';
-import { cloud } from '../cloud.js';
+import { downloadFile, temporaryUrls } from '../data/storage.js';
 import {
   insertMaterial,
   listMaterialRecords,
@@ -54,10 +54,7 @@ const view = (record: MaterialRecord): MaterialView => ({
 
 async function download(fileId: string): Promise<Buffer> {
   try {
-    const { fileContent } = (await cloud.downloadFile({ fileID: fileId })) as {
-      fileContent: Buffer;
-    };
-    return fileContent;
+    return await downloadFile(fileId);
   } catch (error) {
     throw new AppError('MATERIAL_NOT_FOUND', '找不到上传的文件，请重新上传', { cause: error });
   }
@@ -165,10 +162,7 @@ export async function freshMediaId(material: MaterialRecord, now = Date.now()): 
 /** A link card's thumbnail as a URL WeChat can fetch (news articles carry `picurl`). */
 export async function thumbnailUrl(material: MaterialRecord): Promise<string> {
   if (!material.fileId) throw new Error(`material ${material._id} has no file`);
-  const { fileList } = (await cloud.getTempFileURL({
-    fileList: [{ fileID: material.fileId, maxAge: 7 * 24 * 3600 }],
-  })) as { fileList: { tempFileURL?: string }[] };
-  const url = fileList[0]?.tempFileURL;
+  const url = (await temporaryUrls([material.fileId], 7 * 24 * 3600)).get(material.fileId);
   if (!url) throw new Error(`no URL for material ${material._id}`);
   return url;
 }

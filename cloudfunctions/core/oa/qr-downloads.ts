@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DownloadResult, QrImageSize } from '../../../typings/admin.js';
-import { cloud } from '../cloud.js';
+import { downloadFile, uploadFile } from '../data/storage.js';
 import { createExport } from '../data/exports.js';
 import { decodePng, defaultLogo, renderQrPng, type Rgba } from '../domain/qr-image.js';
 import {
@@ -40,7 +40,7 @@ async function brandLogo(): Promise<Rgba> {
   const fileID = process.env.QR_LOGO_FILE_ID?.trim();
   if (!fileID) return defaultLogo();
   try {
-    const { fileContent } = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+    const fileContent = await downloadFile(fileID);
     return decodePng(fileContent);
   } catch (error) {
     // A missing or broken configured logo must not stop downloads: the default mark stands in.
@@ -120,10 +120,7 @@ export async function exportQrLinks(
 
 async function store(name: string, content: Buffer, actor: string): Promise<DownloadResult> {
   const exportId = randomUUID();
-  const { fileID } = (await cloud.uploadFile({
-    cloudPath: `exports/${exportId}/${name}`,
-    fileContent: content,
-  })) as { fileID: string };
+  const fileID = await uploadFile(`exports/${exportId}/${name}`, content);
   const file = { name, fileID, bytes: content.length };
   const now = Date.now();
   await createExport({
