@@ -17,6 +17,50 @@ const miniprogramGlobals = {
   requirePlugin: 'readonly',
 };
 
+// Architecture boundaries (README, "Architecture"): each is an import pattern, so breaking one is a
+// lint error. One rule per file in flat config (a later block replaces an earlier one's options),
+// so each folder's block lists every pattern that applies to it.
+
+/** The local stack runs on a developer's machine: nothing deployed may depend on it. */
+const noLocal = {
+  regex: '(^|/)local(/|$)',
+  message: '云函数不能引用 local/：本地栈不随云函数部署。',
+};
+
+/** Only core/data/** queries collections and cloud storage: the SDK's handles are theirs. */
+const noDatabaseHandle = {
+  regex: '(^|/)cloud(\\.js)?$',
+  importNames: ['db'],
+  message: '只有 core/data/** 访问集合：把查询写成 core/data 里的函数再调用它。',
+};
+const noSdkHandles = {
+  regex: '(^|/)cloud(\\.js)?$',
+  importNames: ['db', 'cloud'],
+  message:
+    '只有 core/data/** 访问集合与云存储（core/data/storage.ts）；身份只从 core/caller.ts 取。',
+};
+
+/** core/cloud.ts initialises the SDK once; everything else goes through it. */
+const noSdk = {
+  regex: '^wx-server-sdk$',
+  message: 'wx-server-sdk 只在 core/cloud.ts 初始化：用 core/data 的函数或 core/caller.ts。',
+};
+
+/**
+ * The domain is pure rules: it imports other domain modules (./), the error type, the shared
+ * typings, and libraries that only compute (hashing, randomness, QR matrices and PNG bytes).
+ */
+const domainOnly = [
+  {
+    regex: '^\\.\\./(?!errors\\.js$|\\.\\./\\.\\./typings/)',
+    message: 'core/domain 只依赖 domain、../errors.js 与 typings/：数据、微信、云开发都在外层。',
+  },
+  {
+    regex: '^(?![.]|node:crypto$|pngjs$|qrcode$)',
+    message: 'core/domain 不做 I/O：只能用纯计算的库（node:crypto、pngjs、qrcode）。',
+  },
+];
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -82,6 +126,43 @@ module.exports = tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['cloudfunctions/**/*.ts'],
+    ignores: [
+      'cloudfunctions/core/data/**',
+      'cloudfunctions/core/domain/**',
+      'cloudfunctions/core/cloud.ts',
+      'cloudfunctions/core/caller.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [noLocal, noSdk, noSdkHandles] },
+      ],
+    },
+  },
+  {
+    // The caller's identity comes from the SDK's context (cloud.getWXContext()), and only here.
+    files: ['cloudfunctions/core/caller.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [noLocal, noSdk, noDatabaseHandle] },
+      ],
+    },
+  },
+  {
+    files: ['cloudfunctions/core/data/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal, noSdk] }],
+    },
+  },
+  {
+    files: ['cloudfunctions/core/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noLocal, ...domainOnly] }],
     },
   },
 );

@@ -29,9 +29,9 @@ import {
   getChannelQr,
   listChannelQrs,
   updateChannelQr,
-  findQr,
   qrNotFound,
 } from '../core/oa/channel-qrs.js';
+import { findQr } from '../core/data/oa-qrcodes.js';
 import { addMaterial, listMaterials, listOaDrafts } from '../core/oa/materials.js';
 import { exportQrLinks, qrImage, qrImagesZip } from '../core/oa/qr-downloads.js';
 import { createAudience, exportQrScanners, listAudiences } from '../core/oa/scanner-jobs.js';
@@ -42,7 +42,8 @@ import {
   DATA_EXPORT_NAMES,
   MAX_EXPORT_SPAN_MS,
 } from '../core/domain/data-exports.js';
-import { listScannerRecords, toScannerView } from '../core/oa/scanners.js';
+import { listScannerRecords } from '../core/data/oa-qr-scanners.js';
+import { toScannerView } from '../core/oa/scanners.js';
 import { MAX_QR_IMAGE_PX, MIN_QR_IMAGE_PX } from '../core/domain/qr-exports.js';
 import {
   MAX_EXPIRE_SECONDS,

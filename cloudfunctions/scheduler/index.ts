@@ -1,6 +1,5 @@
-import { db } from '../core/cloud.js';
 import { removeEndedWindows } from '../core/data/rate-limits.js';
-import { updateOrInsert } from '../core/data/upsert.js';
+import { recordJobRun } from '../core/data/jobs.js';
 import { currentCaller } from '../core/caller.js';
 import { officialAccount } from '../core/config.js';
 import { expireExportFiles } from '../core/codes/export-retention.js';
@@ -154,17 +153,6 @@ async function runJob(job: Job, budgetMs: number): Promise<JobOutcome> {
   } finally {
     clearTimeout(timer);
   }
-  const database = db();
-  await updateOrInsert(
-    'jobs',
-    { name: job.name },
-    // `set` replaces the whole outcome; a plain object would be merged field by field.
-    {
-      lastRunAt: database.serverDate(),
-      lastOutcome: database.command.set(outcome),
-      runs: database.command.inc(1),
-    },
-    () => ({ lastRunAt: database.serverDate(), lastOutcome: outcome, runs: 1 }),
-  );
+  await recordJobRun(job.name, outcome);
   return outcome;
 }

@@ -13,12 +13,11 @@
  * - An unknown application, or one of another account, is 80301.
  */
 import { CODE_SPACE } from './codes';
-import type { SimulatorConfig } from './config';
+import { CODE_COUNT_STEP, type SimulatorConfig } from './config';
 import { Errcode, WechatApiError, invalidArgs } from './errors';
 import { optionalText, optionalUint, requireText, requireUint, type Body } from './args';
 import type { ApplicationRow, SimulatorStore } from './store';
 
-export const CODE_COUNT_STEP = 10_000;
 export const MAX_CODE_COUNT = 20_000_000;
 const MAX_ISV_APPLICATION_ID = 128;
 

@@ -2,7 +2,9 @@
  * The simulator's knobs, kept in its database so they survive a restart. Set by
  * `POST /wechat/_sim/config`, or by the stack's `wechat` option at start.
  */
-import { CODE_COUNT_STEP } from './applications';
+
+/** applycode's code_count step (WeChat); a range of code_generate_list is a multiple of it too. */
+export const CODE_COUNT_STEP = 10_000;
 
 export interface SimulatorConfig {
   /** How long an application takes from applycode to FINISH. Tests set 0. */

@@ -10,10 +10,10 @@ import type {
   QueryActivationRequest,
   RangeSegmentView,
 } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
 import { miniProgramAppid } from '../config.js';
 import { type ActivatedRange, listActivations, recordActivation } from '../data/code-ranges.js';
-import { listImports } from '../data/package-codes.js';
+import { countCodesInRange } from '../data/codes.js';
+import { findCodeIndex, listImports } from '../data/package-codes.js';
 import {
   type CodeRange,
   type WxaType,
@@ -70,9 +70,8 @@ export async function activateRange(
 export async function queryActivation(lookup: QueryActivationRequest): Promise<CodeActivationView> {
   const found = await marketcodeClient().queryActivation(lookup);
   // Where the package was imported here, add the code's index (WeChat answers with the raw code).
-  const { data } = await db().collection('packageCodes').where({ code: found.code }).limit(1).get();
-  const row = data[0] as { index?: number } | undefined;
-  return { ...found, ...(typeof row?.index === 'number' ? { index: row.index } : {}) };
+  const index = await findCodeIndex(found.code);
+  return { ...found, ...(index === undefined ? {} : { index }) };
 }
 
 export async function listRanges(applicationId: string): Promise<ListRangesResult> {
@@ -108,7 +107,7 @@ export async function listRanges(applicationId: string): Promise<ListRangesResul
       });
       continue;
     }
-    const scannedCodes = await countScannedCodes(application.applicationId, segment);
+    const scannedCodes = await countCodesInRange(application.applicationId, segment);
     segments.push({
       codeStart: segment.codeStart,
       codeEnd: segment.codeEnd,
@@ -118,20 +117,6 @@ export async function listRanges(applicationId: string): Promise<ListRangesResul
     });
   }
   return { application: view(application), generated, segments };
-}
-
-/**
- * Codes of a segment scanned at least once: `codes` documents (created on a code's first scan,
- * carrying its applicationId and index) counted over the index range — an indexed count, never a
- * scan of raw events.
- */
-async function countScannedCodes(applicationId: string, range: CodeRange): Promise<number> {
-  const _ = db().command;
-  const { total } = await db()
-    .collection('codes')
-    .where({ applicationId, index: _.gte(range.codeStart).and(_.lte(range.codeEnd)) })
-    .count();
-  return total;
 }
 
 export function activationView(

@@ -2,7 +2,7 @@
  * Retention of exported code files: the scheduler's sweep. Kept apart from export.ts so the
  * scheduler's bundle does not carry the print renderers.
  */
-import { cloud } from '../cloud.js';
+import { deleteFiles } from '../data/storage.js';
 import { exportsWithFilesBefore, markExportFilesDeleted } from '../data/exports.js';
 
 /**
@@ -34,9 +34,7 @@ export async function expireExportFiles(now = Date.now()): Promise<ExportExpiryR
     const fileIDs = (record.files ?? []).map((file) => file.fileID);
     let failed = 0;
     for (let start = 0; start < fileIDs.length; start += DELETE_BATCH) {
-      const { fileList } = (await cloud.deleteFile({
-        fileList: fileIDs.slice(start, start + DELETE_BATCH),
-      })) as { fileList: { fileID: string; code?: string; status?: number }[] };
+      const fileList = await deleteFiles(fileIDs.slice(start, start + DELETE_BATCH));
       for (const item of fileList) {
         if (isDeleted(item)) report.filesDeleted += 1;
         else failed += 1;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ExportRangeResult, ExportedFile } from '../../../typings/admin.js';
-import { cloud } from '../cloud.js';
+import { downloadFile, temporaryUrls, uploadFile } from '../data/storage.js';
 import { marketcodeKey } from '../config.js';
 import { createExport, finishExport } from '../data/exports.js';
 import { findImport } from '../data/package-codes.js';
@@ -63,16 +63,14 @@ export async function exportRange(
     createdAt: Date.now(),
   });
   try {
-    const { fileContent } = (await cloud.downloadFile({ fileID: imported.packageFileID })) as {
-      fileContent: Buffer;
-    };
+    const fileContent = await downloadFile(imported.packageFileID);
     const files = await renderFiles(fileContent, key, applicationId, plan);
     const stored: ExportedFile[] = [];
     for (const file of files) {
-      const { fileID } = (await cloud.uploadFile({
-        cloudPath: `exports/${exportId}/${file.path}`,
-        fileContent: typeof file.content === 'string' ? Buffer.from(file.content) : file.content,
-      })) as { fileID: string };
+      const fileID = await uploadFile(
+        `exports/${exportId}/${file.path}`,
+        typeof file.content === 'string' ? Buffer.from(file.content) : file.content,
+      );
       stored.push({ name: file.path, fileID, url: '', bytes: Buffer.byteLength(file.content) });
     }
     const links = await temporaryLinks(stored.map((file) => file.fileID));
@@ -147,8 +145,5 @@ async function renderFiles(
 
 async function temporaryLinks(fileIDs: string[]): Promise<Map<string, string>> {
   if (fileIDs.length === 0) return new Map();
-  const { fileList } = (await cloud.getTempFileURL({
-    fileList: fileIDs.map((fileID) => ({ fileID, maxAge: LINK_MAX_AGE_S })),
-  })) as { fileList: { fileID: string; tempFileURL: string }[] };
-  return new Map(fileList.map((item) => [item.fileID, item.tempFileURL]));
+  return temporaryUrls(fileIDs, LINK_MAX_AGE_S);
 }

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ImportRangeResult } from '../../../typings/admin.js';
-import { cloud } from '../cloud.js';
+import { uploadFile } from '../data/storage.js';
 import { marketcodeKey } from '../config.js';
 import { isDuplicateKeyError } from '../data/errors.js';
 import {
@@ -84,11 +84,10 @@ export async function importRange(
   let packageFileID: string | undefined;
   try {
     const buffer = await marketcodeClient().downloadPackage({ applicationId, ...range });
-    const uploaded = await cloud.uploadFile({
-      cloudPath: packagePath(applicationId, range),
-      fileContent: Buffer.from(buffer, 'utf8'),
-    });
-    packageFileID = (uploaded as { fileID: string }).fileID;
+    packageFileID = await uploadFile(
+      packagePath(applicationId, range),
+      Buffer.from(buffer, 'utf8'),
+    );
     const count = await importRows(buffer, key, applicationId, range, importId);
     const finished = await finishImport(
       applicationId,

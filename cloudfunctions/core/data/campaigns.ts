@@ -128,6 +128,20 @@ export async function listRunningCampaigns(): Promise<CampaignRecord[]> {
   return data as CampaignRecord[];
 }
 
+/** Running campaigns read for the budget: the SDK's most per request. */
+const RUNNING_CAMPAIGNS_READ = 1000;
+
+/** The budget left on each running campaign (the 工作台 figure), its only field read. */
+export async function runningCampaignBudgets(): Promise<{ remainingFen?: number }[]> {
+  const { data } = await db()
+    .collection(CAMPAIGNS)
+    .where({ status: 'running', ...serverWritten() })
+    .field({ remainingFen: true })
+    .limit(RUNNING_CAMPAIGNS_READ)
+    .get();
+  return data as { remainingFen?: number }[];
+}
+
 /**
  * Replaces the definition. A budget change moves `remainingFen` by the same amount, in the same
  * conditional update: a cut larger than what remains unpromised matches nothing (false).

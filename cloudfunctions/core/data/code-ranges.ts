@@ -172,3 +172,12 @@ export async function setRangeSalesRegions(
   // 0 also when nothing changed (the same regions again): the caller reads the range back.
   return stats.updated > 0;
 }
+
+/** The ranges bound to a product (at most `limit`), as far as a filter by range needs them. */
+export async function listProductRanges(
+  productId: string,
+  limit: number,
+): Promise<Pick<ActivatedRange, 'applicationId' | 'codeStart'>[]> {
+  const { data } = await db().collection('codeRanges').where({ productId }).limit(limit).get();
+  return data as Pick<ActivatedRange, 'applicationId' | 'codeStart'>[];
+}

@@ -1,4 +1,5 @@
 import { db } from '../cloud.js';
+import type { CodeRange } from '../domain/marketcode.js';
 import type { CodeScanState, RecentScan, SuspicionThresholds } from '../domain/verdict.js';
 import { RECENT_SCANS_KEPT } from '../domain/verdict.js';
 import { serverWritten } from './client-writes.js';
@@ -105,4 +106,18 @@ export async function countRepeatScan(
   }
   await codes.where({ code }).update({ data });
   return false;
+}
+
+/**
+ * Codes of a range scanned at least once: `codes` documents (created on a code's first scan,
+ * carrying its applicationId and index) counted over the index range — an indexed count, never a
+ * scan of raw events.
+ */
+export async function countCodesInRange(applicationId: string, range: CodeRange): Promise<number> {
+  const _ = db().command;
+  const { total } = await db()
+    .collection(CODES)
+    .where({ applicationId, index: _.gte(range.codeStart).and(_.lte(range.codeEnd)) })
+    .count();
+  return total;
 }

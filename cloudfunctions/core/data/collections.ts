@@ -256,7 +256,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       'one user of one channel QR code (`_id` = qrId:openid): first and last scan, scan count, follow from the code, welcome received and its latest status',
     indexes: [
       { name: 'qr_last_scan', keys: { qrId: 1, lastScanAt: -1 } },
-      // The scanned-users list and the export/audience jobs page by first scan (core/oa/scanners.ts).
+      // The scanned-users list and the export/audience jobs page by first scan (core/data/oa-qr-scanners.ts).
       { name: 'qr_first_scan', keys: { qrId: 1, firstScanAt: -1 } },
     ],
   },

@@ -365,6 +365,25 @@ export async function listFlaggedPayouts(
   return data as PayoutRecord[];
 }
 
+/** How many payouts listFlaggedPayouts would list without a filter (the 工作台 figure). */
+export async function countFlaggedPayouts(): Promise<number> {
+  const _ = db().command;
+  const { total } = await db()
+    .collection(PAYOUTS)
+    .where(
+      _.or([
+        {
+          flaggedAt: _.exists(true),
+          state: _.nin(['received', 'budget_released']),
+          ...serverWritten(),
+        },
+        { flagReason: _.exists(true), ...serverWritten() },
+      ]),
+    )
+    .count();
+  return total;
+}
+
 interface TransactionDoc {
   get(): Promise<{ data: unknown }>;
   update(options: { data: Record<string, unknown> }): Promise<unknown>;

@@ -3,7 +3,11 @@
  * follow or scan came from, how redeliveries are recognised, and when a request is too old.
  * No I/O: core/oa/push.ts applies them.
  */
-import type { OaXmlFields } from '../wechat/oa/message-xml.js';
+/**
+ * A push's top-level fields as text, as core/wechat/oa/message-xml.ts parses them. Declared here so
+ * the rules depend on no parser: the adapter produces the domain's shape, not the other way round.
+ */
+export type OaXmlFields = Readonly<Record<string, string>>;
 
 /**
  * How far a request's `timestamp` may be from our clock, either way. WeChat retries within 15 s

@@ -5,8 +5,8 @@
  * product), so every page stays one indexed read.
  */
 import type { ExportDataRequest } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
 import { findCampaign } from '../data/campaigns.js';
+import { listProductRanges } from '../data/code-ranges.js';
 import { findProduct } from '../data/products.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { startExport } from './jobs.js';
@@ -25,13 +25,9 @@ export async function exportData(
   const filter: DataFilter = { from: Date.parse(input.from), to: Date.parse(input.to) };
   if (input.productId) {
     if (!(await findProduct(input.productId))) throw notFound('商品不存在，请刷新后重试');
-    const { data } = await db()
-      .collection('codeRanges')
-      .where({ productId: input.productId })
-      .limit(MAX_PRODUCT_RANGES)
-      .get();
+    const ranges = await listProductRanges(input.productId, MAX_PRODUCT_RANGES);
     filter.productId = input.productId;
-    filter.ranges = (data as { applicationId: string; codeStart: number }[]).map((range) => ({
+    filter.ranges = ranges.map((range) => ({
       applicationId: range.applicationId,
       rangeStart: range.codeStart,
     }));

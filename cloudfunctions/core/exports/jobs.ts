@@ -28,15 +28,25 @@ import type {
   ExportedFile,
   ListExportsResult,
 } from '../../../typings/admin.js';
-import { cloud, db } from '../cloud.js';
-import { isDuplicateKeyError } from '../data/errors.js';
+import {
+  addUserLock,
+  exportsToContinue,
+  findExportJob,
+  findUserLock,
+  listUserExports,
+  recordExportFile,
+  removeUserLock,
+  takeOverUserLock,
+} from '../data/export-jobs.js';
 import { createExport } from '../data/exports.js';
+import { claimLease, recordLeaseFailure, releaseLease } from '../data/leases.js';
+import { temporaryUrls, uploadFile } from '../data/storage.js';
 import { FILE_ROWS, MAX_EXPORT_ROWS, csvLine } from '../domain/qr-exports.js';
 import { AppError } from '../errors.js';
+import type { AnySource, ExportCursor, ExportSource } from './source.js';
 import { EXPORT_SOURCES } from './sources.js';
 
 const EXPORTS = 'exports';
-const LOCKS = 'exportLocks';
 /** CloudBase's largest page. */
 export const PAGE = 1_000;
 /** Longer than a function may live (60 s): a lease outlives the run that took it. */
@@ -45,32 +55,6 @@ export const LEASE_MS = 90_000;
 export const LINK_MAX_AGE_S = 24 * 60 * 60;
 /** A job that fails this many runs in a row is given up (failed, its user free to export again). */
 const MAX_FAILURES = 3;
-
-/** Where a job stands in its rows: the last row written, by its order key and id. */
-export interface ExportCursor {
-  at: number;
-  id: string;
-}
-
-/** How one kind of export reads its rows. `F` is its filter, `C` what a run reads once. */
-export interface ExportSource<F, R, C = undefined> {
-  kind: ExportKind;
-  header: readonly string[];
-  title(filter: F): string;
-  /** Rows expected (before the 2,000,000 cap). */
-  plan(filter: F, until: number): Promise<number>;
-  /** Up to `size` rows after `cursor` (from the start without one), recorded by `until`. */
-  page(
-    filter: F,
-    until: number,
-    cursor: ExportCursor | undefined,
-    size: number,
-  ): Promise<{ rows: R[]; cursor?: ExportCursor }>;
-  /** Read once per run, e.g. a channel QR code's tags. */
-  context(filter: F): Promise<C>;
-  line(row: R, context: C): string;
-  fileName(filter: F, index: number): string;
-}
 
 interface ExportJob<F = unknown> {
   _id: string;
@@ -93,9 +77,6 @@ interface ExportJob<F = unknown> {
   finishedAt?: number;
   error?: string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnySource = ExportSource<any, any, any>;
 
 /**
  * The filter of a channel QR export written before the machine was shared (qrId, order and
@@ -151,30 +132,16 @@ export async function startExport<F, R, C>(
 }
 
 async function takeUserLock(actor: string, exportId: string, now: number): Promise<void> {
-  const locks = db().collection(LOCKS);
   const lockId = `user:${actor}`;
-  try {
-    await locks.add({ data: { _id: lockId, exportId, since: now } });
-    return;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  const { data } = await locks.where({ _id: lockId }).limit(1).get();
-  const held = data[0] as { exportId: string } | undefined;
+  if (await addUserLock(lockId, exportId, now)) return;
+  const held = await findUserLock(lockId);
   if (held) {
-    const { data: exports } = await db()
-      .collection(EXPORTS)
-      .where({ _id: held.exportId })
-      .limit(1)
-      .get();
-    const holder = exports[0] as ExportJob | undefined;
+    const holder = await findExportJob<ExportJob>(held.exportId);
     if (holder?.status === 'running') throw exportInProgress();
   }
   // The holder finished (or died before it was recorded): take the lock over, once.
-  const { stats } = await locks
-    .where({ _id: lockId, exportId: held?.exportId ?? '' })
-    .update({ data: { exportId, since: now } });
-  if (stats.updated === 0) throw exportInProgress();
+  if (!(await takeOverUserLock(lockId, held?.exportId ?? '', exportId, now)))
+    throw exportInProgress();
 }
 
 const exportInProgress = () =>
@@ -183,11 +150,9 @@ const exportInProgress = () =>
 const exportNotFound = () => new AppError('EXPORT_NOT_FOUND', '导出记录不存在');
 
 async function releaseUserLock(actor: string, exportId: string): Promise<void> {
-  await db()
-    .collection(LOCKS)
-    .where({ _id: `user:${actor}`, exportId })
-    .remove()
-    .catch((error: unknown) => console.error('[export] lock not released', error));
+  await removeUserLock(`user:${actor}`, exportId).catch((error: unknown) =>
+    console.error('[export] lock not released', error),
+  );
 }
 
 /**
@@ -198,8 +163,7 @@ export async function getExport(
   exportId: string,
   access: { kinds: readonly ExportKind[]; requestedBy?: string },
 ): Promise<ExportProgress> {
-  const { data } = await db().collection(EXPORTS).where({ _id: exportId }).limit(1).get();
-  const record = data[0] as ExportJob | undefined;
+  const record = await findExportJob<ExportJob>(exportId);
   if (!record || !access.kinds.includes(record.kind)) throw exportNotFound();
   if (access.requestedBy !== undefined && record.requestedBy !== access.requestedBy)
     throw exportNotFound();
@@ -212,14 +176,8 @@ export async function listExports(
   kinds: readonly ExportKind[],
   limit: number,
 ): Promise<ListExportsResult> {
-  const _ = db().command;
-  const { data } = await db()
-    .collection(EXPORTS)
-    .where({ requestedBy: actor, kind: _.in([...kinds]) })
-    .orderBy('createdAt', 'desc')
-    .limit(limit)
-    .get();
-  return { exports: await Promise.all((data as ExportJob[]).map(toProgress)) };
+  const data = await listUserExports<ExportJob>(actor, kinds, limit);
+  return { exports: await Promise.all(data.map(toProgress)) };
 }
 
 async function toProgress(record: ExportJob): Promise<ExportProgress> {
@@ -246,10 +204,10 @@ export async function withLinks(
   files: readonly { name: string; fileID: string; bytes: number }[],
 ): Promise<ExportedFile[]> {
   if (files.length === 0) return [];
-  const { fileList } = (await cloud.getTempFileURL({
-    fileList: files.map((file) => ({ fileID: file.fileID, maxAge: LINK_MAX_AGE_S })),
-  })) as { fileList: { fileID: string; tempFileURL: string }[] };
-  const links = new Map(fileList.map((item) => [item.fileID, item.tempFileURL]));
+  const links = await temporaryUrls(
+    files.map((file) => file.fileID),
+    LINK_MAX_AGE_S,
+  );
   return files.map((file) => ({ ...file, url: links.get(file.fileID) ?? '' }));
 }
 
@@ -326,27 +284,21 @@ async function writeNextFile(
   const content = Buffer.from(lines.join(''));
   lines.length = 0;
   const name: string = source.fileName(job.filter, job.filesDone);
-  const { fileID } = (await cloud.uploadFile({
-    cloudPath: `exports/${job._id}/${name}`,
-    fileContent: content,
-  })) as { fileID: string };
+  const fileID = await uploadFile(`exports/${job._id}/${name}`, content);
   const file = { name, fileID, bytes: content.length };
   const now = Date.now();
-  const _ = db().command;
   const progress = {
     rowsDone: job.rowsDone + rows,
     filesDone: job.filesDone + 1,
-    files: _.push([file]),
-    ...(cursor ? { cursor: _.set(cursor) } : {}),
     leaseUntil: now + LEASE_MS,
-    failures: 0,
     ...(ended ? { status: 'done' as const, finishedAt: now } : {}),
   };
-  const { stats } = await db()
-    .collection(EXPORTS)
-    .where({ _id: job._id, status: 'running', leaseOwner: owner, filesDone: job.filesDone })
-    .update({ data: progress });
-  if (stats.updated === 0) return undefined;
+  const recorded = await recordExportFile(job._id, owner, job.filesDone, {
+    ...progress,
+    file,
+    ...(cursor ? { cursor } : {}),
+  });
+  if (!recorded) return undefined;
   return {
     ...job,
     rowsDone: progress.rowsDone,
@@ -374,22 +326,11 @@ export async function claimJob<T extends LeasedJob>(
   running: string,
   owner: string,
 ): Promise<T | undefined> {
-  const _ = db().command;
-  const now = Date.now();
-  const { stats } = await db()
-    .collection(collection)
-    .where({ _id: id, status: running, leaseUntil: _.lt(now) })
-    .update({ data: { leaseUntil: now + LEASE_MS, leaseOwner: owner } });
-  if (stats.updated === 0) return undefined;
-  const { data } = await db().collection(collection).where({ _id: id }).limit(1).get();
-  return data[0] as T | undefined;
+  return claimLease<T>(collection, id, running, owner, Date.now(), LEASE_MS);
 }
 
 export async function releaseJob(collection: string, id: string, owner: string): Promise<void> {
-  await db()
-    .collection(collection)
-    .where({ _id: id, leaseOwner: owner })
-    .update({ data: { leaseUntil: 0 } });
+  await releaseLease(collection, id, owner);
 }
 
 /** Counts a failed run; the third in a row fails the job. True when the job is now failed. */
@@ -403,18 +344,11 @@ export async function recordJobFailure(
   const failures = job.failures + 1;
   const failed = failures >= MAX_FAILURES;
   const message = error instanceof AppError ? error.message : '导出中断，请稍后重试';
-  const { stats } = await db()
-    .collection(collection)
-    .where({ _id: job._id, leaseOwner: owner })
-    .update({
-      data: {
-        failures,
-        leaseUntil: 0,
-        ...(failed ? { status: 'failed', error: message, finishedAt: Date.now() } : {}),
-      },
-    })
-    .catch(() => ({ stats: { updated: 0 } }));
-  return failed && stats.updated > 0;
+  const recorded = await recordLeaseFailure(collection, job._id, owner, {
+    failures,
+    ...(failed ? { status: 'failed', error: message, finishedAt: Date.now() } : {}),
+  }).catch(() => false);
+  return failed && recorded;
 }
 
 /** Time a scheduler run keeps back for the file in hand when its deadline comes. */
@@ -425,19 +359,9 @@ export async function continueExports(
   start: number,
   deadlineAt: number,
 ): Promise<{ exports: number; files: number }> {
-  const _ = db().command;
   const report = { exports: 0, files: 0 };
-  const { data } = await db()
-    .collection(EXPORTS)
-    .where({
-      kind: _.in(Object.keys(EXPORT_SOURCES)),
-      status: 'running',
-      leaseUntil: _.lt(start),
-    })
-    .orderBy('createdAt', 'asc')
-    .limit(10)
-    .get();
-  for (const record of data as ExportJob[]) {
+  const data = await exportsToContinue<ExportJob>(Object.keys(EXPORT_SOURCES), start, 10);
+  for (const record of data) {
     if (Date.now() >= deadlineAt) break;
     const ran = await runExport(record._id, deadlineAt).catch(() => undefined);
     if (ran) {

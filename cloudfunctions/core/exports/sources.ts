@@ -2,7 +2,7 @@
  * What each background export reads (core/exports/jobs.ts is the machine): its rows in pages
  * after a cursor, in an order a later write never changes, and how a row reads as CSV.
  *
- *   qrScanners  a channel QR code's scanners by first scan (core/oa/scanners.ts, issue 11)
+ *   qrScanners  a channel QR code's scanners by first scan (core/data/oa-qr-scanners.ts, issue 11)
  *   scans       `scans` by `scannedAt` (index scanned_at), optionally the ranges of a product
  *   payouts     `payouts` by `createdAt` (created_at, or campaign_time for one campaign)
  *   scanners    `codeScanners` by `firstScannedAt` (first_scanned_at): one row per user and code
@@ -17,7 +17,7 @@
  * estimate the page shows as 约; `rowsDone` is exact.
  */
 import type { DataExportKind, ExportKind, StatsGranularity } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
+import { timeOrderedPage, type RowConditions } from '../data/time-pages.js';
 import {
   type CodeScannerRow,
   DATA_EXPORT_NAMES,
@@ -37,11 +37,16 @@ import {
   scannerCsvLine,
   scannerFileName,
 } from '../domain/qr-exports.js';
-import { findQr } from '../oa/channel-qrs.js';
+import { findQr } from '../data/oa-qrcodes.js';
 import { rewardStats } from '../rewards/stats.js';
 import { scanStats } from '../stats/scan-stats.js';
-import { type ScanOrder, type ScannerRecord, scannerById, scannerPage } from '../oa/scanners.js';
-import type { AnySource, ExportCursor, ExportSource } from './jobs.js';
+import {
+  type ScanOrder,
+  type ScannerRecord,
+  scannerById,
+  scannerPage,
+} from '../data/oa-qr-scanners.js';
+import type { AnySource, ExportSource } from './source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Channel QR scanners
@@ -97,7 +102,7 @@ interface TimeOrdered {
   collection: string;
   field: string;
   /** Conditions beside the time range. */
-  where(filter: DataFilter): object | undefined;
+  where(filter: DataFilter): RowConditions;
   /** Rows expected, from the rollups of `window` (whole buckets around the period). */
   estimate(filter: DataFilter, window: RollupWindow): Promise<number>;
 }
@@ -126,25 +131,6 @@ function rollupWindow(filter: DataFilter, until: number): RollupWindow {
   };
 }
 
-/** [from, min(to, until + 1)) of `field`, past the cursor, ascending by (field, _id). */
-function timeRange(spec: TimeOrdered, filter: DataFilter, until: number, cursor?: ExportCursor) {
-  const _ = db().command;
-  const upper = Math.min(filter.to, until + 1);
-  const { field } = spec;
-  const conditions: object[] = [
-    { [field]: _.gte(cursor ? Math.max(cursor.at, filter.from) : filter.from) },
-    { [field]: _.lt(upper) },
-  ];
-  if (cursor) {
-    conditions.push(
-      _.or([{ [field]: _.gt(cursor.at) }, { [field]: cursor.at, _id: _.gt(cursor.id) }]),
-    );
-  }
-  const extra = spec.where(filter);
-  if (extra) conditions.push(extra);
-  return _.and(conditions);
-}
-
 function timeOrderedSource<R extends { _id: string }>(
   kind: DataExportKind,
   spec: TimeOrdered,
@@ -166,14 +152,17 @@ function timeOrderedSource<R extends { _id: string }>(
     },
     async page(filter, until, cursor, size) {
       if (filter.ranges?.length === 0) return { rows: [] };
-      const { data } = await db()
-        .collection(spec.collection)
-        .where(timeRange(spec, filter, until, cursor))
-        .orderBy(spec.field, 'asc')
-        .orderBy('_id', 'asc')
-        .limit(size)
-        .get();
-      const rows = data as (R & Record<string, number>)[];
+      const rows = await timeOrderedPage<R & Record<string, number>>(
+        {
+          collection: spec.collection,
+          field: spec.field,
+          from: filter.from,
+          before: Math.min(filter.to, until + 1),
+          ...(cursor ? { cursor } : {}),
+          ...spec.where(filter),
+        },
+        size,
+      );
       const last = rows.at(-1);
       return {
         rows,
@@ -191,16 +180,15 @@ export const scansSource = timeOrderedSource<ScanRow & { _id: string }>(
   {
     collection: 'scans',
     field: 'scannedAt',
-    where: (filter) => {
-      if (!filter.ranges) return undefined;
-      const _ = db().command;
-      return _.or(
-        filter.ranges.map((range) => ({
-          applicationId: range.applicationId,
-          rangeStart: range.rangeStart,
-        })),
-      );
-    },
+    where: (filter) =>
+      filter.ranges
+        ? {
+            anyOf: filter.ranges.map((range) => ({
+              applicationId: range.applicationId,
+              rangeStart: range.rangeStart,
+            })),
+          }
+        : {},
     async estimate(filter, window) {
       if (!filter.productId) return (await scanStats(window)).totals.scans;
       const { buckets } = await scanStats({ ...window, groupBy: 'product' });
@@ -218,7 +206,7 @@ export const payoutsSource = timeOrderedSource<PayoutRow & { _id: string }>(
   {
     collection: 'payouts',
     field: 'createdAt',
-    where: (filter) => (filter.campaignId ? { campaignId: filter.campaignId } : undefined),
+    where: (filter) => (filter.campaignId ? { equals: { campaignId: filter.campaignId } } : {}),
     // A claim that reserved a payout is the payout.
     estimate: async (filter, window) =>
       (
@@ -237,7 +225,7 @@ export const codeScannersSource = timeOrderedSource<CodeScannerRow & { _id: stri
   {
     collection: 'codeScanners',
     field: 'firstScannedAt',
-    where: () => undefined,
+    where: () => ({}),
     // Distinct users per bucket: near the (user, code) pairs first scanned, not equal to them.
     estimate: async (_filter, window) => (await scanStats(window)).totals.scanners,
   },

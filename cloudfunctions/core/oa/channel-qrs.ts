@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import type {
   ChannelQrDetails,
   ChannelQrReplies,
-  ChannelQrStatus,
   ChannelQrType,
   ChannelQrView,
   ChannelQrMetrics,
@@ -23,7 +22,17 @@ import type {
   ListChannelQrsRequest,
   UpdateChannelQrRequest,
 } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
+import {
+  findQr,
+  findQrs,
+  insertQr,
+  listQrRecords,
+  markQrDeleted,
+  setQrFields,
+  updateLiveQr,
+  type QrRecord,
+} from '../data/oa-qrcodes.js';
+import { findMaterials } from '../data/oa-materials.js';
 import {
   EMPTY_METRICS,
   MAX_TAGS_PER_USER,
@@ -40,34 +49,7 @@ import { AppError } from '../errors.js';
 import { WeChatApiError, toAppError } from '../wechat/errors.js';
 import { channelApis } from '../wechat/oa/channel-apis.js';
 
-export const QRCODES = 'oaQrcodes';
-export const MATERIALS = 'oaMaterials';
 const MAX_NAME = 64;
-
-export interface QrRecord {
-  _id: string;
-  name: string;
-  type: ChannelQrType;
-  status: 'creating' | 'active' | 'creation_failed' | 'deleted';
-  scene: string;
-  ticket: string;
-  url: string;
-  /** Epoch ms (temporary codes). */
-  expiresAt?: number;
-  expireSeconds?: number;
-  channel?: string;
-  tagNames: string[];
-  replies: ChannelQrReplies;
-  createdAt: number;
-  createdBy: string;
-  updatedAt: number;
-  failureReason?: string;
-  deletedAt?: number;
-  /** The status it had when deleted. */
-  deletedFrom?: string;
-  copiedFrom?: string;
-  metrics: ChannelQrMetrics;
-}
 
 export const qrNotFound = (): AppError => new AppError('QR_NOT_FOUND', '二维码不存在');
 
@@ -92,11 +74,6 @@ export function toView(record: QrRecord, now = Date.now()): ChannelQrView {
   };
 }
 
-export async function findQr(qrId: string): Promise<QrRecord | undefined> {
-  const { data } = await db().collection(QRCODES).where({ _id: qrId }).limit(1).get();
-  return data[0] as QrRecord | undefined;
-}
-
 function checkTags(tagNames: readonly string[] | undefined): string[] {
   const names = [...new Set((tagNames ?? []).map((name) => name.trim()))];
   if (names.length > MAX_TAGS_PER_USER) {
@@ -115,17 +92,11 @@ async function checkReplies(replies: ChannelQrReplies | undefined): Promise<Chan
   const checked = replies ?? { enabled: false, items: [] };
   const ids = [...new Set(checked.items.map(materialOf).filter((id): id is string => !!id))];
   if (ids.length === 0) return checked;
-  const _ = db().command;
-  const { data } = await db()
-    .collection(MATERIALS)
-    .where({ _id: _.in(ids) })
-    .limit(ids.length)
-    .get();
-  const kinds = new Map((data as { _id: string; kind: string }[]).map((m) => [m._id, m.kind]));
+  const found = await findMaterials(ids);
   for (const item of checked.items) {
     const id = materialOf(item);
     if (!id) continue;
-    const kind = kinds.get(id);
+    const kind = found.get(id)?.kind;
     if (!kind) throw new AppError('MATERIAL_NOT_FOUND', '回复内容引用的素材不存在，请重新选择');
     const wanted = item.kind === 'miniprogram' || item.kind === 'link' ? 'image' : item.kind;
     if (kind !== wanted) {
@@ -178,8 +149,7 @@ async function createQr(spec: NewQr, actor: string, now = Date.now()): Promise<C
     ...(spec.copiedFrom ? { copiedFrom: spec.copiedFrom } : {}),
     metrics: { ...EMPTY_METRICS },
   };
-  const qrcodes = db().collection(QRCODES);
-  await qrcodes.add({ data: record });
+  await insertQr(record);
   try {
     const ticket = await channelApis().createQrcode(
       qrcodeCreateBody(spec.type, record.scene, spec.expireSeconds),
@@ -193,13 +163,15 @@ async function createQr(spec: NewQr, actor: string, now = Date.now()): Promise<C
         ? { expiresAt: now + ticket.expireSeconds * 1000 }
         : {}),
     };
-    await qrcodes.where({ _id: qrId }).update({ data: created });
+    await setQrFields(qrId, created);
     return toView({ ...record, ...created });
   } catch (error) {
     const reason =
       error instanceof WeChatApiError ? `${error.errcode} ${error.errmsg}` : 'WeChat unreachable';
-    await qrcodes.where({ _id: qrId }).update({
-      data: { status: 'creation_failed', failureReason: reason, updatedAt: Date.now() },
+    await setQrFields(qrId, {
+      status: 'creation_failed',
+      failureReason: reason,
+      updatedAt: Date.now(),
     });
     if (error instanceof WeChatApiError && error.errcode === QR_QUOTA_ERRCODE) {
       throw new AppError(
@@ -240,43 +212,9 @@ export async function listChannelQrs(
   input: Required<Pick<ListChannelQrsRequest, 'limit' | 'offset'>> & ListChannelQrsRequest,
   now = Date.now(),
 ): Promise<{ qrs: (ChannelQrView & { metrics: ChannelQrMetrics })[] }> {
-  const database = db();
-  const _ = database.command;
-  const conditions: object[] = [];
-  if (input.keyword) {
-    conditions.push({
-      name: database.RegExp({
-        regexp: input.keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-        options: 'i',
-      }),
-    });
-  }
-  const status: ChannelQrStatus | undefined = input.status;
-  if (status === 'expired') {
-    conditions.push({ status: 'active', expiresAt: _.lte(now) });
-  } else if (status === 'active') {
-    // Permanent codes have no expiresAt; temporary ones are active until it passes.
-    conditions.push(
-      _.or([
-        { status: 'active', expiresAt: _.gt(now) },
-        { status: 'active', expiresAt: _.exists(false) },
-      ]),
-    );
-  } else if (status) {
-    conditions.push({ status });
-  } else {
-    conditions.push({ status: _.neq('deleted') });
-  }
-  const where = conditions.length === 1 ? conditions[0]! : _.and(conditions);
-  const { data } = await database
-    .collection(QRCODES)
-    .where(where)
-    .orderBy('createdAt', 'desc')
-    .skip(input.offset)
-    .limit(input.limit)
-    .get();
+  const data = await listQrRecords(input, now);
   return {
-    qrs: (data as QrRecord[]).map((record) => ({
+    qrs: data.map((record) => ({
       ...toView(record, now),
       metrics: { ...EMPTY_METRICS, ...record.metrics },
     })),
@@ -293,16 +231,8 @@ export async function updateChannelQr(
   if (input.name !== undefined) changes.name = input.name;
   if (input.tagNames !== undefined) changes.tagNames = checkTags(input.tagNames);
   if (input.replies !== undefined) changes.replies = await checkReplies(input.replies);
-  const _ = db().command;
-  // `set` for arrays and replies: a partial merge would keep items the operator removed.
-  const data: Record<string, unknown> = { ...changes };
-  if (changes.tagNames) data.tagNames = _.set(changes.tagNames);
-  if (changes.replies) data.replies = _.set(changes.replies);
-  const updated = await db()
-    .collection(QRCODES)
-    .where({ _id: input.qrId, status: _.neq('deleted') })
-    .update({ data });
-  if (updated.stats.updated === 0) throw new AppError('QR_DELETED', '二维码已删除，不能再修改');
+  if (!(await updateLiveQr(input.qrId, changes)))
+    throw new AppError('QR_DELETED', '二维码已删除，不能再修改');
   return { qr: toView({ ...record, ...changes }) };
 }
 
@@ -333,13 +263,7 @@ export async function deleteChannelQrs(
   now = Date.now(),
 ): Promise<DeleteChannelQrsResult> {
   const ids = [...new Set(qrIds)];
-  const _ = db().command;
-  const qrcodes = db().collection(QRCODES);
-  const { data } = await qrcodes
-    .where({ _id: _.in(ids) })
-    .limit(ids.length)
-    .get();
-  const found = new Map((data as QrRecord[]).map((record) => [record._id, record]));
+  const found = new Map((await findQrs(ids)).map((record) => [record._id, record]));
   const result: DeleteChannelQrsResult = { deleted: [], skipped: [] };
   for (const qrId of ids) {
     const record = found.get(qrId);
@@ -348,10 +272,8 @@ export async function deleteChannelQrs(
       result.skipped.push(qrId);
       continue;
     }
-    const updated = await qrcodes
-      .where({ _id: qrId, status: _.neq('deleted') })
-      .update({ data: { status: 'deleted', deletedAt: now, deletedFrom: status, updatedAt: now } });
-    if (updated.stats.updated > 0) result.deleted.push({ qrId, previousStatus: status });
+    if (await markQrDeleted(qrId, status, now))
+      result.deleted.push({ qrId, previousStatus: status });
     else result.skipped.push(qrId);
   }
   return result;

@@ -31,13 +31,10 @@
  *   replies is answered in about 0.1 s, a first follow that also creates the tag and uploads the
  *   image in about 0.35 s — far inside push.ts's 3 s budget and WeChat's 5 s.
  */
-import type { ChannelQrMetrics, ReplyItem } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
-import { isDuplicateKeyError } from '../data/errors.js';
+import type { ReplyItem } from '../../../typings/admin.js';
 import {
   type ReplyStatus,
   type ResolvedMedia,
-  type ScannerBefore,
   WINDOW_CLOSED_ERRCODE,
   WINDOW_COUNT_ERRCODE,
   appliesScans,
@@ -50,12 +47,16 @@ import {
 } from '../domain/channel-qr.js';
 import { WeChatApiError } from '../wechat/errors.js';
 import { channelApis } from '../wechat/oa/channel-apis.js';
-import { QRCODES, type QrRecord } from './channel-qrs.js';
-import { findMaterials, freshMediaId, thumbnailUrl, type MaterialRecord } from './materials.js';
-
-const SCANNERS = 'oaQrScanners';
-const SENDS = 'oaReplySends';
-const TAGS = 'oaTags';
+import { addQrMetrics, findQrByScene } from '../data/oa-qrcodes.js';
+import { findMaterials, type MaterialRecord } from '../data/oa-materials.js';
+import {
+  markScannerReceived,
+  recordScanner,
+  setScannerReplyStatus,
+} from '../data/oa-qr-scanners.js';
+import { claimReplySend, finishReplySend } from '../data/oa-reply-sends.js';
+import { knownTagIds, rememberTag } from '../data/oa-tags.js';
+import { freshMediaId, thumbnailUrl } from './materials.js';
 
 export interface ChannelScan {
   openid: string;
@@ -78,35 +79,22 @@ export type ScanOutcome =
   | { applied: true; qrId: string; replyStatus: ReplyStatus; items: ItemOutcome[] };
 
 export async function applyChannelScan(scan: ChannelScan, scene: string): Promise<ScanOutcome> {
-  const database = db();
-  const _ = database.command;
-  const { data } = await database.collection(QRCODES).where({ scene }).limit(1).get();
-  const qr = data[0] as QrRecord | undefined;
+  const qr = await findQrByScene(scene);
   if (!qr) return { applied: false, reason: 'unknown_scene' };
   if (!appliesScans(statusAt(qr, scan.at))) return { applied: false, reason: 'not_applied_status' };
 
-  try {
-    await database.collection(SENDS).add({
-      data: {
-        _id: scan.dedupeKey,
-        qrId: qr._id,
-        openid: scan.openid,
-        event: scan.event,
-        at: scan.at,
-        status: 'claimed',
-      },
-    });
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return { applied: false, reason: 'duplicate' };
-    throw error;
-  }
+  const claimed = await claimReplySend({
+    _id: scan.dedupeKey,
+    qrId: qr._id,
+    openid: scan.openid,
+    event: scan.event,
+    at: scan.at,
+  });
+  if (!claimed) return { applied: false, reason: 'duplicate' };
 
-  const before = await recordScanner(qr._id, scan);
+  const before = await recordScanner(qr._id, scan.openid, scan.event === 'subscribe', scan.at);
   const increments = scanIncrements(scan.event, before);
-  const counted = database
-    .collection(QRCODES)
-    .where({ _id: qr._id })
-    .update({ data: { metrics: incOf(increments) } });
+  const counted = addQrMetrics(qr._id, increments);
 
   const items = qr.replies?.enabled ? qr.replies.items : [];
   const [, , outcomes] = await Promise.all([
@@ -122,103 +110,30 @@ export async function applyChannelScan(scan: ChannelScan, scene: string): Promis
   const reached = replyStatus === 'sent' || replyStatus === 'partial';
   let receivedBefore = true;
   if (reached) {
-    const first = await database
-      .collection(SCANNERS)
-      .where({ _id: scannerId(qr._id, scan.openid), received: false })
-      .update({ data: { received: true, lastReplyStatus: replyStatus } });
-    receivedBefore = first.stats.updated === 0;
+    receivedBefore = !(await markScannerReceived(qr._id, scan.openid, replyStatus));
   }
   const replied = replyIncrements(replyStatus, receivedBefore);
   await Promise.all([
-    reached
-      ? database
-          .collection(QRCODES)
-          .where({ _id: qr._id })
-          .update({ data: { metrics: incOf(replied) } })
-      : Promise.resolve(),
+    reached ? addQrMetrics(qr._id, replied) : Promise.resolve(),
     !reached || receivedBefore
-      ? database
-          .collection(SCANNERS)
-          .where({ _id: scannerId(qr._id, scan.openid) })
-          .update({ data: { lastReplyStatus: replyStatus } })
+      ? setScannerReplyStatus(qr._id, scan.openid, replyStatus)
       : Promise.resolve(),
-    database
-      .collection(SENDS)
-      .where({ _id: scan.dedupeKey })
-      .update({ data: { status: replyStatus, items: outcomes, doneAt: Date.now() } }),
+    finishReplySend(scan.dedupeKey, replyStatus, outcomes, Date.now()),
   ]);
   return { applied: true, qrId: qr._id, replyStatus, items: outcomes };
-}
-
-const scannerId = (qrId: string, openid: string) => `${qrId}:${openid}`;
-
-function incOf(counters: Partial<ChannelQrMetrics>): Record<string, unknown> {
-  const _ = db().command;
-  return Object.fromEntries(
-    Object.entries(counters)
-      .filter(([, value]) => value !== 0)
-      .map(([name, value]) => [name, _.inc(value)]),
-  );
-}
-
-/** The scanner's document before this scan, moved by it (1 round trip, up to 3 on a race). */
-async function recordScanner(qrId: string, scan: ChannelScan): Promise<ScannerBefore> {
-  const scanners = db().collection(SCANNERS);
-  const _ = db().command;
-  const id = scannerId(qrId, scan.openid);
-  const followed = scan.event === 'subscribe';
-  try {
-    await scanners.add({
-      data: {
-        _id: id,
-        qrId,
-        openid: scan.openid,
-        firstScanAt: scan.at,
-        lastScanAt: scan.at,
-        scans: 1,
-        followedFromQr: followed,
-        received: false,
-        lastReplyStatus: 'none',
-      },
-    });
-    return { known: false, followedFromQr: false };
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  const moved = { scans: _.inc(1), lastScanAt: scan.at };
-  if (followed) {
-    const firstFollow = await scanners
-      .where({ _id: id, followedFromQr: false })
-      .update({ data: { ...moved, followedFromQr: true } });
-    if (firstFollow.stats.updated > 0) return { known: true, followedFromQr: false };
-  }
-  await scanners.where({ _id: id }).update({ data: moved });
-  return { known: true, followedFromQr: true };
 }
 
 /** Tag ids by name, creating the tags WeChat does not have yet (the first scan that needs them). */
 async function tagIds(names: readonly string[]): Promise<number[]> {
   if (names.length === 0) return [];
-  const _ = db().command;
-  const tags = db().collection(TAGS);
-  const { data } = await tags
-    .where({ _id: _.in([...names]) })
-    .limit(names.length)
-    .get();
-  const known = new Map(
-    (data as { _id: string; tagId: number }[]).map((tag) => [tag._id, tag.tagId]),
-  );
+  const known = await knownTagIds(names);
   const missing = names.filter((name) => !known.has(name));
   await Promise.all(
     missing.map(async (name) => {
       const id = await createOrFindTag(name);
       if (id === undefined) return;
       known.set(name, id);
-      await tags
-        .add({ data: { _id: name, tagId: id, createdAt: Date.now() } })
-        .catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
+      await rememberTag(name, id, Date.now());
     }),
   );
   return names.map((name) => known.get(name)).filter((id): id is number => id !== undefined);

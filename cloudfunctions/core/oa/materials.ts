@@ -15,7 +15,13 @@ import type {
   ListOaDraftsResult,
   MaterialView,
 } from '../../../typings/admin.js';
-import { cloud, db } from '../cloud.js';
+import { downloadFile, temporaryUrls } from '../data/storage.js';
+import {
+  insertMaterial,
+  listMaterialRecords,
+  setMaterialMedia,
+  type MaterialRecord,
+} from '../data/oa-materials.js';
 import {
   type FileFormat,
   type MediaType,
@@ -26,22 +32,6 @@ import {
 import { MAX_VOICE_SECONDS, mp3DurationSeconds } from '../domain/mp3.js';
 import { AppError } from '../errors.js';
 import { channelApis } from '../wechat/oa/channel-apis.js';
-import { MATERIALS } from './channel-qrs.js';
-
-export interface MaterialRecord {
-  _id: string;
-  kind: 'image' | 'voice' | 'video' | 'news';
-  name: string;
-  fileId?: string;
-  articleId?: string;
-  format?: FileFormat;
-  size?: number;
-  mediaId?: string;
-  /** Epoch ms of the upload that made `mediaId`. */
-  mediaUploadedAt?: number;
-  createdAt: number;
-  createdBy: string;
-}
 
 const CONTENT_TYPES: Record<FileFormat, string> = {
   png: 'image/png',
@@ -64,10 +54,7 @@ const view = (record: MaterialRecord): MaterialView => ({
 
 async function download(fileId: string): Promise<Buffer> {
   try {
-    const { fileContent } = (await cloud.downloadFile({ fileID: fileId })) as {
-      fileContent: Buffer;
-    };
-    return fileContent;
+    return await downloadFile(fileId);
   } catch (error) {
     throw new AppError('MATERIAL_NOT_FOUND', '找不到上传的文件，请重新上传', { cause: error });
   }
@@ -100,7 +87,7 @@ export async function addMaterial(
     if (problem) throw new AppError('MATERIAL_INVALID', `${KIND_NAMES[input.kind]}${problem}`);
     record = { ...base, kind: input.kind, fileId: input.fileId, format, size: content.length };
   }
-  await db().collection(MATERIALS).add({ data: record });
+  await insertMaterial(record);
   return { material: view(record) };
 }
 
@@ -123,24 +110,8 @@ export async function listMaterials(
   input: Required<Pick<ListMaterialsRequest, 'limit' | 'offset'>> & ListMaterialsRequest,
   actor: string,
 ): Promise<ListMaterialsResult> {
-  const database = db();
-  const where: Record<string, unknown> = {};
-  if (input.kind) where.kind = input.kind;
-  if (input.mine) where.createdBy = actor;
-  if (input.keyword) {
-    where.name = database.RegExp({
-      regexp: input.keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-      options: 'i',
-    });
-  }
-  const { data } = await database
-    .collection(MATERIALS)
-    .where(where)
-    .orderBy('createdAt', 'desc')
-    .skip(input.offset)
-    .limit(input.limit)
-    .get();
-  return { materials: (data as MaterialRecord[]).map(view) };
+  const data = await listMaterialRecords(input, actor);
+  return { materials: data.map(view) };
 }
 
 /** The account's drafts (草稿箱), read from WeChat each time: they change outside this console. */
@@ -166,17 +137,6 @@ export async function listOaDrafts(input: {
   };
 }
 
-export async function findMaterials(ids: readonly string[]): Promise<Map<string, MaterialRecord>> {
-  if (ids.length === 0) return new Map();
-  const _ = db().command;
-  const { data } = await db()
-    .collection(MATERIALS)
-    .where({ _id: _.in([...ids]) })
-    .limit(ids.length)
-    .get();
-  return new Map((data as MaterialRecord[]).map((record) => [record._id, record]));
-}
-
 /**
  * A fresh WeChat media_id for a material: the stored one while younger than 2.5 days, else the
  * file is uploaded again from cloud storage and the new id stored (1 download, 1 WeChat call,
@@ -193,10 +153,7 @@ export async function freshMediaId(material: MaterialRecord, now = Date.now()): 
     filename: `${material._id}.${material.format === 'jpeg' ? 'jpg' : material.format}`,
     contentType: CONTENT_TYPES[material.format],
   });
-  await db()
-    .collection(MATERIALS)
-    .where({ _id: material._id })
-    .update({ data: { mediaId: uploaded.mediaId, mediaUploadedAt: now } });
+  await setMaterialMedia(material._id, uploaded.mediaId, now);
   material.mediaId = uploaded.mediaId;
   material.mediaUploadedAt = now;
   return uploaded.mediaId;
@@ -205,10 +162,7 @@ export async function freshMediaId(material: MaterialRecord, now = Date.now()): 
 /** A link card's thumbnail as a URL WeChat can fetch (news articles carry `picurl`). */
 export async function thumbnailUrl(material: MaterialRecord): Promise<string> {
   if (!material.fileId) throw new Error(`material ${material._id} has no file`);
-  const { fileList } = (await cloud.getTempFileURL({
-    fileList: [{ fileID: material.fileId, maxAge: 7 * 24 * 3600 }],
-  })) as { fileList: { tempFileURL?: string }[] };
-  const url = fileList[0]?.tempFileURL;
+  const url = (await temporaryUrls([material.fileId], 7 * 24 * 3600)).get(material.fileId);
   if (!url) throw new Error(`no URL for material ${material._id}`);
   return url;
 }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DownloadResult, QrImageSize } from '../../../typings/admin.js';
-import { cloud, db } from '../cloud.js';
+import { downloadFile, uploadFile } from '../data/storage.js';
 import { createExport } from '../data/exports.js';
 import { decodePng, defaultLogo, renderQrPng, type Rgba } from '../domain/qr-image.js';
 import {
@@ -21,7 +21,8 @@ import {
 } from '../domain/qr-exports.js';
 import { AppError } from '../errors.js';
 import { createZipStream } from '../print/zip.js';
-import { QRCODES, findQr, qrNotFound, type QrRecord } from './channel-qrs.js';
+import { findQr, findQrs, qrLinkPage, type QrRecord } from '../data/oa-qrcodes.js';
+import { qrNotFound } from './channel-qrs.js';
 import { LINK_MAX_AGE_S, withLinks } from '../exports/jobs.js';
 
 const PAGE = 1_000;
@@ -39,7 +40,7 @@ async function brandLogo(): Promise<Rgba> {
   const fileID = process.env.QR_LOGO_FILE_ID?.trim();
   if (!fileID) return defaultLogo();
   try {
-    const { fileContent } = (await cloud.downloadFile({ fileID })) as { fileContent: Buffer };
+    const fileContent = await downloadFile(fileID);
     return decodePng(fileContent);
   } catch (error) {
     // A missing or broken configured logo must not stop downloads: the default mark stands in.
@@ -66,13 +67,7 @@ export async function qrImagesZip(
   actor: string,
 ): Promise<DownloadResult> {
   const ids = [...new Set(input.qrIds)];
-  const _ = db().command;
-  const { data } = await db()
-    .collection(QRCODES)
-    .where({ _id: _.in(ids) })
-    .limit(ids.length)
-    .get();
-  const found = new Map((data as QrRecord[]).map((record) => [record._id, record]));
+  const found = new Map((await findQrs(ids)).map((record) => [record._id, record]));
   const records = ids.map((id) => requireCreated(found.get(id)));
   const width = qrImagePixels(input.size);
   const logo = input.logo ? await brandLogo() : undefined;
@@ -101,20 +96,11 @@ export async function exportQrLinks(
   now = Date.now(),
 ): Promise<DownloadResult> {
   const accountName = process.env.OA_NAME?.trim() || process.env.OA_APPID?.trim() || '';
-  const _ = db().command;
   const lines = [csvLine(LINKS_CSV_HEADER)];
-  const where = input.qrIds
-    ? { _id: _.in([...new Set(input.qrIds)]), status: _.neq('deleted') }
-    : { status: _.neq('deleted') };
+  const qrIds = input.qrIds ? [...new Set(input.qrIds)] : undefined;
   for (let offset = 0; ; offset += PAGE) {
-    const { data } = await db()
-      .collection(QRCODES)
-      .where(where)
-      .orderBy('createdAt', 'desc')
-      .skip(offset)
-      .limit(PAGE)
-      .get();
-    for (const record of data as QrRecord[]) {
+    const data = await qrLinkPage(qrIds, offset, PAGE);
+    for (const record of data) {
       lines.push(
         csvLine([
           accountName,
@@ -134,10 +120,7 @@ export async function exportQrLinks(
 
 async function store(name: string, content: Buffer, actor: string): Promise<DownloadResult> {
   const exportId = randomUUID();
-  const { fileID } = (await cloud.uploadFile({
-    cloudPath: `exports/${exportId}/${name}`,
-    fileContent: content,
-  })) as { fileID: string };
+  const fileID = await uploadFile(`exports/${exportId}/${name}`, content);
   const file = { name, fileID, bytes: content.length };
   const now = Date.now();
   await createExport({

@@ -10,7 +10,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AudienceView, ListAudiencesRequest } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
+import {
+  AUDIENCES,
+  audienceMemberPage,
+  audiencesToContinue,
+  insertAudience,
+  listAudienceRecords,
+  recordAudienceProgress,
+  writeAudienceMembers,
+  type AudienceRecord,
+} from '../data/audiences.js';
 import { MAX_EXPORT_ROWS } from '../domain/qr-exports.js';
 import {
   LEASE_MS,
@@ -23,32 +32,11 @@ import {
   startExport,
 } from '../exports/jobs.js';
 import { qrScannersSource } from '../exports/sources.js';
-import { findQr, qrNotFound } from './channel-qrs.js';
-import { type ScanOrder, type ScannerCursor, scannerPage } from './scanners.js';
+import { findQr } from '../data/oa-qrcodes.js';
+import { qrNotFound } from './channel-qrs.js';
+import { type ScanOrder, scannerPage } from '../data/oa-qr-scanners.js';
 
-const AUDIENCES = 'audiences';
-const MEMBERS = 'audienceMembers';
 const AUDIENCE_UNIT_PAGES = 100;
-
-interface AudienceRecord {
-  _id: string;
-  qrId: string;
-  order: ScanOrder;
-  /** The audience's moment (epoch ms): scanners who first scanned after it are not in it. */
-  until: number;
-  cursor?: ScannerCursor;
-  leaseUntil: number;
-  leaseOwner?: string;
-  failures: number;
-  createdAt: number;
-  finishedAt?: number;
-  error?: string;
-  name: string;
-  status: 'building' | 'ready' | 'failed';
-  createdBy: string;
-  size: number;
-  pages: number;
-}
 
 /** `exportQrScanners`: the code's scanners (or one of them) as CSV, in the background. */
 export async function exportQrScanners(
@@ -89,7 +77,7 @@ export async function createAudience(
     failures: 0,
     createdAt: now,
   };
-  await db().collection(AUDIENCES).add({ data: record });
+  await insertAudience(record);
   // One unit at once (up to 100,000 users); a larger list goes on in the scheduler.
   const built = await runAudience(record._id, now).catch(() => undefined);
   return { audience: toAudienceView(built ?? record) };
@@ -98,13 +86,8 @@ export async function createAudience(
 export async function listAudiences(
   input: ListAudiencesRequest & { limit: number; offset: number },
 ): Promise<{ audiences: AudienceView[] }> {
-  const audiences = db().collection(AUDIENCES);
-  const { data } = await (input.qrId ? audiences.where({ qrId: input.qrId }) : audiences)
-    .orderBy('createdAt', 'desc')
-    .skip(input.offset)
-    .limit(input.limit)
-    .get();
-  return { audiences: (data as AudienceRecord[]).map(toAudienceView) };
+  const data = await listAudienceRecords(input);
+  return { audiences: data.map(toAudienceView) };
 }
 
 function toAudienceView(record: AudienceRecord): AudienceView {
@@ -122,14 +105,9 @@ function toAudienceView(record: AudienceRecord): AudienceView {
 /** The openids of an audience, page by page in the snapshot's order (for the features that target it). */
 export async function* audienceMembers(audienceId: string): AsyncGenerator<string[]> {
   for (let page = 0; ; page += 1) {
-    const { data } = await db()
-      .collection(MEMBERS)
-      .where({ _id: `${audienceId}:${page}` })
-      .limit(1)
-      .get();
-    const chunk = data[0] as { openids: string[] } | undefined;
-    if (!chunk) return;
-    yield chunk.openids;
+    const openids = await audienceMemberPage(audienceId, page);
+    if (!openids) return;
+    yield openids;
   }
 }
 
@@ -160,7 +138,6 @@ async function writeNextMembers(
   job: AudienceRecord,
   owner: string,
 ): Promise<AudienceRecord | undefined> {
-  const members = db().collection(MEMBERS);
   let cursor = job.cursor;
   let size = job.size;
   let pages = job.pages;
@@ -169,9 +146,11 @@ async function writeNextMembers(
     const want = Math.min(PAGE, MAX_EXPORT_ROWS - size);
     const page = want > 0 ? await scannerPage(job.qrId, job.order, job.until, cursor, want) : [];
     if (page.length > 0) {
-      await members.doc(`${job._id}:${pages}`).set({
-        data: { audienceId: job._id, page: pages, openids: page.map((row) => row.openid) },
-      });
+      await writeAudienceMembers(
+        job._id,
+        pages,
+        page.map((row) => row.openid),
+      );
       pages += 1;
       size += page.length;
       const last = page.at(-1)!;
@@ -183,20 +162,14 @@ async function writeNextMembers(
     }
   }
   const now = Date.now();
-  const _ = db().command;
-  const progress = {
+  const recorded = await recordAudienceProgress(job._id, owner, job.pages, {
     size,
     pages,
-    ...(cursor ? { cursor: _.set(cursor) } : {}),
+    ...(cursor ? { cursor } : {}),
     leaseUntil: now + LEASE_MS,
-    failures: 0,
     ...(ended ? { status: 'ready' as const, finishedAt: now } : {}),
-  };
-  const { stats } = await db()
-    .collection(AUDIENCES)
-    .where({ _id: job._id, status: 'building', leaseOwner: owner, pages: job.pages })
-    .update({ data: progress });
-  if (stats.updated === 0) return undefined;
+  });
+  if (!recorded) return undefined;
   return {
     ...job,
     size,
@@ -218,16 +191,9 @@ export async function continueExportJobs(
 ): Promise<{ exports: number; audiences: number; files: number }> {
   const start = Date.now();
   const deadlineAt = start + Math.max(0, budgetMs - UNIT_RESERVE_MS);
-  const _ = db().command;
   const exported = await continueExports(start, deadlineAt);
   const report = { exports: exported.exports, audiences: 0, files: exported.files };
-  const { data: audiences } = await db()
-    .collection(AUDIENCES)
-    .where({ status: 'building', leaseUntil: _.lt(start) })
-    .orderBy('createdAt', 'asc')
-    .limit(10)
-    .get();
-  for (const record of audiences as AudienceRecord[]) {
+  for (const record of await audiencesToContinue(start, 10)) {
     if (Date.now() >= deadlineAt) break;
     if (await runAudience(record._id, deadlineAt).catch(() => undefined)) report.audiences += 1;
   }

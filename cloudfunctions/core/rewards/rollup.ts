@@ -9,7 +9,7 @@
  * claimRefusals.
  */
 import type { RewardErrorCode } from '../../../typings/reward.js';
-import { db } from '../cloud.js';
+import { recordRefusal } from '../data/claim-refusals.js';
 import { addToRollup, REWARD_ROLLUPS } from '../data/rollups.js';
 import type { PayoutRecord } from '../data/payouts.js';
 import { dayLabel, rewardIncrements, shardOf, type RewardCounters } from '../domain/rollups.js';
@@ -62,12 +62,9 @@ export async function countRefusal(
 ): Promise<void> {
   const id = `${at.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   await Promise.all([
-    db()
-      .collection('claimRefusals')
-      .add({ data: { _id: id, reason, refusedAt: at, ...(campaignId ? { campaignId } : {}) } })
-      .catch((error: unknown) =>
-        console.warn(`[reward] recording a refusal failed: ${String(error)}`),
-      ),
+    recordRefusal({ _id: id, reason, refusedAt: at, ...(campaignId ? { campaignId } : {}) }).catch(
+      (error: unknown) => console.warn(`[reward] recording a refusal failed: ${String(error)}`),
+    ),
     count(at, id, campaignId, { r: 1, rr: { [reason]: 1 } }),
   ]);
 }

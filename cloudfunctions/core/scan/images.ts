@@ -1,4 +1,4 @@
-import { cloud } from '../cloud.js';
+import { temporaryUrls } from '../data/storage.js';
 import { isCloudFileId } from '../domain/trace.js';
 
 /** Temporary URLs are asked for this long (CloudBase allows up to a day)… */
@@ -30,14 +30,11 @@ export async function imageUrls(images: readonly string[]): Promise<Map<string, 
     else missing.push(image);
   }
   if (missing.length === 0) return urls;
-  const { fileList } = (await cloud.getTempFileURL({
-    fileList: missing.map((fileID) => ({ fileID, maxAge: URL_MAX_AGE_S })),
-  })) as { fileList: { fileID: string; tempFileURL?: string; status?: number }[] };
+  const fresh = await temporaryUrls(missing, URL_MAX_AGE_S);
   if (cache.size + missing.length > CACHE_LIMIT) cache.clear();
-  for (const item of fileList) {
-    if (!item.tempFileURL) continue;
-    urls.set(item.fileID, item.tempFileURL);
-    cache.set(item.fileID, { url: item.tempFileURL, expiresAt: now + URL_MAX_AGE_S * 1000 });
+  for (const [fileID, url] of fresh) {
+    urls.set(fileID, url);
+    cache.set(fileID, { url, expiresAt: now + URL_MAX_AGE_S * 1000 });
   }
   return urls;
 }

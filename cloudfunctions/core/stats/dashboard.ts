@@ -11,16 +11,14 @@
  * call falls in.
  */
 import type { DashboardFigures } from '../../../typings/admin.js';
-import { db } from '../cloud.js';
-import { serverWritten } from '../data/client-writes.js';
+import { runningCampaignBudgets } from '../data/campaigns.js';
+import { countFlaggedPayouts } from '../data/payouts.js';
 import { chinaDayStart } from '../domain/campaign.js';
 import { REWARD_ROLLUPS, SCAN_ROLLUPS } from '../data/rollups.js';
 import type { RewardCounters, ScanCounters } from '../domain/rollups.js';
 import { readBuckets } from './scan-stats.js';
 
 const DAY_MS = 86_400_000;
-/** Running campaigns read for the budget: the SDK's most per request. */
-const RUNNING_CAMPAIGNS_READ = 1000;
 
 /** `YYYY-MM-DD` of the China-time day starting at `dayStart`. */
 function chinaDayLabel(dayStart: number): string {
@@ -28,8 +26,6 @@ function chinaDayLabel(dayStart: number): string {
 }
 
 export async function dashboardFigures(now = Date.now()): Promise<DashboardFigures> {
-  const database = db();
-  const _ = database.command;
   const start = chinaDayStart(now);
   const today = {
     from: new Date(start).toISOString(),
@@ -40,28 +36,8 @@ export async function dashboardFigures(now = Date.now()): Promise<DashboardFigur
   const [scanDay, rewardDay, flaggedPayouts, running] = await Promise.all([
     readBuckets<ScanCounters>(SCAN_ROLLUPS, today, 't'),
     readBuckets<RewardCounters>(REWARD_ROLLUPS, today, 't'),
-    // The same condition as listFlaggedPayouts, so the figure matches 发放记录's flagged list.
-    database
-      .collection('payouts')
-      .where(
-        _.or([
-          {
-            flaggedAt: _.exists(true),
-            state: _.nin(['received', 'budget_released']),
-            ...serverWritten(),
-          },
-          { flagReason: _.exists(true), ...serverWritten() },
-        ]),
-      )
-      .count()
-      .then(({ total }) => total),
-    database
-      .collection('campaigns')
-      .where({ status: 'running', ...serverWritten() })
-      .field({ remainingFen: true })
-      .limit(RUNNING_CAMPAIGNS_READ)
-      .get()
-      .then(({ data }) => data as { remainingFen?: number }[]),
+    countFlaggedPayouts(),
+    runningCampaignBudgets(),
   ]);
 
   const scans = scanDay.byStart.get(start);

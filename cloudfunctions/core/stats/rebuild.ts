@@ -9,7 +9,6 @@
  * live marks saw them except between two scans of one user within the same millisecond range; such
  * scans share their buckets, so every bucket's figures come out the same.
  */
-import { db } from '../cloud.js';
 import type { PayoutRecord } from '../data/payouts.js';
 import {
   markIdOf,
@@ -18,9 +17,9 @@ import {
   SCAN_HOUR_ROLLUPS,
   SCAN_ROLLUPS,
   type MarkDocument,
-  type RollupCollection,
 } from '../data/rollups.js';
 import type { ScanRecord } from '../data/scans.js';
+import { everything, replaceAll } from '../data/whole-collections.js';
 import {
   DAY_MS,
   dayLabel,
@@ -39,34 +38,6 @@ import {
   type RewardCounters,
   type ScanKeys,
 } from '../domain/rollups.js';
-
-const PAGE = 1000;
-
-/** Every document of a collection in `field` order, by cursor (never a deep skip). */
-async function* everything<T extends { _id: string }>(
-  collection: string,
-  field: string,
-  fields?: Record<string, boolean>,
-): AsyncGenerator<T> {
-  const _ = db().command;
-  let after: { value: number; id: string } | undefined;
-  for (;;) {
-    let query = db()
-      .collection(collection)
-      .where(
-        after
-          ? _.or([{ [field]: _.gt(after.value) }, { [field]: after.value, _id: _.gt(after.id) }])
-          : { [field]: _.exists(true) },
-      );
-    if (fields) query = query.field({ ...fields, [field]: true });
-    const { data } = await query.orderBy(field, 'asc').orderBy('_id', 'asc').limit(PAGE).get();
-    const page = data as (T & Record<string, unknown>)[];
-    for (const doc of page) yield doc;
-    if (page.length < PAGE) return;
-    const last = page[page.length - 1];
-    after = { value: last[field] as number, id: last._id };
-  }
-}
 
 /** Adds dotted-path increments into a nested document held in memory. */
 function addInto(doc: Record<string, unknown>, increments: Record<string, number>): void {
@@ -199,28 +170,6 @@ export async function rebuildRollups(): Promise<RebuildOutcome> {
     rewardDocuments: rewardDocs.size,
     marks: marks.size,
   };
-}
-
-/** Removes a collection's documents, then writes these (by id), 20 at a time. */
-async function replaceAll(
-  collection: RollupCollection | 'scannerMarks',
-  docs: Map<string, Record<string, unknown> | MarkDocument>,
-): Promise<void> {
-  const _ = db().command;
-  await db()
-    .collection(collection)
-    .where({ _id: _.exists(true) })
-    .remove();
-  const entries = [...docs];
-  for (let i = 0; i < entries.length; i += 20) {
-    await Promise.all(
-      entries.slice(i, i + 20).map(([id, data]) =>
-        db()
-          .collection(collection)
-          .add({ data: { _id: id, ...data } }),
-      ),
-    );
-  }
 }
 
 /** Today's and tomorrow's shard documents of both rollups, where missing (the scheduler). */

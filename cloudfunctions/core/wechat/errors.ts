@@ -1,18 +1,18 @@
 import { AppError } from '../errors.js';
+import { TransportError, WeChatCallError } from './call-errors.js';
 
 /**
  * WeChat answered with a non-zero `errcode`. Carries WeChat's own code and text for the log; the
  * action edge turns it into an AppError with a Chinese message (see `toAppError`). The request
  * URL is deliberately not kept: it holds the access token.
  */
-export class WeChatApiError extends Error {
+export class WeChatApiError extends WeChatCallError {
   constructor(
-    /** The API that failed, as a path without query (e.g. `/intp/marketcode/applycode`). */
-    readonly api: string,
+    api: string,
     readonly errcode: number,
     readonly errmsg: string,
   ) {
-    super(`${api} failed: errcode ${errcode} ${errmsg}`);
+    super(api, `${api} failed: errcode ${errcode} ${errmsg}`);
     this.name = 'WeChatApiError';
   }
 }
@@ -21,14 +21,9 @@ export class WeChatApiError extends Error {
  * WeChat could not be reached or answered with something that is not its JSON: a timeout, a
  * refused connection, an HTTP error status. `retryable` says whether another attempt may succeed.
  */
-export class WeChatTransportError extends Error {
-  constructor(
-    readonly api: string,
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(`${api}: ${message}`, options);
+export class WeChatTransportError extends TransportError {
+  constructor(api: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(api, message, retryable, options);
     this.name = 'WeChatTransportError';
   }
 }

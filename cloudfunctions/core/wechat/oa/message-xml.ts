@@ -3,6 +3,7 @@
  * `<xml>` of elements, strings in CDATA and numbers bare (`<CreateTime>1409735668</CreateTime>`).
  */
 import { XMLParser } from 'fast-xml-parser';
+import type { OaXmlFields } from '../../domain/oa-push.js';
 
 /** Why a push body is not a message we read. */
 export class OaXmlError extends Error {
@@ -13,7 +14,7 @@ export class OaXmlError extends Error {
 }
 
 /** A push's top-level fields as text; nested elements (a reply's `Articles`) are left out. */
-export type OaXmlFields = Readonly<Record<string, string>>;
+export type { OaXmlFields };
 
 const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,31 +1,28 @@
 /**
  * Failures talking to WeChat Pay. Like the OA client's errors they carry the API path (never a URL
  * with credentials), WeChat's own code for the log, and `retryable`; none of them ever holds a key,
- * a signature base string or a request body.
+ * a signature base string or a request body (bases: core/wechat/call-errors.ts).
  */
+import { TransportError, WeChatCallError } from '../call-errors.js';
 
 /** WeChat Pay could not be reached, timed out, or the connection broke mid-reply. */
-export class PayTransportError extends Error {
+export class PayTransportError extends TransportError {
   constructor(
-    readonly api: string,
+    api: string,
     message: string,
     /** True when the request may have reached WeChat Pay: the outcome is unknown, not failed. */
-    readonly retryable: boolean,
+    retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(`${api}: ${message}`, options);
+    super(api, message, retryable, options);
     this.name = 'PayTransportError';
   }
 }
 
 /** The reply is not what the protocol promises (not XML/JSON, a DOCTYPE, missing fields). */
-export class PayProtocolError extends Error {
-  constructor(
-    readonly api: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${api}: ${message}`, options);
+export class PayProtocolError extends WeChatCallError {
+  constructor(api: string, message: string, options?: { cause?: unknown }) {
+    super(api, `${api}: ${message}`, options);
     this.name = 'PayProtocolError';
   }
 }
@@ -42,12 +39,12 @@ export type SignatureFailure =
  * A reply or callback whose signature is absent or wrong. Its content must not be trusted: treat the
  * call's outcome as unknown and reconcile by query.
  */
-export class PaySignatureError extends Error {
+export class PaySignatureError extends WeChatCallError {
   constructor(
-    readonly api: string,
+    api: string,
     readonly reason: SignatureFailure,
   ) {
-    super(`${api}: signature rejected (${reason})`);
+    super(api, `${api}: signature rejected (${reason})`);
     this.name = 'PaySignatureError';
   }
 }
@@ -64,9 +61,9 @@ export class PayDecryptError extends Error {
  * WeChat Pay answered with an error of its own: a v2 `err_code` (gethbinfo) or a v3 non-2xx with
  * `{ code, message }`. `message` is WeChat's text, for the log only; branch on `code`.
  */
-export class PayApiError extends Error {
+export class PayApiError extends WeChatCallError {
   constructor(
-    readonly api: string,
+    api: string,
     readonly code: string,
     readonly wechatMessage: string,
     readonly retryable: boolean,
@@ -76,6 +73,7 @@ export class PayApiError extends Error {
     readonly verified?: boolean,
   ) {
     super(
+      api,
       `${api} failed: ${status === undefined ? '' : `HTTP ${status} `}${code} ${wechatMessage}`,
     );
     this.name = 'PayApiError';
