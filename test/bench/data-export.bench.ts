@@ -16,6 +16,7 @@ import path from 'node:path';
 import { buildFunctions } from '../../cloudfunctions/build';
 import { startStack } from '../../local/stack';
 import { callFunction } from '../support/stack';
+import { seedQrScanners } from '../support/qr-scanners';
 import { sdkFor } from '../support/sdk';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);
@@ -79,25 +80,7 @@ async function main(): Promise<void> {
     started = Date.now();
     const created = await admin('createChannelQr', { name: '基准', type: 'permanent' });
     const qrId: string = created.data.qr.qrId;
-    const scanners = sdkFor(stack.url).database().collection('oaQrScanners');
-    for (let start = 0; start < ROWS; start += 1000) {
-      const data = [];
-      for (let i = start; i < Math.min(ROWS, start + 1000); i += 1) {
-        const openid = `o${String(i).padStart(27, '0')}`;
-        data.push({
-          _id: `${qrId}:${openid}`,
-          qrId,
-          openid,
-          firstScanAt: FROM + i * 10,
-          lastScanAt: FROM + i * 10,
-          scans: 1,
-          followedFromQr: true,
-          received: true,
-          lastReplyStatus: 'sent',
-        });
-      }
-      await scanners.add({ data });
-    }
+    await seedQrScanners(stack.url, qrId, ROWS, FROM);
     console.log(`reference: ${ROWS.toLocaleString('en-US')} QR scanners inserted in ${s(started)}`);
     const reference = await timeExport(
       admin,

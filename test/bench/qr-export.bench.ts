@@ -12,6 +12,7 @@ import path from 'node:path';
 import { buildFunctions } from '../../cloudfunctions/build';
 import { startStack } from '../../local/stack';
 import { callFunction } from '../support/stack';
+import { seedQrScanners } from '../support/qr-scanners';
 import { sdkFor } from '../support/sdk';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);
@@ -34,26 +35,8 @@ async function main(): Promise<void> {
     const qrId: string = created.data.qr.qrId;
 
     let started = Date.now();
-    const scanners = sdkFor(stack.url).database().collection('oaQrScanners');
     const base = Date.now() - ROWS * 10;
-    for (let start = 0; start < ROWS; start += 1000) {
-      const data = [];
-      for (let i = start; i < Math.min(ROWS, start + 1000); i += 1) {
-        const openid = `o${String(i).padStart(27, '0')}`;
-        data.push({
-          _id: `${qrId}:${openid}`,
-          qrId,
-          openid,
-          firstScanAt: base + i * 10,
-          lastScanAt: base + i * 10,
-          scans: 1,
-          followedFromQr: true,
-          received: true,
-          lastReplyStatus: 'sent',
-        });
-      }
-      await scanners.add({ data });
-    }
+    await seedQrScanners(stack.url, qrId, ROWS, base);
     const db = sdkFor(stack.url).database();
     const _ = db.command;
     await db
