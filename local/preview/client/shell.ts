@@ -201,8 +201,10 @@ class ShellDevice implements Device {
   hideToast(): void {
     clearTimeout(this.toastTimer);
     const overlay = element('overlay');
-    overlay.classList.remove('phone__overlay--mask');
     overlay.querySelectorAll('.toast').forEach((toast) => toast.remove());
+    // A toast's end must not unmask a dialog or sheet opened meanwhile: the mask is what lets
+    // their buttons be tapped (the overlay passes taps through to the page without it).
+    if (!overlay.querySelector('[role="dialog"]')) overlay.classList.remove('phone__overlay--mask');
   }
 
   showModal(options: ModalOptions): Promise<{ confirm: boolean; cancel: boolean }> {
