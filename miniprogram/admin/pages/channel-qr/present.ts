@@ -383,19 +383,25 @@ export function qrImageSize(
   return { size: px };
 }
 
-/** The list's batch download: a size with or without the logo, one action sheet (≤ 6 items). */
-export const ZIP_CHOICES: readonly {
+/**
+ * The list's batch download: a size with or without the logo, one action sheet (≤ 6 items); the
+ * logo is the batch's uploaded one when there is one, else the brand's.
+ */
+export function zipChoices(uploadedLogo: boolean): readonly {
   name: string;
   size: 'small' | 'medium' | 'large';
   logo: boolean;
-}[] = [
-  { name: '小 258px', size: 'small', logo: false },
-  { name: '中 430px', size: 'medium', logo: false },
-  { name: '大 1280px', size: 'large', logo: false },
-  { name: '小 258px · 带 Logo', size: 'small', logo: true },
-  { name: '中 430px · 带 Logo', size: 'medium', logo: true },
-  { name: '大 1280px · 带 Logo', size: 'large', logo: true },
-];
+}[] {
+  const logo = uploadedLogo ? '带上传的 Logo' : '带品牌 Logo';
+  return [
+    { name: '小 258px', size: 'small', logo: false },
+    { name: '中 430px', size: 'medium', logo: false },
+    { name: '大 1280px', size: 'large', logo: false },
+    { name: `小 258px · ${logo}`, size: 'small', logo: true },
+    { name: `中 430px · ${logo}`, size: 'medium', logo: true },
+    { name: `大 1280px · ${logo}`, size: 'large', logo: true },
+  ];
+}
 
 /** What the console says of a file made for download (a zip or CSV WeChat cannot open itself). */
 export function fileReadyText(result: {
