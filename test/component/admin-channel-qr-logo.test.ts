@@ -173,7 +173,7 @@ describe('上传 Logo on the details page', () => {
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     expect(uploads).toHaveLength(0);
     expect(texts(page, 'logo-refusal')).toEqual([
-      'Logo 太大（不超过 2 MB，每边不超过 4096 像素）：图片 3.0 MB，不能超过 2 MB',
+      'Logo 太大（不超过 2 MB，每边不超过 2048 像素）：图片 3.0 MB，不能超过 2 MB',
     ]);
     expect(texts(page, 'logo-title')).toEqual(['Logo 未能使用，本批下载使用品牌 Logo']);
 
@@ -249,7 +249,7 @@ describe('上传 Logo on the list’s batch download', () => {
 
   test('a zip refused for its logo explains why and the logo is dropped', async () => {
     const { calls, uploads } = stub({
-      qrImagesZip: () => fail('LOGO_TOO_LARGE', 'Logo 为 5000×5000 像素，每边不能超过 4096 像素'),
+      qrImagesZip: () => fail('LOGO_TOO_LARGE', 'Logo 为 5000×5000 像素，每边不能超过 2048 像素'),
     });
     const phone = stubPicker();
     const page = await renderPage(LIST_PAGE);
@@ -260,7 +260,7 @@ describe('上传 Logo on the list’s batch download', () => {
     await tapVanButton(page, '.batch-zip');
     expect(requests(calls, 'qrImagesZip')).toHaveLength(1);
     const said =
-      'Logo 太大（不超过 2 MB，每边不超过 4096 像素）：Logo 为 5000×5000 像素，每边不能超过 4096 像素';
+      'Logo 太大（不超过 2 MB，每边不超过 2048 像素）：Logo 为 5000×5000 像素，每边不能超过 2048 像素';
     expect(phone.showModal.mock.calls[0]![0]).toMatchObject({ title: '下载失败', content: said });
     expect(texts(page, 'logo-refusal')).toEqual([said]);
     expect(texts(page, 'logo-thumb')).toEqual(['默认']);

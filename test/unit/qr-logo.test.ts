@@ -65,6 +65,20 @@ describe('a logo’s bytes', () => {
     expect(a).toBe(255);
   });
 
+  test('the largest logo accepted decodes: a 2048 px JPEG, while 2049 px is too large', () => {
+    // A smooth picture, as a logo is: 2048² fits well within 2 MB.
+    const gradient = (size: number) => {
+      const data = Buffer.alloc(size * size * 4);
+      for (let at = 0; at < size * size; at += 1)
+        data.set([(at % size) >> 3, Math.floor(at / size) >> 3, 128, 255], at * 4);
+      return jpeg.encode({ width: size, height: size, data }, 80).data;
+    };
+    const largest = gradient(2048);
+    expect(largest.length).toBeLessThan(2 * 1024 * 1024);
+    expect(decodeLogo(largest)).toMatchObject({ width: 2048, height: 2048 });
+    expect(codeOf(() => decodeLogo(gradient(2049)))).toBe('LOGO_TOO_LARGE');
+  });
+
   test('the JPEG header gives the size without decoding', () => {
     expect(logoDimensions(jpegBytes(33, 17, [0, 0, 0]), 'jpeg')).toEqual({ width: 33, height: 17 });
     expect(logoDimensions(pngBytes(33, 17, [0, 0, 0]), 'png')).toEqual({ width: 33, height: 17 });
@@ -77,10 +91,10 @@ describe('a logo’s bytes', () => {
     expect(codeOf(() => decodeLogo(Buffer.from('not an image at all')))).toBe('LOGO_WRONG_FORMAT');
     const padded = Buffer.concat([pngBytes(64, 64, [1, 2, 3]), Buffer.alloc(2 * 1024 * 1024)]);
     expect(codeOf(() => decodeLogo(padded))).toBe('LOGO_TOO_LARGE');
-    // A header claiming 5000 × 5000 px in a few bytes is refused before any pixel is decoded.
+    // A header claiming 50000 × 50000 px in a few bytes is refused before any pixel is decoded.
     const huge = Buffer.from(pngBytes(64, 64, [1, 2, 3]));
-    huge.writeUInt32BE(5000, 16);
-    huge.writeUInt32BE(5000, 20);
+    huge.writeUInt32BE(50_000, 16);
+    huge.writeUInt32BE(50_000, 20);
     expect(codeOf(() => decodeLogo(huge))).toBe('LOGO_TOO_LARGE');
     expect(codeOf(() => decodeLogo(pngBytes(8, 8, [1, 2, 3])))).toBe('LOGO_TOO_SMALL');
     const truncated = pngBytes(64, 64, [1, 2, 3]).subarray(0, 60);

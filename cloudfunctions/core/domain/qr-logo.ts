@@ -1,7 +1,7 @@
 /**
  * A batch's own logo for channel QR downloads (issue 11 point 6, 上传 Logo), pure: which cloud
  * files may serve as one, and how its bytes become the Rgba that qr-image.ts composites. A logo
- * is a PNG or JPEG of at most 2 MB and 16–4096 px a side, uploaded by the console under
+ * is a PNG or JPEG of at most 2 MB and 16–2048 px a side, uploaded by the console under
  * QR_LOGO_PREFIX; anything else is refused with its own code before a pixel is decoded, so a
  * forged fileID cannot make the server read (and draw) another file of the bucket, and a small
  * file that claims a huge canvas cannot exhaust the function's memory.
@@ -16,7 +16,12 @@ import type { Rgba } from './qr-image.js';
 export const QR_LOGO_PREFIX = 'oa-materials/logos/';
 export const MAX_LOGO_BYTES = 2 * 1024 * 1024;
 export const MIN_LOGO_PX = 16;
-export const MAX_LOGO_PX = 4096;
+/**
+ * The logo is drawn at most 600 px wide (a fifth of 3000 px): 2048 px is plenty, and keeps the
+ * decode within 128 MB of the admin function's 512 (a 4096 px JPEG needs about 300 MB in jpeg-js).
+ */
+export const MAX_LOGO_PX = 2048;
+const MAX_DECODE_MB = 128;
 
 /** cloud://<env>.<bucket>/<path> with <path> strictly inside QR_LOGO_PREFIX (no dot segments). */
 export function isLogoFileId(fileId: string): boolean {
@@ -116,7 +121,7 @@ export function decodeLogo(bytes: Buffer): Rgba {
       useTArray: true,
       formatAsRGBA: true,
       maxResolutionInMP: (MAX_LOGO_PX * MAX_LOGO_PX) / 1e6,
-      maxMemoryUsageInMB: 256,
+      maxMemoryUsageInMB: MAX_DECODE_MB,
     });
     return { width: image.width, height: image.height, data: image.data };
   } catch (error) {

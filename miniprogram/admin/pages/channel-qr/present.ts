@@ -234,7 +234,7 @@ export const CHANNEL_QR_ERROR_COPY: Readonly<Record<ChannelQrPageErrorCode, stri
   LOGO_NOT_ALLOWED: 'Logo 须在本页上传，请重新上传',
   LOGO_UNREADABLE: 'Logo 图片无法读取，请换一张图片重新上传',
   LOGO_WRONG_FORMAT: 'Logo 须是 PNG 或 JPEG 图片',
-  LOGO_TOO_LARGE: 'Logo 太大（不超过 2 MB，每边不超过 4096 像素）',
+  LOGO_TOO_LARGE: 'Logo 太大（不超过 2 MB，每边不超过 2048 像素）',
   LOGO_TOO_SMALL: 'Logo 太小（每边至少 16 像素）',
   INVALID_ARGUMENT: '提交的信息有误，请检查后重试',
   UNKNOWN_ACTION: '服务版本过旧，请稍后再试或联系技术支持',
