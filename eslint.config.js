@@ -48,7 +48,7 @@ const noSdk = {
 
 /**
  * The domain is pure rules: it imports other domain modules (./), the error type, the shared
- * typings, and libraries that only compute (hashing, randomness, QR matrices and PNG bytes).
+ * typings, and libraries that only compute (hashing, randomness, QR matrices, PNG and JPEG bytes).
  */
 const domainOnly = [
   {
@@ -56,8 +56,8 @@ const domainOnly = [
     message: 'core/domain 只依赖 domain、../errors.js 与 typings/：数据、微信、云开发都在外层。',
   },
   {
-    regex: '^(?![.]|node:crypto$|pngjs$|qrcode$)',
-    message: 'core/domain 不做 I/O：只能用纯计算的库（node:crypto、pngjs、qrcode）。',
+    regex: '^(?![.]|node:crypto$|pngjs$|jpeg-js$|qrcode$)',
+    message: 'core/domain 不做 I/O：只能用纯计算的库（node:crypto、pngjs、jpeg-js、qrcode）。',
   },
 ];
 

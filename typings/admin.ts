@@ -1162,6 +1162,8 @@ export interface QrImageRequest {
   qrId: string;
   size: QrImageSize;
   logo?: boolean;
+  /** The batch's own logo (上传 Logo), a file under `oa-materials/logos/`; wins over `logo`. */
+  logoFileId?: string;
 }
 
 export interface QrImagesZipRequest {
@@ -1169,6 +1171,7 @@ export interface QrImagesZipRequest {
   qrIds: string[];
   size: QrImageSize;
   logo?: boolean;
+  logoFileId?: string;
 }
 
 /** `exportQrLinks`: the codes' links as CSV (all codes not deleted, without `qrIds`). */
@@ -1183,7 +1186,15 @@ export interface DownloadResult {
   expiresAt: string;
 }
 
-export type QrExportErrorCode = 'EXPORT_IN_PROGRESS' | 'EXPORT_NOT_FOUND' | 'QR_NOT_CREATED';
+export type QrExportErrorCode =
+  | 'EXPORT_IN_PROGRESS'
+  | 'EXPORT_NOT_FOUND'
+  | 'QR_NOT_CREATED'
+  | 'LOGO_NOT_ALLOWED'
+  | 'LOGO_UNREADABLE'
+  | 'LOGO_WRONG_FORMAT'
+  | 'LOGO_TOO_LARGE'
+  | 'LOGO_TOO_SMALL';
 
 export interface AdminActions {
   me: { request: Record<string, never>; response: AdminMe };

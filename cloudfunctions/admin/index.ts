@@ -257,6 +257,12 @@ const qrImageSize = z.union([
     .max(MAX_QR_IMAGE_PX, `自定义尺寸最多 ${MAX_QR_IMAGE_PX} 像素`),
 ]);
 const qrIds = z.array(qrId).min(1).max(100, '一次最多 100 个二维码');
+const logoFileId = z
+  .string()
+  .trim()
+  .min(1, '请先上传 Logo')
+  .max(512, 'Logo 文件 ID 过长')
+  .optional();
 
 export const main = createAdminHandler({
   me: readAction(z.object({}), async (_input, { caller, member }): Promise<AdminMe> => {
@@ -738,12 +744,12 @@ export const main = createAdminHandler({
   ),
 
   qrImage: readAction(
-    z.object({ qrId, size: qrImageSize, logo: z.boolean().optional() }),
+    z.object({ qrId, size: qrImageSize, logo: z.boolean().optional(), logoFileId }),
     async (input, { member }) => qrImage(input, member.openid),
   ),
 
   qrImagesZip: readAction(
-    z.object({ qrIds, size: qrImageSize, logo: z.boolean().optional() }),
+    z.object({ qrIds, size: qrImageSize, logo: z.boolean().optional(), logoFileId }),
     async (input, { member }) => qrImagesZip(input, member.openid),
   ),
 

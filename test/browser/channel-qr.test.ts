@@ -6,8 +6,9 @@
  * tagged; the details then read 1 scan and 1 new follower. Then, after two more scripted scans,
  * the operator opens 扫码用户 (newest first, either order), exports them and gets the CSV by its
  * link, leaves and comes back to the export, saves an audience, and downloads the QR image with
- * the logo to the album, which decodes to the code's URL. Skipped, loudly, without
- * /usr/bin/chromium.
+ * the logo to the album, which decodes to the code's URL. Last, 上传 Logo: a logo picked on the
+ * phone is uploaded for the batch, and both the saved image and the list's zip decode with its
+ * colour in the centre. Skipped, loudly, without /usr/bin/chromium.
  */
 import { readFile } from 'node:fs/promises';
 import jsQR from 'jsqr';
@@ -16,6 +17,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
+import { unzip } from '../support/zip';
 import { hasChromium, launchChromium, type Browser } from './chromium';
 import { WAIT, adminCaller, previewPage, type Preview } from './preview';
 
@@ -40,6 +42,23 @@ const GREETING = '欢迎关注码上！\n到店出示本消息领取新人礼';
 const NEWCOMER = 'o-oa-newcomer';
 const SHOPPERS = ['o-oa-shopper-1', 'o-oa-shopper-2'];
 const AUDIENCE = '浏览器门店首批';
+
+const LOGO_BLUE = [0, 90, 200];
+const LOGO_GREEN = [20, 160, 60];
+
+/** A square of one colour: the brand logo the operator picks on the phone. */
+function solidPng(rgb: number[], size = 96): Buffer {
+  const png = new PNG({ width: size, height: size });
+  for (let at = 0; at < png.data.length; at += 4) png.data.set([...rgb, 255], at);
+  return PNG.sync.write(png);
+}
+
+/** The colour in the middle of a PNG, where the logo sits. */
+function centrePixel(bytes: Buffer): number[] {
+  const png = PNG.sync.read(bytes);
+  const at = ((png.height >> 1) * png.width + (png.width >> 1)) * 4;
+  return [...png.data.subarray(at, at + 3)];
+}
 
 /** What the QR code in a PNG says (jsQR reads RGBA pixels). */
 function decodePng(bytes: Buffer): string | undefined {
@@ -281,6 +300,68 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     const png = await readFile((await download.path())!);
     expect(PNG.sync.read(png).width).toBe(1280);
     expect(decodePng(png)).toBe(qr!.url);
+    expect(preview.problems).toEqual([]);
+  }, 240_000);
+
+  test('上传 Logo: the batch logo uploaded from the phone is in the saved image and the zip', async () => {
+    const qr = made;
+    expect(qr, 'the first test made the code').toBeDefined();
+    await page.fill('#open-link', `/admin/pages/channel-qr/detail/index?qrId=${qr!.qrId}`);
+    await page.click('#open-link-button');
+    await preview.expectTexts([NAME]);
+    await phone().locator(cls('logo-switch')).locator(cls('van-switch')).first().tap();
+    await preview.expectTexts(['本批下载使用品牌 Logo']);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser', WAIT),
+      preview.phoneButton('上传 Logo').tap(),
+    ]);
+    await chooser.setFiles({
+      name: 'brand.png',
+      mimeType: 'image/png',
+      buffer: solidPng(LOGO_BLUE),
+    });
+    await preview.expectTexts(['本批下载使用上传的 Logo']);
+    await preview.phoneButton('移除').waitFor(WAIT);
+    expect(await phone().locator(cls('logo-thumb--default')).count()).toBe(0);
+
+    await preview.phoneButton('生成图片').tap();
+    await phone().locator(cls('image-meta')).waitFor(WAIT);
+    expect(await phone().locator(cls('image-meta')).textContent()).toContain('430px-logo.png');
+    await preview.screenshot('channel-qr-logo');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.locator('.toast__text', { hasText: '已保存到相册' }).waitFor(WAIT),
+      preview.phoneButton('保存到相册').tap(),
+    ]);
+    const png = await readFile((await download.path())!);
+    expect(decodePng(png)).toBe(qr!.url);
+    expect(centrePixel(png)).toEqual(LOGO_BLUE);
+
+    // The list's batch download: a logo uploaded from its batch bar is in the zip's images. (In
+    // WeChat the pages share the one batch logo; the preview runs each page in its own document.)
+    await page.fill('#open-link', '/admin/pages/channel-qr/index');
+    await page.click('#open-link-button');
+    await phone().locator(cls('qr-check')).first().tap();
+    const [listChooser] = await Promise.all([
+      page.waitForEvent('filechooser', WAIT),
+      preview.phoneButton('上传 Logo').tap(),
+    ]);
+    await listChooser.setFiles({
+      name: 'brand-green.png',
+      mimeType: 'image/png',
+      buffer: solidPng(LOGO_GREEN),
+    });
+    await preview.expectTexts(['本批下载使用上传的 Logo']);
+    await preview.screenshot('channel-qr-batch-logo');
+    await preview.phoneButton('下载图片').tap();
+    await page.locator('.action-sheet__item', { hasText: '中 430px · 带上传的 Logo' }).click();
+    await confirmDialog('文件已生成');
+    const link = await clipboard();
+    expect(link).toContain('-logo.zip');
+    const entries = unzip(Buffer.from(await (await fetch(link)).arrayBuffer()));
+    expect(entries).toHaveLength(1);
+    expect(decodePng(entries[0]!.content)).toBe(qr!.url);
+    expect(centrePixel(entries[0]!.content)).toEqual(LOGO_GREEN);
     expect(preview.problems).toEqual([]);
   }, 240_000);
 });

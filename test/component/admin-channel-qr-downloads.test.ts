@@ -209,7 +209,7 @@ describe('batch downloads on the list', () => {
     const phone = stubPhone('ok');
     const showActionSheet = vi.fn(
       (options: { itemList: string[]; success?: (r: { tapIndex: number }) => void }) =>
-        options.success?.({ tapIndex: options.itemList.indexOf('中 430px · 带 Logo') }),
+        options.success?.({ tapIndex: options.itemList.indexOf('中 430px · 带品牌 Logo') }),
     );
     stubWx({ showActionSheet });
     const page = await renderPage(LIST_PAGE);

@@ -57,13 +57,19 @@ function drawLogo(data: Uint8Array | Buffer, width: number, logo: Rgba): void {
   }
   const inner = box.size - 2 * box.border;
   if (inner <= 0) return;
-  for (let y = 0; y < inner; y += 1) {
-    const sy = Math.min(logo.height - 1, Math.floor((y * logo.height) / inner));
-    for (let x = 0; x < inner; x += 1) {
-      const sx = Math.min(logo.width - 1, Math.floor((x * logo.width) / inner));
+  // A logo that is not square keeps its proportions: fitted in the box, centred, white around.
+  const scale = inner / Math.max(logo.width, logo.height);
+  const drawWidth = Math.max(1, Math.round(logo.width * scale));
+  const drawHeight = Math.max(1, Math.round(logo.height * scale));
+  const left = box.x + box.border + Math.floor((inner - drawWidth) / 2);
+  const top = box.y + box.border + Math.floor((inner - drawHeight) / 2);
+  for (let y = 0; y < drawHeight; y += 1) {
+    const sy = Math.min(logo.height - 1, Math.floor((y * logo.height) / drawHeight));
+    for (let x = 0; x < drawWidth; x += 1) {
+      const sx = Math.min(logo.width - 1, Math.floor((x * logo.width) / drawWidth));
       const source = (sy * logo.width + sx) * 4;
       const alpha = logo.data[source + 3]! / 255;
-      const target = ((box.y + box.border + y) * width + box.x + box.border + x) * 4;
+      const target = ((top + y) * width + left + x) * 4;
       for (let channel = 0; channel < 3; channel += 1) {
         data[target + channel] = Math.round(
           logo.data[source + channel]! * alpha + 255 * (1 - alpha),

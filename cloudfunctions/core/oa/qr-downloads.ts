@@ -4,14 +4,22 @@
  * `qrDownload`), so the scheduler's `exports` retention deletes it after 7 days like every
  * other export; the answer carries a link valid a day.
  *
- * Round trips: image 1 read + 1 upload + 1 record + 1 link (+1 download for a configured logo);
- * zip 1 read for up to 100 codes; links CSV 1 read per 1,000 codes.
+ * The logo in the centre is the batch's own when `logoFileId` names one (上传 Logo: a PNG or JPEG
+ * the console uploaded under QR_LOGO_PREFIX, checked by domain/qr-logo.ts and refused with
+ * LOGO_NOT_ALLOWED / LOGO_UNREADABLE / LOGO_WRONG_FORMAT / LOGO_TOO_LARGE / LOGO_TOO_SMALL before
+ * anything is drawn or stored), else with `logo: true` the brand's (QR_LOGO_FILE_ID, or the
+ * default mark when that is unset or unusable), else none.
+ *
+ * Round trips: image 1 read + 1 upload + 1 record + 1 link, +1 download for a logo file (the
+ * batch's or the configured one); zip 1 read for up to 100 codes (the logo read once for all);
+ * links CSV 1 read per 1,000 codes. A refused logo costs its 1 download and nothing else.
  */
 import { randomUUID } from 'node:crypto';
 import type { DownloadResult, QrImageSize } from '../../../typings/admin.js';
 import { downloadFile, uploadFile } from '../data/storage.js';
 import { createExport } from '../data/exports.js';
 import { decodePng, defaultLogo, renderQrPng, type Rgba } from '../domain/qr-image.js';
+import { decodeLogo, requireLogoFileId } from '../domain/qr-logo.js';
 import {
   LINKS_CSV_HEADER,
   QR_TYPE_NAMES,
@@ -49,28 +57,47 @@ async function brandLogo(): Promise<Rgba> {
   }
 }
 
+/** The batch's logo, the brand's, or none (see the header); refusals are the batch's only. */
+async function chosenLogo(input: {
+  logo?: boolean;
+  logoFileId?: string;
+}): Promise<Rgba | undefined> {
+  if (input.logoFileId !== undefined) {
+    requireLogoFileId(input.logoFileId);
+    let content: Buffer;
+    try {
+      content = await downloadFile(input.logoFileId);
+    } catch (error) {
+      throw new AppError('LOGO_UNREADABLE', '找不到上传的 Logo，请重新上传', { cause: error });
+    }
+    return decodeLogo(content);
+  }
+  return input.logo ? brandLogo() : undefined;
+}
+
 const imageName = (record: QrRecord, width: number, logo: boolean) =>
   `${record.name.replace(/[\\/:*?"<>|\s]+/g, '_')}-${record._id.slice(0, 8)}-${width}px${logo ? '-logo' : ''}.png`;
 
 export async function qrImage(
-  input: { qrId: string; size: QrImageSize; logo?: boolean },
+  input: { qrId: string; size: QrImageSize; logo?: boolean; logoFileId?: string },
   actor: string,
 ): Promise<DownloadResult> {
   const record = requireCreated(await findQr(input.qrId));
   const width = qrImagePixels(input.size);
-  const png = renderQrPng(record.url, width, input.logo ? await brandLogo() : undefined);
-  return store(imageName(record, width, !!input.logo), png, actor);
+  const logo = await chosenLogo(input);
+  const png = renderQrPng(record.url, width, logo);
+  return store(imageName(record, width, !!logo), png, actor);
 }
 
 export async function qrImagesZip(
-  input: { qrIds: string[]; size: QrImageSize; logo?: boolean },
+  input: { qrIds: string[]; size: QrImageSize; logo?: boolean; logoFileId?: string },
   actor: string,
 ): Promise<DownloadResult> {
   const ids = [...new Set(input.qrIds)];
   const found = new Map((await findQrs(ids)).map((record) => [record._id, record]));
   const records = ids.map((id) => requireCreated(found.get(id)));
   const width = qrImagePixels(input.size);
-  const logo = input.logo ? await brandLogo() : undefined;
+  const logo = await chosenLogo(input);
   const zip = createZipStream();
   const parts: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {

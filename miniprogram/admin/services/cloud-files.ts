@@ -80,3 +80,30 @@ export function uploadMaterialFile(filePath: string, now = new Date()): Promise<
     });
   });
 }
+
+/** The batch logo of channel QR downloads: the server draws only files from here (qr-logo.ts). */
+export const QR_LOGO_PREFIX = 'oa-materials/logos/';
+
+/** Uploads a picked logo image under QR_LOGO_PREFIX, reporting progress as product images do. */
+export function uploadQrLogo(
+  filePath: string,
+  onProgress: (percent: number) => void,
+  now = new Date(),
+): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
+    if (!wx.cloud) {
+      resolve({ ok: false, message: '当前微信版本过低，无法上传图片' });
+      return;
+    }
+    const ext = /\.(png|jpe?g)$/i.exec(filePath)?.[1]?.toLowerCase() ?? 'png';
+    const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+    const random = Math.random().toString(36).slice(2, 10);
+    const task = wx.cloud.uploadFile({
+      cloudPath: `${QR_LOGO_PREFIX}${day}/${now.getTime()}-${random}.${ext}`,
+      filePath,
+      success: (result) => resolve({ ok: true, fileID: result.fileID }),
+      fail: (error) => resolve({ ok: false, message: `上传失败：${error.errMsg}` }),
+    });
+    task?.onProgressUpdate?.((update) => onProgress(update.progress));
+  });
+}

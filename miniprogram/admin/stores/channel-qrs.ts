@@ -8,6 +8,7 @@ import type {
 } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
+import { qrLogoStore } from './qr-logo';
 import type { LoadStatus } from './members';
 
 /** Codes asked for at once (the server's most per call). */
@@ -116,7 +117,10 @@ export class ChannelQrsStore {
     return this.selectedQrs.filter((qr) => qr.url !== '');
   }
 
-  /** The chosen codes' images as one zip (one PNG per code), those never created left out. */
+  /**
+   * The chosen codes' images as one zip (one PNG per code), those never created left out; with
+   * the logo, the batch's uploaded one (qrLogoStore) when there is one.
+   */
   async downloadZip(
     size: 'small' | 'medium' | 'large',
     logo: boolean,
@@ -124,8 +128,17 @@ export class ChannelQrsStore {
     const qrIds = this.downloadableQrs.map((qr) => qr.qrId);
     if (this.downloading || qrIds.length === 0) return { ok: 'busy' };
     this.downloading = true;
-    const reply = await adminClient.qrImagesZip({ qrIds, size, logo });
-    runInAction(() => (this.downloading = false));
+    const logoFileId = logo ? qrLogoStore.logoFileId : undefined;
+    const reply = await adminClient.qrImagesZip({
+      qrIds,
+      size,
+      logo,
+      ...(logoFileId ? { logoFileId } : {}),
+    });
+    runInAction(() => {
+      this.downloading = false;
+      if (!reply.ok && logoFileId) qrLogoStore.refusedByServer(logoFileId, reply.error);
+    });
     return reply.ok ? { ok: true, data: reply.data } : { ok: false, error: reply.error };
   }
 

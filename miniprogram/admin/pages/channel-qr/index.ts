@@ -1,6 +1,7 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import type { EnvelopeError } from '../../../../typings/envelope';
 import { channelQrsStore } from '../../stores/channel-qrs';
+import { qrLogoStore } from '../../stores/qr-logo';
 import { adminSessionStore } from '../../stores/session';
 import type { DownloadResult } from '../../../../typings/admin';
 import { chooseFrom, confirmAction } from '../../utils/confirm';
@@ -11,7 +12,7 @@ import {
   fileReadyText,
   qrRows,
   STATUS_FILTERS,
-  ZIP_CHOICES,
+  zipChoices,
 } from './present';
 
 function errorText(error: EnvelopeError | null): string {
@@ -173,7 +174,10 @@ ComponentWithStore({
         });
         return;
       }
-      const choice = await chooseFrom('选择图片尺寸', ZIP_CHOICES);
+      const choice = await chooseFrom(
+        '选择图片尺寸',
+        zipChoices(qrLogoStore.logoFileId !== undefined),
+      );
       if (!choice) return;
       const skipped = chosen - usable;
       await offerFile(

@@ -231,6 +231,11 @@ export const CHANNEL_QR_ERROR_COPY: Readonly<Record<ChannelQrPageErrorCode, stri
   EXPORT_IN_PROGRESS: '你已有一个导出正在进行，请等它完成后再导出',
   EXPORT_NOT_FOUND: '导出记录不存在，请重新导出',
   QR_NOT_CREATED: '二维码未创建成功，没有可下载的图片',
+  LOGO_NOT_ALLOWED: 'Logo 须在本页上传，请重新上传',
+  LOGO_UNREADABLE: 'Logo 图片无法读取，请换一张图片重新上传',
+  LOGO_WRONG_FORMAT: 'Logo 须是 PNG 或 JPEG 图片',
+  LOGO_TOO_LARGE: 'Logo 太大（不超过 2 MB，每边不超过 2048 像素）',
+  LOGO_TOO_SMALL: 'Logo 太小（每边至少 16 像素）',
   INVALID_ARGUMENT: '提交的信息有误，请检查后重试',
   UNKNOWN_ACTION: '服务版本过旧，请稍后再试或联系技术支持',
   UNAUTHENTICATED: '无法识别你的微信身份，请重新打开小程序',
@@ -248,6 +253,8 @@ export const CHANNEL_QR_ERROR_COPY: Readonly<Record<ChannelQrPageErrorCode, stri
 const SERVER_DETAIL: ReadonlySet<string> = new Set([
   'INVALID_ARGUMENT',
   'MATERIAL_INVALID',
+  'LOGO_TOO_LARGE',
+  'LOGO_TOO_SMALL',
   'UPSTREAM_ERROR',
 ]);
 
@@ -376,19 +383,25 @@ export function qrImageSize(
   return { size: px };
 }
 
-/** The list's batch download: a size with or without the logo, one action sheet (≤ 6 items). */
-export const ZIP_CHOICES: readonly {
+/**
+ * The list's batch download: a size with or without the logo, one action sheet (≤ 6 items); the
+ * logo is the batch's uploaded one when there is one, else the brand's.
+ */
+export function zipChoices(uploadedLogo: boolean): readonly {
   name: string;
   size: 'small' | 'medium' | 'large';
   logo: boolean;
-}[] = [
-  { name: '小 258px', size: 'small', logo: false },
-  { name: '中 430px', size: 'medium', logo: false },
-  { name: '大 1280px', size: 'large', logo: false },
-  { name: '小 258px · 带 Logo', size: 'small', logo: true },
-  { name: '中 430px · 带 Logo', size: 'medium', logo: true },
-  { name: '大 1280px · 带 Logo', size: 'large', logo: true },
-];
+}[] {
+  const logo = uploadedLogo ? '带上传的 Logo' : '带品牌 Logo';
+  return [
+    { name: '小 258px', size: 'small', logo: false },
+    { name: '中 430px', size: 'medium', logo: false },
+    { name: '大 1280px', size: 'large', logo: false },
+    { name: `小 258px · ${logo}`, size: 'small', logo: true },
+    { name: `中 430px · ${logo}`, size: 'medium', logo: true },
+    { name: `大 1280px · ${logo}`, size: 'large', logo: true },
+  ];
+}
 
 /** What the console says of a file made for download (a zip or CSV WeChat cannot open itself). */
 export function fileReadyText(result: {

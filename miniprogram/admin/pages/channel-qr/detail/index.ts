@@ -174,6 +174,10 @@ ComponentWithStore({
       qrImageStore.setLogo(event.detail === true);
     },
 
+    onLogoChanged() {
+      qrImageStore.logoChanged();
+    },
+
     async onMakeImage() {
       const checked = qrImageSize(qrImageStore.choice, qrImageStore.customPx);
       if ('problem' in checked) {
