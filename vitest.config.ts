@@ -4,6 +4,7 @@
  * and `browser` (the web preview in Debian's Chromium; skipped, with a notice, without it).
  */
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/sequencer';
 
 export default defineConfig({
   test: {
@@ -37,6 +38,8 @@ export default defineConfig({
     ],
     // Stacks and instance pools are heavy on 2 cores: two test files at a time.
     maxWorkers: 2,
+    // The longest files start first (test/support/sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -58,7 +58,7 @@ describe('function runtime', () => {
       .collection('jobs')
       .add({ data: { name: 'fifty', runs: 0 } });
     const replies = await Promise.all(
-      Array.from({ length: 50 }, () => stack.call('counter', { key: 'fifty', hold: 200 })),
+      Array.from({ length: 50 }, () => stack.call('counter', { key: 'fifty', hold: 1_000 })),
     );
     expect(replies.every((reply) => reply.status === 200 && reply.body.updated === 1)).toBe(true);
     expect(stack.runtime.stats().counter!.instances).toBeGreaterThanOrEqual(25);

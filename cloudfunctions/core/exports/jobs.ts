@@ -19,7 +19,8 @@
  *     the next export, never half in this one.
  *
  * Round trips per file: 100 pages + 1 peek (the rows may end exactly at a file's end) +
- * whatever the source reads once per run, 1 upload, 1 progress write.
+ * whatever the source reads once per run, 1 upload, 1 progress write. Reading and writing
+ * overlap (core/exports/file-rows.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type {
@@ -43,6 +44,7 @@ import { claimLease, recordLeaseFailure, releaseLease } from '../data/leases.js'
 import { temporaryUrls, uploadFile } from '../data/storage.js';
 import { FILE_ROWS, MAX_EXPORT_ROWS, csvLine } from '../domain/qr-exports.js';
 import { AppError } from '../errors.js';
+import { readFileRows } from './file-rows.js';
 import type { AnySource, ExportCursor, ExportSource } from './source.js';
 import { EXPORT_SOURCES } from './sources.js';
 
@@ -254,33 +256,19 @@ async function writeNextFile(
   context: unknown,
   owner: string,
 ): Promise<ExportJob | undefined> {
+  const { lines, rows, cursor, ended } = await readFileRows(
+    (after, size) => source.page(job.filter, job.until, after, size),
+    (row) => source.line(row, context),
+    {
+      cursor: job.cursor,
+      done: job.rowsDone,
+      fileRows: FILE_ROWS,
+      pageRows: PAGE,
+      maxRows: MAX_EXPORT_ROWS,
+    },
+  );
   // A byte-order mark, so a spreadsheet opens the Chinese header as UTF-8.
-  const lines = [`\ufeff${csvLine(source.header)}`];
-  let rows = 0;
-  let cursor = job.cursor;
-  let ended = false;
-  while (rows < FILE_ROWS) {
-    const want = Math.min(PAGE, FILE_ROWS - rows, MAX_EXPORT_ROWS - job.rowsDone - rows);
-    if (want <= 0) break;
-    const page: { rows: unknown[]; cursor?: ExportCursor } = await source.page(
-      job.filter,
-      job.until,
-      cursor,
-      want,
-    );
-    for (const row of page.rows) lines.push(source.line(row, context));
-    rows += page.rows.length;
-    if (page.cursor) cursor = page.cursor;
-    if (page.rows.length < want) {
-      ended = true;
-      break;
-    }
-  }
-  if (!ended) {
-    ended =
-      job.rowsDone + rows >= MAX_EXPORT_ROWS ||
-      (await source.page(job.filter, job.until, cursor, 1)).rows.length === 0;
-  }
+  lines.unshift(`\ufeff${csvLine(source.header)}`);
   const content = Buffer.from(lines.join(''));
   lines.length = 0;
   const name: string = source.fileName(job.filter, job.filesDone);

@@ -8,6 +8,7 @@ import type {
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
 import type { LoadStatus } from './members';
+import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Applications asked for per page (the server allows up to 100). */
 export const APPLICATIONS_PAGE_SIZE = 20;
@@ -49,11 +50,14 @@ export function newOrderId(now = new Date(), random = Math.random): string {
  * order (the same id with another count would be refused as APPLICATION_CONFLICT).
  */
 export class CodesStore {
-  status: LoadStatus = 'idle';
-  applications: CodeApplicationView[] = [];
-  error: EnvelopeError | null = null;
-  hasMore = false;
-  loadingMore = false;
+  readonly list = new PagedList<CodeApplicationView>(
+    async (offset) => {
+      const reply = await adminClient.listApplications({ limit: APPLICATIONS_PAGE_SIZE, offset });
+      if (!reply.ok) return reply;
+      return { ok: true, data: fullPage(reply.data.applications, APPLICATIONS_PAGE_SIZE) };
+    },
+    (application) => application.applicationId,
+  );
 
   /** The count on the stepper. */
   applyCount = 10_000;
@@ -64,54 +68,33 @@ export class CodesStore {
   lookupResult: CodeActivationView | null = null;
   lookupError: EnvelopeError | null = null;
 
-  private generation = 0;
-
   constructor() {
-    makeAutoObservable<CodesStore, 'generation'>(this, { generation: false });
+    makeAutoObservable<CodesStore, 'list'>(this, { list: false });
+  }
+
+  get status(): LoadStatus {
+    return this.list.status;
+  }
+  get applications(): readonly CodeApplicationView[] {
+    return this.list.items;
+  }
+  get error(): EnvelopeError | null {
+    return this.list.error;
+  }
+  get hasMore(): boolean {
+    return this.list.hasMore;
+  }
+  get loadingMore(): boolean {
+    return this.list.loadingMore;
   }
 
   async loadApplications(): Promise<void> {
-    const generation = ++this.generation;
-    this.status = 'loading';
-    this.error = null;
-    this.loadingMore = false;
-    const reply = await adminClient.listApplications({ limit: APPLICATIONS_PAGE_SIZE, offset: 0 });
-    runInAction(() => {
-      if (generation !== this.generation) return;
-      if (reply.ok) {
-        this.applications = reply.data.applications;
-        this.hasMore = reply.data.applications.length === APPLICATIONS_PAGE_SIZE;
-        this.status = 'ready';
-      } else {
-        this.applications = [];
-        this.hasMore = false;
-        this.error = reply.error;
-        this.status = 'error';
-      }
-    });
+    await this.list.load();
   }
 
   /** The next page; a failure keeps what is shown and is returned for the page to say. */
-  async loadMore(): Promise<{ ok: boolean; error?: EnvelopeError } | null> {
-    if (this.loadingMore || !this.hasMore || this.status !== 'ready') return null;
-    const generation = this.generation;
-    this.loadingMore = true;
-    const reply = await adminClient.listApplications({
-      limit: APPLICATIONS_PAGE_SIZE,
-      offset: this.applications.length,
-    });
-    return runInAction(() => {
-      if (generation !== this.generation) return null;
-      this.loadingMore = false;
-      if (!reply.ok) return { ok: false, error: reply.error };
-      const seen = new Set(this.applications.map((a) => a.applicationId));
-      this.applications = [
-        ...this.applications,
-        ...reply.data.applications.filter((a) => !seen.has(a.applicationId)),
-      ];
-      this.hasMore = reply.data.applications.length === APPLICATIONS_PAGE_SIZE;
-      return { ok: true };
-    });
+  async loadMore(): Promise<MoreOutcome> {
+    return this.list.loadMore();
   }
 
   setApplyCount(count: number): void {
@@ -138,12 +121,7 @@ export class CodesStore {
         return { ok: false as const, error: reply.error, order };
       }
       this.pendingOrder = null;
-      const made = reply.data.application;
-      this.applications = [
-        made,
-        ...this.applications.filter((a) => a.applicationId !== made.applicationId),
-      ];
-      if (this.status !== 'ready') this.status = 'ready';
+      this.list.upsert(reply.data.application);
       return { ok: true as const, result: reply.data };
     });
   }

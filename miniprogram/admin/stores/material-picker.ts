@@ -1,9 +1,9 @@
-import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
+import { makeAutoObservable } from 'mobx-miniprogram';
 import type { MaterialKind, MaterialView, OaDraftView } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
 import type { LoadStatus } from './members';
-import type { MoreOutcome } from './payouts';
+import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Materials per page (the server allows up to 100). */
 export const MATERIALS_PAGE_SIZE = 20;
@@ -33,17 +33,62 @@ export class MaterialPickerStore {
   keyword = '';
   mine = false;
 
-  status: LoadStatus = 'idle';
-  materials: MaterialView[] = [];
-  drafts: OaDraftView[] = [];
-  error: EnvelopeError | null = null;
-  hasMore = false;
-  loadingMore = false;
+  /** The hub's materials of `kind` under the keyword and 我的上传. */
+  readonly hub = new PagedList<MaterialView>(
+    async (offset) => {
+      const reply = await adminClient.listMaterials(this.request(offset));
+      return reply.ok
+        ? { ok: true, data: fullPage(reply.data.materials, MATERIALS_PAGE_SIZE) }
+        : reply;
+    },
+    (material) => material.materialId,
+  );
 
-  private generation = 0;
+  /** The Official Account's drafts, as many as WeChat says it holds. */
+  readonly draftList = new PagedList<OaDraftView>(
+    async (offset) => {
+      const reply = await adminClient.listOaDrafts({
+        ...(offset > 0 ? { offset } : {}),
+        count: DRAFTS_PAGE_SIZE,
+      });
+      if (!reply.ok) return reply;
+      const { drafts, total } = reply.data;
+      return {
+        ok: true,
+        data: { items: drafts, more: drafts.length > 0 && offset + drafts.length < total },
+      };
+    },
+    (draft) => draft.mediaId,
+  );
 
   constructor() {
-    makeAutoObservable<MaterialPickerStore, 'generation'>(this, { generation: false });
+    makeAutoObservable<MaterialPickerStore, 'hub' | 'draftList'>(this, {
+      hub: false,
+      draftList: false,
+    });
+  }
+
+  /** The list the tab shows. */
+  private get shown(): PagedList<MaterialView> | PagedList<OaDraftView> {
+    return this.tab === 'drafts' ? this.draftList : this.hub;
+  }
+  get materials(): readonly MaterialView[] {
+    return this.hub.items;
+  }
+  get drafts(): readonly OaDraftView[] {
+    return this.draftList.items;
+  }
+  get status(): LoadStatus {
+    return this.shown.status;
+  }
+  get error(): EnvelopeError | null {
+    return this.shown.error;
+  }
+  get hasMore(): boolean {
+    return this.shown.hasMore;
+  }
+  get loadingMore(): boolean {
+    return this.shown.loadingMore;
   }
 
   async show(kind: MaterialKind, target: PickerTarget): Promise<void> {
@@ -54,78 +99,25 @@ export class MaterialPickerStore {
     this.keywordInput = '';
     this.keyword = '';
     this.mine = false;
-    this.materials = [];
-    this.drafts = [];
+    this.hub.reset();
+    this.draftList.reset();
     await this.load();
   }
 
+  /** Closed: a reply still in flight is dropped. */
   close(): void {
-    this.generation++;
+    this.hub.reset();
+    this.draftList.reset();
     this.open = false;
     this.target = null;
   }
 
   async load(): Promise<void> {
-    const generation = ++this.generation;
-    this.status = 'loading';
-    this.error = null;
-    this.loadingMore = false;
-    const reply =
-      this.tab === 'drafts'
-        ? await adminClient.listOaDrafts({ count: DRAFTS_PAGE_SIZE })
-        : await adminClient.listMaterials(this.request(0));
-    runInAction(() => {
-      if (generation !== this.generation) return;
-      if (!reply.ok) {
-        this.materials = [];
-        this.drafts = [];
-        this.hasMore = false;
-        this.error = reply.error;
-        this.status = 'error';
-        return;
-      }
-      if ('drafts' in reply.data) {
-        this.drafts = reply.data.drafts;
-        this.hasMore = reply.data.drafts.length < reply.data.total;
-      } else {
-        this.materials = reply.data.materials;
-        this.hasMore = reply.data.materials.length === MATERIALS_PAGE_SIZE;
-      }
-      this.status = 'ready';
-    });
+    await this.shown.load();
   }
 
   async loadMore(): Promise<MoreOutcome> {
-    if (this.loadingMore || !this.hasMore || this.status !== 'ready') return { ok: 'busy' };
-    const generation = this.generation;
-    this.loadingMore = true;
-    if (this.tab === 'drafts') {
-      const reply = await adminClient.listOaDrafts({
-        offset: this.drafts.length,
-        count: DRAFTS_PAGE_SIZE,
-      });
-      return runInAction(() => {
-        if (generation !== this.generation) return { ok: 'busy' };
-        this.loadingMore = false;
-        if (!reply.ok) return { ok: false, error: reply.error };
-        this.drafts = [...this.drafts, ...reply.data.drafts];
-        this.hasMore = reply.data.drafts.length > 0 && this.drafts.length < reply.data.total;
-        return { ok: true };
-      });
-    }
-    const reply = await adminClient.listMaterials(this.request(this.materials.length));
-    return runInAction(() => {
-      if (generation !== this.generation) return { ok: 'busy' };
-      this.loadingMore = false;
-      if (!reply.ok) return { ok: false, error: reply.error };
-      const seen = new Set(this.materials.map((material) => material.materialId));
-      this.materials = [
-        ...this.materials,
-        ...reply.data.materials.filter((material) => !seen.has(material.materialId)),
-      ];
-      this.hasMore = reply.data.materials.length === MATERIALS_PAGE_SIZE;
-      return { ok: true };
-    });
+    return this.shown.loadMore();
   }
 
   async setTab(tab: PickerTab): Promise<void> {

@@ -4,6 +4,7 @@ import type { EnvelopeError } from '../../../typings/envelope';
 import type { PayoutStateKind } from '../../../typings/reward';
 import { adminClient } from '../services/admin-client';
 import type { LoadStatus } from './members';
+import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Payouts asked for per page (the server allows up to 100). */
 export const PAYOUTS_PAGE_SIZE = 20;
@@ -21,9 +22,6 @@ export interface PayoutFilters {
 
 export const NO_FILTERS: PayoutFilters = { campaignId: '', state: '', flagged: false, code: '' };
 
-/** The next page's outcome for the page to report; `busy`: nothing was asked. */
-export type MoreOutcome = { ok: true } | { ok: false; error: EnvelopeError } | { ok: 'busy' };
-
 /**
  * 发放记录 (read-only): payouts newest first under the filters, paged, and the campaigns to filter
  * by. Each filter change reloads the first page; a reply to an older request (the filter changed
@@ -32,11 +30,14 @@ export type MoreOutcome = { ok: true } | { ok: false; error: EnvelopeError } | {
 export class PayoutsStore {
   filters: PayoutFilters = { ...NO_FILTERS };
 
-  status: LoadStatus = 'idle';
-  payouts: PayoutAdminView[] = [];
-  error: EnvelopeError | null = null;
-  hasMore = false;
-  loadingMore = false;
+  /** The payouts under the filters, newest first. */
+  readonly list = new PagedList<PayoutAdminView>(
+    async (offset) => {
+      const reply = await adminClient.listPayouts(this.request(offset));
+      return reply.ok ? { ok: true, data: fullPage(reply.data.payouts, PAYOUTS_PAGE_SIZE) } : reply;
+    },
+    (payout) => payout.outNo,
+  );
 
   campaignsStatus: LoadStatus = 'idle';
   campaigns: CampaignView[] = [];
@@ -44,20 +45,30 @@ export class PayoutsStore {
   /** The payout whose ledger is open ('' for none). */
   expandedOutNo = '';
 
-  /** Bumped by every first-page load: replies carrying an older number are stale. */
-  private generation = 0;
-
   constructor() {
-    makeAutoObservable<PayoutsStore, 'generation'>(this, { generation: false });
+    makeAutoObservable<PayoutsStore, 'list'>(this, { list: false });
+  }
+
+  get status(): LoadStatus {
+    return this.list.status;
+  }
+  get payouts(): readonly PayoutAdminView[] {
+    return this.list.items;
+  }
+  get error(): EnvelopeError | null {
+    return this.list.error;
+  }
+  get hasMore(): boolean {
+    return this.list.hasMore;
+  }
+  get loadingMore(): boolean {
+    return this.list.loadingMore;
   }
 
   /** A fresh page, optionally opened already filtered (a campaign's or a code's payouts). */
   reset(initial: Partial<PayoutFilters> = {}): void {
     this.filters = { ...NO_FILTERS, ...initial };
-    this.payouts = [];
-    this.status = 'idle';
-    this.error = null;
-    this.hasMore = false;
+    this.list.reset();
     this.expandedOutNo = '';
   }
 
@@ -81,45 +92,12 @@ export class PayoutsStore {
   }
 
   async loadPayouts(): Promise<void> {
-    const generation = ++this.generation;
-    this.status = 'loading';
-    this.error = null;
-    this.loadingMore = false;
-    const reply = await adminClient.listPayouts(this.request(0));
-    runInAction(() => {
-      if (generation !== this.generation) return;
-      if (reply.ok) {
-        this.payouts = reply.data.payouts;
-        this.hasMore = reply.data.payouts.length === PAYOUTS_PAGE_SIZE;
-        this.status = 'ready';
-      } else {
-        this.payouts = [];
-        this.hasMore = false;
-        this.error = reply.error;
-        this.status = 'error';
-      }
-    });
+    await this.list.load();
   }
 
   /** The next page; a failure keeps what is shown and is reported by the page. */
   async loadMore(): Promise<MoreOutcome> {
-    if (this.loadingMore || !this.hasMore || this.status !== 'ready') return { ok: 'busy' };
-    const generation = this.generation;
-    this.loadingMore = true;
-    const reply = await adminClient.listPayouts(this.request(this.payouts.length));
-    return runInAction(() => {
-      if (generation !== this.generation) return { ok: 'busy' };
-      this.loadingMore = false;
-      if (!reply.ok) return { ok: false, error: reply.error };
-      // Payouts made since the first page shift the offsets: skip any already shown.
-      const seen = new Set(this.payouts.map((payout) => payout.outNo));
-      this.payouts = [
-        ...this.payouts,
-        ...reply.data.payouts.filter((payout) => !seen.has(payout.outNo)),
-      ];
-      this.hasMore = reply.data.payouts.length === PAYOUTS_PAGE_SIZE;
-      return { ok: true };
-    });
+    return this.list.loadMore();
   }
 
   /** Changes some filters and reloads the first page. */

@@ -4,7 +4,7 @@ import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
 import { tempFileUrls } from '../services/cloud-files';
 import type { LoadStatus } from './members';
-import type { MoreOutcome } from './payouts';
+import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Products asked for per page (the server allows up to 100). */
 export const PRODUCTS_PAGE_SIZE = 20;
@@ -14,77 +14,53 @@ export const PRODUCTS_PAGE_SIZE = 20;
  * to an older load (a pull-to-refresh while one was in flight) is dropped.
  */
 export class ProductsStore {
-  status: LoadStatus = 'idle';
-  products: AdminProductView[] = [];
-  error: EnvelopeError | null = null;
-  hasMore = false;
-  loadingMore = false;
   /** fileID → temporary URL of the covers shown. */
   tempUrls: Record<string, string> = {};
 
-  private generation = 0;
+  readonly list = new PagedList<AdminProductView>(
+    async (offset) => {
+      const reply = await adminClient.listProducts({ limit: PRODUCTS_PAGE_SIZE, offset });
+      return reply.ok
+        ? { ok: true, data: fullPage(reply.data.products, PRODUCTS_PAGE_SIZE) }
+        : reply;
+    },
+    (product) => product.productId,
+  );
 
   constructor() {
-    makeAutoObservable<ProductsStore, 'generation'>(this, {
-      generation: false,
-      products: observable.ref,
-      tempUrls: observable.ref,
-    });
+    makeAutoObservable<ProductsStore, 'list'>(this, { list: false, tempUrls: observable.ref });
+  }
+
+  get status(): LoadStatus {
+    return this.list.status;
+  }
+  get products(): readonly AdminProductView[] {
+    return this.list.items;
+  }
+  get error(): EnvelopeError | null {
+    return this.list.error;
+  }
+  get hasMore(): boolean {
+    return this.list.hasMore;
+  }
+  get loadingMore(): boolean {
+    return this.list.loadingMore;
   }
 
   async load(): Promise<void> {
-    const generation = ++this.generation;
-    this.status = 'loading';
-    this.error = null;
-    const reply = await adminClient.listProducts({ limit: PRODUCTS_PAGE_SIZE, offset: 0 });
-    runInAction(() => {
-      if (generation !== this.generation) return;
-      if (reply.ok) {
-        this.products = reply.data.products;
-        this.hasMore = reply.data.products.length === PRODUCTS_PAGE_SIZE;
-        this.status = 'ready';
-      } else {
-        this.products = [];
-        this.hasMore = false;
-        this.error = reply.error;
-        this.status = 'error';
-      }
-    });
-    if (reply.ok) await this.fetchCovers(reply.data.products);
+    const page = await this.list.load();
+    if (page) await this.fetchCovers(page.items);
   }
 
   async loadMore(): Promise<MoreOutcome> {
-    if (this.loadingMore || !this.hasMore || this.status !== 'ready') return { ok: 'busy' };
-    const generation = this.generation;
-    this.loadingMore = true;
-    const reply = await adminClient.listProducts({
-      limit: PRODUCTS_PAGE_SIZE,
-      offset: this.products.length,
-    });
-    const outcome = runInAction((): MoreOutcome => {
-      if (generation !== this.generation) return { ok: 'busy' };
-      this.loadingMore = false;
-      if (!reply.ok) return { ok: false, error: reply.error };
-      const seen = new Set(this.products.map((product) => product.productId));
-      this.products = [
-        ...this.products,
-        ...reply.data.products.filter((product) => !seen.has(product.productId)),
-      ];
-      this.hasMore = reply.data.products.length === PRODUCTS_PAGE_SIZE;
-      return { ok: true };
-    });
-    if (reply.ok) await this.fetchCovers(reply.data.products);
+    const { page, ...outcome } = await this.list.loadMore();
+    if (page) await this.fetchCovers(page.items);
     return outcome;
   }
 
   /** Puts a product saved on the form page in place (or first, when new), without a reload. */
   upsert(product: AdminProductView): void {
-    const at = this.products.findIndex((item) => item.productId === product.productId);
-    this.products =
-      at >= 0
-        ? this.products.map((item, i) => (i === at ? product : item))
-        : [product, ...this.products];
-    if (this.status !== 'ready' && this.status !== 'loading') this.status = 'ready';
+    this.list.upsert(product);
     void this.fetchCovers([product]);
   }
 

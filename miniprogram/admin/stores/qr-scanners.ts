@@ -1,9 +1,9 @@
-import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
+import { makeAutoObservable } from 'mobx-miniprogram';
 import type { ListQrScannersRequest, QrScannerView } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
 import type { LoadStatus } from './members';
-import type { MoreOutcome } from './payouts';
+import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Scanners asked for per page (the server allows up to 100). */
 export const SCANNERS_PAGE_SIZE = 20;
@@ -21,29 +21,47 @@ export class QrScannersStore {
   order: ScanOrder = 'desc';
   openidInput = '';
   openid = '';
-  status: LoadStatus = 'idle';
-  scanners: QrScannerView[] = [];
-  error: EnvelopeError | null = null;
-  hasMore = false;
-  loadingMore = false;
-
-  private generation = 0;
+  /** The scanners under the filter; one exact OpenID is a single page. */
+  readonly list = new PagedList<QrScannerView>(
+    async (offset) => {
+      const reply = await adminClient.listQrScanners({
+        ...this.filter,
+        limit: SCANNERS_PAGE_SIZE,
+        ...(offset > 0 ? { offset } : {}),
+      });
+      if (!reply.ok) return reply;
+      const page = fullPage(reply.data.scanners, SCANNERS_PAGE_SIZE);
+      return { ok: true, data: this.openid ? { ...page, more: false } : page };
+    },
+    (scanner) => scanner.openid,
+  );
 
   constructor() {
-    makeAutoObservable<QrScannersStore, 'generation'>(this, { generation: false });
+    makeAutoObservable<QrScannersStore, 'list'>(this, { list: false });
+  }
+
+  get status(): LoadStatus {
+    return this.list.status;
+  }
+  get scanners(): readonly QrScannerView[] {
+    return this.list.items;
+  }
+  get error(): EnvelopeError | null {
+    return this.list.error;
+  }
+  get hasMore(): boolean {
+    return this.list.hasMore;
+  }
+  get loadingMore(): boolean {
+    return this.list.loadingMore;
   }
 
   reset(qrId: string): void {
-    this.generation++;
+    this.list.reset();
     this.qrId = qrId;
     this.order = 'desc';
     this.openidInput = '';
     this.openid = '';
-    this.status = 'idle';
-    this.scanners = [];
-    this.error = null;
-    this.hasMore = false;
-    this.loadingMore = false;
   }
 
   /** The filter as the server takes it (listQrScanners and exportQrScanners alike). */
@@ -52,49 +70,12 @@ export class QrScannersStore {
   }
 
   async load(): Promise<void> {
-    const generation = ++this.generation;
-    this.status = 'loading';
-    this.error = null;
-    this.loadingMore = false;
-    const reply = await adminClient.listQrScanners({ ...this.filter, limit: SCANNERS_PAGE_SIZE });
-    runInAction(() => {
-      if (generation !== this.generation) return;
-      if (reply.ok) {
-        this.scanners = reply.data.scanners;
-        this.hasMore = !this.openid && reply.data.scanners.length === SCANNERS_PAGE_SIZE;
-        this.status = 'ready';
-      } else {
-        this.scanners = [];
-        this.hasMore = false;
-        this.error = reply.error;
-        this.status = 'error';
-      }
-    });
+    await this.list.load();
   }
 
   /** The next page; a failure keeps what is shown and is reported by the page. */
   async loadMore(): Promise<MoreOutcome> {
-    if (this.loadingMore || !this.hasMore || this.status !== 'ready') return { ok: 'busy' };
-    const generation = this.generation;
-    this.loadingMore = true;
-    const reply = await adminClient.listQrScanners({
-      ...this.filter,
-      limit: SCANNERS_PAGE_SIZE,
-      offset: this.scanners.length,
-    });
-    return runInAction(() => {
-      if (generation !== this.generation) return { ok: 'busy' };
-      this.loadingMore = false;
-      if (!reply.ok) return { ok: false, error: reply.error };
-      // Newest first, users who scanned since the first page shift the offsets: skip repeats.
-      const seen = new Set(this.scanners.map((scanner) => scanner.openid));
-      this.scanners = [
-        ...this.scanners,
-        ...reply.data.scanners.filter((scanner) => !seen.has(scanner.openid)),
-      ];
-      this.hasMore = reply.data.scanners.length === SCANNERS_PAGE_SIZE;
-      return { ok: true };
-    });
+    return this.list.loadMore();
   }
 
   setOpenidInput(text: string): void {
