@@ -7,8 +7,8 @@ import { adminClient } from '../services/admin-client';
 export const EXPORT_POLL_MS = 3_000;
 
 /**
- * The server keeps no "my exports" list: `getExport` needs the id. The page keeps the id of the
- * latest export of each code in the phone's storage, so leaving and coming back (or closing the
+ * `getExport` needs the id (`listExports` lists only the 数据 page's CRM exports, which need
+ * data.export). The page keeps the id of the latest export of each code in the phone's storage, so leaving and coming back (or closing the
  * Mini Program) shows the running job, or the finished files with fresh links, again.
  */
 export function exportStorageKey(qrId: string): string {
