@@ -5,18 +5,13 @@
  * Amounts are integer fen; times are ISO 8601 strings.
  */
 
-export type PayoutProviderKind = 'v2-redpacket' | 'v3-transfer';
+import type { PayoutProvider, PayoutState } from '../cloudfunctions/core/domain/payout.js';
 
-/** Where a payout stands (the server's state machine, see core/domain/payout.ts). */
-export type PayoutStateKind =
-  | 'reserved'
-  | 'sending'
-  | 'sent'
-  | 'waiting_user'
-  | 'received'
-  | 'failed'
-  | 'budget_released'
-  | 'unknown';
+// Declared once by the server's state machine (core/domain/payout.ts), named here for the
+// Mini Program.
+export type PayoutProviderKind = PayoutProvider;
+/** Where a payout stands. */
+export type PayoutStateKind = PayoutState;
 
 /** The reward offer on the landing page, when a running campaign targets the scanned code. */
 export interface RewardOffer {

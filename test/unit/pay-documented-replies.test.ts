@@ -20,7 +20,7 @@ import {
   eventFromV2Send,
   eventFromV3Create,
   eventFromV3Query,
-} from '../../cloudfunctions/core/domain/payout';
+} from '../../cloudfunctions/core/domain/payout-provider-events';
 import { classifySendReply } from '../../cloudfunctions/core/wechat/pay/v2/outcomes';
 import { readQueryReply, readSendReply } from '../../cloudfunctions/core/wechat/pay/v2/red-packet';
 import { parseXml } from '../../cloudfunctions/core/wechat/pay/v2/xml';

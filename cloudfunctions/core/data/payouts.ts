@@ -38,7 +38,7 @@ export interface PayoutRecord extends PayoutSnapshot {
   /** v2 `package` (not encoded) or v3 `package_info`: what the user's client opens. */
   clientPackage?: string;
   /**
-   * When reconciliation should look at it next (epoch ms, domain/payout.ts planReconciliation);
+   * When reconciliation should look at it next (epoch ms, domain/payout-reconciliation.ts planReconciliation);
    * absent once there is nothing more to do automatically. The scheduler reads by it.
    */
   dueAt?: number;

@@ -7,7 +7,8 @@
 import type { CampaignRefusalCode } from '../../../typings/reward.js';
 import type { VerdictKind } from '../../../typings/scan.js';
 import { amountBounds, formatYuan, validateAmountRule, type AmountRule } from './amount.js';
-import { chinaDate, type PayoutProvider } from './payout.js';
+import { chinaDate } from './payout-bill-numbers.js';
+import type { PayoutProvider } from './payout.js';
 
 export type CampaignStatus = 'draft' | 'running' | 'paused' | 'ended';
 

@@ -87,7 +87,8 @@ import {
   type EligibilityContext,
   type ProviderSettings,
 } from '../domain/campaign.js';
-import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal, outNumber } from '../domain/payout.js';
+import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal } from '../domain/payout.js';
+import { outNumber } from '../domain/payout-bill-numbers.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';

@@ -1,6 +1,6 @@
 /**
  * Operators' view of payouts: a campaign's, those in one state, and the ones reconciliation
- * flagged because they are still unsettled past their deadline (domain/payout.ts FLAG_AFTER_MS).
+ * flagged because they are still unsettled past their deadline (domain/payout-reconciliation.ts FLAG_AFTER_MS).
  */
 import type {
   ListPayoutsRequest,

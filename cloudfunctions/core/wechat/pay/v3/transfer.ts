@@ -1,4 +1,4 @@
-import type { V3State } from '../../../domain/payout.js';
+import type { V3State } from '../../../domain/payout-provider-events.js';
 import type http from 'node:http';
 import { wechatPayApiBase } from '../config.js';
 import { PayApiError, PayProtocolError, PaySignatureError } from '../errors.js';
