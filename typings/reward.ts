@@ -5,6 +5,7 @@
  * Amounts are integer fen; times are ISO 8601 strings.
  */
 
+import type { AmountDisplay } from '../cloudfunctions/core/domain/campaign.js';
 import type { PayoutProvider, PayoutState } from '../cloudfunctions/core/domain/payout.js';
 
 // Declared once by the server's state machine (core/domain/payout.ts), named here for the
@@ -17,8 +18,7 @@ export type PayoutStateKind = PayoutState;
 export interface RewardOffer {
   campaignId: string;
   name: string;
-  /** Whether the card shows the amount before the envelope is opened. */
-  amountDisplay: 'shown' | 'hidden-until-opened';
+  amountDisplay: AmountDisplay;
   /** Only when shown: "1.00" for a fixed amount, "0.50–2.00" for a range or tiers (yuan). */
   amountText?: string;
   provider: PayoutProviderKind;
@@ -100,7 +100,7 @@ export type RewardErrorCode =
   | 'CLAIM_INTERRUPTED'
   | CampaignRefusalCode;
 
-/** Refusals of the campaign rules (core/domain/campaign.ts decides them). */
+/** Refusals of the campaign rules (core/domain/campaign-eligibility.ts decides them). */
 export type CampaignRefusalCode =
   | 'NOT_RUNNING'
   | 'OUTSIDE_WINDOW'

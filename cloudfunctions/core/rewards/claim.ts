@@ -76,17 +76,16 @@ import {
 import { findProduct } from '../data/products.js';
 import { findScan, type ScanRecord } from '../data/scans.js';
 import { countClaim, countRefusal } from './rollup.js';
-import { drawAmount, formatYuan } from '../domain/amount.js';
+import { formatYuan } from '../domain/amount.js';
+import { drawAmount } from '../domain/amount-draw.js';
+import { campaignRangeId, type Campaign, type ProviderSettings } from '../domain/campaign.js';
 import {
   REFUSAL_MESSAGES,
-  campaignRangeId,
   rankCampaigns,
   selectCampaign,
-  type Campaign,
   type ClaimedCode,
   type EligibilityContext,
-  type ProviderSettings,
-} from '../domain/campaign.js';
+} from '../domain/campaign-eligibility.js';
 import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal } from '../domain/payout.js';
 import { outNumber } from '../domain/payout-bill-numbers.js';
 import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
@@ -351,7 +350,7 @@ function quotaTakes(campaign: Campaign, claimant: Claimant): QuotaTake[] {
     },
   ];
   const perHour = campaign.risk.maxClaimsPerIpPerHour;
-  // No IP from the platform: the rule cannot apply (domain/campaign.ts checkEligibility).
+  // No IP from the platform: the rule cannot apply (domain/campaign-eligibility.ts checkEligibility).
   if (perHour !== null && claimant.clientIp) {
     takes.push({
       kind: 'ip',

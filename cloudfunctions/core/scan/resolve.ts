@@ -78,7 +78,8 @@ import type { ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
 import { addScanToRollups, markScan } from '../data/rollups.js';
 import { countDiversion } from '../data/diversions.js';
-import { campaignRangeId, rankCampaigns, type Campaign } from '../domain/campaign.js';
+import { campaignRangeId, type Campaign } from '../domain/campaign.js';
+import { rankCampaigns } from '../domain/campaign-eligibility.js';
 import {
   dayLabel,
   hourLabel,

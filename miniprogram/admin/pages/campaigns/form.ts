@@ -7,9 +7,10 @@ import type {
 
 /**
  * The campaign form as pure data: what the inputs hold (strings, as typed), how it becomes the
- * `CampaignFields` the server takes, and the same checks the server makes (core/domain/campaign.ts
- * validateCampaign, core/domain/amount.ts) so a marketer learns of a problem before saving. The
- * server stays the judge: its refusal is shown as it words it.
+ * `CampaignFields` the server takes, and the same checks the server makes
+ * (core/domain/campaign-validation.ts validateCampaign, core/domain/amount.ts) so a marketer
+ * learns of a problem before saving. The server stays the judge: its refusal is shown as it
+ * words it.
  */
 
 export type AmountKind = AmountRuleInput['kind'];
@@ -174,7 +175,7 @@ export function textCounters(draft: CampaignDraft): TextCounter[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules mirrored from the server (core/domain/campaign.ts, amount.ts).
+// Rules mirrored from the server (core/domain/campaign-validation.ts, amount.ts).
 
 export const PROVIDER_AMOUNT_LIMITS: Readonly<
   Record<Provider, { minFen: number; maxFen: number }>
