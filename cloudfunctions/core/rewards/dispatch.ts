@@ -7,13 +7,8 @@
  * callback and the scheduler may all act on one payout at the same moment: one of them moves it,
  * the others find it moved and do nothing.
  */
-import {
-  findPayout,
-  listDuePayouts,
-  writeCheck,
-  writeTransition,
-  type PayoutRecord,
-} from '../data/payouts.js';
+import { listDuePayouts } from '../data/payout-lists.js';
+import { findPayout, writeCheck, writeTransition, type PayoutRecord } from '../data/payouts.js';
 import { applyTransition, transition } from '../domain/payout.js';
 import { bookingMismatches } from '../domain/payout-provider-events.js';
 import { ABANDONED, planReconciliation } from '../domain/payout-reconciliation.js';

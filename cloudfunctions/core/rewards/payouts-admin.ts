@@ -7,7 +7,8 @@ import type {
   ListPayoutsResult,
   PayoutAdminView,
 } from '../../../typings/admin.js';
-import { listFlaggedPayouts, listPayouts, type PayoutRecord } from '../data/payouts.js';
+import { listFlaggedPayouts, listPayouts } from '../data/payout-lists.js';
+import type { PayoutRecord } from '../data/payouts.js';
 import { checkRawCode } from '../domain/marketcode.js';
 import { PAYOUT_STATE_LABELS } from '../domain/payout.js';
 
