@@ -27,7 +27,7 @@ import { parseXml } from '../../cloudfunctions/core/wechat/pay/v2/xml';
 import {
   readTransferBill,
   readTransferBillDetail,
-} from '../../cloudfunctions/core/wechat/pay/v3/transfer';
+} from '../../cloudfunctions/core/wechat/pay/v3/transfer-replies';
 
 const DOC_PACKAGE =
   'sendid=242e8abd163d300019b2cae74ba8e8c06e3f0e51ab84d16b3c80decd22a5b672&ver=8' +
