@@ -1,5 +1,5 @@
 /**
- * The payout rules (core/domain/payout.ts): every state × event of the state machine, the ledger,
+ * The payout rules (core/domain/payout*.ts): every state × event of the state machine, the ledger,
  * out-number formats and determinism, provider answers → events, and the reconciliation plan.
  */
 import { describe, expect, it } from 'vitest';
