@@ -15,7 +15,10 @@ import type {
 
 export type AmountKind = AmountRuleInput['kind'];
 export type Provider = CampaignPayoutSettings['provider'];
-export type RecvPerception = '现金奖励' | '活动奖励';
+export type RecvPerception = Extract<
+  CampaignPayoutSettings,
+  { provider: 'v3-transfer' }
+>['userRecvPerception'];
 
 export interface TierDraft {
   yuan: string;
@@ -238,7 +241,10 @@ function amountRule(draft: CampaignDraft, issues: DraftIssues): AmountRuleInput 
         return value === null || weight === null ? null : { fen: value, weight };
       });
       if (issues.tiers || tiers.some((tier) => tier === null)) return null;
-      return { kind: 'tiers', tiers: tiers as { fen: number; weight: number }[] };
+      return {
+        kind: 'tiers',
+        tiers: tiers as Extract<AmountRuleInput, { kind: 'tiers' }>['tiers'],
+      };
     }
   }
 }
