@@ -1,4 +1,11 @@
 import type { FollowCardSettings, ProductAttribute, TraceStep } from './scan.js';
+import type { AmountRule } from '../cloudfunctions/core/domain/amount.js';
+import type {
+  CampaignDefinition,
+  CampaignLimits,
+  CampaignStatus,
+  ProviderSettings,
+} from '../cloudfunctions/core/domain/campaign.js';
 import type { PayoutProviderKind, PayoutStateKind, RewardErrorCode } from './reward.js';
 
 /**
@@ -306,58 +313,24 @@ export interface BindProductResult {
 // ---------------------------------------------------------------------------------------------
 // Reward campaigns
 
-export type CampaignStatusKind = 'draft' | 'running' | 'paused' | 'ended';
-
-export type AmountRuleInput =
-  | { kind: 'fixed'; fen: number }
-  | { kind: 'uniform'; minFen: number; maxFen: number }
-  | { kind: 'tiers'; tiers: { fen: number; weight: number }[] };
-
-export type CampaignPayoutSettings =
-  | {
-      provider: 'v2-redpacket';
-      sendName: string;
-      wishing: string;
-      actName: string;
-      remark: string;
-      sceneId?: string;
-    }
-  | {
-      provider: 'v3-transfer';
-      transferRemark: string;
-      reportActivityName: string;
-      reportRewardDescription: string;
-      userRecvPerception: '现金奖励' | '活动奖励';
-    };
+// The campaign's shapes are the domain's (core/domain/campaign.ts, amount.ts), declared once;
+// the console's fields differ only where JSON does: ISO times, and limits without perCode.
+export type CampaignStatusKind = CampaignStatus;
+export type AmountRuleInput = AmountRule;
+export type CampaignPayoutSettings = ProviderSettings;
 
 /** What a marketer sets on a campaign. */
-export interface CampaignFields {
-  name: string;
+export interface CampaignFields extends Omit<
+  CampaignDefinition,
+  'startAt' | 'endAt' | 'allowTypedCodes' | 'limits'
+> {
   /** ISO 8601; claims count from startAt inclusive to endAt exclusive. */
   startAt: string;
   endAt: string;
-  budgetFen: number;
-  amount: AmountRuleInput;
-  firstScanOnly: boolean;
-  /**
-   * Whether a code typed in (not a 一物一码 ticket scan) may claim; false when absent. Anyone who
-   * holds the codes (print shop, packer, an export file) could otherwise script claims.
-   */
+  /** False when absent (see CampaignDefinition.allowTypedCodes). */
   allowTypedCodes?: boolean;
-  amountDisplay: 'shown' | 'hidden-until-opened';
-  /**
-   * Products (ids from createProduct) and activated ranges, each named
-   * `<applicationId>:<codeStart>`.
-   */
-  targeting: { productIds: string[]; rangeIds: string[] };
   /** One reward per code always; these are per user. */
-  limits: { perUserPerDay: number; perUserPerCampaign: number };
-  payout: CampaignPayoutSettings;
-  risk: {
-    openidBlacklist: string[];
-    maxClaimsPerIpPerHour: number | null;
-    excludeSuspicious: boolean;
-  };
+  limits: Omit<CampaignLimits, 'perCode'>;
 }
 
 /** Budget in fen: budgetFen = remainingFen + reservedFen + paidFen at all times. */

@@ -5,25 +5,20 @@
  * Amounts are integer fen; times are ISO 8601 strings.
  */
 
-export type PayoutProviderKind = 'v2-redpacket' | 'v3-transfer';
+import type { AmountDisplay } from '../cloudfunctions/core/domain/campaign.js';
+import type { PayoutProvider, PayoutState } from '../cloudfunctions/core/domain/payout.js';
 
-/** Where a payout stands (the server's state machine, see core/domain/payout.ts). */
-export type PayoutStateKind =
-  | 'reserved'
-  | 'sending'
-  | 'sent'
-  | 'waiting_user'
-  | 'received'
-  | 'failed'
-  | 'budget_released'
-  | 'unknown';
+// Declared once by the server's state machine (core/domain/payout.ts), named here for the
+// Mini Program.
+export type PayoutProviderKind = PayoutProvider;
+/** Where a payout stands. */
+export type PayoutStateKind = PayoutState;
 
 /** The reward offer on the landing page, when a running campaign targets the scanned code. */
 export interface RewardOffer {
   campaignId: string;
   name: string;
-  /** Whether the card shows the amount before the envelope is opened. */
-  amountDisplay: 'shown' | 'hidden-until-opened';
+  amountDisplay: AmountDisplay;
   /** Only when shown: "1.00" for a fixed amount, "0.50–2.00" for a range or tiers (yuan). */
   amountText?: string;
   provider: PayoutProviderKind;
@@ -105,7 +100,7 @@ export type RewardErrorCode =
   | 'CLAIM_INTERRUPTED'
   | CampaignRefusalCode;
 
-/** Refusals of the campaign rules (core/domain/campaign.ts decides them). */
+/** Refusals of the campaign rules (core/domain/campaign-eligibility.ts decides them). */
 export type CampaignRefusalCode =
   | 'NOT_RUNNING'
   | 'OUTSIDE_WINDOW'

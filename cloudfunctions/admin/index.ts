@@ -63,6 +63,13 @@ import { dashboardFigures } from '../core/stats/dashboard.js';
 import { productScanStats, scanStats } from '../core/stats/scan-stats.js';
 import { listDiversionAlerts, setRangeRegions } from '../core/stats/diversion.js';
 import { PAYOUT_STATES, type PayoutState } from '../core/domain/payout.js';
+import type { AmountRule } from '../core/domain/amount.js';
+import type {
+  CampaignStatus,
+  ProviderSettings,
+  RiskRules,
+  Targeting,
+} from '../core/domain/campaign.js';
 import { inviteIdOf } from '../core/data/invites.js';
 import {
   ADMIN_ACTIONS,
@@ -146,7 +153,12 @@ const productFields = {
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const campaignId = z.string().trim().min(1).max(64);
 const isoTime = z.iso.datetime({ offset: true });
-const campaignStatus = z.enum(['draft', 'running', 'paused', 'ended']);
+const campaignStatus = z.enum([
+  'draft',
+  'running',
+  'paused',
+  'ended',
+]) satisfies z.ZodType<CampaignStatus>;
 const campaignFields = {
   name: z.string().max(64),
   startAt: z.iso.datetime({ offset: true }),
@@ -159,7 +171,7 @@ const campaignFields = {
       kind: z.literal('tiers'),
       tiers: z.array(z.object({ fen, weight: z.number().int().min(0) })).max(20),
     }),
-  ]),
+  ]) satisfies z.ZodType<AmountRule>,
   firstScanOnly: z.boolean(),
   allowTypedCodes: z.boolean().optional(),
   amountDisplay: z.enum(['shown', 'hidden-until-opened']),
@@ -169,7 +181,7 @@ const campaignFields = {
     rangeIds: z
       .array(z.string().regex(/^\d{1,20}:\d{1,16}$/, '码段须写作「申请单 ID:起始序号」'))
       .max(100),
-  }),
+  }) satisfies z.ZodType<Targeting>,
   limits: z.object({
     perUserPerDay: z.number().int(),
     perUserPerCampaign: z.number().int(),
@@ -190,12 +202,12 @@ const campaignFields = {
       reportRewardDescription: z.string().max(64),
       userRecvPerception: z.enum(['现金奖励', '活动奖励']),
     }),
-  ]),
+  ]) satisfies z.ZodType<ProviderSettings>,
   risk: z.object({
     openidBlacklist: z.array(z.string().trim().min(1).max(64)).max(10_000),
     maxClaimsPerIpPerHour: z.number().int().nullable(),
     excludeSuspicious: z.boolean(),
-  }),
+  }) satisfies z.ZodType<RiskRules>,
 };
 
 const page = (max: number, fallback: number) => ({

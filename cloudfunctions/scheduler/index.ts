@@ -70,7 +70,7 @@ const JOBS: readonly Job[] = [
     run: async () => ({ removed: await removeEndedWindows(Date.now()) }),
   },
   // Every payout not yet received or released is looked at when due, until it is
-  // (core/rewards/dispatch.ts; the policy is domain/payout.ts planReconciliation).
+  // (core/rewards/dispatch.ts; the policy is domain/payout-reconciliation.ts planReconciliation).
   // It stops taking new payouts when its budget is spent, leaving room to finish the one in hand.
   {
     name: 'payouts',

@@ -7,12 +7,12 @@
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { MAX_TIERS as SERVER_MAX_TIERS } from '../../cloudfunctions/core/domain/amount';
+import type { CampaignDefinition } from '../../cloudfunctions/core/domain/campaign';
 import {
   PROVIDER_AMOUNT_LIMITS as SERVER_AMOUNT_LIMITS,
   V2_SCENE_IDS as SERVER_SCENE_IDS,
   validateCampaign,
-  type CampaignDefinition,
-} from '../../cloudfunctions/core/domain/campaign';
+} from '../../cloudfunctions/core/domain/campaign-validation';
 import {
   checkDraft,
   composeChinaTime,

@@ -9,7 +9,7 @@
  * as it would land, and shows the functions ignore it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketScanId } from '../../cloudfunctions/core/scan/resolve';
+import { ticketScanId } from '../../cloudfunctions/core/scan/scan-ids';
 import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 

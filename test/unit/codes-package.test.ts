@@ -5,9 +5,9 @@ import {
   formatPackageLine,
   type CodeRecord,
 } from '../../cloudfunctions/core/wechat/marketcode/package';
+import { Base64StreamDecoder } from '../../cloudfunctions/core/wechat/marketcode/package-base64';
+import { PackageReadError } from '../../cloudfunctions/core/wechat/marketcode/package-read-error';
 import {
-  Base64StreamDecoder,
-  PackageReadError,
   readPackageBatches,
   readPackageRecords,
   type PackageSource,

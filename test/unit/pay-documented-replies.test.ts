@@ -20,14 +20,14 @@ import {
   eventFromV2Send,
   eventFromV3Create,
   eventFromV3Query,
-} from '../../cloudfunctions/core/domain/payout';
+} from '../../cloudfunctions/core/domain/payout-provider-events';
 import { classifySendReply } from '../../cloudfunctions/core/wechat/pay/v2/outcomes';
 import { readQueryReply, readSendReply } from '../../cloudfunctions/core/wechat/pay/v2/red-packet';
 import { parseXml } from '../../cloudfunctions/core/wechat/pay/v2/xml';
 import {
   readTransferBill,
   readTransferBillDetail,
-} from '../../cloudfunctions/core/wechat/pay/v3/transfer';
+} from '../../cloudfunctions/core/wechat/pay/v3/transfer-replies';
 
 const DOC_PACKAGE =
   'sendid=242e8abd163d300019b2cae74ba8e8c06e3f0e51ab84d16b3c80decd22a5b672&ver=8' +

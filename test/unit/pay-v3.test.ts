@@ -14,7 +14,7 @@ import {
   verifyAuthorization,
   verifyResponseSignature,
 } from '../../cloudfunctions/core/wechat/pay/v3/sign';
-import { classifyTransferError } from '../../cloudfunctions/core/wechat/pay/v3/transfer';
+import { classifyTransferError } from '../../cloudfunctions/core/wechat/pay/v3/transfer-errors';
 
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

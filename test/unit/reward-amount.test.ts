@@ -14,15 +14,17 @@ vi.mock('node:crypto', async (importOriginal) => {
 import { randomInt } from 'node:crypto';
 import {
   amountBounds,
-  cryptoRandomSource,
-  drawAmount,
   formatYuan,
   tierProbabilities,
-  uniformBelow,
   validateAmountRule,
   type AmountRule,
-  type RandomSource,
 } from '../../cloudfunctions/core/domain/amount';
+import {
+  cryptoRandomSource,
+  drawAmount,
+  uniformBelow,
+  type RandomSource,
+} from '../../cloudfunctions/core/domain/amount-draw';
 
 const TWO_POW_32 = 2 ** 32;
 

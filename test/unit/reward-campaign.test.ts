@@ -4,19 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  REFUSAL_MESSAGES,
   canChangeStatus,
+  type Campaign,
+  type CampaignDefinition,
+} from '../../cloudfunctions/core/domain/campaign';
+import {
+  REFUSAL_MESSAGES,
   checkEligibility,
   chinaDayStart,
   offerPreview,
   rankCampaigns,
   selectCampaign,
-  validateCampaign,
-  type Campaign,
-  type CampaignDefinition,
   type EligibilityContext,
   type RefusalCode,
-} from '../../cloudfunctions/core/domain/campaign';
+} from '../../cloudfunctions/core/domain/campaign-eligibility';
+import { validateCampaign } from '../../cloudfunctions/core/domain/campaign-validation';
 import type { AmountRule } from '../../cloudfunctions/core/domain/amount';
 
 const NOW = Date.parse('2025-03-10T12:00:00+08:00');

@@ -1,41 +1,47 @@
 /**
- * The payout rules (core/domain/payout.ts): every state × event of the state machine, the ledger,
+ * The payout rules (core/domain/payout*.ts): every state × event of the state machine, the ledger,
  * out-number formats and determinism, provider answers → events, and the reconciliation plan.
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ABANDONED,
-  CHECK_SCHEDULE_MS,
-  EXPIRY_GRACE_MS,
-  FLAG_AFTER_MS,
   PAYOUT_STATES,
-  QUERY_HORIZON_MS,
-  RESERVED_GIVE_UP_MS,
-  USER_WINDOW_MS,
-  V2_BILLNO_PATTERN,
-  V3_OUT_BILL_NO_PATTERN,
   applyTransition,
   budgetEffect,
-  chinaDate,
-  eventFromV2Query,
-  eventFromV2Send,
-  eventFromV3Create,
-  eventFromV3Query,
-  eventFromV3State,
   isTerminal,
   mustReleaseBudget,
-  outNumber,
-  planReconciliation,
   recordCheck,
   transition,
-  v2MchBillno,
-  v3OutBillNo,
   type PayoutEvent,
   type PayoutEventType,
   type PayoutSnapshot,
   type PayoutState,
 } from '../../cloudfunctions/core/domain/payout';
-import { bookingMismatches } from '../../cloudfunctions/core/domain/payout';
+import {
+  V2_BILLNO_PATTERN,
+  V3_OUT_BILL_NO_PATTERN,
+  chinaDate,
+  outNumber,
+  v2MchBillno,
+  v3OutBillNo,
+} from '../../cloudfunctions/core/domain/payout-bill-numbers';
+import {
+  eventFromV2Query,
+  eventFromV2Send,
+  eventFromV3Create,
+  eventFromV3Query,
+  eventFromV3State,
+} from '../../cloudfunctions/core/domain/payout-provider-events';
+import {
+  ABANDONED,
+  CHECK_SCHEDULE_MS,
+  EXPIRY_GRACE_MS,
+  FLAG_AFTER_MS,
+  QUERY_HORIZON_MS,
+  RESERVED_GIVE_UP_MS,
+  USER_WINDOW_MS,
+  planReconciliation,
+} from '../../cloudfunctions/core/domain/payout-reconciliation';
+import { bookingMismatches } from '../../cloudfunctions/core/domain/payout-provider-events';
 import { classifySendReply } from '../../cloudfunctions/core/wechat/pay/v2/outcomes';
 
 const NOW = Date.parse('2025-03-10T12:00:00+08:00');

@@ -1,5 +1,5 @@
 import { db } from '../cloud.js';
-import { chinaDate } from '../domain/payout.js';
+import { chinaDate } from '../domain/payout-bill-numbers.js';
 import { serverWritten } from './client-writes.js';
 import { isDuplicateKeyError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { CampaignPayoutSettings } from '../../../typings/admin.js';
+import type { ProviderSettings } from '../domain/campaign.js';
 import { db } from '../cloud.js';
 import type { LedgerEntry, PayoutSnapshot, PayoutState } from '../domain/payout.js';
 import { isClientWritten, serverWritten } from './client-writes.js';
@@ -38,7 +38,7 @@ export interface PayoutRecord extends PayoutSnapshot {
   /** v2 `package` (not encoded) or v3 `package_info`: what the user's client opens. */
   clientPackage?: string;
   /**
-   * When reconciliation should look at it next (epoch ms, domain/payout.ts planReconciliation);
+   * When reconciliation should look at it next (epoch ms, domain/payout-reconciliation.ts planReconciliation);
    * absent once there is nothing more to do automatically. The scheduler reads by it.
    */
   dueAt?: number;
@@ -54,7 +54,7 @@ export interface PayoutRecord extends PayoutSnapshot {
 }
 
 /** The provider texts as they were when the payout was reserved, so a resend is identical. */
-export type FrozenRequest = CampaignPayoutSettings;
+export type FrozenRequest = ProviderSettings;
 
 const PAYOUTS = 'payouts';
 
@@ -262,55 +262,6 @@ export async function fenceHold(holdId: string, at: number): Promise<'fenced' | 
   }
 }
 
-/** Payouts reconciliation should look at now, oldest due first. */
-export async function listDuePayouts(now: number, limit: number): Promise<PayoutRecord[]> {
-  const _ = db().command;
-  const { data } = await db()
-    .collection(PAYOUTS)
-    .where({ dueAt: _.lte(now), ...serverWritten() })
-    .orderBy('dueAt', 'asc')
-    .limit(limit)
-    .get();
-  return data as PayoutRecord[];
-}
-
-export interface PayoutFilter {
-  campaignId?: string;
-  state?: PayoutState;
-  /** Only payouts flagged for operators and not settled since. */
-  flagged?: boolean;
-  /** One code's payout: the unique `code` index answers it. */
-  code?: string;
-}
-
-/** Operators' list, newest first. */
-export async function listPayouts(
-  filter: PayoutFilter,
-  page: { limit: number; offset: number },
-): Promise<PayoutRecord[]> {
-  const _ = db().command;
-  const { data } = await db()
-    .collection(PAYOUTS)
-    .where({
-      // Fences (fenceHold) are not payouts.
-      fence: _.exists(false),
-      ...(filter.code ? { code: filter.code } : {}),
-      ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
-      ...(filter.flagged ? { flaggedAt: _.exists(true) } : {}),
-      ...(filter.state
-        ? { state: filter.state }
-        : filter.flagged
-          ? { state: _.nin(['received', 'budget_released']) }
-          : {}),
-      ...serverWritten(),
-    })
-    .orderBy('createdAt', 'desc')
-    .skip(page.offset)
-    .limit(page.limit)
-    .get();
-  return data as PayoutRecord[];
-}
-
 /**
  * Flags a payout for operators with the reason WeChat Pay's word was not applied, and when to
  * look again. Unconditional on state: a flag never moves money, and a later look may add to it.
@@ -332,110 +283,10 @@ export async function writeFlag(
     });
 }
 
-/**
- * Operators' flagged list: unsettled past the deadline (as listPayouts `flagged`), plus any payout
- * flagged with a reason whatever its state — money paid after release sits on a settled payout.
- */
-export async function listFlaggedPayouts(
-  filter: Pick<PayoutFilter, 'campaignId' | 'state' | 'code'>,
-  page: { limit: number; offset: number },
-): Promise<PayoutRecord[]> {
-  const _ = db().command;
-  const base = {
-    ...(filter.code ? { code: filter.code } : {}),
-    ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
-    ...(filter.state ? { state: filter.state } : {}),
-  };
-  const { data } = await db()
-    .collection(PAYOUTS)
-    .where(
-      _.or([
-        {
-          ...base,
-          flaggedAt: _.exists(true),
-          ...(filter.state ? {} : { state: _.nin(['received', 'budget_released']) }),
-        },
-        { ...base, flagReason: _.exists(true) },
-      ]),
-    )
-    .orderBy('createdAt', 'desc')
-    .skip(page.offset)
-    .limit(page.limit)
-    .get();
-  return data as PayoutRecord[];
-}
-
-/** How many payouts listFlaggedPayouts would list without a filter (the 工作台 figure). */
-export async function countFlaggedPayouts(): Promise<number> {
-  const _ = db().command;
-  const { total } = await db()
-    .collection(PAYOUTS)
-    .where(
-      _.or([
-        {
-          flaggedAt: _.exists(true),
-          state: _.nin(['received', 'budget_released']),
-          ...serverWritten(),
-        },
-        { flagReason: _.exists(true), ...serverWritten() },
-      ]),
-    )
-    .count();
-  return total;
-}
-
 interface TransactionDoc {
   get(): Promise<{ data: unknown }>;
   update(options: { data: Record<string, unknown> }): Promise<unknown>;
 }
 interface Transaction {
   collection(name: string): { doc(id: string): TransactionDoc };
-}
-
-/** One China-time bucket as the database grouped it: `start` in epoch ms. */
-export interface ClaimBucketRow {
-  start: number;
-  claims: number;
-  paidFen: number;
-}
-
-/**
- * Payouts reserved in [from, to) grouped into buckets of `unitMs` aligned on China time (UTC+8),
- * counted by the database (one aggregate, at most one row per bucket). The `campaign_time` index
- * serves a campaign's figures, `created_at` everyone's. Paid money is the received payouts' amounts.
- */
-export async function claimBuckets(query: {
-  from: number;
-  to: number;
-  unitMs: number;
-  campaignId?: string;
-}): Promise<ClaimBucketRow[]> {
-  const _ = db().command;
-  const $ = _.aggregate;
-  const chinaOffsetMs = 8 * 3_600_000;
-  // start = createdAt − ((createdAt + 8 h) mod unit): the China-time hour or midnight it falls in.
-  const bucketStart = $.subtract([
-    '$createdAt',
-    $.mod([$.add(['$createdAt', chinaOffsetMs]), query.unitMs]),
-  ]);
-  const { list } = await db()
-    .collection(PAYOUTS)
-    .aggregate()
-    .match({
-      ...(query.campaignId ? { campaignId: query.campaignId } : {}),
-      createdAt: _.gte(query.from).and(_.lt(query.to)),
-      fence: _.exists(false),
-      ...serverWritten(),
-    })
-    .group({
-      _id: bucketStart,
-      claims: $.sum(1),
-      paidFen: $.sum($.cond([$.eq(['$state', 'received']), '$amountFen', 0])),
-    })
-    .end();
-  return (list as { _id: number; claims: number; paidFen: number }[]).map((row) => ({
-    start: row._id,
-    claims: row.claims,
-    paidFen: row.paidFen,
-  }));
 }

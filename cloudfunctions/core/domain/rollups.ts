@@ -28,7 +28,7 @@
  * counter per (day or hour, dimension, key) the scan increments in one atomic update that returns
  * the document; a counter that reads 1 afterwards is the user's first scan in that bucket.
  */
-import { chinaDayStart } from './campaign.js';
+import { chinaDayStart } from './campaign-eligibility.js';
 
 export const ROLLUP_SHARDS = 16;
 export const HOUR_MS = 3_600_000;

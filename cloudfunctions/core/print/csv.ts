@@ -13,7 +13,7 @@ import {
   RAW_CODE_LENGTH,
   type CodeRecord,
 } from '../wechat/marketcode/package.js';
-import { LINE_LAYOUT, type PackageLineBatch } from '../wechat/marketcode/package-reader.js';
+import { LINE_LAYOUT, type PackageLineBatch } from '../wechat/marketcode/package-lines.js';
 import { PrintError } from './errors.js';
 
 export type CsvColumn = 'index' | 'code' | 'url' | 'matrix';

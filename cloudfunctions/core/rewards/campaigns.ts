@@ -1,7 +1,7 @@
 /**
  * Reward campaigns as marketers manage them (admin actions). Shapes are checked at the edge
- * (admin/index.ts); the rules of a runnable campaign are domain/campaign.ts's validateCampaign,
- * and every budget move is a conditional update in data/campaigns.ts.
+ * (admin/index.ts); the rules of a runnable campaign are domain/campaign-validation.ts's
+ * validateCampaign, and every budget move is a conditional update in data/campaigns.ts.
  */
 import type {
   CampaignFields,
@@ -22,10 +22,10 @@ import {
 } from '../data/campaigns.js';
 import {
   canChangeStatus,
-  validateCampaign,
   type CampaignDefinition,
   type CampaignStatus,
 } from '../domain/campaign.js';
+import { validateCampaign } from '../domain/campaign-validation.js';
 import { AppError, notFound } from '../errors.js';
 
 const STATUS_LABELS: Readonly<Record<CampaignStatus, string>> = {

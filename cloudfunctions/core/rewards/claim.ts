@@ -1,5 +1,8 @@
 /**
- * A consumer claims the cash reward of a scan, and asks where it stands.
+ * A consumer claims the cash reward of a scan, and asks where it stands. This module runs the
+ * rounds below; their parts live beside it: the claimant and the code (claim-code.ts), the
+ * quotas and the budget hold (claim-secure.ts), the payout that locks the code (claim-lock.ts),
+ * and a code already claimed, picked up where it stands (claim-resume.ts).
  *
  * Only a 一物一码 ticket scan claims, unless the campaign allows typed codes (anyone holding the
  * codes — print shop, packer, an export file — could otherwise script claims).
@@ -29,95 +32,46 @@
  *   5  insert the payout as `sending` (the code lock)                    1
  *   6  the provider call, then its answer (sent / waiting_user / …)      1 (+1 release)
  *      ‖ count the claim in the figures (rewards/rollup.ts)              1
- * 9 in all. A refused claim records and counts its refusal (+2, side by side). Nothing is read to know the limits: the user's quota is inserted (+1 when the user
- * claimed in this campaign before: the insert finds it, a conditional update takes it), the IP's
- * updated (+1 for an IP new to the campaign). A code last scanned before its state carried the
- * range and product reads them (+2). Each campaign refused meanwhile costs what it took, given
+ * 9 in all. A refused claim records and counts its refusal (+2, side by side). Nothing is read
+ * to know the limits: the user's quota is inserted (+1 when the user claimed in this campaign
+ * before: the insert finds it, a conditional update takes it), the IP's updated (+1 for an IP
+ * new to the campaign). A code last scanned before its state carried the range and product
+ * reads them (+2). Each campaign refused meanwhile costs what it took, given
  * back, before the next is tried (a refused quota one read more, to say which limit).
  * A claim that loses the code lock at round 5 gives its hold and quotas back and reads the winner
  * (3 more, 4 with an IP limit). A repeated claim stops after round 2 (plus one write when it must
  * resend, and a provider query with its write when the last look is more than 3 s old and the
  * payout is still open).
  */
-import { randomUUID } from 'node:crypto';
-import type {
-  ClaimResult,
-  PayoutView,
-  RewardErrorCode,
-  StatusResult,
-} from '../../../typings/reward.js';
-import {
-  findCampaign,
-  listRunningCampaigns,
-  reserveBudget,
-  returnHold,
-  type BudgetHold,
-  toCampaign,
-  type CampaignRecord,
-} from '../data/campaigns.js';
-import { findActivation } from '../data/code-ranges.js';
-import { findCodeState, type ClaimFacts, type CodeRecord } from '../data/codes.js';
-import {
-  ipQuotaId,
-  quotaKeys,
-  readQuotas,
-  returnQuota,
-  takeQuota,
-  userQuotaId,
-  type QuotaKeys,
-  type QuotaTake,
-} from '../data/claim-quotas.js';
-import {
-  findPayoutByCode,
-  insertPayout,
-  type FrozenRequest,
-  type PayoutRecord,
-} from '../data/payouts.js';
-import { findProduct } from '../data/products.js';
-import { findScan, type ScanRecord } from '../data/scans.js';
+import type { ClaimResult, RewardErrorCode, StatusResult } from '../../../typings/reward.js';
+import { listRunningCampaigns, toCampaign } from '../data/campaigns.js';
+import { findCodeState } from '../data/codes.js';
+import { quotaKeys } from '../data/claim-quotas.js';
+import { findPayoutByCode, insertPayout } from '../data/payouts.js';
+import { findScan } from '../data/scans.js';
 import { countClaim, countRefusal } from './rollup.js';
-import { drawAmount, formatYuan } from '../domain/amount.js';
+import type { Campaign } from '../domain/campaign.js';
 import {
   REFUSAL_MESSAGES,
-  campaignRangeId,
   rankCampaigns,
   selectCampaign,
-  type Campaign,
   type ClaimedCode,
   type EligibilityContext,
-  type ProviderSettings,
-} from '../domain/campaign.js';
-import { CLAIMANT_STATE_LABELS, applyTransition, isTerminal, outNumber } from '../domain/payout.js';
-import { decideVerdict, effectiveThresholds } from '../domain/verdict.js';
+} from '../domain/campaign-eligibility.js';
+import { decideVerdict } from '../domain/verdict.js';
 import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
-import { refresh, sendOut, sendReserved } from './dispatch.js';
-import { dueAfter } from './ledger.js';
-import { clientParams, requireMerchant } from './providers.js';
+import { claimFacts, claimedCode, ownedScan, refusal, type Claimant } from './claim-code.js';
+import { sendingPayout } from './claim-lock.js';
+import { freshened, payoutView, resume, view } from './claim-resume.js';
+import { giveBack, secure, type Secured } from './claim-secure.js';
+import { sendOut } from './dispatch.js';
+import { requireMerchant } from './providers.js';
+
+export type { Claimant };
 
 /** A scan older than this cannot be claimed: the user scans again (a screenshot is not a scan). */
 export const CLAIM_WINDOW_MS = 30 * 60_000;
-
-/** How often a claim redraws after losing the budget to other claims (variable amounts only). */
-const RESERVE_ATTEMPTS = 3;
-
-export interface Claimant {
-  openid: string;
-  appid?: string;
-  clientIp?: string;
-}
-
-const refusal = (code: keyof typeof REFUSAL_MESSAGES): AppError =>
-  new AppError(code, REFUSAL_MESSAGES[code]);
-
-const scanNotFound = (): AppError =>
-  new AppError('SCAN_NOT_FOUND', '未找到这次扫码记录，请重新扫码');
-
-/** The scan, if it exists and is the caller's (another user's scan looks like no scan at all). */
-function ownedScan(scan: ScanRecord | undefined, openid: string): ScanRecord {
-  if (!scan || scan.openid !== openid) throw scanNotFound();
-  return scan;
-}
 
 /** The reward function's refusals, each counted in the figures (rewards/rollup.ts). */
 const REFUSAL_CODES = new Set<string>([
@@ -202,9 +156,9 @@ async function claimOnce(
   const appid = miniProgramAppid() ?? claimant.appid;
   if (!appid) throw new AppError('PAYOUT_NOT_CONFIGURED', '奖励发放暂未开通，请联系商家');
 
-  // Rounds 3 and 4: take the user's (and the IP's) quota of the best eligible campaign, then
-  // hold its budget; when any is refused, what was taken is given back and the next eligible
-  // campaign is tried.
+  // Rounds 3 and 4 (claim-secure.ts): take the user's (and the IP's) quota of the best
+  // eligible campaign, then hold its budget; when any is refused, what was taken is given back
+  // and the next eligible campaign is tried.
   let campaign: Campaign;
   let secured: Secured;
   let mchId: string;
@@ -227,45 +181,9 @@ async function claimOnce(
     const refused = campaign.id;
     candidates = candidates.filter((candidate) => candidate.campaign.id !== refused);
   }
-  const { hold } = secured;
-  const amountFen = hold.fen;
 
-  // Round 5: lock the code with the payout, written as `sending` at once: nothing happens
-  // between the lock and the provider call that a `reserved` payout would stand for.
-  const reservedAt = Date.now();
-  const outNo = outNumber(campaign.payout.provider, {
-    campaignId: campaign.id,
-    code: scan.code,
-    mchId,
-    reservedAt,
-  });
-  const reserved: PayoutRecord = {
-    _id: outNo,
-    outNo,
-    code: scan.code,
-    campaignId: campaign.id,
-    campaignName: campaign.name,
-    scanId: scan._id,
-    openid: claimant.openid,
-    appid,
-    mchId,
-    amountFen,
-    holdId: hold.id,
-    ...(claimant.clientIp ? { clientIp: claimant.clientIp } : {}),
-    request: frozenRequest(campaign.payout),
-    provider: campaign.payout.provider,
-    state: 'reserved',
-    createdAt: reservedAt,
-    stateSince: reservedAt,
-    checks: 0,
-    ledger: [],
-  };
-  const sent = applyTransition(reserved, { type: 'send' }, reservedAt);
-  if (!sent.ok) throw new Error(sent.error.message);
-  const payout = sent.payout;
-  // Due for a look a minute from now: if this function dies before the provider's answer is
-  // recorded, the scheduler asks the provider (nothing there: `rejected`, sent again).
-  payout.dueAt = dueAfter(payout, reservedAt) ?? undefined;
+  // Round 5: lock the code with the payout (claim-lock.ts), written as `sending` at once.
+  const payout = sendingPayout({ scan, campaign, claimant, appid, mchId, hold: secured.hold });
   if ((await insertPayout(payout)) === 'duplicate') {
     // Another claim locked this code first — or this claim stalled so long that the holds sweep
     // fenced its hold and gave the budget back (rewards/holds.ts). Either way nothing is paid
@@ -286,205 +204,6 @@ async function claimOnce(
   // The claim counts in the figures beside the provider call (rewards/rollup.ts).
   const [outcome] = await Promise.all([sendOut(payout), countClaim(payout)]);
   return view(outcome);
-}
-
-/** What secure took for one campaign: its budget hold and the quotas of its limits. */
-interface Secured {
-  hold: BudgetHold;
-  quotas: QuotaTake[];
-}
-
-/**
- * Takes the quotas of one campaign (in one round), then holds its budget. All or nothing: when
- * one is refused, whatever the others took is given back, and the refusal says why in the rules'
- * order (IP, then the user's day, then the user's campaign, then the campaign itself). The
- * quotas go first so that a user past a limit costs the campaign's document no write.
- */
-async function secure(
-  record: CampaignRecord,
-  campaign: Campaign,
-  claimant: Claimant,
-  keys: QuotaKeys,
-): Promise<Secured | AppError> {
-  const takes = quotaTakes(campaign, claimant);
-  const taken = await Promise.all(takes.map((take) => takeQuota(take, keys)));
-  const refusedTakes = takes.filter((_, i) => !taken[i]);
-  if (refusedTakes.length > 0) {
-    await giveBack(campaign.id, { quotas: takes.filter((_, i) => taken[i]) }, keys);
-    const ipRefused = refusedTakes.find((take) => take.kind === 'ip');
-    if (ipRefused) return refusal('IP_RATE_LIMITED');
-    const userRefused = refusedTakes.find((take) => take.kind === 'user')!;
-    const now = (await readQuotas([userRefused.id])).get(userRefused.id);
-    const today = now?.days?.[keys.day] ?? 0;
-    return refusal(
-      today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
-    );
-  }
-  const hold = await reserve(record, campaign);
-  if (!(hold instanceof AppError)) return { hold, quotas: takes };
-  await giveBack(campaign.id, { quotas: takes }, keys);
-  return hold;
-}
-
-/** Gives back a hold and quotas whose claim makes no payout; each return matches only once. */
-async function giveBack(
-  campaignId: string,
-  taken: { hold?: BudgetHold; quotas: QuotaTake[] },
-  keys: QuotaKeys,
-): Promise<void> {
-  await Promise.all([
-    taken.hold ? returnHold(campaignId, taken.hold) : Promise.resolve(false),
-    ...taken.quotas.map((take) => returnQuota(take, keys)),
-  ]);
-}
-
-/** The quotas a claim in this campaign must take. */
-function quotaTakes(campaign: Campaign, claimant: Claimant): QuotaTake[] {
-  const takes: QuotaTake[] = [
-    {
-      kind: 'user',
-      id: userQuotaId(campaign.id, claimant.openid),
-      campaignId: campaign.id,
-      perDay: campaign.limits.perUserPerDay,
-      perCampaign: campaign.limits.perUserPerCampaign,
-    },
-  ];
-  const perHour = campaign.risk.maxClaimsPerIpPerHour;
-  // No IP from the platform: the rule cannot apply (domain/campaign.ts checkEligibility).
-  if (perHour !== null && claimant.clientIp) {
-    takes.push({
-      kind: 'ip',
-      id: ipQuotaId(campaign.id, claimant.clientIp),
-      campaignId: campaign.id,
-      perHour,
-    });
-  }
-  return takes;
-}
-
-/**
- * What the claim needs of the code's activated range and product: as the code's last scan wrote
- * them (no read), or — for a code last scanned before they were kept — read here (range, then
- * product). Undefined when the range is not activated here.
- */
-async function claimFacts(scan: ScanRecord, state: CodeRecord): Promise<ClaimFacts | undefined> {
-  const carried = state.claimFacts;
-  if (carried?.applicationId === scan.applicationId && carried.rangeStart === scan.rangeStart) {
-    return carried;
-  }
-  const range = await findActivation(scan.applicationId, scan.rangeStart);
-  if (!range) return undefined;
-  const product = range.productId ? await findProduct(range.productId) : undefined;
-  return {
-    applicationId: range.applicationId,
-    rangeStart: range.codeStart,
-    ...(range.productId ? { productId: range.productId } : {}),
-    thresholds: effectiveThresholds(product?.suspicion),
-  };
-}
-
-/**
- * Draws an amount that fits what remains and holds it. Losing the hold to other claims means
- * less remains now: a variable amount is drawn again under the new remainder; a fixed one
- * cannot shrink, so the campaign is out of budget for it. A hold refused because the campaign
- * was paused, ended or left its window meanwhile is refused as such.
- */
-async function reserve(record: CampaignRecord, campaign: Campaign): Promise<BudgetHold | AppError> {
-  let remaining = record.remainingFen;
-  for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
-    const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
-    if (amount === null) break;
-    const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now() };
-    if (await reserveBudget(campaign.id, hold)) return hold;
-    const fresh = await findCampaign(campaign.id);
-    if (!fresh || fresh.status !== 'running') return refusal('NOT_RUNNING');
-    if (hold.at < fresh.startAt || hold.at >= fresh.endAt) return refusal('OUTSIDE_WINDOW');
-    if (campaign.amount.kind === 'fixed') break;
-    remaining = fresh.remainingFen;
-  }
-  return refusal('BUDGET_EXHAUSTED');
-}
-
-function frozenRequest(settings: ProviderSettings): FrozenRequest {
-  return settings.provider === 'v2-redpacket'
-    ? {
-        provider: 'v2-redpacket',
-        sendName: settings.sendName,
-        wishing: settings.wishing,
-        actName: settings.actName,
-        remark: settings.remark,
-        ...(settings.sceneId ? { sceneId: settings.sceneId } : {}),
-      }
-    : {
-        provider: 'v3-transfer',
-        transferRemark: settings.transferRemark,
-        reportActivityName: settings.reportActivityName,
-        reportRewardDescription: settings.reportRewardDescription,
-        userRecvPerception: settings.userRecvPerception,
-      };
-}
-
-function claimedCode(
-  scan: ScanRecord,
-  facts: ClaimFacts,
-  verdict: ClaimedCode['verdict'],
-  isFirstScan: boolean,
-): ClaimedCode {
-  return {
-    code: scan.code,
-    via: scan.via,
-    ...(facts.productId ? { productId: facts.productId } : {}),
-    rangeId: campaignRangeId({ applicationId: facts.applicationId, codeStart: facts.rangeStart }),
-    verdict,
-    isFirstScan,
-    alreadyRewarded: false,
-  };
-}
-
-/**
- * A claim of a code that already has its payout: the claimant's own payout is picked up where it
- * stands (sent again if the last send was refused without creating anything; asked about if its
- * outcome is not known yet); anyone else's means the code's reward is gone.
- */
-async function resume(payout: PayoutRecord, openid: string): Promise<ClaimResult> {
-  if (payout.openid !== openid) throw refusal('CODE_ALREADY_REWARDED');
-  if (payout.state === 'reserved') return view(await sendReserved(payout));
-  return view(await freshened(payout));
-}
-
-/** A claimant asking again may ask the provider again, but not more often than this. */
-const REFRESH_INTERVAL_MS = 3_000;
-
-/**
- * The payout with the provider's latest word when the claimant is waiting on it: an unknown
- * outcome, a send that has been out for a while, or an envelope / transfer the user may just
- * have opened or confirmed. Settled payouts and fresh looks are answered as stored.
- */
-async function freshened(payout: PayoutRecord): Promise<PayoutRecord> {
-  if (isTerminal(payout.state) || payout.state === 'reserved' || payout.state === 'failed') {
-    return payout;
-  }
-  const lastLook = payout.lastCheckedAt ?? payout.stateSince;
-  if (Date.now() - lastLook < REFRESH_INTERVAL_MS) return payout;
-  return refresh(payout);
-}
-
-export function payoutView(payout: PayoutRecord): PayoutView {
-  return {
-    campaignId: payout.campaignId,
-    campaignName: payout.campaignName,
-    provider: payout.provider,
-    amountFen: payout.amountFen,
-    amountText: formatYuan(payout.amountFen),
-    state: payout.state,
-    stateText: CLAIMANT_STATE_LABELS[payout.state],
-    claimedAt: new Date(payout.createdAt).toISOString(),
-    updatedAt: new Date(payout.stateSince).toISOString(),
-  };
-}
-
-function view(payout: PayoutRecord): ClaimResult {
-  return { payout: payoutView(payout), client: clientParams(payout) };
 }
 
 /** Where the claimant's payout for this scan's code stands (null when none was claimed). */

@@ -1,26 +1,17 @@
 /**
  * What moves a payout along besides the claim itself: sending a reserved payout, asking the
  * provider where a sent one stands, and the scheduler's reconciliation of everything that is due
- * (domain/payout.ts planReconciliation decides what "due" means and what to do).
+ * (domain/payout-reconciliation.ts planReconciliation decides what "due" means and what to do).
  *
  * Every write is conditional on the state the payout was read in, so a claim, a `status` call, a
  * callback and the scheduler may all act on one payout at the same moment: one of them moves it,
  * the others find it moved and do nothing.
  */
-import {
-  findPayout,
-  listDuePayouts,
-  writeCheck,
-  writeTransition,
-  type PayoutRecord,
-} from '../data/payouts.js';
-import {
-  ABANDONED,
-  applyTransition,
-  bookingMismatches,
-  planReconciliation,
-  transition,
-} from '../domain/payout.js';
+import { listDuePayouts } from '../data/payout-lists.js';
+import { findPayout, writeCheck, writeTransition, type PayoutRecord } from '../data/payouts.js';
+import { applyTransition, transition } from '../domain/payout.js';
+import { bookingMismatches } from '../domain/payout-provider-events.js';
+import { ABANDONED, planReconciliation } from '../domain/payout-reconciliation.js';
 import { applyProviderWord, dueAfter, recordEvent, releaseBudget } from './ledger.js';
 import { queryPayout, sendPayout } from './providers.js';
 

@@ -20,13 +20,12 @@ import {
 } from '../data/payouts.js';
 import {
   applyTransition,
-  bookingMismatches,
   mustReleaseBudget,
-  planReconciliation,
   wasEverUnknown,
   type PayoutEvent,
-  type ProviderBooking,
 } from '../domain/payout.js';
+import { bookingMismatches, type ProviderBooking } from '../domain/payout-provider-events.js';
+import { planReconciliation } from '../domain/payout-reconciliation.js';
 
 /** When reconciliation should next look at a payout as it now stands. */
 export function dueAfter(payout: PayoutRecord, now: number): DueAt {

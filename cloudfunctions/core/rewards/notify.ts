@@ -19,7 +19,8 @@
 import { z } from 'zod';
 import { markApplied, storeNotification } from '../data/pay-notifications.js';
 import { findPayout } from '../data/payouts.js';
-import { eventFromV3State, transition, type ProviderBooking } from '../domain/payout.js';
+import { transition } from '../domain/payout.js';
+import { eventFromV3State, type ProviderBooking } from '../domain/payout-provider-events.js';
 import { PayDecryptError, PaySignatureError } from '../wechat/pay/errors.js';
 import { decryptCallbackResource } from '../wechat/pay/v3/aead.js';
 import { keyForSerial } from '../wechat/pay/v3/keys.js';

@@ -1,6 +1,6 @@
 /**
  * The reward offer on the landing page: the best running campaign that targets the scanned code
- * (domain/campaign.ts rankCampaigns: status, window, targeting). Whether the claim qualifies —
+ * (domain/campaign-eligibility.ts rankCampaigns: status, window, targeting). Whether the claim qualifies —
  * limits, budget, risk rules, first scan — is decided when it is claimed, against fresh data.
  *
  * A scan keeps its fixed number of database round trips, so running campaigns are kept per
@@ -12,7 +12,8 @@
 import type { RewardOffer } from '../../../typings/reward.js';
 import type { VerdictKind } from '../../../typings/scan.js';
 import { listRunningCampaigns, toCampaign } from '../data/campaigns.js';
-import { campaignRangeId, offerPreview, rankCampaigns, type Campaign } from '../domain/campaign.js';
+import { campaignRangeId, type Campaign } from '../domain/campaign.js';
+import { offerPreview, rankCampaigns } from '../domain/campaign-eligibility.js';
 
 export const RUNNING_CAMPAIGNS_TTL_MS = 60_000;
 

@@ -1,13 +1,14 @@
 /**
  * Operators' view of payouts: a campaign's, those in one state, and the ones reconciliation
- * flagged because they are still unsettled past their deadline (domain/payout.ts FLAG_AFTER_MS).
+ * flagged because they are still unsettled past their deadline (domain/payout-reconciliation.ts FLAG_AFTER_MS).
  */
 import type {
   ListPayoutsRequest,
   ListPayoutsResult,
   PayoutAdminView,
 } from '../../../typings/admin.js';
-import { listFlaggedPayouts, listPayouts, type PayoutRecord } from '../data/payouts.js';
+import { listFlaggedPayouts, listPayouts } from '../data/payout-lists.js';
+import type { PayoutRecord } from '../data/payouts.js';
 import { checkRawCode } from '../domain/marketcode.js';
 import { PAYOUT_STATE_LABELS } from '../domain/payout.js';
 

@@ -5,17 +5,16 @@
  */
 import type { ClientPayParams } from '../../../typings/reward.js';
 import type { PayoutRecord } from '../data/payouts.js';
+import type { PayoutEvent, PayoutProvider } from '../domain/payout.js';
 import {
   eventFromV2Query,
   eventFromV2Send,
   eventFromV3Create,
   eventFromV3Query,
-  type PayoutEvent,
-  type PayoutProvider,
   type ProviderBooking,
   type V2Reply,
   type V3Reply,
-} from '../domain/payout.js';
+} from '../domain/payout-provider-events.js';
 import { AppError } from '../errors.js';
 import { pemFromEnv } from '../wechat/pay/config.js';
 import {

@@ -11,11 +11,18 @@ import type {
 } from '../../../typings/scan.js';
 import type { ActivatedRange } from '../data/code-ranges.js';
 import type { ProductRecord } from '../data/products.js';
+import type { ScanRecord } from '../data/scans.js';
 import type { Campaign } from '../domain/campaign.js';
 import { mergeTrace } from '../domain/trace.js';
-import { decideVerdict, effectiveThresholds, type CodeScanState } from '../domain/verdict.js';
+import {
+  decideVerdict,
+  effectiveThresholds,
+  firstScanState,
+  type CodeScanState,
+} from '../domain/verdict.js';
 import { rewardOffer } from '../rewards/offer.js';
 import { imageUrls, showable } from './images.js';
+import { scannerKey } from './scan-ids.js';
 
 export interface LandingParts {
   scanId: string;
@@ -139,4 +146,42 @@ export function followSettings(
     officialAccountName: set?.officialAccountName || brand,
     hint: set?.hint || `关注「${brand}」公众号，获取新品、溯源与活动消息`,
   };
+}
+
+/**
+ * The landing view of a recorded scan. No state yet: the request that claimed this scan is
+ * creating it, so the scan is the code's first.
+ */
+export async function scanView(parts: {
+  scanId: string;
+  code: string;
+  via: ScanRecord['via'];
+  scanner: { openid: string };
+  at: number;
+  range: ActivatedRange | undefined;
+  product: ProductRecord | undefined;
+  state: CodeScanState | undefined;
+  campaigns: readonly Campaign[];
+}): Promise<LandingView> {
+  const { range } = parts;
+  if (!range) return emptyView(parts.scanId, parts.code, 'not_activated');
+  const state =
+    parts.state ??
+    firstScanState({
+      scanId: parts.scanId,
+      openid: parts.scanner.openid,
+      at: parts.at,
+      recent: { at: parts.at, by: scannerKey(parts.scanner.openid) },
+    });
+  return landingView({
+    scanId: parts.scanId,
+    code: parts.code,
+    via: parts.via,
+    openid: parts.scanner.openid,
+    now: parts.at,
+    range,
+    product: parts.product,
+    state,
+    campaigns: parts.campaigns,
+  });
 }

@@ -1,5 +1,8 @@
 /**
  * A consumer's scan, from a `code_ticket` (resolve) or a raw code (verify) to the landing view.
+ * This module runs the rounds below; beside it: the scan's ids (scan-ids.ts), what it counts
+ * under (counting.ts), its landing view (landing.ts) and what WeChat's failures tell the consumer
+ * (wechat-failures.ts).
  *
  * At most one WeChat call per scan, and a fixed number of database round trips, in rounds:
  *
@@ -58,7 +61,6 @@
  * tap could claim either, the one counting the scan might not be the one that learnt the user was
  * new, and the distinct count would miss them.
  */
-import { createHash } from 'node:crypto';
 import type {
   LandingView,
   ResolveRequest,
@@ -68,33 +70,17 @@ import type {
 import {
   findActivationWithProduct,
   findCoveringActivationWithProduct,
-  type ActivatedRange,
   type ActivationWithProduct,
 } from '../data/code-ranges.js';
 import { claimScanner } from '../data/code-scanners.js';
-import { countRepeatScan, createCode, findCode, type ClaimFacts } from '../data/codes.js';
+import { countRepeatScan, createCode, findCode } from '../data/codes.js';
 import { findCodeIndex, findPackageCode } from '../data/package-codes.js';
-import type { ProductRecord } from '../data/products.js';
 import { claimScan, findScan, noteScanKeys, type ScanRecord } from '../data/scans.js';
 import { addScanToRollups, markScan } from '../data/rollups.js';
 import { countDiversion } from '../data/diversions.js';
-import { campaignRangeId, rankCampaigns, type Campaign } from '../domain/campaign.js';
+import { notFirstScanIncrements, readMarks, scanIncrements } from '../domain/rollups.js';
+import { isOutsideRegions, placeLabel } from '../domain/regions.js';
 import {
-  dayLabel,
-  hourLabel,
-  markIncrements,
-  markTags,
-  NONE_KEY,
-  notFirstScanIncrements,
-  rangeKey,
-  readMarks,
-  scanIncrements,
-  shardOf,
-  type ScanKeys,
-} from '../domain/rollups.js';
-import { isOutsideRegions, placeLabel, type Place } from '../domain/regions.js';
-import {
-  effectiveThresholds,
   firstScanState,
   placeKeyOf,
   placeNameOf,
@@ -103,23 +89,14 @@ import {
   type CodeScanState,
   type RecentScan,
 } from '../domain/verdict.js';
-import { AppError } from '../errors.js';
 import { runningCampaigns } from '../rewards/offer.js';
-import {
-  WeChatApiError,
-  WeChatConfigError,
-  WeChatTransportError,
-  toAppError,
-} from '../wechat/errors.js';
 import { marketcodeClient } from '../wechat/marketcode/client.js';
-import { emptyView, landingView } from './landing.js';
+import { countingOf, claimFactsOf } from './counting.js';
+import { emptyView, landingView, scanView } from './landing.js';
 import { takeScanAllowance, takeWeChatLookup } from './limits.js';
+import { codeScanId, scannerKey, ticketScanId } from './scan-ids.js';
+import { ticketFailure, upstreamFailure } from './wechat-failures.js';
 import { placeOfScan } from './where.js';
-
-/** WeChat's "invalid args": for tickettocode, a ticket unknown, expired or of another user. */
-const INVALID_ARGS = 40097;
-/** WeChat's "daily API quota reached": retrying only spends more of it. */
-const DAILY_QUOTA = 45009;
 
 /** The consumer waits on this call: fail fast and let them retry rather than hang. */
 const TICKET_TIMEOUT_MS = 5_000;
@@ -269,7 +246,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
   if (claim === 'duplicate') {
-    return view({
+    return scanView({
       scanId,
       code,
       via: scan.via,
@@ -379,7 +356,7 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
     findCode(scan.code),
     runningCampaigns(),
   ]);
-  return view({
+  return scanView({
     scanId: scan._id,
     code: scan.code,
     via: scan.via,
@@ -390,155 +367,4 @@ async function replay(scan: ScanRecord): Promise<LandingView> {
     state,
     campaigns,
   });
-}
-
-async function view(parts: {
-  scanId: string;
-  code: string;
-  via: ScanRecord['via'];
-  scanner: Scanner;
-  at: number;
-  range: ActivatedRange | undefined;
-  product: ProductRecord | undefined;
-  state: CodeScanState | undefined;
-  campaigns: readonly Campaign[];
-}): Promise<LandingView> {
-  const { range } = parts;
-  if (!range) return emptyView(parts.scanId, parts.code, 'not_activated');
-  // No state yet: the request that claimed this scan is creating it, so the scan is the first.
-  const state =
-    parts.state ??
-    firstScanState({
-      scanId: parts.scanId,
-      openid: parts.scanner.openid,
-      at: parts.at,
-      recent: { at: parts.at, by: scannerKey(parts.scanner.openid) },
-    });
-  return landingView({
-    scanId: parts.scanId,
-    code: parts.code,
-    via: parts.via,
-    openid: parts.scanner.openid,
-    now: parts.at,
-    range,
-    product: parts.product,
-    state,
-    campaigns: parts.campaigns,
-  });
-}
-
-/**
- * The keys a scan counts under (domain/rollups.ts), fixed when it is recorded: the range's
- * product, the best running campaign targeting the code (the offer its landing page shows) and
- * the province. They are noted on the scan, which is what a rebuild recounts from.
- */
-function countingOf(scan: {
-  scanId: string;
-  code: string;
-  via: ScanRecord['via'];
-  at: number;
-  range: ActivatedRange;
-  where: Place | undefined;
-  campaigns: readonly Campaign[];
-}) {
-  const { range } = scan;
-  const [campaign] = rankCampaigns(
-    scan.campaigns.filter((c) => scan.via === 'ticket' || c.allowTypedCodes),
-    {
-      code: scan.code,
-      via: scan.via,
-      ...(range.productId ? { productId: range.productId } : {}),
-      rangeId: campaignRangeId({ applicationId: range.applicationId, codeStart: range.codeStart }),
-      verdict: 'GENUINE_REPEAT',
-      isFirstScan: false,
-      alreadyRewarded: false,
-    },
-    scan.at,
-  );
-  const keys: ScanKeys = {
-    product: range.productId ?? NONE_KEY,
-    range: rangeKey(range.applicationId, range.codeStart),
-    campaign: campaign?.id ?? NONE_KEY,
-    province: scan.where?.province ?? NONE_KEY,
-  };
-  const day = dayLabel(scan.at);
-  const hour = hourLabel(scan.at);
-  const marking = {
-    day,
-    tags: markTags(hour, keys),
-    ...(range.productId ? { productId: range.productId } : {}),
-    code: scan.code,
-  };
-  return {
-    keys,
-    day,
-    hour,
-    shard: shardOf(scan.scanId),
-    marking,
-    markIncrements: markIncrements(marking),
-    noted: {
-      ...(range.productId ? { productId: range.productId } : {}),
-      ...(campaign ? { campaignId: campaign.id } : {}),
-    },
-  };
-}
-
-function claimFactsOf(range: ActivatedRange, product: ProductRecord | undefined): ClaimFacts {
-  return {
-    applicationId: range.applicationId,
-    rangeStart: range.codeStart,
-    ...(range.productId ? { productId: range.productId } : {}),
-    thresholds: effectiveThresholds(product?.suspicion),
-  };
-}
-
-/**
- * A ticket scan's id: a hash of the user and the ticket, so the same ticket resolved again by
- * its user is the same scan, another user's attempt is not, and the ticket is never stored.
- */
-export function ticketScanId(openid: string, ticket: string): string {
-  return digest(`ticket\n${openid}\n${ticket}`).slice(0, 32);
-}
-
-/**
- * A typed or wx.scanCode code has no ticket: the same user checking the same code within the
- * same minute (a double tap, a page reload) is one scan.
- */
-export function codeScanId(openid: string, code: string, at: number): string {
-  return digest(`code\n${openid}\n${code}\n${Math.floor(at / 60_000)}`).slice(0, 32);
-}
-
-/** The recent-scan ring tells scanners apart without holding their openids. */
-function scannerKey(openid: string): string {
-  return digest(`scanner\n${openid}`).slice(0, 12);
-}
-
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function ticketFailure(error: unknown): unknown {
-  if (error instanceof WeChatApiError && error.errcode === INVALID_ARGS) {
-    return new AppError('TICKET_INVALID', '扫码信息无效或已过期，请重新扫描商品上的码', {
-      cause: error,
-    });
-  }
-  return upstreamFailure(error);
-}
-
-/** Whatever WeChat's trouble, the consumer can only retry; the log keeps WeChat's own code. */
-function upstreamFailure(error: unknown): unknown {
-  if (error instanceof WeChatApiError && error.errcode === DAILY_QUOTA) {
-    console.warn(`[scan] WeChat failed: ${error.message}`);
-    return toAppError(error);
-  }
-  if (
-    error instanceof WeChatApiError ||
-    error instanceof WeChatTransportError ||
-    error instanceof WeChatConfigError
-  ) {
-    console.warn(`[scan] WeChat failed: ${error.message}`);
-    return new AppError('UPSTREAM_ERROR', '微信服务暂时繁忙，请稍后重试', { cause: error });
-  }
-  return error;
 }

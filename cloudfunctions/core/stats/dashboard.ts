@@ -12,8 +12,8 @@
  */
 import type { DashboardFigures } from '../../../typings/admin.js';
 import { runningCampaignBudgets } from '../data/campaigns.js';
-import { countFlaggedPayouts } from '../data/payouts.js';
-import { chinaDayStart } from '../domain/campaign.js';
+import { countFlaggedPayouts } from '../data/payout-lists.js';
+import { chinaDayStart } from '../domain/campaign-eligibility.js';
 import { REWARD_ROLLUPS, SCAN_ROLLUPS } from '../data/rollups.js';
 import type { RewardCounters, ScanCounters } from '../domain/rollups.js';
 import { readBuckets } from './scan-stats.js';

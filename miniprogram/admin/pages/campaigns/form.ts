@@ -7,14 +7,18 @@ import type {
 
 /**
  * The campaign form as pure data: what the inputs hold (strings, as typed), how it becomes the
- * `CampaignFields` the server takes, and the same checks the server makes (core/domain/campaign.ts
- * validateCampaign, core/domain/amount.ts) so a marketer learns of a problem before saving. The
- * server stays the judge: its refusal is shown as it words it.
+ * `CampaignFields` the server takes, and the same checks the server makes
+ * (core/domain/campaign-validation.ts validateCampaign, core/domain/amount.ts) so a marketer
+ * learns of a problem before saving. The server stays the judge: its refusal is shown as it
+ * words it.
  */
 
 export type AmountKind = AmountRuleInput['kind'];
 export type Provider = CampaignPayoutSettings['provider'];
-export type RecvPerception = '现金奖励' | '活动奖励';
+export type RecvPerception = Extract<
+  CampaignPayoutSettings,
+  { provider: 'v3-transfer' }
+>['userRecvPerception'];
 
 export interface TierDraft {
   yuan: string;
@@ -174,7 +178,7 @@ export function textCounters(draft: CampaignDraft): TextCounter[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules mirrored from the server (core/domain/campaign.ts, amount.ts).
+// Rules mirrored from the server (core/domain/campaign-validation.ts, amount.ts).
 
 export const PROVIDER_AMOUNT_LIMITS: Readonly<
   Record<Provider, { minFen: number; maxFen: number }>
@@ -237,7 +241,10 @@ function amountRule(draft: CampaignDraft, issues: DraftIssues): AmountRuleInput 
         return value === null || weight === null ? null : { fen: value, weight };
       });
       if (issues.tiers || tiers.some((tier) => tier === null)) return null;
-      return { kind: 'tiers', tiers: tiers as { fen: number; weight: number }[] };
+      return {
+        kind: 'tiers',
+        tiers: tiers as Extract<AmountRuleInput, { kind: 'tiers' }>['tiers'],
+      };
     }
   }
 }

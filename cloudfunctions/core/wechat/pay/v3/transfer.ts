@@ -1,17 +1,23 @@
-import type { V3State } from '../../../domain/payout.js';
 import type http from 'node:http';
 import { wechatPayApiBase } from '../config.js';
-import { PayApiError, PayProtocolError, PaySignatureError } from '../errors.js';
+import { PayApiError, PaySignatureError } from '../errors.js';
 import { payHttpRequest, type PayHttpResponse } from '../http.js';
 import { buildAuthorization, verifyResponseSignature } from './sign.js';
+import { classifyTransferError } from './transfer-errors.js';
+import {
+  parseJson,
+  readTransferBill,
+  readTransferBillDetail,
+  str,
+  type CancelResult,
+  type TransferBill,
+  type TransferBillDetail,
+} from './transfer-replies.js';
 
 const TRANSFER_BILLS = '/v3/fund-app/mch-transfer/transfer-bills';
 
 /** Digits and letters, at most 32: the rule for `out_bill_no`, which is also the idempotency key. */
 const OUT_BILL_NO = /^[0-9A-Za-z]{1,32}$/;
-
-/** A transfer bill's state as WeChat Pay reports it (the payout rules map it to their events). */
-export type TransferState = V3State;
 
 const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAIL', 'CANCELLED']);
 
@@ -76,46 +82,11 @@ export interface CreateTransferBillInput {
   notifyUrl?: string;
 }
 
-export interface TransferBill {
-  outBillNo: string;
-  transferBillNo: string;
-  createTime: string;
-  state: TransferState | (string & {});
-  /** For wx.requestMerchantTransfer; present only in WAIT_USER_CONFIRM. */
-  packageInfo?: string;
-  failReason?: string;
-}
-
-export interface TransferBillDetail {
-  mchId: string;
-  outBillNo: string;
-  transferBillNo: string;
-  appid: string;
-  state: TransferState | (string & {});
-  transferAmount: number;
-  transferRemark: string;
-  openid: string;
-  failReason?: string;
-  createTime: string;
-  updateTime: string;
-  /** WAIT_USER_CONFIRM only, when WeChat includes it in the query reply. */
-  packageInfo?: string;
-  /** Encrypted with the merchant key, when the bill carried a name. */
-  userName?: string;
-}
-
-export interface CancelResult {
-  outBillNo: string;
-  transferBillNo: string;
-  state: TransferState | (string & {});
-  updateTime: string;
-}
-
 /**
  * 商家转账 transfer-bills: create, query by out_bill_no, cancel (WeChat Pay's 商家转账 pages).
  * Every request is signed (WECHATPAY2-SHA256-RSA2048); every 2xx reply must carry a valid
  * WeChat Pay signature or it throws PaySignatureError and is never parsed. Non-2xx replies throw
- * PayApiError; see classifyTransferError for what each means. Nothing logged, nothing secret thrown.
+ * PayApiError; see transfer-errors.ts for what each means. Nothing logged, nothing secret thrown.
  */
 export class TransferClient {
   private readonly base: string;
@@ -267,58 +238,6 @@ export class TransferClient {
   }
 }
 
-export type TransferErrorAction =
-  /** Back off, then resend with the same out_bill_no and identical parameters. */
-  | 'retry-same-out-bill-no'
-  /** The outcome is unknown: query by out_bill_no, then resend the same one if it is not there. */
-  | 'query-then-retry'
-  /** Our request is wrong (fields, report infos, amount range): fix it; the bill was not created. */
-  | 'fix-request'
-  /** Merchant setup (product not opened, IP whitelist, signing keys): an operator must act. */
-  | 'fix-configuration'
-  /** Query only: WeChat has no bill with this number (in the last 30 days). */
-  | 'not-found';
-
-export interface TransferErrorClass {
-  action: TransferErrorAction;
-  retryable: boolean;
-  operatorAction: boolean;
-}
-
-/**
- * What a v3 error means (the error table of WeChat Pay's 发起转账 page). No row ever says "use a new
- * out_bill_no": that is allowed only after a query shows the bill FAIL (or absent), because
- * switching early is how transfers get paid twice.
- */
-export function classifyTransferError(status: number, code: string): TransferErrorClass {
-  switch (code) {
-    case 'FREQUENCY_LIMITED':
-    case 'FREQUENCY_LIMIT_EXCEED':
-      return { action: 'retry-same-out-bill-no', retryable: true, operatorAction: false };
-    case 'NOT_ENOUGH':
-      // "充值后可以原单号发起重试，请勿更换商户单号": the operating account needs money.
-      return { action: 'retry-same-out-bill-no', retryable: true, operatorAction: true };
-    case 'SYSTEM_ERROR':
-      return { action: 'query-then-retry', retryable: true, operatorAction: false };
-    case 'NO_AUTH':
-      return { action: 'fix-configuration', retryable: false, operatorAction: true };
-    case 'PARAM_ERROR':
-    case 'INVALID_REQUEST':
-      return { action: 'fix-request', retryable: false, operatorAction: true };
-    case 'NOT_FOUND':
-      return { action: 'not-found', retryable: false, operatorAction: false };
-    default:
-      break;
-  }
-  if (status === 429)
-    return { action: 'retry-same-out-bill-no', retryable: true, operatorAction: false };
-  if (status === 401)
-    return { action: 'fix-configuration', retryable: false, operatorAction: true };
-  if (status === 404) return { action: 'not-found', retryable: false, operatorAction: false };
-  // 5xx and anything unrecognised: the bill may exist.
-  return { action: 'query-then-retry', retryable: true, operatorAction: status < 500 };
-}
-
 function assertOutBillNo(outBillNo: string): void {
   if (!OUT_BILL_NO.test(outBillNo)) {
     throw new Error('TransferClient: out_bill_no must be 1–32 characters of 0-9a-zA-Z');
@@ -354,75 +273,4 @@ function validateCreate(input: CreateTransferBillInput, sceneId: string): void {
   ) {
     throw new Error('TransferClient: scene 1000 accepts user_recv_perception 现金奖励 or 活动奖励');
   }
-}
-
-/** A create reply (发起转账 应答). */
-export function readTransferBill(api: string, reply: Record<string, unknown>): TransferBill {
-  const packageInfo = optionalStr(reply, 'package_info');
-  const failReason = optionalStr(reply, 'fail_reason');
-  return {
-    outBillNo: str(reply, 'out_bill_no', api),
-    transferBillNo: str(reply, 'transfer_bill_no', api),
-    createTime: str(reply, 'create_time', api),
-    state: str(reply, 'state', api),
-    ...(packageInfo ? { packageInfo } : {}),
-    ...(failReason ? { failReason } : {}),
-  };
-}
-
-/**
- * A query reply (商户单号查询转账单 应答, §3). The query names the merchant `mch_id`, the callback
- * `mchid`; either is read so one shape serves both.
- */
-export function readTransferBillDetail(
-  api: string,
-  reply: Record<string, unknown>,
-): TransferBillDetail {
-  const amount = reply.transfer_amount;
-  if (typeof amount !== 'number' || !Number.isInteger(amount)) {
-    throw new PayProtocolError(api, 'transfer_amount is not an integer');
-  }
-  const failReason = optionalStr(reply, 'fail_reason');
-  const packageInfo = optionalStr(reply, 'package_info');
-  const userName = optionalStr(reply, 'user_name');
-  return {
-    mchId: optionalStr(reply, 'mch_id') ?? str(reply, 'mchid', api),
-    outBillNo: str(reply, 'out_bill_no', api),
-    transferBillNo: str(reply, 'transfer_bill_no', api),
-    appid: str(reply, 'appid', api),
-    state: str(reply, 'state', api),
-    transferAmount: amount,
-    transferRemark: optionalStr(reply, 'transfer_remark') ?? '',
-    openid: str(reply, 'openid', api),
-    ...(failReason ? { failReason } : {}),
-    ...(userName ? { userName } : {}),
-    createTime: str(reply, 'create_time', api),
-    updateTime: optionalStr(reply, 'update_time') ?? str(reply, 'create_time', api),
-    ...(packageInfo ? { packageInfo } : {}),
-  };
-}
-
-function parseJson(api: string, text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new PayProtocolError(api, 'the reply is not JSON', { cause: error });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new PayProtocolError(api, 'the reply is not a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function str(reply: Record<string, unknown>, name: string, api: string): string {
-  const value = reply[name];
-  if (typeof value !== 'string' || value === '')
-    throw new PayProtocolError(api, `${name} is missing`);
-  return value;
-}
-
-function optionalStr(reply: Record<string, unknown>, name: string): string | undefined {
-  const value = reply[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
