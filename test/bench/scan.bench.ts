@@ -93,8 +93,10 @@ async function main(): Promise<void> {
   };
   let seed = 7;
   const random = (n: number): number => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed % n;
+    // 32-bit arithmetic (a plain product passes 2^53 and loses its low bits, which made every
+    // draw the same user), and the high bits, which cycle far longer than the low ones.
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
+    return (seed >>> 16) % n;
   };
   const launches = async (count: number): Promise<Launch[]> => {
     const made: Launch[] = [];
