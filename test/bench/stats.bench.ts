@@ -11,6 +11,9 @@
  *   dashboard         工作台 (today's scan and reward rollups, flagged payouts, budgets)
  *   scanStats day     30 days by province
  *   scanStats hour    7 days of hours
+ *   hours × province  7 days of hours by province: the past hours from their folds (one
+ *                     document per day, made by the first read, which is not measured), the
+ *                     current hour from its shards
  *   me                the reference in the same run: an action that reads one document
  *
  * Sizes 10,000, 100,000 and 1,000,000. Printed: p50 of each call, its ratio to `me`, database
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
   };
 
   const reads: Record<string, () => Promise<any>> = {
-    // Reads the hours-by-key documents, the largest there are.
+    // Reads the hours-by-key folds and the current hour's shards.
     'scanStats 7 days of hours × province': () =>
       admin('scanStats', {
         from: new Date(today - 6 * DAY).toISOString(),
@@ -220,7 +223,7 @@ async function main(): Promise<void> {
       times.sort((a, b) => a - b);
       results[name] = { p50: times[Math.floor(times.length / 2)]!, requests: counted / CALLS };
     }
-    // The answers are the seeded figures.
+    // The answers are the seeded figures, and hours by province (folds) add up to the hours.
     const month = await reads['scanStats day × province']!();
     if (
       month.data.totals.scans !== seeded.scans ||
@@ -229,6 +232,18 @@ async function main(): Promise<void> {
       throw new Error(
         `scanStats answered ${JSON.stringify(month.data.totals)} for ${JSON.stringify(seeded)}`,
       );
+    }
+    const [byProvince, hours] = await Promise.all([
+      reads['scanStats 7 days of hours × province']!(),
+      reads['scanStats 7 days of hours']!(),
+    ]);
+    for (const figure of ['scans', 'firstScans'] as const) {
+      if (byProvince.data.totals[figure] !== hours.data.totals[figure]) {
+        throw new Error(
+          `hours by province add up to ${JSON.stringify(byProvince.data.totals)}, ` +
+            `hours to ${JSON.stringify(hours.data.totals)}`,
+        );
+      }
     }
     return results;
   };
