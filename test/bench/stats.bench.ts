@@ -17,8 +17,9 @@
  *   me                the reference in the same run: an action that reads one document
  *
  * Sizes 10,000, 100,000 and 1,000,000. Printed: p50 of each call, its ratio to `me`, database
- * requests per call, and the ratios between sizes. Fails (exit 1) when a read's database requests differ between the sizes or its
- * answer is wrong; never on time. Knobs: BENCH_CALLS (30), BENCH_LARGE (1,000,000).
+ * requests per call, and the ratios between sizes (of the times, and of their ratios to `me`).
+ * Fails (exit 1) when a read's database requests differ between the sizes or its answer is
+ * wrong (hours by province must add up to the hours); never on time. Knobs: BENCH_CALLS (30), BENCH_LARGE (1,000,000).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -267,9 +268,14 @@ async function main(): Promise<void> {
         const one = r[name]!;
         return `${one.p50.toFixed(1)} (${(one.p50 / r.me!.p50).toFixed(1)}×), ${one.requests}`;
       });
+      // Between sizes: of the times, and of the times as multiples of `me` (which a busy
+      // machine moves less).
       const [a, b, c] = results.map((r) => r[name]!.p50);
+      const [ma, mb, mc] = results.map((r) => r[name]!.p50 / r.me!.p50);
+      const between = (x: number, y: number, mx: number, my: number) =>
+        `${(x / y).toFixed(2)} (× me ${(mx / my).toFixed(2)})`;
       console.log(
-        `| ${name} | ${cells.join(' | ')} | ${(c! / a!).toFixed(2)} | ${(c! / b!).toFixed(2)} |`,
+        `| ${name} | ${cells.join(' | ')} | ${between(c!, a!, mc!, ma!)} | ${between(c!, b!, mc!, mb!)} |`,
       );
       const counts = new Set(results.map((r) => r[name]!.requests));
       if (counts.size !== 1) {
