@@ -5,7 +5,8 @@
  * A day's shard document is created by the first count that finds it missing (a failed update,
  * then an insert; a duplicate insert means another request created it: update again), so only
  * the first scan of a shard each day pays two more round trips; the scheduler's `rollups` job
- * creates the next day's documents ahead, so in practice none does.
+ * creates the next day's documents ahead, so in practice none does. The folds of hours by key
+ * (domain/rollups.ts HourFold) are written by the reads that sum finished hours, never by a scan.
  */
 import { createHash } from 'node:crypto';
 import { db } from '../cloud.js';
