@@ -18,7 +18,8 @@
  *   me                the reference in the same run: an action that reads one document
  *
  * Sizes 10,000, 100,000 and 1,000,000. Printed: p50 of each call, its ratio to `me`, database
- * requests per call, and the ratios between sizes (of the times, and of their ratios to `me`).
+ * requests per call, buckets in the answer, and the ratios between sizes (of the times, and of
+ * their ratios to `me`).
  * Fails (exit 1) when a read's database requests differ between the sizes (through the current
  * hour: exceed its bound, CLOCK_BOUND_REQUESTS) or its answer is wrong (hours by province must
  * add up to the hours); never on time. Knobs: BENCH_CALLS (30), BENCH_LARGE (1,000,000).
@@ -69,6 +70,13 @@ function random(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+interface Measured {
+  p50: number;
+  requests: number;
+  /** Buckets in the answer: what a read's cost may follow. */
+  buckets?: number;
 }
 
 interface Seeded {
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
   };
 
   const measure = async (seeded: Seeded) => {
-    const results: Record<string, { p50: number; requests: number }> = {};
+    const results: Record<string, Measured> = {};
     for (const [name, read] of Object.entries(reads)) {
       const answer = await read();
       if (!answer.ok) throw new Error(`${name}: ${JSON.stringify(answer)}`);
@@ -241,7 +249,11 @@ async function main(): Promise<void> {
         counted += requests - before;
       }
       times.sort((a, b) => a - b);
-      results[name] = { p50: times[Math.floor(times.length / 2)]!, requests: counted / CALLS };
+      results[name] = {
+        p50: times[Math.floor(times.length / 2)]!,
+        requests: counted / CALLS,
+        ...(answer.data?.buckets ? { buckets: answer.data.buckets.length as number } : {}),
+      };
     }
     // The answers are the seeded figures, and hours by province (folds) add up to the hours.
     const month = await reads['scanStats day × province']!();
@@ -270,7 +282,7 @@ async function main(): Promise<void> {
 
   let failed = false;
   try {
-    const results: Record<string, { p50: number; requests: number }>[] = [];
+    const results: Record<string, Measured>[] = [];
     let done = 0;
     for (const size of SIZES) {
       results.push(await measure(await seed(done, size)));
@@ -278,14 +290,15 @@ async function main(): Promise<void> {
     }
     const label = (n: number) => n.toLocaleString('en-US');
     console.log(
-      `\n| read | ${SIZES.map((n) => `${label(n)} scans: p50 ms (× me), requests`).join(' | ')} | ` +
+      `\n| read | ${SIZES.map((n) => `${label(n)} scans: p50 ms (× me), requests, buckets`).join(' | ')} | ` +
         `${label(SIZES[2]!)} / ${label(SIZES[0]!)} | ${label(SIZES[2]!)} / ${label(SIZES[1]!)} |`,
     );
     console.log(`|---|${SIZES.map(() => '---|').join('')}---|---|`);
     for (const name of Object.keys(reads)) {
       const cells = results.map((r) => {
         const one = r[name]!;
-        return `${one.p50.toFixed(1)} (${(one.p50 / r.me!.p50).toFixed(1)}×), ${one.requests}`;
+        const buckets = one.buckets === undefined ? '' : `, ${one.buckets.toLocaleString('en-US')}`;
+        return `${one.p50.toFixed(1)} (${(one.p50 / r.me!.p50).toFixed(1)}×), ${one.requests}${buckets}`;
       });
       // Between sizes: of the times, and of the times as multiples of `me` (which a busy
       // machine moves less).
