@@ -2,7 +2,8 @@
  * `rewardStats` (the shape issue 12 pins): claims, paid money, releases and refusals by reason per
  * China-time day or hour, read from the rollups. Claims are real (scan → claim → WeChat Pay
  * confirms) and counted live; their reservation times are then scripted across two China-time
- * days, around midnight, and `npm run stats:rebuild` recounts the rollups from the payouts.
+ * days, around midnight, and `npm run stats:rebuild` recounts the rollups from the payouts. A
+ * payout WeChat Pay refuses counts as released where its claim was made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewardKit, startRewardStack } from '../support/rewards';
@@ -155,6 +156,58 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
     // A rebuild counts them again from the refusals recorded.
     await rebuildStats(stack.url);
     expect((await stats(window)).data.totals).toEqual(afterAll);
+  });
+
+  it('counts a payout that failed and gave its budget back as released, in its bucket and the totals', async () => {
+    const hourOf = (at: number) => at - (at % HOUR);
+    const figures = async (from: number, to: number, granularity: 'day' | 'hour') => {
+      const reply = await stats({ from: iso(from), to: iso(to), granularity, campaignId });
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+      return reply.data;
+    };
+    const started = Date.now();
+    const dayBefore = await figures(today, today + DAY, 'day');
+    const hoursBefore = await figures(hourOf(started), hourOf(started) + 2 * HOUR, 'hour');
+    const booksBefore = await kit.books(campaignId);
+
+    // WeChat Pay refuses the transfer itself (400 INVALID_REQUEST): definitely not paid.
+    await kit.paySim('faults', { api: 'transfer-create', err_code: 'INVALID_REQUEST', times: 1 });
+    const scan = await kit.resolveScan('o-stats-f', 63);
+    await kit.reward('claim', scan.scanId, 'o-stats-f');
+    const failed = await payout(scan.code);
+    expect(failed.state).toBe('budget_released');
+    expect(failed.amountFen).toBe(150);
+
+    // The claim and its release count in the hour and the day it was made; nothing was paid.
+    const dayAfter = await figures(today, today + DAY, 'day');
+    expect(dayAfter.buckets[0]).toEqual({
+      ...dayBefore.buckets[0],
+      claims: dayBefore.buckets[0].claims + 1,
+      released: dayBefore.buckets[0].released + 1,
+    });
+    expect(dayAfter.totals).toEqual({
+      ...dayBefore.totals,
+      claims: dayBefore.totals.claims + 1,
+      released: dayBefore.totals.released + 1,
+    });
+    const hoursAfter = await figures(hourOf(started), hourOf(started) + 2 * HOUR, 'hour');
+    const at = hoursAfter.buckets.findIndex(
+      (bucket: { start: string }) => bucket.start === iso(hourOf(failed.createdAt)),
+    );
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(hoursAfter.buckets[at]).toEqual({
+      ...hoursBefore.buckets[at],
+      claims: hoursBefore.buckets[at].claims + 1,
+      released: hoursBefore.buckets[at].released + 1,
+    });
+    expect(hoursAfter.totals.released).toBe(hoursBefore.totals.released + 1);
+    // The campaign's books agree: the amount is back, nothing is held for it.
+    expect(await kit.books(campaignId)).toEqual(booksBefore);
+
+    // A rebuild counts the release again from the payout.
+    await rebuildStats(stack.url);
+    expect(await figures(today, today + DAY, 'day')).toEqual(dayAfter);
+    expect(await figures(hourOf(started), hourOf(started) + 2 * HOUR, 'hour')).toEqual(hoursAfter);
   });
 
   it('refuses a reversed or oversized window in Chinese', async () => {

@@ -2,9 +2,19 @@
  * Issue 12's figures through the local stack: scans counted into rollups as they happen
  * (scanStats, productScanStats), equal to what the raw scans say after a concurrent burst, and
  * equal again after `npm run stats:rebuild` recomputes them; where scans happened (IP database,
- * granted location) and the first-scan place later scanners see; the diversion (窜货) story.
+ * granted location) and the first-scan place later scanners see; the diversion (窜货) story;
+ * a past day's hours by key read from their fold, and a shard written after the fold still
+ * counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  dayLabel,
+  markTags,
+  rollupId,
+  scanIncrements,
+  shardOf,
+  splitIncrements,
+} from '../../cloudfunctions/core/domain/rollups';
 import { ADMIN, inBatches } from '../support/rewards';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -285,4 +295,107 @@ describe('figures from write-time rollups', () => {
     });
     expect(huge.error.message).toContain('按小时最多统计 31 天');
   });
+  it("reads a past day's hours by key from one fold per day, and still counts a shard written after it", async () => {
+    const db = sdkFor(stack.url).database();
+    const _ = db.command;
+    const yesterday = today - DAY;
+    const day = dayLabel(yesterday);
+    const { applicationId } = stack.demo!;
+    // Yesterday's scans as recorded: three in Guangdong at 10:00–11:00, two in Shanghai at 11:00–12:00.
+    const rows = [
+      ['o-fold-a', '广东省', 10],
+      ['o-fold-b', '广东省', 10],
+      ['o-fold-a', '广东省', 10],
+      ['o-fold-a', '上海市', 11],
+      ['o-fold-c', '上海市', 11],
+    ].map(([openid, province, hour], i) => ({
+      _id: `fold-scan-${i}`,
+      via: 'ticket',
+      code: `FOLD0000${i}`,
+      applicationId,
+      rangeStart: 0,
+      openid,
+      scannedAt: yesterday + (hour as number) * HOUR + i * 60_000,
+      province,
+    }));
+    await db.collection('scans').add({ data: rows });
+    // The live counters as they stood: what a rebuild makes from the rows.
+    await rebuildStats(stack.url);
+
+    const yesterdayByHour = async () =>
+      (
+        await stats({
+          granularity: 'hour',
+          groupBy: 'province',
+          from: iso(yesterday),
+          to: iso(today),
+        })
+      ).buckets;
+    const bucket = (hour: number, key: string, scans: number, scanners: number) => ({
+      start: iso(yesterday + hour * HOUR),
+      key,
+      scans,
+      scanners,
+      firstScans: 0,
+    });
+    expect(await yesterdayByHour()).toEqual([
+      bucket(10, '广东省', 3, 2),
+      bucket(11, '上海市', 2, 2),
+    ]);
+    // The read left the day's hours by province summed in one document.
+    const { data: fold } = await db.collection('scanHourRollups').doc(`${day}-province`).get();
+    expect(Object.keys(fold.h).sort()).toEqual(['10', '11']);
+    expect(fold.h['10']['广东省']).toEqual({ s: 3, u: 2 });
+    expect(await yesterdayByHour()).toEqual([
+      bucket(10, '广东省', 3, 2),
+      bucket(11, '上海市', 2, 2),
+    ]);
+
+    // A scan of 10:59 whose count lands in its shard only now (a slow function).
+    // (In a shard whose document the rebuild made: one of the first scan's.)
+    let lateId = 'fold-scan-late';
+    while (shardOf(lateId) !== shardOf('fold-scan-0')) lateId += '+';
+    const late = {
+      _id: lateId,
+      via: 'ticket',
+      code: 'FOLD0000L',
+      applicationId,
+      rangeStart: 0,
+      openid: 'o-fold-d',
+      scannedAt: yesterday + 10 * HOUR + 59 * 60_000,
+      province: '广东省',
+    };
+    await db.collection('scans').add({ data: late });
+    const keys = {
+      product: '-',
+      range: `${applicationId}:0`,
+      campaign: '-',
+      province: '广东省',
+    };
+    const { hours } = splitIncrements(
+      scanIncrements({
+        hour: '10',
+        keys,
+        firstIn: new Set(markTags('10', keys)),
+        firstScan: false,
+      }),
+    );
+    const { stats: written } = await db
+      .collection('scanHourRollups')
+      .where({ _id: rollupId(day, shardOf(late._id)) })
+      .update({
+        data: Object.fromEntries(Object.entries(hours).map(([path, by]) => [path, _.inc(by)])),
+      });
+    expect(written.updated).toBe(1);
+    expect(await yesterdayByHour()).toEqual([
+      bucket(10, '广东省', 4, 3),
+      bucket(11, '上海市', 2, 2),
+    ]);
+    // And a rebuild from the raw scans agrees.
+    await rebuildStats(stack.url);
+    expect(await yesterdayByHour()).toEqual([
+      bucket(10, '广东省', 4, 3),
+      bucket(11, '上海市', 2, 2),
+    ]);
+  }, 120_000);
 });

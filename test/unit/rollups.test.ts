@@ -1,6 +1,7 @@
 /**
- * The rollup rules (domain/rollups.ts): China-time buckets, field-safe keys, and how a user's
- * marks after a scan tell which buckets it was their first in.
+ * The rollup rules (domain/rollups.ts): China-time buckets, field-safe keys, how a user's
+ * marks after a scan tell which buckets it was their first in, and when a fold of hours by key
+ * still holds everything its shards counted.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   dayStartOf,
   fieldKey,
   hourLabel,
+  isFoldCurrent,
   keyOfField,
   markIncrements,
   markTags,
@@ -16,6 +18,8 @@ import {
   readMarks,
   scanIncrements,
   shardOf,
+  splitIncrements,
+  writesByHour,
   ROLLUP_SHARDS,
 } from '../../cloudfunctions/core/domain/rollups';
 
@@ -103,5 +107,31 @@ describe('marks: a user first in a bucket exactly once', () => {
     expect(rollup).toMatchObject({ 'd.t.s': 1, 'h.11.t.s': 1, 'h.11.t.u': 1, 'd.loyal.p1.p': 1 });
     expect(rollup['d.t.u']).toBeUndefined();
     expect(rollup['h.11.province.广东省.u']).toBe(1);
+  });
+});
+
+describe('folds of hours by key', () => {
+  const scanAt = (hour: string) =>
+    splitIncrements(scanIncrements({ hour, keys, firstIn: new Set(), firstScan: false })).hours;
+
+  it("counts each write in its shard's hour", () => {
+    const shard3 = apply(apply({ shard: 3 }, scanAt('10')), scanAt('10'));
+    const shard7 = apply({ shard: 7 }, scanAt('11'));
+    expect(shard3).toMatchObject({ n: { '10': 2 } });
+    expect(writesByHour([shard3, shard7, { shard: 9 }])).toEqual({
+      '10': { '3': 2 },
+      '11': { '7': 1 },
+    });
+  });
+
+  it('trusts a fold only while every shard has the writes it was summed at', () => {
+    const summedAt = { '3': 2, '7': 1 };
+    expect(isFoldCurrent(summedAt, { '3': 2, '7': 1 })).toBe(true);
+    expect(isFoldCurrent(summedAt, { '3': 3, '7': 1 })).toBe(false);
+    // A shard the fold never saw has written since.
+    expect(isFoldCurrent(summedAt, { '3': 2, '7': 1, '12': 1 })).toBe(false);
+    // A shard's counts gone (its document replaced).
+    expect(isFoldCurrent(summedAt, { '3': 2 })).toBe(false);
+    expect(isFoldCurrent(undefined, { '3': 2 })).toBe(false);
   });
 });

@@ -351,7 +351,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     name: 'scanHourRollups',
     permission: SERVER_ONLY,
     describes:
-      "scan figures of one day and shard by hour and key (`_id` = YYYYMMDD-shard): each hour's scans, scanners and first scans per product, range, campaign and province, read only for hourly figures by key",
+      "scan figures of one day and shard by hour and key (`_id` = YYYYMMDD-shard): each hour's scans, scanners and first scans per product, range, campaign and province, and the shard's writes per hour; and per day and dimension its folds (`_id` = YYYYMMDD-dimension): the hours that are over summed over the shards, with the write counts they were summed at. Read only for hourly figures by key",
     indexes: [{ name: 'day', keys: { day: 1 } }],
   },
   {

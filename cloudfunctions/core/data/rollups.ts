@@ -5,18 +5,24 @@
  * A day's shard document is created by the first count that finds it missing (a failed update,
  * then an insert; a duplicate insert means another request created it: update again), so only
  * the first scan of a shard each day pays two more round trips; the scheduler's `rollups` job
- * creates the next day's documents ahead, so in practice none does.
+ * creates the next day's documents ahead, so in practice none does. The folds of hours by key
+ * (domain/rollups.ts HourFold) are written by the reads that sum finished hours, never by a scan.
  */
 import { createHash } from 'node:crypto';
 import { db } from '../cloud.js';
 import { isDuplicateKeyError } from './errors.js';
 import {
   dayStartOf,
+  foldId,
   nest,
   ROLLUP_SHARDS,
   rollupId,
   splitIncrements,
+  type HourFold,
   type ProductMark,
+  type ScanCounters,
+  type ScanDimension,
+  type ShardWrites,
 } from '../domain/rollups.js';
 
 export const SCAN_ROLLUPS = 'scanRollups';
@@ -90,6 +96,33 @@ export async function addScanToRollups(
 /** SDK reads return at most 1,000 documents; ids are asked for in slices of that, side by side. */
 const READ_SLICE = 1000;
 
+/** The documents of `ids` that exist, through `projection`, in ⌈ids / 1000⌉ requests at once. */
+async function readByIds(
+  collection: RollupCollection,
+  ids: readonly string[],
+  projection?: Record<string, boolean>,
+): Promise<Record<string, unknown>[]> {
+  const _ = db().command;
+  const slices: string[][] = [];
+  for (let i = 0; i < ids.length; i += READ_SLICE) slices.push(ids.slice(i, i + READ_SLICE));
+  const pages = await Promise.all(
+    slices.map(async (slice) => {
+      const query = db()
+        .collection(collection)
+        .where({ _id: _.in(slice) });
+      const { data } = await (projection ? query.field(projection) : query).limit(READ_SLICE).get();
+      return data as Record<string, unknown>[];
+    }),
+  );
+  return pages.flat();
+}
+
+function shardIds(days: readonly string[]): string[] {
+  return days.flatMap((day) =>
+    Array.from({ length: ROLLUP_SHARDS }, (_unused, shard) => rollupId(day, shard)),
+  );
+}
+
 /**
  * The shard documents of `days`, only the fields in `fields` (dot paths): a figure's read costs
  * days × ROLLUP_SHARDS small documents, in ⌈that / 1000⌉ requests sent at once.
@@ -99,25 +132,62 @@ export async function readRollups(
   days: readonly string[],
   fields: readonly string[],
 ): Promise<Record<string, unknown>[]> {
-  const _ = db().command;
-  const ids = days.flatMap((day) =>
-    Array.from({ length: ROLLUP_SHARDS }, (_unused, shard) => rollupId(day, shard)),
-  );
   const projection = Object.fromEntries([['day', true], ...fields.map((field) => [field, true])]);
-  const slices: string[][] = [];
-  for (let i = 0; i < ids.length; i += READ_SLICE) slices.push(ids.slice(i, i + READ_SLICE));
-  const pages = await Promise.all(
-    slices.map(async (slice) => {
-      const { data } = await db()
-        .collection(collection)
-        .where({ _id: _.in(slice) })
-        .field(projection)
-        .limit(READ_SLICE)
-        .get();
-      return data as Record<string, unknown>[];
-    }),
+  return readByIds(collection, shardIds(days), projection);
+}
+
+/**
+ * The write counts per hour of the days' hours-by-key shards, their counters left out (an
+ * exclusion: the stores drop `h` before anything is decoded).
+ */
+export async function readShardWrites(
+  days: readonly string[],
+): Promise<(ShardWrites & { day?: number })[]> {
+  return readByIds(SCAN_HOUR_ROLLUPS, shardIds(days), { h: false });
+}
+
+/** The days' folds of one dimension's hours by key (domain/rollups.ts HourFold), where made. */
+export async function readHourFolds(
+  days: readonly string[],
+  dimension: ScanDimension,
+): Promise<(HourFold & { day?: number })[]> {
+  return readByIds(
+    SCAN_HOUR_ROLLUPS,
+    days.map((day) => foldId(day, dimension)),
   );
-  return pages.flat();
+}
+
+/**
+ * Writes hours into a day's fold of one dimension: per hour its counters by key summed over the
+ * shards and the shards' write counts they were summed at. Each hour is replaced whole, in one
+ * update, so a fold's counters and counts always belong together.
+ */
+export async function writeHourFold(
+  day: string,
+  dimension: ScanDimension,
+  hours: Record<string, { counters: Record<string, ScanCounters>; writes: Record<string, number> }>,
+): Promise<void> {
+  const _ = db().command;
+  const id = foldId(day, dimension);
+  const data: Record<string, unknown> = {};
+  const fresh: Required<HourFold> = { h: {}, n: {} };
+  for (const [hour, { counters, writes }] of Object.entries(hours)) {
+    data[`h.${hour}`] = _.set(counters);
+    data[`n.${hour}`] = _.set(writes);
+    fresh.h[hour] = counters;
+    fresh.n[hour] = writes;
+  }
+  const folds = db().collection(SCAN_HOUR_ROLLUPS);
+  const { stats } = await folds.where({ _id: id }).update({ data });
+  if (stats.updated > 0) return;
+  try {
+    await folds.add({ data: { _id: id, day: dayStartOf(day), dimension, ...fresh } });
+    return;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  // There already (written alike a moment ago, or by another read): replace these hours.
+  await folds.where({ _id: id }).update({ data });
 }
 
 /** A user's mark document as stored. */

@@ -14,6 +14,14 @@
  *   d.loyal.<productId>.{n,r,p}  users new to the product, become repeat scanners,   scanRollups
  *                                repurchasers
  *   h.<HH>.<dimension>.<key>…    each hour per key                                   scanHourRollups
+ *   n.<HH>                       the writes the shard took in that hour              scanHourRollups
+ *
+ * and per day and dimension, once an hour is over and a read has summed its shards, the fold
+ * (HourFold, `_id` `<YYYYMMDD>-<dimension>`, in `scanHourRollups`): that dimension's hours by key
+ * summed over the shards, with the write counts they were summed at. Hours by key multiply the
+ * keys by 24 hours and ROLLUP_SHARDS shards, so without folds a busy week's read would carry
+ * 16 × 24 × 7 counters per key; with them it carries 24 × 7, plus the shards of the hours not
+ * folded yet (the current one).
  *
  * A document's size is bounded by the keys (products, ranges, campaigns, 34 provinces), never by
  * the number of scans: `npm run bench -- stats`.
@@ -164,7 +172,8 @@ export function scanIncrements(scan: {
 
 /**
  * Which document each increment goes to: the day's (day figures, hour totals, loyalty) or the
- * hours-by-key one.
+ * hours-by-key one. The latter also counts the write in its hour (`n.<HH>`), which tells a fold
+ * (HourFold) whether it still holds everything the shard counted in that hour.
  */
 export function splitIncrements(increments: Record<string, number>): {
   day: Record<string, number>;
@@ -173,9 +182,13 @@ export function splitIncrements(increments: Record<string, number>): {
   const day: Record<string, number> = {};
   const hours: Record<string, number> = {};
   for (const [path, by] of Object.entries(increments)) {
-    const [bucket, , part] = path.split('.');
-    if (bucket === 'h' && part !== 't') hours[path] = by;
-    else day[path] = by;
+    const [bucket, hour, part] = path.split('.');
+    if (bucket === 'h' && part !== 't') {
+      hours[path] = by;
+      hours[`n.${hour}`] = 1;
+    } else {
+      day[path] = by;
+    }
   }
   return { day, hours };
 }
@@ -305,4 +318,52 @@ export function rewardIncrements(
     if (campaignId) flat(`${bucket}.campaign.${fieldKey(campaignId)}`, counters);
   }
   return inc;
+}
+
+/**
+ * A day's hours by key for one dimension, summed over the shards once the hours are over
+ * (`scanHourRollups`, `_id` `<YYYYMMDD>-<dimension>`), so a read of past hours costs one document
+ * per day instead of ROLLUP_SHARDS. `n.<HH>.<shard>` holds the shards' write counts the sum was
+ * made from: an hour is read from the fold only while every shard's count still equals it, so a
+ * late write (or a rebuild) is never missed, only read from the shards again.
+ */
+export interface HourFold {
+  h?: Record<string, Record<string, ScanCounters>>;
+  n?: Record<string, Record<string, number>>;
+}
+
+export function foldId(day: string, dimension: ScanDimension): string {
+  return `${day}-${dimension}`;
+}
+
+/** A shard's write count per hour (splitIncrements' `n.<HH>`). */
+export interface ShardWrites {
+  shard?: number;
+  n?: Record<string, number>;
+}
+
+/** Hour → shard → write count, of one day's shard documents (hours nothing was counted in left out). */
+export function writesByHour(
+  shards: readonly ShardWrites[],
+): Record<string, Record<string, number>> {
+  const hours: Record<string, Record<string, number>> = {};
+  for (const { shard, n } of shards) {
+    if (shard === undefined) continue;
+    for (const [hour, count] of Object.entries(n ?? {})) {
+      if (!count) continue;
+      hours[hour] ??= {};
+      hours[hour][String(shard)] = count;
+    }
+  }
+  return hours;
+}
+
+/** Whether a fold's write counts for an hour are the shards' current ones. */
+export function isFoldCurrent(
+  folded: Readonly<Record<string, number>> | undefined,
+  current: Readonly<Record<string, number>>,
+): boolean {
+  if (!folded) return false;
+  const shards = new Set([...Object.keys(folded), ...Object.keys(current)]);
+  return [...shards].every((shard) => (folded[shard] ?? 0) === (current[shard] ?? 0));
 }

@@ -2,8 +2,10 @@
  * Recomputes every rollup from raw data — `scans` (with the keys each was counted under and its
  * place), `codes` (which scan was each code's first), `payouts` and `claimRefusals` — with the same
  * rules the live counting uses (domain/rollups.ts), then replaces `scanRollups`,
- * `scanHourRollups`, `rewardRollups` and `scannerMarks` with the result. Run by `npm run stats:rebuild` (local/tools/stats-rebuild.ts)
- * against a quiet system: scans counted while it runs may be lost from the figures.
+ * `scanHourRollups` (its folds of hours by key too: the next reads make them again),
+ * `rewardRollups` and `scannerMarks` with the result. Run by `npm run stats:rebuild`
+ * (local/tools/stats-rebuild.ts) against a quiet system: scans counted while it runs may be lost
+ * from the figures.
  *
  * Scans are replayed in the order they were recorded (scannedAt, then id), which is the order the
  * live marks saw them except between two scans of one user within the same millisecond range; such

@@ -2,7 +2,8 @@
  * `scanStats` and `productScanStats`: scan figures read from the rollups (domain/rollups.ts),
  * never from raw scans. A read fetches the shard documents of the days the window touches with
  * only the fields asked for: days × ROLLUP_SHARDS small documents, in ⌈that / 1000⌉ requests sent
- * at once (one for up to 62 days), whatever the number of scans behind them.
+ * at once (one for up to 62 days), whatever the number of scans behind them. Hours by key read
+ * the days' folds instead where they are current (hoursByKey).
  */
 import type {
   ProductScanFigures,
@@ -15,21 +16,28 @@ import type {
   StatsGranularity,
 } from '../../../typings/admin.js';
 import {
+  readHourFolds,
   readRollups,
+  readShardWrites,
   SCAN_HOUR_ROLLUPS,
   SCAN_ROLLUPS,
+  writeHourFold,
   type RollupCollection,
 } from '../data/rollups.js';
 import {
   addCounters,
   bucketStarts,
+  dayStartOf,
   daysCovering,
   HOUR_MS,
+  isFoldCurrent,
   keyOfField,
   MAX_BUCKETS,
   NONE_KEY,
   UNIT_MS,
+  writesByHour,
   type ScanCounters,
+  type ScanDimension,
 } from '../domain/rollups.js';
 import { AppError } from '../errors.js';
 
@@ -85,6 +93,66 @@ export async function readBuckets<T extends object>(
   return { starts, byStart };
 }
 
+/**
+ * One dimension's hours by key over a window. Round 1: the days' folds and the shards' write
+ * counts (without their counters), side by side. An hour whose fold holds the shards' current
+ * counts is read from the fold; the others (the current hour, hours not read since they ended,
+ * hours a late write changed) are summed from their shards in round 2, and those that are over
+ * are folded in round 3, so the next read finds them in one document per day.
+ */
+async function hoursByKey(
+  request: { from: string; to: string; granularity: StatsGranularity },
+  dimension: ScanDimension,
+  now: number,
+): Promise<Map<number, Record<string, ScanCounters>>> {
+  const { from, to, starts } = windowOf(request);
+  const wanted = new Set(starts);
+  const days = daysCovering(from, to);
+  const [shards, folds] = await Promise.all([
+    readShardWrites(days),
+    readHourFolds(days, dimension),
+  ]);
+  const byStart = new Map<number, Record<string, ScanCounters>>();
+  /** Day → the hours to sum from the shards. */
+  const unfolded = new Map<string, Set<string>>();
+  for (const day of days) {
+    const dayStart = dayStartOf(day);
+    const writes = writesByHour(shards.filter((shard) => shard.day === dayStart));
+    const fold = folds.find((one) => one.day === dayStart);
+    for (const [hour, counts] of Object.entries(writes)) {
+      const start = dayStart + Number(hour) * HOUR_MS;
+      if (!wanted.has(start)) continue;
+      if (isFoldCurrent(fold?.n?.[hour], counts)) byStart.set(start, fold?.h?.[hour] ?? {});
+      else unfolded.set(day, (unfolded.get(day) ?? new Set()).add(hour));
+    }
+  }
+  if (unfolded.size === 0) return byStart;
+
+  const hours = [...new Set([...unfolded.values()].flatMap((set) => [...set]))];
+  const docs = await readRollups(
+    SCAN_HOUR_ROLLUPS,
+    [...unfolded.keys()],
+    hours.flatMap((hour) => [`h.${hour}.${dimension}`, `n.${hour}`, 'shard']),
+  );
+  const writes: Promise<void>[] = [];
+  for (const [day, dayHours] of unfolded) {
+    const dayStart = dayStartOf(day);
+    const dayDocs = docs.filter((doc) => doc.day === dayStart);
+    const counts = writesByHour(dayDocs);
+    const fold: Parameters<typeof writeHourFold>[2] = {};
+    for (const hour of dayHours) {
+      const counters: Record<string, ScanCounters> = {};
+      for (const doc of dayDocs) addCounters(counters, at(doc, `h.${hour}.${dimension}`));
+      const start = dayStart + Number(hour) * HOUR_MS;
+      byStart.set(start, counters);
+      if (start + HOUR_MS <= now) fold[hour] = { counters, writes: counts[hour] ?? {} };
+    }
+    if (Object.keys(fold).length > 0) writes.push(writeHourFold(day, dimension, fold));
+  }
+  await Promise.all(writes);
+  return byStart;
+}
+
 /** The value at a dotted path. */
 function at<T>(value: unknown, path: string): T | undefined {
   let found = value;
@@ -117,12 +185,13 @@ export async function scanStats(request: ScanStatsRequest): Promise<ScanStatsRes
     const buckets = starts.map((start) => ({ start: iso(start), ...figures(byStart.get(start)) }));
     return { buckets, totals: sum(buckets) };
   }
-  // Hours by key live in their own documents; days by key in the day's (domain/rollups.ts).
-  const { byStart } = await readBuckets<Record<string, ScanCounters>>(
-    request.granularity === 'hour' ? SCAN_HOUR_ROLLUPS : SCAN_ROLLUPS,
-    request,
-    request.groupBy,
-  );
+  // Hours by key live in their own documents and folds; days by key in the day's
+  // (domain/rollups.ts).
+  const byStart =
+    request.granularity === 'hour'
+      ? await hoursByKey(request, request.groupBy, Date.now())
+      : (await readBuckets<Record<string, ScanCounters>>(SCAN_ROLLUPS, request, request.groupBy))
+          .byStart;
   const buckets: ScanStatsBucket[] = [];
   for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
     const keyed = Object.entries(byStart.get(start) ?? {})
