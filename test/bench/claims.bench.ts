@@ -60,12 +60,15 @@ const ADMIN = 'o-local-admin';
  * user new to the campaign: rounds 1–6 = 2 + 2 + 1 + 1 + 1 + 1 (round 2 reads the payout ‖ the
  * code's state, which carries its range and product; round 3 inserts the user's quota; round 4
  * holds the budget; round 5 inserts the payout as sending; round 6 records the provider's
- * answer ‖ counts the claim in the figures' rollup). A repeated claim stops after round 2. A claim that loses the code lock at the insert
- * gives its hold and quota back ‖ reads the winner (claim.ts).
+ * answer ‖ counts the claim in the figures' rollup). A repeated claim stops after round 2. A
+ * claim that loses the code lock at the insert gives its hold and quota back ‖ reads the winner
+ * (claim.ts); a loser's refusal is then recorded and counted like every refusal.
  */
 const FIRST_CLAIM_TRIPS = 2 + 2 + 1 + 1 + 1 + 2;
 const REPEAT_CLAIM_TRIPS = 2 + 2;
 const LOST_LOCK_TRIPS = 2 + 2 + 1 + 1 + 1 + 3;
+/** A refused claim (a loser of one code: CODE_ALREADY_REWARDED) records and counts it, side by side. */
+const REFUSAL_TRIPS = 2;
 
 interface Claimant {
   scanId: string;
@@ -569,7 +572,8 @@ async function main(): Promise<void> {
   const crowdTrips =
     CROWD_CODES * FIRST_CLAIM_TRIPS +
     lostLock * LOST_LOCK_TRIPS +
-    (crowd.answers.length - crowd.inserts) * REPEAT_CLAIM_TRIPS;
+    (crowd.answers.length - crowd.inserts) * REPEAT_CLAIM_TRIPS +
+    (crowd.answers.length - CROWD_CODES) * REFUSAL_TRIPS;
   check(
     failedIn(crowd) > 0 || crowd.database === crowdTrips,
     `one code: ${crowd.database} database round trips, claim.ts's rounds make ${crowdTrips} ` +
@@ -713,7 +717,8 @@ async function main(): Promise<void> {
   console.log(
     `\n${CROWD_USERS} users, one code: ${CROWD_CODES} codes, one payout each; ${lostLock} of ` +
       `${crowd.answers.length - CROWD_CODES} losers got past round 2 and lost at the code lock ` +
-      `(${LOST_LOCK_TRIPS} round trips), the rest saw the lock in round 2 (${REPEAT_CLAIM_TRIPS}). ` +
+      `(${LOST_LOCK_TRIPS} round trips), the rest saw the lock in round 2 (${REPEAT_CLAIM_TRIPS}); ` +
+      `each loser's refusal is recorded and counted (+${REFUSAL_TRIPS}). ` +
       'v3 claims answer waiting_user, v2 ones sent. Main thread = the emulator, the HTTP server and ' +
       'both simulators; the function instances are worker threads.',
   );
