@@ -10,7 +10,7 @@ import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
 
 /**
- * The server's bounds (cloudfunctions/admin/index.ts and core/domain/verdict.ts), copied so the
+ * The server's bounds (cloudfunctions/admin/products.ts and core/domain/verdict.ts), copied so the
  * form checks them as the operator types; a component test holds them equal to the server's.
  */
 export const PRODUCT_LIMITS = {
