@@ -6,22 +6,24 @@ import { adminSessionStore } from '../../stores/session';
 import { confirmAction } from '../../utils/confirm';
 import { downloadToTemp, openDownloaded } from '../../utils/files';
 import {
-  DEFAULT_WXA_PATH,
   MAX_POLLS,
   POLL_MS,
-  EXPORT_FORMATS,
-  WXA_TYPE_CHOICES,
-  activationConfirmation,
   applicationHead,
-  checkActivation,
-  checkExport,
   countText,
   describeCodesError,
-  exportCard,
   generatedRows,
   rangeMap,
   segmentDetail,
 } from './present';
+import {
+  DEFAULT_WXA_PATH,
+  EXPORT_FORMATS,
+  WXA_TYPE_CHOICES,
+  activationConfirmation,
+  checkActivation,
+  checkExport,
+  exportCard,
+} from './range-forms';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeCodesError(error) : '';
