@@ -8,11 +8,10 @@ import {
   copyRefusal,
   deletePrompt,
   describeChannelQrError,
-  fileReadyText,
   qrRows,
   STATUS_FILTERS,
-  ZIP_CHOICES,
 } from './present';
+import { fileReadyText, ZIP_CHOICES } from './exports';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeChannelQrError(error) : '';
