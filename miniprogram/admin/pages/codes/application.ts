@@ -1,3 +1,9 @@
+/**
+ * 码包详情: one page's Component (lifecycle, polling until FINISH, import, the export and activation
+ * sheets, the range map) over one `data` object and one store. Over 400 lines on purpose: every
+ * rule it applies is already pure and tested apart (present.ts, range-forms.ts); what is left is
+ * handlers that share this page's data, which a split (a Behavior) would only scatter.
+ */
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import type { CodeRangeView, ExportFormat } from '../../../../typings/admin';
 import type { EnvelopeError } from '../../../../typings/envelope';
