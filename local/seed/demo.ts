@@ -17,28 +17,15 @@
  *   startTestStack({ seed: { campaign: true } })   with it
  */
 import type {
-  ActivateRangeResult,
-  AdminMe,
   AdminProductView,
-  ApplyCodesResult,
-  BindProductResult,
   CampaignFields,
-  CampaignResult,
   CampaignView,
   CodeApplicationView,
-  CreateInviteResult,
-  ImportRangeResult,
-  ListApplicationsResult,
-  ListCampaignsResult,
-  ListProductsResult,
-  ListRangesResult,
-  MemberResult,
   MemberRole,
   ProductFields,
-  ProductResult,
   TraceStepInput,
 } from '../../typings/admin';
-import type { Envelope } from '../../typings/envelope';
+import { adminClient, type AdminClient } from '../admin-client';
 import { formatYuan } from '../../cloudfunctions/core/domain/amount';
 import { campaignRangeId } from '../../cloudfunctions/core/domain/campaign';
 import { DEMO_IMAGE_NAMES, demoImage } from './images';
@@ -101,7 +88,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
   const log = options.log ?? ((line: string) => console.log(line));
   const admin = adminCaller(stack);
 
-  const applied = await admin<ApplyCodesResult>('applyCodes', {
+  const applied = await admin.call('applyCodes', {
     count: DEMO.codeCount,
     isvApplicationId: DEMO.isvApplicationId,
   });
@@ -116,8 +103,8 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
   const codeStart = generated.codeStart + DEMO.activated.from;
   const codeEnd = generated.codeStart + DEMO.activated.to;
 
-  await admin<ImportRangeResult>('importRange', { applicationId, ...generated });
-  const ranges = await admin<ListRangesResult>('listRanges', { applicationId });
+  await admin.call('importRange', { applicationId, ...generated });
+  const ranges = await admin.call('listRanges', { applicationId });
   const activated = ranges.segments.some(
     (segment) =>
       segment.activation?.codeStart === codeStart &&
@@ -125,7 +112,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
       segment.activation.wxaPath === DEMO.wxaPath,
   );
   if (!activated) {
-    await admin<ActivateRangeResult>('activateRange', {
+    await admin.call('activateRange', {
       applicationId,
       codeStart,
       codeEnd,
@@ -139,7 +126,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
 
   const images = await uploadImages(stack.url);
   const product = await saveProduct(admin, productFields(images));
-  await admin<BindProductResult>('bindProduct', {
+  await admin.call('bindProduct', {
     applicationId,
     codeStart,
     productId: product.productId,
@@ -148,7 +135,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
 
   const campaign =
     options.campaign === false ? undefined : await runDemoCampaign(admin, applicationId, codeStart);
-  await joinDemoMembers(stack, admin);
+  await joinDemoMembers(admin);
 
   log(
     `demo: application ${applicationId} (order ${DEMO.isvApplicationId}), codes ${codeStart}–${codeEnd} ` +
@@ -191,7 +178,7 @@ export async function seedDemo(stack: SeedTarget, options: SeedOptions = {}): Pr
 export async function demoApplicationId(stack: SeedTarget): Promise<string | undefined> {
   const admin = adminCaller(stack);
   for (let offset = 0; ; offset += 100) {
-    const { applications } = await admin<ListApplicationsResult>('listApplications', {
+    const { applications } = await admin.call('listApplications', {
       limit: 100,
       offset,
     });
@@ -201,51 +188,33 @@ export async function demoApplicationId(stack: SeedTarget): Promise<string | und
   }
 }
 
-type AdminCall = <T>(action: string, event: Record<string, unknown>) => Promise<T>;
-
 /**
  * Each demo member joins with an invite for its role (createInvite as the administrator,
  * acceptInvite as the member). Idempotent: a member who already has a role keeps it (an operator
  * may have changed it on purpose); only one who is not a member is invited.
  */
-async function joinDemoMembers(stack: SeedTarget, admin: AdminCall): Promise<void> {
+async function joinDemoMembers(admin: AdminClient): Promise<void> {
   for (const [role, openid] of Object.entries(DEMO.members) as [MemberRole, string][]) {
-    const member = callerAs(stack, openid);
-    const me = await member<AdminMe>('me', {});
+    const member = admin.as(openid);
+    const me = await member.call('me');
     if (me.role !== null) continue;
-    const invite = await admin<CreateInviteResult>('createInvite', { role });
-    await member<MemberResult>('acceptInvite', { inviteCode: invite.inviteCode });
+    const invite = await admin.call('createInvite', { role });
+    await member.call('acceptInvite', { inviteCode: invite.inviteCode });
   }
 }
 
-function adminCaller(stack: SeedTarget): AdminCall {
+/** The seed acts as the first of the stack's ADMIN_OPENIDS, else as the demo's administrator. */
+function adminCaller(stack: SeedTarget): AdminClient {
   const openid =
     (stack.settings?.ADMIN_OPENIDS ?? '')
       .split(',')
       .map((id) => id.trim())
       .find(Boolean) ?? DEMO.admin;
-  return callerAs(stack, openid);
-}
-
-/** The `admin` function as `openid` calls it; a refusal throws. */
-function callerAs(stack: SeedTarget, openid: string): AdminCall {
-  return async <T>(action: string, event: Record<string, unknown>): Promise<T> => {
-    const response = await fetch(`${stack.url}/functions/admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-      body: JSON.stringify({ action, ...event }),
-    });
-    const reply = (await response.json()) as Envelope<T> | { errMsg?: string };
-    if (!('ok' in reply)) throw new Error(`demo: admin.${action} failed: ${reply.errMsg}`);
-    if (!reply.ok) {
-      throw new Error(`demo: admin.${action} failed: ${reply.error.code} ${reply.error.message}`);
-    }
-    return reply.data;
-  };
+  return adminClient(stack.url, openid);
 }
 
 async function untilFinished(
-  admin: AdminCall,
+  admin: AdminClient,
   application: CodeApplicationView,
   timeoutMs: number,
 ): Promise<CodeApplicationView> {
@@ -256,7 +225,7 @@ async function untilFinished(
       throw new Error(`demo: application ${current.applicationId} is still ${current.status}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
-    current = await admin<CodeApplicationView>('refreshApplication', {
+    current = await admin.call('refreshApplication', {
       applicationId: current.applicationId,
     });
   }
@@ -268,7 +237,7 @@ async function untilFinished(
  * draft is started, a paused one left paused), else a new one, started.
  */
 async function runDemoCampaign(
-  admin: AdminCall,
+  admin: AdminClient,
   applicationId: string,
   codeStart: number,
 ): Promise<CampaignView> {
@@ -276,7 +245,7 @@ async function runDemoCampaign(
   const now = Date.now();
   const found: CampaignView[] = [];
   for (let offset = 0; ; offset += 100) {
-    const { campaigns } = await admin<ListCampaignsResult>('listCampaigns', { limit: 100, offset });
+    const { campaigns } = await admin.call('listCampaigns', { limit: 100, offset });
     found.push(...campaigns);
     if (campaigns.length < 100) break;
   }
@@ -291,9 +260,9 @@ async function runDemoCampaign(
   if (existing && existing.status !== 'draft') return existing;
   const campaignId =
     existing?.campaignId ??
-    (await admin<CampaignResult>('createCampaign', { ...demoCampaignFields(rangeId, now) }))
-      .campaign.campaignId;
-  const started = await admin<CampaignResult>('setCampaignStatus', {
+    (await admin.call('createCampaign', { ...demoCampaignFields(rangeId, now) })).campaign
+      .campaignId;
+  const started = await admin.call('setCampaignStatus', {
     campaignId,
     status: 'running',
   });
@@ -324,12 +293,12 @@ function demoCampaignFields(rangeId: string, now: number): CampaignFields {
   };
 }
 
-async function saveProduct(admin: AdminCall, fields: ProductFields): Promise<AdminProductView> {
-  const { products } = await admin<ListProductsResult>('listProducts', { limit: 100 });
+async function saveProduct(admin: AdminClient, fields: ProductFields): Promise<AdminProductView> {
+  const { products } = await admin.call('listProducts', { limit: 100 });
   const existing = products.find((p) => p.title === fields.title && p.brand === fields.brand);
   const saved = existing
-    ? await admin<ProductResult>('updateProduct', { productId: existing.productId, ...fields })
-    : await admin<ProductResult>('createProduct', { ...fields });
+    ? await admin.call('updateProduct', { productId: existing.productId, ...fields })
+    : await admin.call('createProduct', { ...fields });
   return saved.product;
 }
 

@@ -15,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildFunctions } from '../../cloudfunctions/build';
 import { startStack } from '../../local/stack';
-import { callFunction } from '../support/stack';
+import { adminClient, type AdminClient } from '../../local/admin-client';
+import type { ExportStarted } from '../../typings/admin';
 import { seedQrScanners } from '../support/qr-scanners';
 import { sdkFor } from '../support/sdk';
 
@@ -34,8 +35,7 @@ async function main(): Promise<void> {
     settings: { ADMIN_OPENIDS: ADMIN },
   });
   try {
-    const admin = async (action: string, params: object = {}) =>
-      (await callFunction(stack.url, 'admin', { action, ...params }, { openid: ADMIN })).body;
+    const admin = adminClient(stack.url, ADMIN);
 
     let started = Date.now();
     const scans = sdkFor(stack.url).database().collection('scans');
@@ -62,12 +62,12 @@ async function main(): Promise<void> {
     console.log(`scans: ${(ROWS + 1000).toLocaleString('en-US')} inserted in ${s(started)}`);
 
     // Warm instances for both runs alike: a cold start is not the export's.
-    await admin('me');
+    await admin.call('me');
     await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
     const crm = await timeExport(
       admin,
       () =>
-        admin('exportData', {
+        admin.call('exportData', {
           kind: 'scans',
           from: new Date(FROM).toISOString(),
           to: new Date(FROM + 40 * 86_400_000).toISOString(),
@@ -78,13 +78,13 @@ async function main(): Promise<void> {
 
     // The reference: a channel QR code's scanners, as many rows.
     started = Date.now();
-    const created = await admin('createChannelQr', { name: '基准', type: 'permanent' });
-    const qrId: string = created.data.qr.qrId;
+    const created = await admin.call('createChannelQr', { name: '基准', type: 'permanent' });
+    const qrId = created.qr.qrId;
     await seedQrScanners(stack.url, qrId, ROWS, FROM);
     console.log(`reference: ${ROWS.toLocaleString('en-US')} QR scanners inserted in ${s(started)}`);
     const reference = await timeExport(
       admin,
-      () => admin('exportQrScanners', { qrId, order: 'asc' }),
+      () => admin.call('exportQrScanners', { qrId, order: 'asc' }),
       stack,
     );
     report('QR scanners (reference)', reference);
@@ -120,25 +120,21 @@ interface ExportOutcome {
   rssGrowthMb: number;
 }
 
-type AdminCall = (action: string, params?: object) => Promise<any>;
-
 /** Starts an export and runs scheduler ticks back to back until it is done. */
 async function timeExport(
-  admin: AdminCall,
-  start: () => Promise<any>,
+  admin: AdminClient,
+  start: () => Promise<ExportStarted>,
   stack: { runtime: { invoke(name: string, event: object, context: object): Promise<unknown> } },
 ): Promise<ExportOutcome> {
   const rssBefore = process.memoryUsage().rss;
   const started = Date.now();
-  const reply = await start();
-  if (!reply.ok) throw new Error(JSON.stringify(reply));
-  const { exportId } = reply.data;
-  let progress = (await admin('getExport', { exportId })).data;
+  const { exportId } = await start();
+  let progress = await admin.call('getExport', { exportId });
   let ticks = 0;
   while (progress.state === 'running') {
     await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
     ticks += 1;
-    progress = (await admin('getExport', { exportId })).data;
+    progress = await admin.call('getExport', { exportId });
     if (process.env.BENCH_VERBOSE)
       console.log(`  run ${ticks}: ${progress.filesDone} files, ${s(started)}`);
   }

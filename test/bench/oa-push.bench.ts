@@ -23,10 +23,10 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { buildFunctions } from '../../cloudfunctions/build';
 import { oaSignature } from '../../cloudfunctions/core/wechat/oa/message-crypto';
+import { adminClient } from '../../local/admin-client';
 import { startStack } from '../../local/stack';
 import { onDatabaseRequest } from '../support/requests';
 import { sdkFor } from '../support/sdk';
-import { callFunction } from '../support/stack';
 
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 200);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 30);
@@ -65,13 +65,7 @@ async function main(): Promise<void> {
     settings: { ADMIN_OPENIDS: ADMIN },
   });
   try {
-    const admin = async (action: string, params: object = {}) => {
-      const reply = (
-        await callFunction(stack.url, 'admin', { action, ...params }, { openid: ADMIN })
-      ).body;
-      if (!reply.ok) throw new Error(`${action}: ${JSON.stringify(reply.error)}`);
-      return reply.data;
-    };
+    const admin = adminClient(stack.url, ADMIN);
     const post = async (url: string, body: unknown) => {
       const response = await fetch(url, {
         method: 'POST',
@@ -87,12 +81,12 @@ async function main(): Promise<void> {
       cloudPath: 'oa-materials/bench/welcome.png',
       fileContent: welcomePng(),
     });
-    const { material } = await admin('addMaterial', {
+    const { material } = await admin.call('addMaterial', {
       kind: 'image',
       fileId: fileID,
       name: '欢迎图',
     });
-    const { qr } = await admin('createChannelQr', {
+    const { qr } = await admin.call('createChannelQr', {
       name: '基准门店',
       type: 'permanent',
       tagNames: ['基准新客'],
@@ -188,7 +182,7 @@ async function main(): Promise<void> {
       push('scan', { openid: `o-bench-user-${i}`, ticket: qr.ticket }),
     );
 
-    const { metrics } = await admin('getChannelQr', { qrId: qr.qrId });
+    const { metrics } = await admin.call('getChannelQr', { qrId: qr.qrId });
 
     const percentile = (timings: Timing[], q: number): number => {
       const sorted = timings.map((t) => t.ms).sort((a, b) => a - b);

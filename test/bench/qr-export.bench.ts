@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildFunctions } from '../../cloudfunctions/build';
+import { adminClient } from '../../local/admin-client';
 import { startStack } from '../../local/stack';
-import { callFunction } from '../support/stack';
 import { seedQrScanners } from '../support/qr-scanners';
 import { sdkFor } from '../support/sdk';
 
@@ -29,10 +29,9 @@ async function main(): Promise<void> {
     settings: { ADMIN_OPENIDS: ADMIN },
   });
   try {
-    const admin = async (action: string, params: object = {}) =>
-      (await callFunction(stack.url, 'admin', { action, ...params }, { openid: ADMIN })).body;
-    const created = await admin('createChannelQr', { name: '基准', type: 'permanent' });
-    const qrId: string = created.data.qr.qrId;
+    const admin = adminClient(stack.url, ADMIN);
+    const created = await admin.call('createChannelQr', { name: '基准', type: 'permanent' });
+    const qrId = created.qr.qrId;
 
     let started = Date.now();
     const base = Date.now() - ROWS * 10;
@@ -46,15 +45,13 @@ async function main(): Promise<void> {
     console.log(`scanners: ${ROWS.toLocaleString('en-US')} inserted in ${s(started)}`);
 
     started = Date.now();
-    const reply = await admin('exportQrScanners', { qrId, order: 'desc' });
-    if (!reply.ok) throw new Error(JSON.stringify(reply));
-    const { data } = reply;
-    let progress = (await admin('getExport', { exportId: data.exportId })).data;
+    const { exportId } = await admin.call('exportQrScanners', { qrId, order: 'desc' });
+    let progress = await admin.call('getExport', { exportId });
     let ticks = 0;
     while (progress.state === 'running') {
       await stack.runtime.invoke('scheduler', { Type: 'Timer' }, { SOURCE: 'wx_trigger' });
       ticks += 1;
-      progress = (await admin('getExport', { exportId: data.exportId })).data;
+      progress = await admin.call('getExport', { exportId });
       if (process.env.BENCH_VERBOSE)
         console.log(`  run ${ticks}: ${progress.filesDone} files, ${s(started)}`);
     }

@@ -11,7 +11,7 @@ import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 /** China-time `YYYY-MM-DD` and `hh:mm` of an instant (the form's pickers are China time). */
 function chinaParts(at: number): { date: string; time: string } {
@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
     await preview.expectTexts(['浏览器春季红包', '草稿', '共 0 次领取，已发 0.00 元']);
     await preview.screenshot('campaign-detail-draft');
 
-    const [created] = (await adminCaller(stack)('listCampaigns', {})).campaigns;
+    const [created] = (await demoAdmin(stack).call('listCampaigns', {})).campaigns;
     expect(created).toMatchObject({
       name: '浏览器春季红包',
       status: 'draft',
@@ -136,12 +136,12 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
     const scan = await kit.resolveScan(DEMO.users.alice, 41);
     const claimed = await kit.reward('claim', scan.scanId, DEMO.users.alice);
     expect(claimed.ok, JSON.stringify(claimed)).toBe(true);
-    const [payout] = (await adminCaller(stack)('listPayouts', { code: scan.code })).payouts;
+    const [payout] = (await demoAdmin(stack).call('listPayouts', { code: scan.code })).payouts;
     await kit.paySim('confirm-transfer', { out_bill_no: payout!.outNo });
     await expect
       .poll(
         async () =>
-          (await adminCaller(stack)('listPayouts', { code: scan.code })).payouts[0]?.state,
+          (await demoAdmin(stack).call('listPayouts', { code: scan.code })).payouts[0]?.state,
         WAIT,
       )
       .toBe('received');
@@ -167,7 +167,7 @@ describe.skipIf(!hasChromium)('web preview: 红包活动', () => {
     await preview.expectTexts(['已暂停', '活动已暂停']);
     await preview.screenshot('campaign-detail-paused');
     expect(
-      (await adminCaller(stack)('getCampaign', { campaignId: created!.campaignId })).campaign
+      (await demoAdmin(stack).call('getCampaign', { campaignId: created!.campaignId })).campaign
         .status,
     ).toBe('paused');
 

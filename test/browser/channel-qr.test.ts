@@ -19,7 +19,7 @@ import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { unzip } from '../support/zip';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 const cls = (name: string): string =>
   `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
@@ -164,8 +164,8 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     await preview.phoneButton('创建二维码').tap();
     await preview.expectTexts([NAME, '生效中', TAG, '1. 文字', '2. 图片']);
     await expect.poll(async () => (await metric('scans').textContent())?.trim(), WAIT).toBe('0');
-    const admin = adminCaller(stack);
-    const [qr] = (await admin('listChannelQrs', { keyword: NAME })).qrs;
+    const admin = demoAdmin(stack);
+    const [qr] = (await admin.call('listChannelQrs', { keyword: NAME })).qrs;
     expect(qr).toMatchObject({
       name: NAME,
       type: 'temporary',

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 const LONG_WAIT = { timeout: 90_000 };
 
@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
   const phoneButton = (label: string) => preview.phoneButton(label);
   const confirmDialog = () => page.locator('.dialog__confirm').click();
   test('apply, wait for FINISH, import, export and download, activate, map, look up', async () => {
-    const admin = adminCaller(stack);
+    const admin = demoAdmin(stack);
     await page.goto(`${stack.url}/preview/`);
     await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
       state: 'attached',
@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
 
     const { applications } = await (async () => {
       for (let i = 0; i < 50; i += 1) {
-        const listed = await admin('listApplications', {});
+        const listed = await admin.call('listApplications', {});
         if (listed.applications.length > 1) return listed;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     // The application page refreshes the status by itself until WeChat reports FINISH.
     await preview.phone().getByText(`申请单 ${made.applicationId}`, { exact: true }).tap();
     await preview.expectTexts(['已生成', '未导入']);
-    const { application } = await admin('listRanges', { applicationId: made.applicationId });
+    const { application } = await admin.call('listRanges', { applicationId: made.applicationId });
     const [range] = application.ranges;
     const label = `${range!.codeStart}–${range!.codeEnd}`;
     await preview.expectTexts([label, '未激活 10,000 个码']);

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 const LONG_WAIT = { timeout: 90_000 };
 const PRODUCT = { title: '桂花乌龙 100g', brand: '码上茶园' };
@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
   };
 
   test('join → codes → product → campaign → claim → 发放记录 → pause → a viewer reads', async () => {
-    const server = adminCaller(stack);
+    const server = demoAdmin(stack);
     await page.goto(`${stack.url}/preview/`);
     await page.locator(`#user-select option[value="${DEMO.members.viewer}"]`).waitFor({
       state: 'attached',
@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     let applicationId = '';
     await expect
       .poll(async () => {
-        const { applications } = await server('listApplications', {});
+        const { applications } = await server.call('listApplications', {});
         applicationId =
           applications.find((a) => a.isvApplicationId !== DEMO.isvApplicationId)?.applicationId ??
           '';
@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     // 3. The application page refreshes until WeChat reports FINISH; bob imports the range.
     await phone().getByText(`申请单 ${applicationId}`, { exact: true }).tap();
     await preview.expectTexts(['已生成', '未导入']);
-    const [range] = (await server('listRanges', { applicationId })).application.ranges;
+    const [range] = (await server.call('listRanges', { applicationId })).application.ranges;
     const label = `${range!.codeStart}–${range!.codeEnd}`;
     await button('导入').tap();
     await phone().getByText('已导入 10,000 个码', { exact: true }).waitFor(LONG_WAIT);
@@ -249,7 +249,7 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     let code = '';
     await expect
       .poll(async () => {
-        const { payouts } = await server('listPayouts', {});
+        const { payouts } = await server.call('listPayouts', {});
         code = payouts[0]?.code ?? '';
         return code;
       }, WAIT)
@@ -272,7 +272,7 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     await preview.expectTexts(['已暂停', '活动已暂停']);
     await button('恢复').waitFor(WAIT);
     await preview.screenshot('day-10-campaign-paused');
-    const [campaign] = (await server('listCampaigns', {})).campaigns.filter(
+    const [campaign] = (await server.call('listCampaigns', {})).campaigns.filter(
       (c) => c.name === CAMPAIGN,
     );
     expect(campaign).toMatchObject({ status: 'paused' });

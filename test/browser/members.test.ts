@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
   let stack: TestStack;
@@ -82,14 +82,14 @@ describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
     expect(await preview.phone().getByText('成员与角色、邀请、操作记录').count()).toBe(0);
 
     // The server's side: bob is an operator who joined by invite, and the log says so.
-    const admin = adminCaller(stack);
-    const { members } = await admin('listMembers', {});
+    const admin = demoAdmin(stack);
+    const { members } = await admin.call('listMembers', {});
     expect(members.find((member) => member.openid === DEMO.users.bob)).toMatchObject({
       role: 'operator',
       source: 'invite',
       grantedBy: DEMO.admin,
     });
-    const { entries } = await admin('listAuditLog', {});
+    const { entries } = await admin.call('listAuditLog', {});
     expect(entries.map((entry) => entry.action).slice(0, 2)).toEqual([
       'acceptInvite',
       'createInvite',

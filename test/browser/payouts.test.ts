@@ -10,7 +10,7 @@ import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 describe.skipIf(!hasChromium)('web preview: 发放记录', () => {
   let stack: TestStack;
@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('web preview: 发放记录', () => {
     const scan = await kit.resolveScan(DEMO.users.alice, 31);
     const claimed = await kit.reward('claim', scan.scanId, DEMO.users.alice);
     expect(claimed.ok, JSON.stringify(claimed)).toBe(true);
-    const [payout] = (await adminCaller(stack)('listPayouts', { code: scan.code })).payouts;
+    const [payout] = (await demoAdmin(stack).call('listPayouts', { code: scan.code })).payouts;
     expect(payout).toBeDefined();
 
     await page.goto(`${stack.url}/preview/`);

@@ -6,10 +6,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { adminClient, type AdminClient } from '../../local/admin-client';
 import { DEMO } from '../../local/seed/demo';
 import { REPO_ROOT } from '../../local/stack';
-import type { AdminActions } from '../../typings/admin';
-import type { Envelope } from '../../typings/envelope';
 import type { Browser } from './chromium';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
@@ -57,24 +56,7 @@ export async function previewPage(browser: Browser): Promise<Preview> {
   };
 }
 
-export type AdminCall = <A extends keyof AdminActions>(
-  action: A,
-  request: AdminActions[A]['request'],
-) => Promise<AdminActions[A]['response']>;
-
 /** The `admin` function as the stack's administrator calls it from the Mini Program. */
-export function adminCaller(stack: { url: string }): AdminCall {
-  return async (action, request) => {
-    const response = await fetch(`${stack.url}/functions/admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': DEMO.admin },
-      body: JSON.stringify({ action, ...request }),
-    });
-    const reply = (await response.json()) as
-      Envelope<AdminActions[typeof action]['response']> | { errMsg?: string };
-    if (!('ok' in reply))
-      throw new Error(`admin.${action}: HTTP ${response.status} ${reply.errMsg}`);
-    if (!reply.ok) throw new Error(`admin.${action}: ${reply.error.code} ${reply.error.message}`);
-    return reply.data;
-  };
+export function demoAdmin(stack: { url: string }): AdminClient {
+  return adminClient(stack.url, DEMO.admin);
 }

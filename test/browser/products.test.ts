@@ -13,7 +13,7 @@ import type { LandingView } from '../../typings/scan';
 import { rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 /** A small picture of a rose-coloured square: what the operator "takes" with the phone. */
 function rosePng(): Buffer {
@@ -120,8 +120,8 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     await preview.expectTexts(['保存修改']);
     await preview.screenshot('products-form-saved');
 
-    const admin = adminCaller(stack);
-    const created = (await admin('listProducts', {})).products.find((p) => p.title === TITLE);
+    const admin = demoAdmin(stack);
+    const created = (await admin.call('listProducts', {})).products.find((p) => p.title === TITLE);
     expect(created).toBeDefined();
     expect(created!.images).toHaveLength(1);
     expect(created!.images[0]).toMatch(/^cloud:\/\/.+\/product-images\/.+\.png$/);
@@ -163,7 +163,9 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     )) as unknown as LandingView;
     expect(scan.product?.title).toBe(TITLE);
     // The range kept its own steps (the bind page offered them): they follow the product's.
-    const { segments } = await admin('listRanges', { applicationId: stack.demo!.applicationId });
+    const { segments } = await admin.call('listRanges', {
+      applicationId: stack.demo!.applicationId,
+    });
     const rangeSteps = (segments.find((s) => s.activation)?.activation?.traceSteps ?? []).map(
       (step) => step.name,
     );

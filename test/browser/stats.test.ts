@@ -13,7 +13,7 @@ import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
 const GUANGZHOU = { latitude: 23.1291, longitude: 113.2644 };
@@ -98,12 +98,12 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await scan('o-demo-carol', 21, SHANGHAI);
     const claimed = await kit.reward('claim', first.scanId, DEMO.users.alice);
     expect(claimed.ok, JSON.stringify(claimed)).toBe(true);
-    const [payout] = (await adminCaller(stack)('listPayouts', { code: first.code })).payouts;
+    const [payout] = (await demoAdmin(stack).call('listPayouts', { code: first.code })).payouts;
     await kit.paySim('confirm-transfer', { out_bill_no: payout!.outNo });
     await expect
       .poll(
         async () =>
-          (await adminCaller(stack)('listPayouts', { code: first.code })).payouts[0]?.state,
+          (await demoAdmin(stack).call('listPayouts', { code: first.code })).payouts[0]?.state,
         WAIT,
       )
       .toBe('received');
@@ -178,7 +178,7 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await preview.phoneButton('开始导出').tap();
     await preview.expectTexts(['已完成', '共 4 行，1 个文件']);
     await preview.screenshot('stats-export');
-    const [done] = (await adminCaller(stack)('listExports', {})).exports;
+    const [done] = (await demoAdmin(stack).call('listExports', {})).exports;
     expect(done).toMatchObject({ kind: 'scans', state: 'done', rowsDone: 4, filesDone: 1 });
     const csv = await (await fetch(done!.files[0]!.url)).text();
     expect(csv.trim().split('\r\n')).toHaveLength(5);

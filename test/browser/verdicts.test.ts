@@ -18,7 +18,8 @@ import { DEMO } from '../../local/seed/demo';
 import type { CodeApplicationView } from '../../typings/admin';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, adminCaller, previewPage, type AdminCall, type Preview } from './preview';
+import type { AdminClient } from '../../local/admin-client';
+import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
 
 /** More than this many people scanning one code within the window makes it suspicious. */
 const MAX_SCANNERS = 2;
@@ -61,7 +62,7 @@ const INVALID = [
 
 /** Refreshes the application until WeChat reports FINISH (immediate with finishDelayMs 0). */
 async function untilReady(
-  admin: AdminCall,
+  admin: AdminClient,
   application: CodeApplicationView,
 ): Promise<CodeApplicationView> {
   const deadline = Date.now() + 10_000;
@@ -69,7 +70,7 @@ async function untilReady(
   while (!current.ready) {
     if (Date.now() > deadline) throw new Error(`application still ${current.status}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    current = await admin('refreshApplication', { applicationId: current.applicationId });
+    current = await admin.call('refreshApplication', { applicationId: current.applicationId });
   }
   return current;
 }
@@ -79,9 +80,9 @@ async function untilReady(
  * index `SECOND.pick`, read from the admin CSV export (index,code,url).
  */
 async function secondApplication(
-  admin: AdminCall,
+  admin: AdminClient,
 ): Promise<{ applicationId: string; inactiveCode: string }> {
-  const applied = await admin('applyCodes', {
+  const applied = await admin.call('applyCodes', {
     count: 10_000,
     isvApplicationId: SECOND.isvApplicationId,
   });
@@ -89,8 +90,8 @@ async function secondApplication(
   const { applicationId } = application;
   const range = application.ranges[0];
   if (!range) throw new Error(`application ${applicationId} has no code range`);
-  await admin('importRange', { applicationId, ...range });
-  await admin('activateRange', {
+  await admin.call('importRange', { applicationId, ...range });
+  await admin.call('activateRange', {
     applicationId,
     codeStart: range.codeStart,
     codeEnd: range.codeStart + SECOND.activated - 1,
@@ -102,11 +103,11 @@ async function secondApplication(
   });
 
   const index = range.codeStart + SECOND.pick;
-  const { segments } = await admin('listRanges', { applicationId });
+  const { segments } = await admin.call('listRanges', { applicationId });
   const segment = segments.find((s) => s.codeStart <= index && index <= s.codeEnd);
   expect(segment?.state).toBe('not_activated');
 
-  const exported = await admin('exportRange', {
+  const exported = await admin.call('exportRange', {
     applicationId,
     ...range,
     from: index,
@@ -133,9 +134,9 @@ describe.skipIf(!hasChromium)('web preview in Chromium: every other verdict', ()
     const prepared = async () => {
       // No 2 s wait for WeChat's FINISH, for the demo seed or the second application.
       const started = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
-      const admin = adminCaller(started);
+      const admin = demoAdmin(started);
       const productId = started.demo!.productId;
-      const updated = await admin('updateProduct', {
+      const updated = await admin.call('updateProduct', {
         productId,
         suspicion: { maxScanners: MAX_SCANNERS },
       });

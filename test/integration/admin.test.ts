@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminCallError, FUNCTION_FAILED, adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -78,6 +79,57 @@ describe('admin function', () => {
     expect(
       (await stack.call('admin', { action: 'toString' }, { openid: 'o-boss' })).body.error.code,
     ).toBe('UNKNOWN_ACTION');
+  });
+});
+
+describe('the admin client of the seed, the tests and the benchmarks (local/admin-client.ts)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ settings: { ADMIN_OPENIDS: 'o-boss' } });
+  });
+  afterAll(() => stack.destroy());
+
+  it('resolves to the data of a success, as the user it was made for', async () => {
+    const boss = adminClient(stack.url, { openid: 'o-boss', appid: 'wx-mp' });
+    expect(await boss.call('me')).toMatchObject({
+      openid: 'o-boss',
+      appid: 'wx-mp',
+      isAdmin: true,
+    });
+    expect(await boss.as('o-someone').call('me')).toMatchObject({
+      openid: 'o-someone',
+      isAdmin: false,
+    });
+  });
+
+  it('throws a refusal as one error shape, and hands the envelope over when asked', async () => {
+    const stranger = adminClient(stack.url, 'o-stranger');
+    const refused = await stranger.call('listMembers').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AdminCallError);
+    expect(refused).toMatchObject({ action: 'listMembers', code: 'FORBIDDEN' });
+    expect(await stranger.reply('listMembers')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.any(String) },
+    });
+    expect(await adminClient(stack.url).reply('me')).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+  });
+
+  it('throws FUNCTION_FAILED when the runtime answers without an envelope', async () => {
+    const fixtures = await startTestStack({ fixtures: true });
+    try {
+      const failed = await adminClient(fixtures.url, 'o-boss')
+        .reply('me')
+        .catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(AdminCallError);
+      expect(failed).toMatchObject({ action: 'me', code: FUNCTION_FAILED });
+      expect((failed as Error).message).toContain('HTTP 404');
+    } finally {
+      await fixtures.destroy();
+    }
   });
 });
 

@@ -7,6 +7,8 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../../local/admin-client';
+import type { ChannelQrView } from '../../typings/admin';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 import { unzip } from '../support/zip';
@@ -24,14 +26,11 @@ const HEADER = 'OpenID,粉丝标签,扫码时间,回复状态';
 
 describe('channel QR scanners, exports, audiences and downloads', () => {
   let stack: TestStack;
-  let big: any;
-  let small: any;
+  let big: ChannelQrView;
+  let small: ChannelQrView;
 
-  const as =
-    (openid: string) =>
-    async (action: string, params: object = {}) =>
-      (await stack.call('admin', { action, ...params }, { openid })).body;
-  const admin = as(ADMIN);
+  const as = (openid: string) => adminClient(stack.url, openid);
+  const admin = () => as(ADMIN);
   const database = () => sdkFor(stack.url).database();
   const tick = () =>
     stack.runtime.invoke(
@@ -50,9 +49,7 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
     return text.slice(1).split('\r\n').slice(0, -1);
   };
   const createQr = async (name: string, tagNames: string[] = []) => {
-    const created = await admin('createChannelQr', { name, type: 'permanent', tagNames });
-    expect(created, JSON.stringify(created)).toMatchObject({ ok: true });
-    return created.data.qr;
+    return (await admin().call('createChannelQr', { name, type: 'permanent', tagNames })).qr;
   };
   const insertScanners = async (qrId: string, count: number, first = 0) => {
     const scanners = database().collection('oaQrScanners');
@@ -93,16 +90,19 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
 
   describe('scanned users', () => {
     it('lists them by first scan time either way, paged, with tags and reply status', async () => {
-      const newest = await admin('listQrScanners', { qrId: big.qrId, order: 'desc', limit: 4 });
-      expect(newest, JSON.stringify(newest)).toMatchObject({ ok: true });
+      const newest = await admin().call('listQrScanners', {
+        qrId: big.qrId,
+        order: 'desc',
+        limit: 4,
+      });
       // The last second holds users 249999 (alone: 250,000 = 3 × 83,333 + 1); then 249996–249998.
-      expect(newest.data.scanners.map((s: any) => s.openid)).toEqual([
+      expect(newest.scanners.map((s) => s.openid)).toEqual([
         openidOf(249_999),
         openidOf(249_996),
         openidOf(249_997),
         openidOf(249_998),
       ]);
-      expect(newest.data.scanners[0]).toEqual({
+      expect(newest.scanners[0]).toEqual({
         openid: openidOf(249_999),
         tags: ['直播', '新客'],
         firstScanAt: new Date(firstScanOf(249_999)).toISOString(),
@@ -111,35 +111,39 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
         followedFromQr: false,
         replyStatus: 'none',
       });
-      const oldest = await admin('listQrScanners', { qrId: big.qrId, order: 'asc', limit: 3 });
-      expect(oldest.data.scanners.map((s: any) => s.openid)).toEqual([0, 1, 2].map(openidOf));
-      const page2 = await admin('listQrScanners', {
+      const oldest = await admin().call('listQrScanners', {
+        qrId: big.qrId,
+        order: 'asc',
+        limit: 3,
+      });
+      expect(oldest.scanners.map((s) => s.openid)).toEqual([0, 1, 2].map(openidOf));
+      const page2 = await admin().call('listQrScanners', {
         qrId: big.qrId,
         order: 'asc',
         limit: 3,
         offset: 3,
       });
-      expect(page2.data.scanners.map((s: any) => s.openid)).toEqual([3, 4, 5].map(openidOf));
+      expect(page2.scanners.map((s) => s.openid)).toEqual([3, 4, 5].map(openidOf));
     });
 
     it('finds one user by exact OpenID, and nobody by part of one', async () => {
-      const found = await admin('listQrScanners', {
+      const found = await admin().call('listQrScanners', {
         qrId: big.qrId,
         openid: openidOf(1234),
         order: 'desc',
       });
-      expect(found.data.scanners).toHaveLength(1);
-      expect(found.data.scanners[0]).toMatchObject({
+      expect(found.scanners).toHaveLength(1);
+      expect(found.scanners[0]).toMatchObject({
         openid: openidOf(1234),
         replyStatus: 'failed',
       });
-      const partial = await admin('listQrScanners', {
+      const partial = await admin().call('listQrScanners', {
         qrId: big.qrId,
         openid: 'o-scanner-00123',
         order: 'desc',
       });
-      expect(partial.data.scanners).toEqual([]);
-      const unknownQr = await admin('listQrScanners', { qrId: 'nope', order: 'desc' });
+      expect(partial.scanners).toEqual([]);
+      const unknownQr = await admin().reply('listQrScanners', { qrId: 'nope', order: 'desc' });
       expect(unknownQr).toMatchObject({ ok: false, error: { code: 'QR_NOT_FOUND' } });
     });
   });
@@ -148,28 +152,26 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
     let exportId: string;
 
     it('starts in the background, one file done at once, and refuses a second export', async () => {
-      const started = await admin('exportQrScanners', { qrId: big.qrId, order: 'desc' });
-      expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
-      exportId = started.data.exportId;
+      exportId = (await admin().call('exportQrScanners', { qrId: big.qrId, order: 'desc' }))
+        .exportId;
       // The action's own run stops after its first file: the rest waits for the scheduler.
-      const progress = await admin('getExport', { exportId });
-      expect(progress.data).toMatchObject({
+      const progress = await admin().call('getExport', { exportId });
+      expect(progress).toMatchObject({
         state: 'running',
         rowsDone: 100_000,
         filesDone: 1,
         rowsPlanned: ROWS,
       });
-      expect(progress.data.files).toHaveLength(1);
+      expect(progress.files).toHaveLength(1);
 
-      const second = await admin('exportQrScanners', { qrId: small.qrId, order: 'asc' });
+      const second = await admin().reply('exportQrScanners', { qrId: small.qrId, order: 'asc' });
       expect(second).toMatchObject({
         ok: false,
         error: { code: 'EXPORT_IN_PROGRESS', message: expect.stringMatching(/导出正在进行/) },
       });
       // Another operator is not held up by it.
-      const other = await as(OTHER)('exportQrScanners', { qrId: small.qrId, order: 'asc' });
-      expect(other).toMatchObject({ ok: true });
-      expect((await admin('getExport', { exportId: other.data.exportId })).data).toMatchObject({
+      const other = await as(OTHER).call('exportQrScanners', { qrId: small.qrId, order: 'asc' });
+      expect(await admin().call('getExport', { exportId: other.exportId })).toMatchObject({
         state: 'done',
         rowsDone: 5,
         filesDone: 1,
@@ -199,9 +201,9 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
         ok: true,
         result: { exports: 1, files: 2 },
       });
-      const progress = (await admin('getExport', { exportId })).data;
+      const progress = await admin().call('getExport', { exportId });
       expect(progress).toMatchObject({ state: 'done', rowsDone: ROWS, filesDone: 3 });
-      expect(Date.parse(progress.linksExpireAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+      expect(Date.parse(progress.linksExpireAt!) - Date.now()).toBeGreaterThan(23 * 3600_000);
 
       const seen = new Set<string>();
       const expectedSizes = [100_000, 100_000, 50_000];
@@ -227,13 +229,12 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
       expect(seen.has('o-late')).toBe(false);
 
       // Done: the user may export again.
-      const again = await admin('exportQrScanners', {
+      const again = await admin().call('exportQrScanners', {
         qrId: big.qrId,
         openid: openidOf(7),
         order: 'asc',
       });
-      expect(again).toMatchObject({ ok: true });
-      const one = (await admin('getExport', { exportId: again.data.exportId })).data;
+      const one = await admin().call('getExport', { exportId: again.exportId });
       expect(one).toMatchObject({ state: 'done', rowsDone: 1, filesDone: 1 });
       expect(csvLines(await download(one.files[0].url))).toEqual([
         HEADER,
@@ -242,7 +243,7 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
     }, 240_000);
 
     it('answers an unknown export with its own code', async () => {
-      expect(await admin('getExport', { exportId: 'nope' })).toMatchObject({
+      expect(await admin().reply('getExport', { exportId: 'nope' })).toMatchObject({
         ok: false,
         error: { code: 'EXPORT_NOT_FOUND' },
       });
@@ -251,12 +252,14 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
 
   describe('audiences', () => {
     it('freezes the scanners of the moment: a later scan does not join it', async () => {
-      const created = await admin('createAudience', { qrId: small.qrId, name: '包裹卡首批' });
-      expect(created, JSON.stringify(created)).toMatchObject({
-        ok: true,
-        data: { audience: { name: '包裹卡首批', state: 'ready', size: 5, qrId: small.qrId } },
+      const created = await admin().call('createAudience', {
+        qrId: small.qrId,
+        name: '包裹卡首批',
       });
-      const audienceId = created.data.audience.audienceId;
+      expect(created).toMatchObject({
+        audience: { name: '包裹卡首批', state: 'ready', size: 5, qrId: small.qrId },
+      });
+      const audienceId = created.audience.audienceId;
 
       // A real scan by a new user, through WeChat's push.
       const scanned = await fetch(`${stack.url}/wechat/_sim/oa/scan`, {
@@ -265,12 +268,16 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
         body: JSON.stringify({ openid: 'o-after', scene: small.sceneStr, ticket: small.ticket }),
       });
       expect(scanned.status).toBe(200);
-      const after = await admin('listQrScanners', { qrId: small.qrId, order: 'desc', limit: 10 });
-      expect(after.data.scanners.map((s: any) => s.openid)).toContain('o-after');
-      expect(after.data.scanners).toHaveLength(6);
+      const after = await admin().call('listQrScanners', {
+        qrId: small.qrId,
+        order: 'desc',
+        limit: 10,
+      });
+      expect(after.scanners.map((s) => s.openid)).toContain('o-after');
+      expect(after.scanners).toHaveLength(6);
 
-      const listed = await admin('listAudiences', { qrId: small.qrId });
-      expect(listed.data.audiences).toEqual([
+      const listed = await admin().call('listAudiences', { qrId: small.qrId });
+      expect(listed.audiences).toEqual([
         expect.objectContaining({ audienceId, size: 5, state: 'ready' }),
       ]);
       const { data: chunks } = await database()
@@ -283,15 +290,15 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
     });
 
     it('holds a large list in chunks, built on by the scheduler', async () => {
-      const created = await admin('createAudience', { qrId: big.qrId, name: '直播间全部' });
-      expect(created.data.audience).toMatchObject({ state: 'building', size: 100_000 });
+      const created = await admin().call('createAudience', { qrId: big.qrId, name: '直播间全部' });
+      expect(created.audience).toMatchObject({ state: 'building', size: 100_000 });
       await tick();
-      const listed = await admin('listAudiences', { qrId: big.qrId });
+      const listed = await admin().call('listAudiences', { qrId: big.qrId });
       // o-late first scanned before this audience's moment: it is in.
-      expect(listed.data.audiences[0]).toMatchObject({ state: 'ready', size: ROWS + 1 });
+      expect(listed.audiences[0]).toMatchObject({ state: 'ready', size: ROWS + 1 });
       const count = await database()
         .collection('audienceMembers')
-        .where({ audienceId: created.data.audience.audienceId })
+        .where({ audienceId: created.audience.audienceId })
         .count();
       expect(count.total).toBe(Math.ceil((ROWS + 1) / 1000));
     }, 240_000);
@@ -315,22 +322,20 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
         [777, 777],
       ] as const) {
         for (const logo of [false, true]) {
-          const reply = await admin('qrImage', { qrId: big.qrId, size, logo });
-          expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
-          const image = decode(await download(reply.data.file.url));
+          const reply = await admin().call('qrImage', { qrId: big.qrId, size, logo });
+          const image = decode(await download(reply.file.url));
           expect(image, `${size} logo=${logo}`).toEqual({ width: px, text: big.url });
         }
       }
-      const tooLarge = await admin('qrImage', { qrId: big.qrId, size: 3001 });
+      const tooLarge = await admin().reply('qrImage', { qrId: big.qrId, size: 3001 });
       expect(tooLarge).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }, 120_000);
 
     it('puts many codes in one zip, one PNG each', async () => {
       const third = await createQr('门店海报');
       const ids = [big.qrId, small.qrId, third.qrId];
-      const reply = await admin('qrImagesZip', { qrIds: ids, size: 'small', logo: true });
-      expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
-      const entries = unzip(await download(reply.data.file.url));
+      const reply = await admin().call('qrImagesZip', { qrIds: ids, size: 'small', logo: true });
+      const entries = unzip(await download(reply.file.url));
       expect(entries).toHaveLength(3);
       const texts = entries.map((entry) => {
         expect(entry.name).toMatch(/\.png$/);
@@ -340,9 +345,8 @@ describe('channel QR scanners, exports, audiences and downloads', () => {
     });
 
     it('exports the links as CSV', async () => {
-      const reply = await admin('exportQrLinks', { qrIds: [big.qrId, small.qrId] });
-      expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
-      const lines = csvLines(await download(reply.data.file.url));
+      const reply = await admin().call('exportQrLinks', { qrIds: [big.qrId, small.qrId] });
+      const lines = csvLines(await download(reply.file.url));
       expect(lines[0]).toBe('公众号名称,二维码类型,二维码名称,二维码ID,二维码链接,有效期');
       expect(lines).toHaveLength(3);
       expect(lines.some((line) => line.includes(`,直播间,${big.qrId},${big.url},永久`))).toBe(true);

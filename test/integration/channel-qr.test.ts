@@ -8,6 +8,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -18,8 +19,7 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
   let imageId: string;
   let qr: any;
 
-  const admin = async (action: string, params: object = {}) =>
-    (await stack.call('admin', { action, ...params }, { openid: ADMIN })).body;
+  const admin = () => adminClient(stack.url, ADMIN);
   const sim = async (path: string, body?: object) => {
     const response = await fetch(`${stack.url}/wechat/_sim/${path}`, {
       method: body ? 'POST' : 'GET',
@@ -30,7 +30,7 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
   };
   const chat = async (openid: string) =>
     (await sim(`oa/chat?openid=${encodeURIComponent(openid)}`)).body;
-  const metrics = async (qrId: string) => (await admin('getChannelQr', { qrId })).data.metrics;
+  const metrics = async (qrId: string) => (await admin().call('getChannelQr', { qrId })).metrics;
   const scan = (openid: string, code: any, extra: object = {}) =>
     sim('oa/scan', { openid, scene: code.sceneStr, ticket: code.ticket, ...extra });
   /** CreateTime has one-second resolution: a user's next event must be a second later. */
@@ -45,12 +45,13 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
       cloudPath: 'materials/banner.png',
       fileContent: png,
     });
-    const added = await admin('addMaterial', { kind: 'image', fileId: fileID, name: '欢迎海报' });
-    expect(added, JSON.stringify(added)).toMatchObject({
-      ok: true,
-      data: { material: { kind: 'image' } },
+    const added = await admin().call('addMaterial', {
+      kind: 'image',
+      fileId: fileID,
+      name: '欢迎海报',
     });
-    imageId = added.data.material.materialId;
+    expect(added).toMatchObject({ material: { kind: 'image' } });
+    imageId = added.material.materialId;
   });
   afterAll(() => stack?.destroy());
 
@@ -59,12 +60,16 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
       cloudPath: 'materials/fake.png',
       fileContent: Buffer.from('not an image at all'),
     });
-    const refused = await admin('addMaterial', { kind: 'image', fileId: fileID, name: 'x' });
+    const refused = await admin().reply('addMaterial', {
+      kind: 'image',
+      fileId: fileID,
+      name: 'x',
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'MATERIAL_INVALID' } });
   });
 
   it('creates a temporary code through WeChat, whose image encodes its url', async () => {
-    const created = await admin('createChannelQr', {
+    const created = await admin().call('createChannelQr', {
       name: '门店 A 海报',
       type: 'temporary',
       expireSeconds: 7 * 24 * 3600,
@@ -85,20 +90,17 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
         ],
       },
     });
-    expect(created, JSON.stringify(created)).toMatchObject({
-      ok: true,
-      data: {
-        qr: {
-          name: '门店 A 海报',
-          type: 'temporary',
-          status: 'active',
-          sceneStr: expect.stringMatching(/^qr_/),
-          ticket: expect.stringMatching(/^gQ/),
-          url: expect.stringMatching(/^http:\/\/weixin\.qq\.com\/q\//),
-        },
+    expect(created).toMatchObject({
+      qr: {
+        name: '门店 A 海报',
+        type: 'temporary',
+        status: 'active',
+        sceneStr: expect.stringMatching(/^qr_/),
+        ticket: expect.stringMatching(/^gQ/),
+        url: expect.stringMatching(/^http:\/\/weixin\.qq\.com\/q\//),
       },
     });
-    qr = created.data.qr;
+    qr = created.qr;
     const ttl = Date.parse(qr.expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(7 * 24 * 3600_000 - 60_000);
     expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600_000);
@@ -111,13 +113,13 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
     expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(qr.url);
     expect((await fetch(`${stack.url}/wechat/cgi-bin/showqrcode?ticket=unknown`)).status).toBe(404);
 
-    const tooLong = await admin('createChannelQr', {
+    const tooLong = await admin().reply('createChannelQr', {
       name: 'x',
       type: 'temporary',
       expireSeconds: 2_592_001,
     });
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    const fourItems = await admin('createChannelQr', {
+    const fourItems = await admin().reply('createChannelQr', {
       name: 'x',
       type: 'permanent',
       replies: { enabled: true, items: Array(4).fill({ kind: 'text', text: 'hi' }) },
@@ -159,10 +161,8 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
       repliesReceived: 1,
     });
     // The console's list shows the same figures beside each code (scans, new followers).
-    const listed = (await admin('listChannelQrs', {})).data.qrs.find(
-      (code: { qrId: string }) => code.qrId === qr.qrId,
-    );
-    expect(listed.metrics).toEqual(await metrics(qr.qrId));
+    const listed = (await admin().call('listChannelQrs')).qrs.find((code) => code.qrId === qr.qrId);
+    expect(listed!.metrics).toEqual(await metrics(qr.qrId));
     // The medium was uploaded once and kept for the next scans (renewed after 2.5 days).
     const material = (await database().collection('oaMaterials').where({ _id: imageId }).get())
       .data[0];
@@ -276,35 +276,29 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
   });
 
   it('copy inherits every setting under a new scene; edit changes what the next scan gets', async () => {
-    const copied = await admin('copyChannelQr', { qrId: qr.qrId });
+    const copied = await admin().call('copyChannelQr', { qrId: qr.qrId });
     expect(copied).toMatchObject({
-      ok: true,
-      data: {
-        qr: {
-          name: '门店 A 海报_copy',
-          type: 'temporary',
-          status: 'active',
-          expireSeconds: 7 * 24 * 3600,
-          channel: 'store-a',
-          tagNames: ['门店A'],
-          replies: qr.replies,
-        },
+      qr: {
+        name: '门店 A 海报_copy',
+        type: 'temporary',
+        status: 'active',
+        expireSeconds: 7 * 24 * 3600,
+        channel: 'store-a',
+        tagNames: ['门店A'],
+        replies: qr.replies,
       },
     });
-    const copy = copied.data.qr;
+    const copy = copied.qr;
     expect(copy.sceneStr).not.toBe(qr.sceneStr);
     expect(copy.ticket).not.toBe(qr.ticket);
 
-    const edited = await admin('updateChannelQr', {
+    const edited = await admin().call('updateChannelQr', {
       qrId: copy.qrId,
       name: '门店 B',
       tagNames: ['门店B'],
       replies: { enabled: true, items: [{ kind: 'text', text: '门店 B 欢迎你' }] },
     });
-    expect(edited).toMatchObject({
-      ok: true,
-      data: { qr: { name: '门店 B', tagNames: ['门店B'] } },
-    });
+    expect(edited).toMatchObject({ qr: { name: '门店 B', tagNames: ['门店B'] } });
     await scan('o-cq-store-b', copy);
     const seen = await chat('o-cq-store-b');
     expect(seen.tags).toEqual(['门店B']);
@@ -317,11 +311,11 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
       repliesReceived: 1,
     });
 
-    const listed = await admin('listChannelQrs', { keyword: '门店 b' });
-    expect(listed.data.qrs.map((code: any) => code.qrId)).toEqual([copy.qrId]);
+    const listed = await admin().call('listChannelQrs', { keyword: '门店 b' });
+    expect(listed.qrs.map((code) => code.qrId)).toEqual([copy.qrId]);
 
     // Deleted: the code still makes followers (WeChat cannot withdraw it), nothing else applies.
-    const deleted = await admin('deleteChannelQrs', { qrIds: [copy.qrId, 'no-such-code'] });
+    const deleted = await admin().reply('deleteChannelQrs', { qrIds: [copy.qrId, 'no-such-code'] });
     expect(deleted).toEqual({
       ok: true,
       data: { deleted: [{ qrId: copy.qrId, previousStatus: 'active' }], skipped: ['no-such-code'] },
@@ -333,44 +327,42 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
     ).data[0];
     expect(follower).toMatchObject({ following: true, scene: copy.sceneStr });
     expect(await chat('o-cq-after-delete')).toMatchObject({ tags: [], messages: [] });
-    expect((await admin('getChannelQr', { qrId: copy.qrId })).data).toMatchObject({
+    expect(await admin().call('getChannelQr', { qrId: copy.qrId })).toMatchObject({
       qr: { status: 'deleted' },
       metrics: { scans: 1 },
     });
-    expect((await admin('updateChannelQr', { qrId: copy.qrId, name: 'x' })).error.code).toBe(
-      'QR_DELETED',
+    expect(await admin().reply('updateChannelQr', { qrId: copy.qrId, name: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'QR_DELETED' },
+    });
+    expect((await admin().call('listChannelQrs')).qrs.map((code) => code.qrId)).not.toContain(
+      copy.qrId,
     );
     expect(
-      (await admin('listChannelQrs', {})).data.qrs.map((code: any) => code.qrId),
-    ).not.toContain(copy.qrId);
-    expect(
-      (await admin('listChannelQrs', { status: 'deleted' })).data.qrs.map((code: any) => code.qrId),
+      (await admin().call('listChannelQrs', { status: 'deleted' })).qrs.map((code) => code.qrId),
     ).toEqual([copy.qrId]);
   });
 
   it('the permanent quota: WeChat’s 45029 marks the code creation_failed, which cannot be copied', async () => {
     await sim('config', { permanentQrLimit: 1 });
-    const first = await admin('createChannelQr', { name: '永久码 1', type: 'permanent' });
-    expect(first).toMatchObject({
-      ok: true,
-      data: { qr: { status: 'active', type: 'permanent' } },
-    });
-    expect(first.data.qr.expiresAt).toBeUndefined();
-    const second = await admin('createChannelQr', { name: '永久码 2', type: 'permanent' });
+    const first = await admin().call('createChannelQr', { name: '永久码 1', type: 'permanent' });
+    expect(first).toMatchObject({ qr: { status: 'active', type: 'permanent' } });
+    expect(first.qr.expiresAt).toBeUndefined();
+    const second = await admin().reply('createChannelQr', { name: '永久码 2', type: 'permanent' });
     expect(second).toMatchObject({ ok: false, error: { code: 'QR_QUOTA_EXCEEDED' } });
-    const failed = await admin('listChannelQrs', { status: 'creation_failed' });
-    expect(failed.data.qrs).toMatchObject([
+    const failed = await admin().call('listChannelQrs', { status: 'creation_failed' });
+    expect(failed.qrs).toMatchObject([
       {
         name: '永久码 2',
         status: 'creation_failed',
         failureReason: expect.stringContaining('45029'),
       },
     ]);
-    const copy = await admin('copyChannelQr', { qrId: failed.data.qrs[0].qrId });
+    const copy = await admin().reply('copyChannelQr', { qrId: failed.qrs[0]!.qrId });
     expect(copy).toMatchObject({ ok: false, error: { code: 'QR_CREATION_FAILED' } });
     // A temporary code is still possible.
     expect(
-      (await admin('createChannelQr', { name: '临时', type: 'temporary' })).data.qr.status,
+      (await admin().call('createChannelQr', { name: '临时', type: 'temporary' })).qr.status,
     ).toBe('active');
   });
 
@@ -418,13 +410,12 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
     // A tag made in the OA console first: our create gets 45157 and the scan looks it up instead.
     const made = await call('tags/create', { tag: { name: '老客' } });
     expect(made).toEqual({ tag: { id: expect.any(Number), name: '老客' } });
-    const old = await admin('createChannelQr', {
+    const old = await admin().call('createChannelQr', {
       name: '老客回访',
       type: 'temporary',
       tagNames: ['老客'],
     });
-    expect(old, JSON.stringify(old)).toMatchObject({ ok: true });
-    await scan('o-cq-regular', old.data.qr);
+    await scan('o-cq-regular', old.qr);
     expect((await chat('o-cq-regular')).tags).toEqual(['老客']);
 
     const upload = (type: string, content: Buffer, name: string) => {
@@ -447,8 +438,8 @@ describe('channel QR codes: from creation to the greeting in the user’s chat',
   });
 
   it('records each write in the audit log', async () => {
-    const log = await admin('listAuditLog', { limit: 100 });
-    const actions = new Set(log.data.entries.map((entry: any) => entry.action));
+    const log = await admin().call('listAuditLog', { limit: 100 });
+    const actions = new Set(log.entries.map((entry) => entry.action));
     for (const action of [
       'addMaterial',
       'createChannelQr',

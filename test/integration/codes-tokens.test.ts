@@ -4,6 +4,7 @@
  * is replaced once; the scheduler renews ahead of expiry; quota and busy errors follow the rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -28,11 +29,10 @@ async function tokenRequests(stack: TestStack): Promise<number> {
 
 /** An admin action that needs the OA token: codeactivequery for a code nobody activated. */
 const queryUnknownCode = (stack: TestStack) =>
-  stack.call('admin', { action: 'queryActivation', code: 'ZZZZZZZZZ' }, ADMIN);
+  adminClient(stack.url, ADMIN).reply('queryActivation', { code: 'ZZZZZZZZZ' });
 
 async function callManyAtOnce(stack: TestStack): Promise<any[]> {
-  const replies = await Promise.all(Array.from({ length: CALLERS }, () => queryUnknownCode(stack)));
-  return replies.map((reply) => reply.body);
+  return Promise.all(Array.from({ length: CALLERS }, () => queryUnknownCode(stack)));
 }
 
 describe('OA access token across instances', () => {
@@ -69,7 +69,8 @@ describe('OA access token across instances', () => {
       const before = await tokenRequests(stack);
       await simulator(stack, 'faults', { api: 'codeactivequery', errcode: 40001, times: 1 });
       const reply = await queryUnknownCode(stack);
-      expect(reply.body.error.code).not.toBe('UPSTREAM_CONFIG');
+      expect(reply.ok).toBe(false);
+      expect(!reply.ok && reply.error.code).not.toBe('UPSTREAM_CONFIG');
       const state = await simulator(stack, 'state', undefined, 'GET');
       // One normal stable_token call returns the same (rejected) token, so one forced refresh.
       expect((await tokenRequests(stack)) - before).toBeLessThanOrEqual(2);
@@ -81,9 +82,9 @@ describe('OA access token across instances', () => {
       const before = (await simulator(stack, 'state', undefined, 'GET')).calls.codeactivequery;
       await simulator(stack, 'faults', { api: 'codeactivequery', errcode: 45009, times: 5 });
       const reply = await queryUnknownCode(stack);
-      expect(reply.body.error).toEqual({
-        code: 'UPSTREAM_QUOTA_EXCEEDED',
-        message: expect.stringContaining('次数'),
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'UPSTREAM_QUOTA_EXCEEDED', message: expect.stringContaining('次数') },
       });
       const after = (await simulator(stack, 'state', undefined, 'GET')).calls.codeactivequery;
       expect(after - before).toBe(1);
@@ -95,7 +96,8 @@ describe('OA access token across instances', () => {
       const started = Date.now();
       const reply = await queryUnknownCode(stack);
       // Two busy answers, then WeChat's real answer about the unknown code.
-      expect(reply.body.error.code).not.toBe('UPSTREAM_ERROR');
+      expect(reply.ok).toBe(false);
+      expect(!reply.ok && reply.error.code).not.toBe('UPSTREAM_ERROR');
       expect(Date.now() - started).toBeGreaterThanOrEqual(200);
       await simulator(stack, 'faults', undefined, 'DELETE');
     });

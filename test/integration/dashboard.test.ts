@@ -19,9 +19,7 @@ describe('admin dashboard', () => {
   afterAll(() => stack?.destroy());
 
   const figures = async (openid = 'o-local-admin'): Promise<DashboardFigures> => {
-    const reply = (await stack.call('admin', { action: 'dashboard' }, { openid })).body;
-    expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    return reply.data as DashboardFigures;
+    return kit.admin.as(openid).call('dashboard');
   };
   const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
     for (let i = 0; i < 200; i++) {
@@ -102,20 +100,15 @@ describe('admin dashboard', () => {
       .collection('payouts')
       .where({ _id: outNos[1] })
       .update({ data: { flaggedAt: Date.now() } });
-    const paused = await kit.admin({
-      action: 'setCampaignStatus',
-      campaignId: other.campaignId,
-      status: 'paused',
-    });
-    expect(paused.ok, JSON.stringify(paused)).toBe(true);
+    await kit.admin.call('setCampaignStatus', { campaignId: other.campaignId, status: 'paused' });
     const later = await figures();
     expect(later.flaggedPayouts).toBe(before.flaggedPayouts + 1);
     expect(later.runningCampaigns).toBe(before.runningCampaigns + 1);
     expect(later.budgetLeftFen).toBe(before.budgetLeftFen + 10_000 - 200);
     // The same payout is what 发放记录's flagged list shows.
-    const flagged = await kit.admin({ action: 'listPayouts', flagged: true });
-    expect(flagged.data.payouts.map((p: { outNo: string }) => p.outNo)).toContain(outNos[1]);
-    expect(flagged.data.payouts).toHaveLength(later.flaggedPayouts);
+    const flagged = await kit.admin.call('listPayouts', { flagged: true });
+    expect(flagged.payouts.map((p) => p.outNo)).toContain(outNos[1]);
+    expect(flagged.payouts).toHaveLength(later.flaggedPayouts);
 
     await kit.endCampaign(campaign.campaignId);
     await kit.endCampaign(other.campaignId);
@@ -124,12 +117,10 @@ describe('admin dashboard', () => {
   it('is read by every member and refused to a visitor', async () => {
     for (const role of ['operator', 'marketer', 'viewer'] as const) {
       const openid = `o-dash-${role}`;
-      const granted = await kit.admin({ action: 'grantRole', openid, role });
-      expect(granted.ok, JSON.stringify(granted)).toBe(true);
+      await kit.admin.call('grantRole', { openid, role });
       expect((await figures(openid)).day).toMatch(/^\d{4}-/);
     }
-    const visitor = (await stack.call('admin', { action: 'dashboard' }, { openid: 'o-dash-none' }))
-      .body;
-    expect(visitor.error.code).toBe('FORBIDDEN');
+    const visitor = await kit.admin.as('o-dash-none').reply('dashboard');
+    expect(visitor).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });

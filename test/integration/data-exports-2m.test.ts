@@ -9,6 +9,7 @@
  * data/scans.ts writes them. test/bench/data-export.bench.ts measures the same run's speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -24,8 +25,7 @@ const idOf = (i: number) => `s2m-${String(i).padStart(8, '0')}`;
 
 describe('the CRM scans export at 2,000,000 rows', () => {
   let stack: TestStack;
-  const admin = async (action: string, params: object = {}) =>
-    (await stack.call('admin', { action, ...params }, { openid: ADMIN })).body;
+  const admin = () => adminClient(stack.url, ADMIN);
 
   beforeAll(async () => {
     stack = await startTestStack({ settings: { ADMIN_OPENIDS: ADMIN } });
@@ -50,14 +50,12 @@ describe('the CRM scans export at 2,000,000 rows', () => {
   afterAll(() => stack?.destroy());
 
   it('writes 20 files of exactly 100,000 rows, in order, across scheduler runs', async () => {
-    const started = await admin('exportData', {
+    const { exportId } = await admin().call('exportData', {
       kind: 'scans',
       from: new Date(FROM).toISOString(),
       to: new Date(FROM + 60 * 86_400_000).toISOString(),
     });
-    expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
-    const { exportId } = started.data;
-    let progress = (await admin('getExport', { exportId })).data;
+    let progress = await admin().call('getExport', { exportId });
     let runs = 0;
     while (progress.state === 'running' && runs < 10) {
       await stack.runtime.invoke(
@@ -66,7 +64,7 @@ describe('the CRM scans export at 2,000,000 rows', () => {
         { SOURCE: 'wx_trigger' },
       );
       runs += 1;
-      progress = (await admin('getExport', { exportId })).data;
+      progress = await admin().call('getExport', { exportId });
     }
     expect(progress).toMatchObject({ state: 'done', rowsDone: ROWS, filesDone: 20 });
     // More than one run: the export went on across the functions' time limits.

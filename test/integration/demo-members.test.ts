@@ -4,14 +4,13 @@
  * often the seed runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../../local/admin-client';
 import { DEMO, seedDemo } from '../../local/seed/demo';
-import type { MemberView } from '../../typings/admin';
 import { startTestStack, type TestStack } from '../support/stack';
 
 describe('demo members', () => {
   let stack: TestStack;
-  const admin = async (action: string, params: Record<string, unknown> = {}) =>
-    (await stack.call('admin', { action, ...params }, { openid: DEMO.admin })).body;
+  const admin = () => adminClient(stack.url, DEMO.admin);
 
   beforeAll(async () => {
     stack = await startTestStack({ seed: true });
@@ -21,8 +20,8 @@ describe('demo members', () => {
   it('joins each demo role by invite, once, and a second seed changes nothing', async () => {
     await seedDemo(stack, { log: () => {}, campaign: false });
 
-    const { data } = await admin('listMembers');
-    const demo = (data.members as MemberView[]).filter((member) =>
+    const { members } = await admin().call('listMembers');
+    const demo = members.filter((member) =>
       (Object.values(DEMO.members) as string[]).includes(member.openid),
     );
     expect(
@@ -35,15 +34,15 @@ describe('demo members', () => {
       { openid: DEMO.members.viewer, role: 'viewer', source: 'invite' },
     ]);
     // Through the real doors: three invites, three acceptances, in the audit log.
-    const invites = await admin('listAuditLog', { actionName: 'createInvite', limit: 100 });
-    const accepted = await admin('listAuditLog', { actionName: 'acceptInvite', limit: 100 });
-    expect(invites.data.entries).toHaveLength(3);
-    expect(accepted.data.entries.map((entry: { actor: string }) => entry.actor).sort()).toEqual(
+    const invites = await admin().call('listAuditLog', { actionName: 'createInvite', limit: 100 });
+    const accepted = await admin().call('listAuditLog', { actionName: 'acceptInvite', limit: 100 });
+    expect(invites.entries).toHaveLength(3);
+    expect(accepted.entries.map((entry) => entry.actor).sort()).toEqual(
       Object.values(DEMO.members).sort(),
     );
     // Each may do what its role allows.
-    const viewer = await stack.call('admin', { action: 'me' }, { openid: DEMO.members.viewer });
-    expect(viewer.body.data).toMatchObject({
+    const viewer = await admin().as(DEMO.members.viewer).call('me');
+    expect(viewer).toMatchObject({
       role: 'viewer',
       can: { dashboard: true, createCampaign: false },
     });

@@ -28,37 +28,36 @@ describe('admin listPayouts: code search and paging', () => {
     const campaign = await kit.startCampaign({ name: '按码查询' });
     const codes = [await claim('o-code-a', 80), await claim('o-code-b', 81)];
 
-    const found = await kit.admin({ action: 'listPayouts', code: codes[1] });
-    expect(found.ok, JSON.stringify(found)).toBe(true);
-    expect(found.data.payouts).toEqual([
+    const found = await kit.admin.call('listPayouts', { code: codes[1] });
+    expect(found.payouts).toEqual([
       expect.objectContaining({ code: codes[1], openid: 'o-code-b', campaignName: '按码查询' }),
     ]);
 
-    const scoped = await kit.admin({
-      action: 'listPayouts',
+    const scoped = await kit.admin.call('listPayouts', {
       code: codes[0],
       campaignId: campaign.campaignId,
     });
-    expect(scoped.data.payouts.map((p: { code: string }) => p.code)).toEqual([codes[0]]);
+    expect(scoped.payouts.map((p) => p.code)).toEqual([codes[0]]);
 
     // The code's payout is not flagged, and belongs to no other campaign.
-    expect(
-      (await kit.admin({ action: 'listPayouts', code: codes[0], flagged: true })).data,
-    ).toEqual({ payouts: [] });
-    expect(
-      (await kit.admin({ action: 'listPayouts', code: codes[0], campaignId: 'nope' })).data,
-    ).toEqual({ payouts: [] });
+    expect(await kit.admin.call('listPayouts', { code: codes[0], flagged: true })).toEqual({
+      payouts: [],
+    });
+    expect(await kit.admin.call('listPayouts', { code: codes[0], campaignId: 'nope' })).toEqual({
+      payouts: [],
+    });
 
     // A code that was never paid: an empty list, not an error.
-    const unknown = await kit.admin({ action: 'listPayouts', code: 'ZZZZZZZZZ' });
+    const unknown = await kit.admin.reply('listPayouts', { code: 'ZZZZZZZZZ' });
     expect(unknown).toMatchObject({ ok: true, data: { payouts: [] } });
   }, 120_000);
 
   it('refuses a code that is not 9 printable characters with a Chinese message', async () => {
-    const short = await kit.admin({ action: 'listPayouts', code: '12345' });
-    expect(short.ok).toBe(false);
-    expect(short.error.code).toBe('INVALID_ARGUMENT');
-    expect(short.error.message).toContain('9 位');
+    const short = await kit.admin.reply('listPayouts', { code: '12345' });
+    expect(short).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('9 位') },
+    });
   });
 
   it('pages a campaign newest first with limit and offset', async () => {
@@ -67,13 +66,8 @@ describe('admin listPayouts: code search and paging', () => {
     for (let i = 0; i < 3; i++) codes.push(await claim(`o-page-${i}`, 90 + i));
     const page = async (offset: number) =>
       (
-        await kit.admin({
-          action: 'listPayouts',
-          campaignId: campaign.campaignId,
-          limit: 2,
-          offset,
-        })
-      ).data.payouts.map((p: { code: string }) => p.code);
+        await kit.admin.call('listPayouts', { campaignId: campaign.campaignId, limit: 2, offset })
+      ).payouts.map((p) => p.code);
     expect(await page(0)).toEqual([codes[2], codes[1]]);
     expect(await page(2)).toEqual([codes[0]]);
   }, 120_000);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, startProcess } from '../support/process';
-import { callFunction } from '../support/stack';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 
 describe('npm start', () => {
@@ -23,8 +23,8 @@ describe('npm start', () => {
         ok: true,
         functions: expect.arrayContaining(['admin', 'scheduler']),
       });
-      const me = await callFunction(first.url, 'admin', { action: 'me' }, { openid: 'o-restart' });
-      expect(me.body.data.visits).toBe(1);
+      const me = await adminClient(first.url, 'o-restart').call('me');
+      expect(me.visits).toBe(1);
       await sdkFor(first.url)
         .database()
         .collection('products')
@@ -36,8 +36,8 @@ describe('npm start', () => {
 
     const second = await startProcess({ PORT: '0', MASHANG_DATA_DIR: dataDir });
     try {
-      const me = await callFunction(second.url, 'admin', { action: 'me' }, { openid: 'o-restart' });
-      expect(me.body.data.visits).toBe(2);
+      const me = await adminClient(second.url, 'o-restart').call('me');
+      expect(me.visits).toBe(2);
       const product = await sdkFor(second.url).database().collection('products').doc('p-1').get();
       expect(product.data.title).toBe('山泉水 550ml');
     } finally {

@@ -21,7 +21,7 @@ import type { TestStack } from '../support/stack';
 describe('reward: claims through the local stack', () => {
   let stack: TestStack;
   let kit: ReturnType<typeof rewardKit>;
-  const admin = (event: Record<string, unknown>) => kit.admin(event);
+  const admin = () => kit.admin;
   const reward = (action: string, scanId: string, openid: string) =>
     kit.reward(action, scanId, openid);
   const fields = (overrides: Partial<CampaignFields> = {}) => kit.fields(overrides);
@@ -39,37 +39,38 @@ describe('reward: claims through the local stack', () => {
 
   describe('campaign admin actions', () => {
     it('creates a draft, validates in Chinese, starts, pauses and shows the books', async () => {
-      const invalid = await admin({
-        action: 'createCampaign',
-        ...fields({ amount: { kind: 'fixed', fen: 5 } }),
+      const invalid = await admin().reply(
+        'createCampaign',
+        fields({ amount: { kind: 'fixed', fen: 5 } }),
+      );
+      expect(invalid).toEqual({
+        ok: false,
+        error: {
+          code: 'INVALID_CAMPAIGN',
+          message: expect.stringMatching(/转账金额须在 0\.10–200\.00 元之间/),
+        },
       });
-      expect(invalid.ok).toBe(false);
-      expect(invalid.error.code).toBe('INVALID_CAMPAIGN');
-      expect(invalid.error.message).toMatch(/转账金额须在 0\.10–200\.00 元之间/);
 
-      const untargeted = await admin({
-        action: 'createCampaign',
-        ...fields({ targeting: { productIds: [], rangeIds: [] } }),
+      const untargeted = await admin().reply(
+        'createCampaign',
+        fields({ targeting: { productIds: [], rangeIds: [] } }),
+      );
+      expect(untargeted).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/请至少选择一个商品或码段/) },
       });
-      expect(untargeted.error.message).toMatch(/请至少选择一个商品或码段/);
 
-      const created = await admin({ action: 'createCampaign', ...fields({ budgetFen: 5_000 }) });
-      expect(created.ok).toBe(true);
-      const { campaignId } = created.data.campaign;
-      expect(created.data.campaign).toMatchObject({
+      const created = await admin().call('createCampaign', fields({ budgetFen: 5_000 }));
+      const { campaignId } = created.campaign;
+      expect(created.campaign).toMatchObject({
         status: 'draft',
         budget: { budgetFen: 5_000, remainingFen: 5_000, reservedFen: 0, paidFen: 0 },
       });
 
-      const notAdmin = await stack.call(
-        'admin',
-        { action: 'listCampaigns' },
-        { openid: 'o-someone' },
-      );
-      expect(notAdmin.body.error.code).toBe('FORBIDDEN');
+      const notAdmin = await admin().as('o-someone').reply('listCampaigns');
+      expect(notAdmin).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-      const updated = await admin({
-        action: 'updateCampaign',
+      const updated = await admin().call('updateCampaign', {
         campaignId,
         ...fields({
           name: '春季扫码红包',
@@ -77,29 +78,30 @@ describe('reward: claims through the local stack', () => {
           amount: { kind: 'uniform', minFen: 30, maxFen: 80 },
         }),
       });
-      expect(updated.ok, JSON.stringify(updated)).toBe(true);
-      expect(updated.data.campaign).toMatchObject({
+      expect(updated.campaign).toMatchObject({
         name: '春季扫码红包',
         amount: { kind: 'uniform', minFen: 30, maxFen: 80 },
         budget: { budgetFen: 8_000, remainingFen: 8_000 },
       });
-      expect(updated.data.campaign.amount).not.toHaveProperty('fen');
+      expect(updated.campaign.amount).not.toHaveProperty('fen');
 
-      const wrongMove = await admin({ action: 'setCampaignStatus', campaignId, status: 'paused' });
-      expect(wrongMove.error.code).toBe('INVALID_STATUS_CHANGE');
-      expect(wrongMove.error.message).toBe('活动「草稿」时不能改为「已暂停」');
+      const wrongMove = await admin().reply('setCampaignStatus', { campaignId, status: 'paused' });
+      expect(wrongMove).toEqual({
+        ok: false,
+        error: { code: 'INVALID_STATUS_CHANGE', message: '活动「草稿」时不能改为「已暂停」' },
+      });
 
       for (const status of ['running', 'paused', 'ended'] as const) {
-        const moved = await admin({ action: 'setCampaignStatus', campaignId, status });
-        expect(moved.data.campaign.status).toBe(status);
+        const moved = await admin().call('setCampaignStatus', { campaignId, status });
+        expect(moved.campaign.status).toBe(status);
       }
-      const frozen = await admin({ action: 'updateCampaign', campaignId, ...fields() });
-      expect(frozen.error.code).toBe('CAMPAIGN_ENDED');
+      const frozen = await admin().reply('updateCampaign', { campaignId, ...fields() });
+      expect(frozen).toMatchObject({ ok: false, error: { code: 'CAMPAIGN_ENDED' } });
 
-      const listed = await admin({ action: 'listCampaigns', status: 'ended' });
-      expect(listed.data.campaigns.map((c: CampaignView) => c.campaignId)).toContain(campaignId);
-      const got = await admin({ action: 'getCampaign', campaignId });
-      expect(got.data.campaign.budget).toEqual({
+      const listed = await admin().call('listCampaigns', { status: 'ended' });
+      expect(listed.campaigns.map((c) => c.campaignId)).toContain(campaignId);
+      const got = await admin().call('getCampaign', { campaignId });
+      expect(got.campaign.budget).toEqual({
         budgetFen: 8_000,
         remainingFen: 8_000,
         reservedFen: 0,
@@ -171,7 +173,7 @@ describe('reward: claims through the local stack', () => {
       expect((await payoutsOf(campaign.campaignId)).length).toBe(before + 1);
 
       // Every hold a loser made was given back: the books hold exactly the two payouts.
-      const books = (await admin({ action: 'getCampaign', campaignId: campaign.campaignId })).data
+      const books = (await admin().call('getCampaign', { campaignId: campaign.campaignId }))
         .campaign.budget;
       expect(books.remainingFen + books.reservedFen + books.paidFen).toBe(books.budgetFen);
       expect(books.reservedFen + books.paidFen).toBe(200);
@@ -300,7 +302,7 @@ describe('reward: claims through the local stack', () => {
       expect(payouts).toHaveLength(100);
       expect(new Set(payouts.map((payout) => payout.code)).size).toBe(100);
       expect(payouts.reduce((sum, payout) => sum + payout.amountFen, 0)).toBe(10_000);
-      const books = (await admin({ action: 'getCampaign', campaignId: campaign.campaignId })).data
+      const books = (await admin().call('getCampaign', { campaignId: campaign.campaignId }))
         .campaign.budget;
       expect(books.remainingFen).toBe(0);
       expect(books.reservedFen + books.paidFen).toBe(10_000);

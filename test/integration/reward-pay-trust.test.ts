@@ -12,7 +12,7 @@ import {
   loadOrCreateCredentials,
   type LocalWechatPayCredentials,
 } from '../../local/wechat/pay/credentials';
-import { ADMIN, rewardKit, startRewardStack, V2_PAYOUT } from '../support/rewards';
+import { rewardKit, startRewardStack, V2_PAYOUT } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 
 describe('reward: WeChat Pay replies as documented, and checked against our books', () => {
@@ -84,13 +84,8 @@ describe('reward: WeChat Pay replies as documented, and checked against our book
     await response.text();
     return response.status;
   };
-  const flagged = async (campaignId: string): Promise<any[]> => {
-    const answer = (
-      await stack.call('admin', { action: 'listPayouts', campaignId, flagged: true }, ADMIN)
-    ).body;
-    expect(answer.ok, JSON.stringify(answer)).toBe(true);
-    return answer.data.payouts;
-  };
+  const flagged = async (campaignId: string) =>
+    (await kit.admin.call('listPayouts', { campaignId, flagged: true })).payouts;
 
   it('point 1a: the documented v2 success reply hands the page its red envelope', async () => {
     await kit.startCampaign({ payout: V2_PAYOUT, budgetFen: 1_000 });

@@ -297,9 +297,8 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
     await passTime(49 * HOUR);
     await reconcileNow();
 
-    const listed = await kit.admin({ action: 'listPayouts', flagged: true });
-    expect(listed.ok, JSON.stringify(listed)).toBe(true);
-    expect(listed.data.payouts).toEqual([
+    const listed = await kit.admin.call('listPayouts', { flagged: true });
+    expect(listed.payouts).toEqual([
       expect.objectContaining({
         code: scan!.code,
         campaignName: '对账告警',
@@ -311,28 +310,19 @@ describe('reward: 30% faults across 500 claims, then reconciliation', () => {
         nextCheckAt: expect.any(String),
       }),
     ]);
-    expect(listed.data.payouts[0].ledger.map((entry: any) => entry.toText)).toEqual([
-      '发放中',
-      '已发出',
-    ]);
-    const stranger = await stack.call(
-      'admin',
-      { action: 'listPayouts', flagged: true },
-      {
-        openid: 'o-someone',
-      },
-    );
-    expect(stranger.body.error.code).toBe('FORBIDDEN');
+    expect(listed.payouts[0]!.ledger.map((entry) => entry.toText)).toEqual(['发放中', '已发出']);
+    const stranger = await kit.admin.as('o-someone').reply('listPayouts', { flagged: true });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // WeChat Pay answers again: the envelope was refunded a day ago; the budget comes back.
     await fetch(`${stack.url}/wechatpay/_sim/faults`, { method: 'DELETE' });
     await passTime(5 * HOUR);
     await reconcileNow();
-    expect((await kit.admin({ action: 'listPayouts', flagged: true })).data.payouts).toEqual([]);
-    const [settled] = (await kit.admin({ action: 'listPayouts', campaignId: campaign.campaignId }))
-      .data.payouts;
+    expect((await kit.admin.call('listPayouts', { flagged: true })).payouts).toEqual([]);
+    const [settled] = (await kit.admin.call('listPayouts', { campaignId: campaign.campaignId }))
+      .payouts;
     expect(settled).toMatchObject({ state: 'budget_released', stateText: '已退回预算' });
-    expect(settled.ledger.at(-2).detail).toContain('REFUND');
+    expect(settled!.ledger.at(-2)!.detail).toContain('REFUND');
     expect(await kit.books(campaign.campaignId)).toMatchObject({
       remainingFen: campaign.budget.budgetFen,
       reservedFen: 0,

@@ -6,6 +6,7 @@
  * payout WeChat Pay refuses counts as released where its claim was made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RewardStatsRequest } from '../../typings/admin';
 import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 import { rebuildStats } from '../support/stats';
@@ -46,8 +47,7 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       .update({ data: { createdAt: at } });
   };
 
-  const stats = (request: Record<string, unknown>) =>
-    kit.admin({ action: 'rewardStats', ...request });
+  const stats = (request: RewardStatsRequest) => kit.admin.call('rewardStats', request);
 
   beforeAll(async () => {
     stack = await startRewardStack();
@@ -79,8 +79,7 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       granularity: 'day',
       campaignId,
     });
-    expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    expect(reply.data).toEqual({
+    expect(reply).toEqual({
       buckets: [
         { start: iso(yesterday), ...claimed(2, 1, 150) },
         { start: iso(today), ...claimed(1, 1, 150) },
@@ -88,7 +87,7 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       totals: claimed(3, 2, 300),
     });
     // The bucket starts are midnight in Shanghai.
-    expect(new Date(reply.data.buckets[1].start).getUTCHours()).toBe(16);
+    expect(new Date(reply.buckets[1]!.start).getUTCHours()).toBe(16);
   });
 
   it('buckets by China-time hour, empty hours included as zeros', async () => {
@@ -97,7 +96,7 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       to: iso(yesterday + 12 * HOUR),
       granularity: 'hour',
     });
-    expect(reply.data.buckets).toEqual([
+    expect(reply.buckets).toEqual([
       { start: iso(yesterday + 9 * HOUR), ...claimed(0, 0, 0) },
       { start: iso(yesterday + 10 * HOUR), ...claimed(1, 1, 150) },
       { start: iso(yesterday + 11 * HOUR), ...claimed(0, 0, 0) },
@@ -108,7 +107,7 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       to: iso(today + 30 * 60_000),
       granularity: 'hour',
     });
-    expect(late.data.buckets).toEqual([
+    expect(late.buckets).toEqual([
       { start: iso(today - HOUR), ...claimed(1, 0, 0) },
       { start: iso(today), ...claimed(1, 1, 150) },
     ]);
@@ -121,15 +120,15 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
       granularity: 'day',
       campaignId: 'another-campaign',
     });
-    expect(other.data.totals).toEqual(claimed(0, 0, 0));
+    expect(other.totals).toEqual(claimed(0, 0, 0));
     const all = await stats({ from: iso(yesterday), to: iso(today + DAY), granularity: 'day' });
-    expect(all.data.totals).toEqual(claimed(3, 2, 300));
+    expect(all.totals).toEqual(claimed(3, 2, 300));
   });
 
   it('counts refused claims by reason as they happen, for the campaign whose rule refused them', async () => {
-    const window = { from: iso(today), to: iso(today + DAY), granularity: 'day' };
-    const before = (await stats({ ...window, campaignId })).data.totals;
-    const beforeAll = (await stats(window)).data.totals;
+    const window = { from: iso(today), to: iso(today + DAY), granularity: 'day' } as const;
+    const before = (await stats({ ...window, campaignId })).totals;
+    const beforeAll = (await stats(window)).totals;
     // The code of o-stats-c's paid claim, claimed again by another user who scanned it.
     const scan = await kit.resolveScan('o-stats-d', 62);
     const again = await kit.reward('claim', scan.scanId, 'o-stats-d');
@@ -138,8 +137,8 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
     const stolen = await kit.reward('claim', scan.scanId, 'o-stats-e');
     expect(stolen.error.code).toBe('SCAN_NOT_FOUND');
 
-    const after = (await stats({ ...window, campaignId })).data.totals;
-    const afterAll = (await stats(window)).data.totals;
+    const after = (await stats({ ...window, campaignId })).totals;
+    const afterAll = (await stats(window)).totals;
     expect(afterAll.refused - beforeAll.refused).toBe(2);
     expect(afterAll.refusedByReason.SCAN_NOT_FOUND).toBe(
       (beforeAll.refusedByReason.SCAN_NOT_FOUND ?? 0) + 1,
@@ -155,15 +154,13 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
     });
     // A rebuild counts them again from the refusals recorded.
     await rebuildStats(stack.url);
-    expect((await stats(window)).data.totals).toEqual(afterAll);
+    expect((await stats(window)).totals).toEqual(afterAll);
   });
 
   it('counts a payout that failed and gave its budget back as released, in its bucket and the totals', async () => {
     const hourOf = (at: number) => at - (at % HOUR);
     const figures = async (from: number, to: number, granularity: 'day' | 'hour') => {
-      const reply = await stats({ from: iso(from), to: iso(to), granularity, campaignId });
-      expect(reply.ok, JSON.stringify(reply)).toBe(true);
-      return reply.data;
+      return stats({ from: iso(from), to: iso(to), granularity, campaignId });
     };
     const started = Date.now();
     const dayBefore = await figures(today, today + DAY, 'day');
@@ -211,15 +208,23 @@ describe('admin rewardStats: claims per China-time day and hour', () => {
   });
 
   it('refuses a reversed or oversized window in Chinese', async () => {
-    const reversed = await stats({ from: iso(today), to: iso(yesterday), granularity: 'day' });
-    expect(reversed.error).toEqual({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringMatching(/晚于/),
+    const reversed = await kit.admin.reply('rewardStats', {
+      from: iso(today),
+      to: iso(yesterday),
+      granularity: 'day',
     });
-    const huge = await stats({ from: iso(today - 40 * DAY), to: iso(today), granularity: 'hour' });
-    expect(huge.error).toEqual({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringContaining('按小时最多统计 31 天'),
+    expect(reversed).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/晚于/) },
+    });
+    const huge = await kit.admin.reply('rewardStats', {
+      from: iso(today - 40 * DAY),
+      to: iso(today),
+      granularity: 'hour',
+    });
+    expect(huge).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('按小时最多统计 31 天') },
     });
   });
 });

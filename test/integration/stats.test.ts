@@ -15,6 +15,8 @@ import {
   shardOf,
   splitIncrements,
 } from '../../cloudfunctions/core/domain/rollups';
+import { adminClient } from '../../local/admin-client';
+import type { ScanStatsRequest } from '../../typings/admin';
 import { ADMIN, inBatches } from '../support/rewards';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -38,8 +40,7 @@ describe('figures from write-time rollups', () => {
   const today = chinaMidnight(Date.now());
   const window = { from: iso(today), to: iso(today + DAY) };
 
-  const admin = async (event: Record<string, unknown>, user = ADMIN) =>
-    (await stack.call('admin', event, user)).body;
+  const admin = (user: { openid: string } = ADMIN) => adminClient(stack.url, user);
   const ticketFor = async (openid: string, index: number): Promise<string> => {
     const response = await fetch(`${stack.url}/wechat/_sim/scan`, {
       method: 'POST',
@@ -69,11 +70,10 @@ describe('figures from write-time rollups', () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     return reply.data;
   };
-  const stats = async (request: Record<string, unknown>) => {
-    const reply = await admin({ action: 'scanStats', ...window, ...request });
-    expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    return reply.data;
-  };
+  /** Today's window unless the request names its own. */
+  const stats = (
+    request: Omit<ScanStatsRequest, 'from' | 'to'> & Partial<Pick<ScanStatsRequest, 'from' | 'to'>>,
+  ) => admin().call('scanStats', { ...window, ...request });
   /** Today's scans as stored: the raw data the figures must agree with. */
   const rawScans = async () => {
     const db = sdkFor(stack.url).database();
@@ -164,7 +164,7 @@ describe('figures from write-time rollups', () => {
       stats({ granularity: 'hour', groupBy: 'province' }),
       stats({ granularity: 'day', groupBy: 'range' }),
       stats({ granularity: 'day', groupBy: 'product' }),
-      admin({ action: 'productScanStats', ...window }),
+      admin().call('productScanStats', window),
     ]);
     const outcome = await rebuildStats(stack.url);
     expect(outcome.scans).toBeGreaterThanOrEqual(48);
@@ -174,7 +174,7 @@ describe('figures from write-time rollups', () => {
       stats({ granularity: 'hour', groupBy: 'province' }),
       stats({ granularity: 'day', groupBy: 'range' }),
       stats({ granularity: 'day', groupBy: 'product' }),
-      admin({ action: 'productScanStats', ...window }),
+      admin().call('productScanStats', window),
     ]);
     expect(after).toEqual(before);
   }, 180_000);
@@ -194,8 +194,8 @@ describe('figures from write-time rollups', () => {
       entry.codes.add(s.code);
       perUser.set(s.openid, entry);
     }
-    const reply = await admin({ action: 'productScanStats', ...window });
-    expect(reply.data.products).toEqual([
+    const reply = await admin().call('productScanStats', window);
+    expect(reply.products).toEqual([
       {
         productId: stack.demo!.productId,
         scans: mine.length,
@@ -225,28 +225,28 @@ describe('figures from write-time rollups', () => {
 
   it('raises a diversion alert when a range sold in Shanghai turns up in Guangdong', async () => {
     const { applicationId, codeStart } = stack.demo!;
-    const refused = await admin({
-      action: 'setRangeRegions',
+    const refused = await admin().reply('setRangeRegions', {
       applicationId,
       codeStart,
       regions: [{ province: '火星' }],
     });
-    expect(refused.error).toEqual({ code: 'INVALID_ARGUMENT', message: '无法识别的省份：火星' });
-    const set = await admin({
-      action: 'setRangeRegions',
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: '无法识别的省份：火星' },
+    });
+    const set = await admin().call('setRangeRegions', {
       applicationId,
       codeStart,
       regions: [{ province: '上海' }],
       alertThreshold: 2,
     });
-    expect(set.ok, JSON.stringify(set)).toBe(true);
-    expect(set.data.range).toMatchObject({
+    expect(set.range).toMatchObject({
       salesRegions: [{ province: '上海市' }],
       diversionThreshold: 2,
     });
 
     const alerts = async (includeBelowThreshold = false) =>
-      (await admin({ action: 'listDiversionAlerts', includeBelowThreshold })).data.alerts;
+      (await admin().call('listDiversionAlerts', { includeBelowThreshold })).alerts;
     await scan('o-div-1', 500, { clientIp: IP.shanghai }); // inside: not counted
     expect(await alerts(true)).toEqual([]);
     await scan('o-div-1', 501, { clientIp: IP.shenzhen });
@@ -265,35 +265,37 @@ describe('figures from write-time rollups', () => {
       threshold: 2,
       alerting: true,
     });
-    expect(Date.parse(alert.firstSeenAt)).toBeLessThanOrEqual(Date.parse(alert.lastSeenAt));
+    expect(Date.parse(alert!.firstSeenAt)).toBeLessThanOrEqual(Date.parse(alert!.lastSeenAt));
     // A viewer reads alerts; only those who run the codes set regions.
     const viewer = { openid: 'o-demo-viewer' };
-    expect((await admin({ action: 'listDiversionAlerts' }, viewer)).ok).toBe(true);
-    const denied = await admin(
-      { action: 'setRangeRegions', applicationId, codeStart, regions: [] },
-      viewer,
-    );
-    expect(denied.error.code).toBe('FORBIDDEN');
+    expect((await admin(viewer).reply('listDiversionAlerts')).ok).toBe(true);
+    const denied = await admin(viewer).reply('setRangeRegions', {
+      applicationId,
+      codeStart,
+      regions: [],
+    });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
   it('refuses a reversed or oversized window in Chinese', async () => {
-    const reversed = await admin({
-      action: 'scanStats',
+    const reversed = await admin().reply('scanStats', {
       from: window.to,
       to: window.from,
       granularity: 'day',
     });
-    expect(reversed.error).toEqual({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringMatching(/晚于/),
+    expect(reversed).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/晚于/) },
     });
-    const huge = await admin({
-      action: 'scanStats',
+    const huge = await admin().reply('scanStats', {
       from: iso(today - 40 * DAY),
       to: window.to,
       granularity: 'hour',
     });
-    expect(huge.error.message).toContain('按小时最多统计 31 天');
+    expect(huge).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('按小时最多统计 31 天') },
+    });
   });
   it("reads a past day's hours by key from one fold per day, and still counts a shard written after it", async () => {
     const db = sdkFor(stack.url).database();

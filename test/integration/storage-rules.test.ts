@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_RETENTION_MS } from '../../cloudfunctions/core/codes/export-retention';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from '../support/sdk';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -12,8 +13,7 @@ const ADMIN = { openid: 'o-local-admin' };
 
 describe('storage rules', () => {
   let stack: TestStack;
-  const admin = async (event: Record<string, unknown>): Promise<any> =>
-    (await stack.call('admin', event, ADMIN)).body;
+  const admin = () => adminClient(stack.url, ADMIN);
 
   beforeAll(async () => {
     stack = await startTestStack({ seed: true });
@@ -31,26 +31,23 @@ describe('storage rules', () => {
     return { codeStart: record.codeStart, codeEnd: record.codeEnd };
   };
 
-  const exportSome = async (): Promise<any> => {
+  const exportSome = async () => {
     const range = await importedRange();
-    const reply = await admin({
-      action: 'exportRange',
+    return admin().call('exportRange', {
       applicationId: stack.demo!.applicationId,
       ...range,
       from: range.codeStart,
       to: range.codeStart + 4,
       formats: ['csv'],
     });
-    expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    return reply.data;
   };
 
   describe('product images', () => {
-    const base = { action: 'createProduct', title: '山泉水', brand: '码上', attributes: [] };
+    const base = { title: '山泉水', brand: '码上', attributes: [] };
 
     it('refuses a cloud file outside product-images/, such as an exported code file', async () => {
       const exported = await exportSome();
-      const exportFile: string = exported.files[0].fileID;
+      const exportFile = exported.files[0]!.fileID;
       const env = /^cloud:\/\/[^/]+\//.exec(exportFile)![0];
       for (const image of [
         exportFile,
@@ -60,48 +57,49 @@ describe('storage rules', () => {
         `${env}product-images/`,
         `${env}product-imagesX/a.png`,
       ]) {
-        const created = await admin({ ...base, images: [image], trace: [] });
-        expect(created.error, image).toEqual({
-          code: 'INVALID_ARGUMENT',
-          message: expect.stringContaining('product-images/'),
+        const created = await admin().reply('createProduct', {
+          ...base,
+          images: [image],
+          trace: [],
         });
-        const inTrace = await admin({
+        expect(created, image).toEqual({
+          ok: false,
+          error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('product-images/') },
+        });
+        const inTrace = await admin().reply('createProduct', {
           ...base,
           images: [],
           trace: [{ name: '灌装', images: [image] }],
         });
-        expect(inTrace.error?.code, image).toBe('INVALID_ARGUMENT');
+        expect(inTrace, image).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
       }
       const product = stack.demo!.productId;
-      const updated = await admin({
-        action: 'updateProduct',
+      const updated = await admin().reply('updateProduct', {
         productId: product,
         images: [exportFile],
       });
-      expect(updated.error?.code).toBe('INVALID_ARGUMENT');
-      const bound = await admin({
-        action: 'bindProduct',
+      expect(updated).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      const bound = await admin().reply('bindProduct', {
         applicationId: stack.demo!.applicationId,
         codeStart: stack.demo!.codeStart,
         productId: product,
         traceSteps: [{ name: '出厂', images: [exportFile] }],
       });
-      expect(bound.error?.code).toBe('INVALID_ARGUMENT');
+      expect(bound).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
       // The product still shows only its own pictures.
-      const got = await admin({ action: 'getProduct', productId: product });
-      expect(got.data.product.images).toEqual(expect.not.arrayContaining([exportFile]));
+      const got = await admin().call('getProduct', { productId: product });
+      expect(got.product.images).toEqual(expect.not.arrayContaining([exportFile]));
     });
 
     it('accepts files under product-images/ and https images', async () => {
       const [picture] = stack.demo!.images;
       expect(picture).toMatch(/^cloud:\/\/[^/]+\/product-images\//);
-      const created = await admin({
+      const created = await admin().call('createProduct', {
         ...base,
-        images: [picture, 'https://example.com/a.png'],
-        trace: [{ name: '灌装', images: [picture] }],
+        images: [picture!, 'https://example.com/a.png'],
+        trace: [{ name: '灌装', images: [picture!] }],
       });
-      expect(created.ok, JSON.stringify(created)).toBe(true);
-      expect(created.data.product.images).toEqual([picture, 'https://example.com/a.png']);
+      expect(created.product.images).toEqual([picture, 'https://example.com/a.png']);
     });
   });
 

@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { CampaignFields, CampaignView } from '../../typings/admin';
 import { effectiveThresholds } from '../../cloudfunctions/core/domain/verdict';
+import { adminClient } from '../../local/admin-client';
 import { sdkFor } from './sdk';
 import { startTestStack, type TestStack } from './stack';
 
@@ -71,8 +72,8 @@ export function rewardKit(stack: TestStack) {
   const { productId, applicationId, codeStart } = stack.demo!;
   const database = () => sdkFor(stack.url).database();
 
-  const admin = async (event: Record<string, unknown>) =>
-    (await stack.call('admin', event, ADMIN)).body;
+  /** The `admin` function as the stack's administrator. */
+  const admin = adminClient(stack.url, ADMIN);
   const reward = async (action: string, scanId: string, openid: string) =>
     (await stack.call('reward', { action, scanId }, { openid })).body;
 
@@ -92,25 +93,20 @@ export function rewardKit(stack: TestStack) {
   });
 
   const startCampaign = async (overrides: Partial<CampaignFields> = {}): Promise<CampaignView> => {
-    const created = await admin({ action: 'createCampaign', ...fields(overrides) });
-    expect(created.ok, JSON.stringify(created)).toBe(true);
-    const started = await admin({
-      action: 'setCampaignStatus',
-      campaignId: created.data.campaign.campaignId,
+    const created = await admin.call('createCampaign', fields(overrides));
+    const started = await admin.call('setCampaignStatus', {
+      campaignId: created.campaign.campaignId,
       status: 'running',
     });
-    expect(started.ok, JSON.stringify(started)).toBe(true);
-    return started.data.campaign;
+    return started.campaign;
   };
 
   const endCampaign = async (campaignId: string): Promise<void> => {
-    const ended = await admin({ action: 'setCampaignStatus', campaignId, status: 'ended' });
-    expect(ended.ok, JSON.stringify(ended)).toBe(true);
+    await admin.call('setCampaignStatus', { campaignId, status: 'ended' });
   };
 
   const books = async (campaignId: string) =>
-    (await admin({ action: 'getCampaign', campaignId })).data.campaign
-      .budget as CampaignView['budget'];
+    (await admin.call('getCampaign', { campaignId })).campaign.budget;
 
   /** Every payout of a campaign as stored. */
   const payoutsOf = async (campaignId: string): Promise<any[]> => {
@@ -245,10 +241,8 @@ export function rewardKit(stack: TestStack) {
 
   /** Ends every running campaign, so the next test's campaign is the only candidate. */
   const endRunningCampaigns = async (): Promise<void> => {
-    const listed = await admin({ action: 'listCampaigns', status: 'running', limit: 100 });
-    expect(listed.ok, JSON.stringify(listed)).toBe(true);
-    for (const campaign of listed.data.campaigns as CampaignView[])
-      await endCampaign(campaign.campaignId);
+    const listed = await admin.call('listCampaigns', { status: 'running', limit: 100 });
+    for (const campaign of listed.campaigns) await endCampaign(campaign.campaignId);
   };
 
   return {

@@ -1,6 +1,6 @@
 /**
  * Products and their origin trace, as operators manage them, and their binding to activated code
- * ranges. Input shapes are checked at the edge (admin/index.ts); the rules that need the database
+ * ranges. Input shapes are checked at the edge (admin/products.ts); the rules that need the database
  * (a product or range that must exist) are here.
  */
 import type {

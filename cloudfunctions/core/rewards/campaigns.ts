@@ -1,6 +1,6 @@
 /**
  * Reward campaigns as marketers manage them (admin actions). Shapes are checked at the edge
- * (admin/index.ts); the rules of a runnable campaign are domain/campaign-validation.ts's
+ * (admin/campaigns.ts); the rules of a runnable campaign are domain/campaign-validation.ts's
  * validateCampaign, and every budget move is a conditional update in data/campaigns.ts.
  */
 import type {

@@ -1,6 +1,6 @@
 /**
  * 新建/编辑渠道二维码: the draft as typed and the checks that mirror the server's
- * (cloudfunctions/admin/index.ts channel QR schemas, core/domain/channel-qr.ts limits), so an
+ * (cloudfunctions/admin/channel-qr.ts schemas, core/domain/channel-qr.ts limits), so an
  * operator sees each problem beside its field before anything is sent. Pure: no `wx`.
  */
 import type {

@@ -9,11 +9,10 @@ import {
   copyRefusal,
   deletePrompt,
   describeChannelQrError,
-  fileReadyText,
   qrRows,
   STATUS_FILTERS,
-  zipChoices,
 } from './present';
+import { fileReadyText, zipChoices } from './exports';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeChannelQrError(error) : '';

@@ -1,3 +1,9 @@
+/**
+ * 码包详情: one page's Component (lifecycle, polling until FINISH, import, the export and activation
+ * sheets, the range map) over one `data` object and one store. Over 400 lines on purpose: every
+ * rule it applies is already pure and tested apart (present.ts, range-forms.ts); what is left is
+ * handlers that share this page's data, which a split (a Behavior) would only scatter.
+ */
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
 import type { CodeRangeView, ExportFormat } from '../../../../typings/admin';
 import type { EnvelopeError } from '../../../../typings/envelope';
@@ -6,22 +12,24 @@ import { adminSessionStore } from '../../stores/session';
 import { confirmAction } from '../../utils/confirm';
 import { downloadToTemp, openDownloaded } from '../../utils/files';
 import {
-  DEFAULT_WXA_PATH,
   MAX_POLLS,
   POLL_MS,
-  EXPORT_FORMATS,
-  WXA_TYPE_CHOICES,
-  activationConfirmation,
   applicationHead,
-  checkActivation,
-  checkExport,
   countText,
   describeCodesError,
-  exportCard,
   generatedRows,
   rangeMap,
   segmentDetail,
 } from './present';
+import {
+  DEFAULT_WXA_PATH,
+  EXPORT_FORMATS,
+  WXA_TYPE_CHOICES,
+  activationConfirmation,
+  checkActivation,
+  checkExport,
+  exportCard,
+} from './range-forms';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeCodesError(error) : '';

@@ -13,13 +13,12 @@ import {
   describeChannelQrError,
   expiryText,
   metricRows,
-  QR_IMAGE_CHOICES,
-  qrImageSize,
   QR_STATUS_LABELS,
   QR_TYPE_LABELS,
   replySummaries,
   STATUS_TAG_TYPES,
 } from '../present';
+import { QR_IMAGE_CHOICES, qrImageSize } from '../exports';
 
 type TapEvent = WechatMiniprogram.CustomEvent<
   Record<string, never>,

@@ -6,7 +6,8 @@ import { qrScannerExportStore } from '../../../stores/qr-scanner-export';
 import { qrScannersStore } from '../../../stores/qr-scanners';
 import { adminSessionStore } from '../../../stores/session';
 import { confirmAction } from '../../../utils/confirm';
-import { chinaTimeText, describeChannelQrError, exportCard, scannerRows } from '../present';
+import { chinaTimeText, describeChannelQrError } from '../present';
+import { exportCard, scannerRows } from '../exports';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeChannelQrError(error) : '';
