@@ -9,7 +9,8 @@
  * - `miniprogram.js`: the pages' TypeScript, stores, services and npm packages (vant, mobx) bundled
  *   by esbuild into lazy per-component factories, so each component's code runs when simulate loads
  *   it, exactly once per page document, as `require` does on a phone;
- * - `runtime.js` / `shell.js`: the browser side (client/), with simulate and j-component.
+ * - `runtime.js` / `shell.js`: the browser side (client/), with simulate and j-component
+ *   (client-bundle.ts).
  *
  * A build is kept in memory and reused while a fingerprint of its inputs (paths, sizes and mtimes)
  * is unchanged, so the preview always shows the current code and reloads cost nothing otherwise.
@@ -19,13 +20,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { CLIENT_DIR, bundleClient } from './client-bundle';
 import type { PreviewAppInfo, PreviewComponent } from './protocol';
 import { readWxss, transformWxss } from './wxss';
 
 // Not stack.ts's REPO_ROOT: the stack imports the preview, and the cycle would leave it undefined.
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const MINIPROGRAM_ROOT = path.join(REPO_ROOT, 'miniprogram');
-const CLIENT_DIR = path.join(__dirname, 'client');
 const require_ = createRequire(__filename);
 
 /** vant's icon font lives on a CDN; the preview has no internet, so it serves a local copy. */
@@ -226,103 +227,6 @@ async function bundleMiniprogram(root: string, components: ComponentSource[]): P
     tsconfig: path.join(root, 'tsconfig.json'),
     define: { 'process.env.NODE_ENV': '"development"' },
     plugins: [miniprogramNpmPlugin(root)],
-  });
-  return result.outputFiles[0].text;
-}
-
-/** Swaps a function body in a library file; fails loudly if the library changed under us. */
-function patchSource(source: string, file: string, from: string, to: string): string {
-  if (!source.includes(from))
-    throw new Error(`预览构建：${file} 中找不到要替换的代码（库版本变了？）`);
-  return source.split(from).join(to);
-}
-
-/** miniprogram-simulate and j-component adjusted for a browser (see client/page.ts). */
-function browserRuntimePlugin(): Plugin {
-  return {
-    name: 'simulate-in-browser',
-    setup(esbuild) {
-      esbuild.onResolve({ filter: /^path$/ }, () => ({ path: path.join(CLIENT_DIR, 'path.ts') }));
-      // simulate's WXSS pipeline (postcss, less, csso) ran at build time: see wxss.ts.
-      esbuild.onResolve({ filter: /^\.\/wxss$/ }, (args) =>
-        args.importer.includes(`${path.sep}miniprogram-simulate${path.sep}`)
-          ? { path: path.join(CLIENT_DIR, 'simulate-wxss.ts') }
-          : undefined,
-      );
-      // Built-in tags get the browser behaviour of client/builtins.ts merged into their stand-ins.
-      esbuild.onLoad({ filter: /miniprogram-simulate[\\/]src[\\/]definition\.js$/ }, (args) => ({
-        contents: patchSource(
-          fs.readFileSync(args.path, 'utf8'),
-          args.path,
-          "template: '<slot/>',",
-          "template: '<slot/>', ...(globalThis.__mashangBuiltins || {})[name],",
-        ),
-        loader: 'js',
-      }));
-      // j-component's SelectorQuery ignores `fields({ node: true })`; WeChat answers it with the
-      // Canvas node of a `<canvas type="2d">`, which client/builtins.ts provides.
-      esbuild.onLoad({ filter: /j-component[\\/]src[\\/]tool[\\/]selectorquery\.js$/ }, (args) => ({
-        contents: patchSource(
-          fs.readFileSync(args.path, 'utf8'),
-          args.path,
-          'if (fields.context) {',
-          'if (fields.node) itemRes.node = globalThis.__mashangNodeOf(node)\n            if (fields.context) {',
-        ),
-        loader: 'js',
-      }));
-      // j-component skips an attribute equal to the one it rendered last, where WeChat applies
-      // again each binding setData touched: a field the page cleared kept the typed text (rebind.ts).
-      esbuild.onLoad({ filter: /j-component[\\/]src[\\/]componentmanager\.js$/ }, (args) => ({
-        contents: patchSource(
-          fs.readFileSync(args.path, 'utf8'),
-          args.path,
-          'diff.diffVt(this._vt, newVt)\n',
-          `diff.diffVt(this._vt, newVt)
-    globalThis.__mashangRebind(newVt, changes, data, {
-      generate: (probe) => this._generateFunc({data: probe}),
-      current: (node) => node instanceof exparser.Component && exparser.Component.hasPublicProperty(node, 'value') ? {value: node.data.value} : undefined,
-      apply: (node, value) => render.updateAttrs(node, [{name: 'value', value}]),
-    })
-`,
-        ),
-        loader: 'js',
-      }));
-      // Both libraries turn rpx into px 1:1 in inline styles; the preview's screen needs 0.5.
-      esbuild.onLoad(
-        { filter: /(j-component[\\/]src[\\/]tool|miniprogram-simulate[\\/]src)[\\/]utils\.js$/ },
-        (args) => {
-          const source = fs.readFileSync(args.path, 'utf8');
-          return {
-            contents: patchSource(
-              source,
-              args.path,
-              "return style.replace(/(\\d+)rpx/ig, '$1px')",
-              'return globalThis.__mashangScaleRpx(style)',
-            ),
-            loader: 'js',
-          };
-        },
-      );
-    },
-  };
-}
-
-async function bundleClient(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [path.join(CLIENT_DIR, entry)],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    sourcemap: 'inline',
-    logLevel: 'silent',
-    tsconfig: path.join(CLIENT_DIR, 'tsconfig.json'),
-    // simulate assigns Component, Behavior and wx on Node's `global`.
-    define: { global: 'globalThis' },
-    // Only simulate's Node branch (never taken in a browser) requires it.
-    external: ['fs'],
-    plugins: [browserRuntimePlugin()],
   });
   return result.outputFiles[0].text;
 }

@@ -11,12 +11,12 @@
  * bound data back to '' — after saving, say — left the typed text on screen in the preview, and
  * vant's own clearing (`innerValue: ''`) was lost too.
  *
- * After each diff (build.ts patches j-component to call `rebindValues`), every node whose `value`
- * attribute differs from its component's current `value` is a candidate. Whether setData touched
- * the data its binding reads is found by rendering once more with that data altered: if the
- * node's `value` comes out different, the binding reads it, and the value is applied again, as
- * WeChat would. A binding that reads none of it (vant's field re-rendering for `showClear` while
- * the user types) keeps what is shown.
+ * After each diff (client-bundle.ts patches j-component to call `rebindValues`), every node
+ * whose `value` attribute differs from its component's current `value` is a candidate. Whether
+ * setData touched the data its binding reads is found by rendering once more with that data
+ * altered: if the node's `value` comes out different, the binding reads it, and the value is
+ * applied again, as WeChat would. A binding that reads none of it (vant's field re-rendering for
+ * `showClear` while the user types) keeps what is shown.
  */
 
 /** j-component's virtual node, as far as this needs it. */

@@ -40,7 +40,7 @@ declare global {
 const PAGE_TAG = 'main';
 
 (globalThis as { __mashangScaleRpx?: (style: string) => string }).__mashangScaleRpx = scaleRpx;
-// j-component calls it after each re-render (build.ts).
+// j-component calls it after each re-render (client-bundle.ts).
 (globalThis as { __mashangRebind?: typeof rebindValues }).__mashangRebind = rebindValues;
 
 function call(target: unknown, hook: string, ...args: unknown[]): unknown {

@@ -1,52 +1,16 @@
 /**
  * `wx.*` for a page rendered in the preview, on top of miniprogram-simulate's own mocks: the
  * cloud, launch options, scanning, overlays, navigation and storage go to the local stack and to
- * the device (shell.ts) the way they would go to CloudBase and to WeChat on a phone.
+ * the device (shell.ts) the way they would go to CloudBase and to WeChat on a phone. Its parts:
+ * the calling convention (wx-api.ts), storage (storage.ts), authorization scopes (scopes.ts),
+ * pictures and files (media.ts).
  */
 import { PREVIEW_APPID, SCREEN_HEIGHT, SCREEN_WIDTH, resolveUrl } from '../protocol';
 import type { Device } from './device';
 import { createMedia } from './media';
-
-type Options = Record<string, unknown> & {
-  success?: (result: unknown) => void;
-  fail?: (error: unknown) => void;
-  complete?: (result: unknown) => void;
-};
-
-interface WxError {
-  errMsg: string;
-  errCode?: number;
-}
-
-function wxError(api: string, reason: string, errCode?: number): WxError {
-  return errCode === undefined
-    ? { errMsg: `${api}:fail ${reason}` }
-    : { errMsg: `${api}:fail ${reason}`, errCode };
-}
-
-/**
- * WeChat's asynchronous API convention: callbacks when any of success/fail/complete is given,
- * otherwise a promise (base library ≥ 2.10.2); results carry `errMsg: '<api>:ok'`.
- */
-function asyncApi<R extends object>(api: string, run: (options: Options) => Promise<R> | R) {
-  return (options: Options = {}): Promise<R & { errMsg: string }> | undefined => {
-    const outcome = Promise.resolve()
-      .then(() => run(options))
-      .then((result) => ({ errMsg: `${api}:ok`, ...result }));
-    if (!options.success && !options.fail && !options.complete) return outcome;
-    outcome.then(
-      (result) => {
-        options.success?.(result);
-        options.complete?.(result);
-      },
-      (error: unknown) => {
-        options.fail?.(error);
-        options.complete?.(error);
-      },
-    );
-    return undefined;
-  };
-}
+import { createScopes } from './scopes';
+import { createStorage } from './storage';
+import { asyncApi, wxError, type WxError } from './wx-api';
 
 const windowInfo = {
   pixelRatio: 2,
@@ -95,14 +59,6 @@ export interface PageContext {
 /** `fileType` values wx.openDocument documents. */
 const OPEN_DOCUMENT_TYPES = new Set(['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf']);
 
-/** What WeChat's authorization prompt says for each scope the preview knows. */
-const SCOPE_PROMPTS = {
-  'scope.writePhotosAlbum': '保存图片或视频到你的相册',
-} as const;
-
-/** The Mini Program's name in WeChat's own prompts. */
-const PREVIEW_APP_NAME = '码上';
-
 /** APIs simulate lacks that the preview plays: canIUse says yes to them. */
 const PREVIEW_APIS = new Set([
   'sendBizRedPacket',
@@ -134,49 +90,8 @@ async function payControl(api: string, control: string, body: Record<string, str
 
 /** The `wx` members the preview provides; simulate's mocks stay for everything else. */
 export function createWx(device: Device, page: PageContext): Record<string, unknown> {
-  const storageKey = (key: string) => `mashang-preview:storage:${device.openid()}:${key}`;
-  const storageKeys = () => {
-    const prefix = storageKey('');
-    return Object.keys(localStorage)
-      .filter((key) => key.startsWith(prefix))
-      .map((key) => key.slice(prefix.length));
-  };
-  const getStorage = (key: string): unknown => {
-    const raw = localStorage.getItem(storageKey(key));
-    // WeChat answers '' for a key that was never set.
-    return raw === null ? '' : (JSON.parse(raw) as { data: unknown }).data;
-  };
-  const setStorage = (key: string, data: unknown) =>
-    localStorage.setItem(storageKey(key), JSON.stringify({ data }));
-
-  // Authorization scopes (wx.authorize's prompt): asked once per user, then remembered, as WeChat
-  // does; a refused scope fails at once until the user allows it in wx.openSetting.
-  const scopeKey = (scope: string) => `mashang-preview:auth:${device.openid()}:${scope}`;
-  const scopeState = (scope: string): boolean | undefined => {
-    const raw = localStorage.getItem(scopeKey(scope));
-    return raw === null ? undefined : raw === 'true';
-  };
-  const setScope = (scope: string, granted: boolean) =>
-    localStorage.setItem(scopeKey(scope), String(granted));
-  const askScope = async (scope: keyof typeof SCOPE_PROMPTS): Promise<boolean> => {
-    const known = scopeState(scope);
-    if (known !== undefined) return known;
-    const { confirm } = await device.showModal({
-      title: `「${PREVIEW_APP_NAME}」申请`,
-      content: SCOPE_PROMPTS[scope],
-      showCancel: true,
-      cancelText: '拒绝',
-      confirmText: '允许',
-    });
-    setScope(scope, confirm);
-    return confirm;
-  };
-  const authSetting = () =>
-    Object.fromEntries(
-      Object.keys(SCOPE_PROMPTS)
-        .map((scope) => [scope, scopeState(scope)] as const)
-        .filter((entry): entry is readonly [string, boolean] => entry[1] !== undefined),
-    );
+  const storage = createStorage(device);
+  const scopes = createScopes(device);
 
   const navigate = (kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab') =>
     asyncApi(kind, (options) => {
@@ -357,46 +272,7 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       return {};
     }),
 
-    // The album takes a local file only (a downloadFile temp path); the first save asks for
-    // scope.writePhotosAlbum. The preview hands the picture to the browser as a download. The
-    // wording of the fail texts for a network or unknown path is UNVERIFIED.
-    saveImageToPhotosAlbum: asyncApi('saveImageToPhotosAlbum', async (options) => {
-      const filePath = String(options.filePath ?? '');
-      if (!device.hasTempFile(filePath)) {
-        throw wxError(
-          'saveImageToPhotosAlbum',
-          /^https?:\/\/(?!tmp\/)/.test(filePath) ? 'invalid file path' : 'file not found',
-        );
-      }
-      if (!(await askScope('scope.writePhotosAlbum')))
-        throw wxError('saveImageToPhotosAlbum', 'auth deny');
-      device.openTempFile(filePath);
-      return {};
-    }),
-    authorize: asyncApi('authorize', async (options) => {
-      const scope = String(options.scope ?? '');
-      if (!(scope in SCOPE_PROMPTS)) throw wxError('authorize', 'invalid scope');
-      if (!(await askScope(scope as keyof typeof SCOPE_PROMPTS)))
-        throw wxError('authorize', 'auth deny');
-      return {};
-    }),
-    getSetting: asyncApi('getSetting', () => ({ authSetting: authSetting() })),
-    // WeChat's settings page lists the scopes the user was asked for; the preview asks again
-    // about each one refused.
-    openSetting: asyncApi('openSetting', async () => {
-      for (const [scope, granted] of Object.entries(authSetting())) {
-        if (granted) continue;
-        const { confirm } = await device.showModal({
-          title: '设置',
-          content: `允许${SCOPE_PROMPTS[scope as keyof typeof SCOPE_PROMPTS]}？`,
-          showCancel: true,
-          cancelText: '不允许',
-          confirmText: '允许',
-        });
-        setScope(scope, confirm);
-      }
-      return { authSetting: authSetting() };
-    }),
+    ...scopes,
 
     navigateTo: navigate('navigateTo'),
     redirectTo: navigate('redirectTo'),
@@ -411,26 +287,7 @@ export function createWx(device: Device, page: PageContext): Record<string, unkn
       return {};
     }),
 
-    setStorageSync: setStorage,
-    getStorageSync: getStorage,
-    removeStorageSync: (key: string) => localStorage.removeItem(storageKey(key)),
-    clearStorageSync: () =>
-      storageKeys().forEach((key) => localStorage.removeItem(storageKey(key))),
-    getStorageInfoSync: () => ({ keys: storageKeys(), currentSize: 0, limitSize: 10240 }),
-    setStorage: asyncApi('setStorage', (options) => {
-      setStorage(String(options.key), options.data);
-      return {};
-    }),
-    getStorage: asyncApi('getStorage', (options) => {
-      const key = String(options.key);
-      if (localStorage.getItem(storageKey(key)) === null)
-        throw wxError('getStorage', 'data not found');
-      return { data: getStorage(key) };
-    }),
-    removeStorage: asyncApi('removeStorage', (options) => {
-      localStorage.removeItem(storageKey(String(options.key)));
-      return {};
-    }),
+    ...storage,
 
     getSystemInfoSync: () => ({ ...windowInfo, ...baseInfo, ...deviceInfo }),
     getSystemInfo: asyncApi('getSystemInfo', () => ({ ...windowInfo, ...baseInfo, ...deviceInfo })),
