@@ -4,7 +4,7 @@
  * transactions holding what it writes.
  *
  * - A transaction's first operation fixes its snapshot: the committed state of that moment
- *   (storage.ts `Snapshot`). Its reads see that snapshot plus its own writes, never a later commit.
+ *   (snapshot.ts `Snapshot`). Its reads see that snapshot plus its own writes, never a later commit.
  * - Reads outside a transaction see the committed state and are answered at once.
  * - A transaction's writes are buffered in its write set and each written document is claimed (a
  *   write intent), with the unique index entries it makes. A transaction's write to a document,
@@ -32,13 +32,9 @@ import {
   transactionNotExist,
 } from './failures.js';
 import type { DocumentView } from './operations.js';
-import type {
-  DocumentStore,
-  OrderedReader,
-  Snapshot,
-  SqlPrefilter,
-  StoredDocument,
-} from './storage.js';
+import type { OrderedReader, SqlPrefilter, StoredDocument } from './rows.js';
+import type { Snapshot } from './snapshot.js';
+import type { DocumentStore } from './storage.js';
 
 /** A document a transaction wrote: its new state (null once removed) as the transaction sees it. */
 interface StagedWrite {
