@@ -10,6 +10,7 @@
  * - planner.ts: SQL prefilter from a Mongo filter (a superset; mingo filters exactly)
  * - operations.ts: find/count/insert/modify/remove/aggregate with mingo semantics
  * - transactions.ts: CloudBase transactions with snapshot isolation and write conflicts
+ * - open-transaction.ts, claims.ts: one transaction's write set; write intents, committed view
  * - actions.ts: request bodies → operations → reply bodies
  */
 import type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';
