@@ -15,7 +15,7 @@
  */
 import Database from 'better-sqlite3';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/core/data/collections.js';
-import { encodeStoredDocument, idKey, type Document, decodeStoredDocument } from './codec.js';
+import { decodeStoredDocument, encodeStoredDocument, idKey, type Document } from './codec.js';
 import { duplicateKey } from './failures.js';
 import {
   fieldExpression,
