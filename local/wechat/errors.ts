@@ -23,6 +23,28 @@ export const Errcode = {
   ApplicationNotOwned: 80301,
 } as const;
 
+/** The Official Account APIs' errcodes (QR codes, tags, users, messages, media, drafts). */
+export const OaErrcode = {
+  InvalidOpenid: 40003,
+  InvalidMediaType: 40004,
+  InvalidFileType: 40005,
+  InvalidFileSize: 40006,
+  InvalidMediaId: 40007,
+  InvalidMessageType: 40008,
+  InvalidOpenidListSize: 40032,
+  MediaDataMissing: 41005,
+  ArticleSizeOutOfLimit: 45008,
+  ResponseOutOfTimeLimit: 45015,
+  QrcodeCountOutOfLimit: 45029,
+  ResponseCountLimit: 45047,
+  TooManyTags: 45056,
+  SystemTag: 45058,
+  UserTooManyTags: 45059,
+  InvalidTagName: 45157,
+  TagNameTooLong: 45158,
+  InvalidTagId: 45159,
+} as const;
+
 export class WechatApiError extends Error {
   constructor(
     readonly errcode: number,

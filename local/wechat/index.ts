@@ -11,8 +11,9 @@
  *   encrypted download
  * - faults.ts: injected errors and latency; store.ts: SQLite state; config.ts: the knobs
  * - oa-push.ts: the user's follow, unfollow and channel-QR scan, pushed to the OA's server URL
- * - oa-apis.ts: parametric QR codes, tags, user info, customer-service messages (with the
- *   sending window and the user's chat), temporary media
+ * - oa-apis.ts: parametric QR codes, tags, user info; oa-messages.ts: customer-service messages
+ *   (with the sending window and the user's chat); oa-media.ts: temporary media; oa-drafts.ts:
+ *   the account's drafts
  */
 import { CodeActivations } from './activations';
 import { CodeApplications, rangesOf, statusOf } from './applications';
@@ -92,7 +93,7 @@ export class WechatSimulator {
       this.store,
       options.settings,
       this.log,
-      (openid) => this.oa.openWindow(openid),
+      (openid) => this.oa.messages.openWindow(openid),
       (ticket) => this.oa.sceneOf(ticket),
     );
     if (options.config) this.configure(options.config);

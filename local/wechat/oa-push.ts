@@ -59,7 +59,7 @@ export class PushRefused extends Error {
   }
 }
 
-interface FollowState {
+export interface FollowState {
   following: boolean;
   /** Epoch ms of the last change. */
   since: number;
@@ -225,6 +225,11 @@ export class OaPushes {
 }
 
 const followKey = (openid: string) => `oaFollower:${openid}`;
+
+/** A user's follow state (undefined: the account never met them), for the OA APIs. */
+export function readFollow(store: SimulatorStore, openid: string): FollowState | undefined {
+  return store.readMeta<FollowState>(followKey(openid));
+}
 
 /** The Official Account's original id (gh_…), as ToUserName carries it; stable per appid. */
 export function originalId(appid: string): string {

@@ -30,7 +30,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { ScanRefused } from './activations';
 import { parseBody, type Body } from './args';
-import type { DraftRow } from './oa-apis';
+import type { DraftRow } from './oa-drafts';
 import { checkConfig } from './config';
 import { Errcode, WechatApiError, defaultErrmsg, wechatError } from './errors';
 import type { WechatApi } from './faults';
@@ -111,7 +111,7 @@ interface UploadedFile {
 }
 
 /**
- * The Official Account APIs of channel QR codes (oa-apis.ts). Success bodies are WeChat's
+ * The Official Account APIs of channel QR codes (oa-apis.ts and its neighbours). Success bodies are WeChat's
  * documented ones: qrcode/create `{ticket, expire_seconds, url}`, tags/create `{tag}`, tags/get
  * `{tags}`, user/info the user's fields, media/upload `{type, media_id, created_at}`, and
  * `{errcode: 0, errmsg: "ok"}` for the rest.
@@ -150,14 +150,14 @@ function oaRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       'custom_send',
       'POST',
       '/cgi-bin/message/custom/send',
-      (r) => ({ ...ok, ...sim.oa.customSend(json(r)) }),
+      (r) => ({ ...ok, ...sim.oa.messages.customSend(json(r)) }),
     ],
-    ['draft_batchget', 'POST', '/cgi-bin/draft/batchget', (r) => sim.oa.draftBatchget(json(r))],
+    ['draft_batchget', 'POST', '/cgi-bin/draft/batchget', (r) => sim.oa.drafts.batchget(json(r))],
     [
       'media_upload',
       'POST',
       '/cgi-bin/media/upload',
-      (r, file) => sim.oa.mediaUpload((r.query as Body).type as string | undefined, file),
+      (r, file) => sim.oa.media.upload((r.query as Body).type as string | undefined, file),
     ],
   ];
   for (const [api, method, url, run] of routes) {
@@ -299,17 +299,17 @@ function controlRoutes(app: FastifyInstance, sim: WechatSimulator): void {
       openid,
       following: sim.oaPushes.following(openid),
       tags: sim.oa.userTagNames(openid),
-      messages: sim.oa.chat(openid),
+      messages: sim.oa.messages.chat(openid),
     };
   });
 
-  app.get('/_sim/oa/drafts', () => ({ drafts: sim.oa.drafts() }));
+  app.get('/_sim/oa/drafts', () => ({ drafts: sim.oa.drafts.list() }));
   app.post('/_sim/oa/drafts', (request, reply) =>
     control(reply, () => {
       const { drafts } = parseBody(request.body);
       if (!Array.isArray(drafts)) return reply.code(400).send({ error: 'drafts must be a list' });
-      sim.oa.setDrafts(drafts as DraftRow[]);
-      return { drafts: sim.oa.drafts() };
+      sim.oa.drafts.replace(drafts as DraftRow[]);
+      return { drafts: sim.oa.drafts.list() };
     }),
   );
 

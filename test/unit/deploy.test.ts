@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { listFunctionSources } from '../../cloudfunctions/build';
 import { COLLECTIONS } from '../../cloudfunctions/core/data/collections';
-import { buildDeployPlan, deploy, type DeployPlan } from '../../local/tools/deploy';
+import { deploy } from '../../local/tools/deploy';
+import { buildDeployPlan, type DeployPlan } from '../../local/tools/deploy-plan';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);

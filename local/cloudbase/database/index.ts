@@ -4,10 +4,13 @@
  * The HTTP server hands every `database.*` action of `POST /admin` to `handle`; the real
  * wx-server-sdk and @cloudbase/node-sdk run against it unmodified. Module map:
  * - codec.ts: EJSON on the wire and on disk, serverDate and RegExp placeholders
+ * - rows.ts: stored rows, the reader interfaces and the SQL that reads rows
  * - storage.ts: SQLite tables, declared (unique) indexes, durable writes
+ * - snapshot.ts: read-only connections fixed at one committed state, for transactions
  * - planner.ts: SQL prefilter from a Mongo filter (a superset; mingo filters exactly)
  * - operations.ts: find/count/insert/modify/remove/aggregate with mingo semantics
  * - transactions.ts: CloudBase transactions with snapshot isolation and write conflicts
+ * - open-transaction.ts, claims.ts: one transaction's write set; write intents, committed view
  * - actions.ts: request bodies → operations → reply bodies
  */
 import type { CollectionSpec } from '../../../cloudfunctions/core/data/collections.js';

@@ -13,7 +13,7 @@ import type { AnyObject, Options } from 'mingo/types';
 import { encodeStoredDocument, idKey, isPlainObject, type Document } from './codec.js';
 import { invalidOperator, requestFailed } from './failures.js';
 import { planPrefilter } from './planner.js';
-import type { DocumentReader, OrderedReader, StoredDocument } from './storage.js';
+import type { DocumentReader, OrderedReader, StoredDocument } from './rows.js';
 
 /** The data one request reads and writes: the committed state, or a transaction's. */
 export interface DocumentView extends DocumentReader {

@@ -12,7 +12,7 @@
  * - anything not understood contributes no condition (i.e. "all rows").
  */
 import { idKey, isPlainObject, isSqlScalar, type Document } from './codec.js';
-import { fieldExpression, type SqlPrefilter } from './storage.js';
+import { fieldExpression, type SqlPrefilter } from './rows.js';
 
 const RANGE_OPERATORS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 

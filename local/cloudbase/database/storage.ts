@@ -2,63 +2,34 @@
  * SQLite storage: one table per collection, one row per document.
  *
  * A row keeps the document as relaxed EJSON text plus its `_id` key (unique, like Mongo's `_id_`
- * index) and an insertion sequence that gives the natural order. Declared indexes become SQLite
- * expression indexes on `json_extract(doc, …)`; unique ones are UNIQUE, so a duplicate key fails
- * inside the same statement that writes it, also for updates and upserts.
+ * index) and an insertion sequence that gives the natural order (rows.ts reads them). Declared
+ * indexes become SQLite expression indexes on `json_extract(doc, …)`; unique ones are UNIQUE, so
+ * a duplicate key fails inside the same statement that writes it, also for updates and upserts.
  *
  * better-sqlite3 is synchronous: every request runs its whole read-modify-write in one SQLite
  * transaction (`atomically`), and commits before the reply leaves (WAL, synchronous=NORMAL is
  * durable across a process kill).
  *
- * CloudBase transactions read through a `Snapshot`: a second, read-only connection held in an
- * SQLite read transaction, which WAL keeps at the state of its first read however many commits
- * the main connection makes meanwhile. Nothing ever holds the write lock between requests.
+ * CloudBase transactions read through a `Snapshot` (snapshot.ts), taken here from a pool of
+ * read-only connections.
  */
 import Database from 'better-sqlite3';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/core/data/collections.js';
 import { decodeStoredDocument, encodeStoredDocument, idKey, type Document } from './codec.js';
 import { duplicateKey } from './failures.js';
-
-export interface StoredDocument {
-  /** Insertion sequence: the natural order of the collection. */
-  seq: number;
-  /** Decoded for this read alone: the reader may change it (an update does, in place). */
-  document: Document;
-  /** The stored text, compared to tell a real modification from a no-op. */
-  text: string;
-}
-
-/** An SQL condition on a collection table that selects a superset of the matching documents. */
-export interface SqlPrefilter {
-  where: string;
-  params: unknown[];
-}
-
-/** Read access to one state of the collections: the committed one, or a transaction's snapshot. */
-export interface DocumentReader {
-  /**
-   * Candidate documents in natural order; `prefilter` may only narrow to a superset of matches.
-   * `omit`: top-level fields left out of the documents (and their text), for reads whose filter
-   * never looks at them and whose projection drops them anyway.
-   */
-  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[];
-  /** The document stored under `_id` key `key` (codec `idKey`), if any. */
-  selectByKey(name: string, key: string): StoredDocument | undefined;
-}
-
-/**
- * Reads in SQL order over the committed state, for sorted pages of large collections (see
- * `CollectionOperations.find`).
- */
-export interface OrderedReader {
-  typesAt(name: string, path: string): ReadonlySet<string>;
-  hasCandidates(name: string, prefilter: SqlPrefilter | null, count: number): boolean;
-  selectOrdered(
-    name: string,
-    prefilter: SqlPrefilter | null,
-    order: readonly [path: string, direction: 1 | -1][],
-  ): Iterable<StoredDocument>;
-}
+import {
+  fieldExpression,
+  isIndexablePath,
+  quoteIdentifier,
+  quoteLiteral,
+  readPath,
+  selectRows,
+  type DocumentReader,
+  type OrderedReader,
+  type SqlPrefilter,
+  type StoredDocument,
+} from './rows.js';
+import { Snapshot, SnapshotConnection } from './snapshot.js';
 
 interface CollectionTable {
   name: string;
@@ -70,42 +41,6 @@ const ID_INDEX_NAME = '_id_';
 const TABLE_PREFIX = 'docs:';
 const INDEX_PREFIX = 'idx:';
 
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-/**
- * The SQL expression for a document field. Planner and index definitions share it, because
- * SQLite only uses an expression index for the identical expression.
- */
-export function fieldExpression(path: string): string {
-  const jsonPath =
-    '$' +
-    path
-      .split('.')
-      .map((segment) => `."${segment}"`)
-      .join('');
-  return `json_extract(doc, ${quoteLiteral(jsonPath)})`;
-}
-
-/** Paths SQLite can address safely (no quotes inside segments, no empty segments). */
-export function isIndexablePath(path: string): boolean {
-  return path.length > 0 && !path.includes('"') && !path.split('.').includes('');
-}
-
-export function readPath(document: unknown, path: string): unknown {
-  let current: unknown = document;
-  for (const segment of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
 interface SqliteErrorLike {
   code?: string;
   message: string;
@@ -115,111 +50,6 @@ interface SqliteErrorLike {
 const ROLLED_BACK = Symbol('rolled back');
 /** Read connections kept open for the next transactions; more open at once are closed after. */
 const MAX_IDLE_SNAPSHOTS = 8;
-
-/**
- * The stored text of each row, without `omit`'s top-level fields: SQLite drops them before the
- * text reaches JavaScript, so a large field nobody reads (a campaign's holds) is never decoded.
- */
-function documentColumn(omit: readonly string[] | undefined): string {
-  const paths = (omit ?? []).filter(isIndexablePath).filter((path) => !path.includes('.'));
-  if (paths.length === 0) return 'doc';
-  return `json_remove(doc, ${paths.map((path) => quoteLiteral(`$."${path}"`)).join(', ')}) AS doc`;
-}
-
-function selectRows(
-  table: string,
-  prefilter: SqlPrefilter | null,
-  statement: (sql: string) => Database.Statement,
-  omit?: readonly string[],
-): StoredDocument[] {
-  const where = prefilter ? ` WHERE ${prefilter.where}` : '';
-  const rows = statement(
-    `SELECT seq, ${documentColumn(omit)} FROM ${table}${where} ORDER BY seq`,
-  ).all(...(prefilter?.params ?? [])) as { seq: number; doc: string }[];
-  return rows.map((row) => ({
-    seq: row.seq,
-    document: decodeStoredDocument(row.doc),
-    text: row.doc,
-  }));
-}
-
-/** A read-only connection to the database file, with its own statement cache. */
-class SnapshotConnection {
-  private readonly sqlite: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(file: string) {
-    this.sqlite = new Database(file, { readonly: true, fileMustExist: true });
-  }
-
-  /** Starts a read transaction and reads once: from here on it sees this moment's commits only. */
-  begin(): void {
-    this.sqlite.exec('BEGIN');
-    this.statement('SELECT count(*) FROM created_collections').get();
-  }
-
-  end(): void {
-    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
-  }
-
-  statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.sqlite.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  close(): void {
-    this.end();
-    this.statements.clear();
-    this.sqlite.close();
-  }
-}
-
-/** The committed state as of `openSnapshot`, unchanged by later commits, until `release`. */
-export class Snapshot implements DocumentReader {
-  private released = false;
-
-  constructor(
-    private readonly connection: SnapshotConnection,
-    private readonly tableOf: (name: string) => string,
-    private readonly giveBack: () => void,
-  ) {
-    connection.begin();
-  }
-
-  select(name: string, prefilter: SqlPrefilter | null, omit?: readonly string[]): StoredDocument[] {
-    return this.rows(name, prefilter, omit);
-  }
-
-  selectByKey(name: string, key: string): StoredDocument | undefined {
-    return this.rows(name, { where: 'id = ?', params: [key] })[0];
-  }
-
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.connection.end();
-    this.giveBack();
-  }
-
-  private rows(
-    name: string,
-    prefilter: SqlPrefilter | null,
-    omit?: readonly string[],
-  ): StoredDocument[] {
-    const table = this.tableOf(name);
-    try {
-      return selectRows(table, prefilter, (sql) => this.connection.statement(sql), omit);
-    } catch (error) {
-      // A collection created after the snapshot was taken holds nothing in it.
-      if (/no such table/.test((error as Error).message)) return [];
-      throw error;
-    }
-  }
-}
 
 export class DocumentStore implements DocumentReader, OrderedReader {
   private readonly sqlite: Database.Database;
