@@ -7,7 +7,6 @@ import type {
 } from '../../../typings/admin';
 import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
-import type { LoadStatus } from './members';
 import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Applications asked for per page (the server allows up to 100). */
@@ -72,20 +71,8 @@ export class CodesStore {
     makeAutoObservable<CodesStore, 'list'>(this, { list: false });
   }
 
-  get status(): LoadStatus {
-    return this.list.status;
-  }
   get applications(): readonly CodeApplicationView[] {
     return this.list.items;
-  }
-  get error(): EnvelopeError | null {
-    return this.list.error;
-  }
-  get hasMore(): boolean {
-    return this.list.hasMore;
-  }
-  get loadingMore(): boolean {
-    return this.list.loadingMore;
   }
 
   async loadApplications(): Promise<void> {

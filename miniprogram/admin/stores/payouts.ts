@@ -1,6 +1,5 @@
 import { makeAutoObservable, runInAction } from 'mobx-miniprogram';
 import type { CampaignView, ListPayoutsRequest, PayoutAdminView } from '../../../typings/admin';
-import type { EnvelopeError } from '../../../typings/envelope';
 import type { PayoutStateKind } from '../../../typings/reward';
 import { adminClient } from '../services/admin-client';
 import type { LoadStatus } from './members';
@@ -49,20 +48,8 @@ export class PayoutsStore {
     makeAutoObservable<PayoutsStore, 'list'>(this, { list: false });
   }
 
-  get status(): LoadStatus {
-    return this.list.status;
-  }
   get payouts(): readonly PayoutAdminView[] {
     return this.list.items;
-  }
-  get error(): EnvelopeError | null {
-    return this.list.error;
-  }
-  get hasMore(): boolean {
-    return this.list.hasMore;
-  }
-  get loadingMore(): boolean {
-    return this.list.loadingMore;
   }
 
   /** A fresh page, optionally opened already filtered (a campaign's or a code's payouts). */

@@ -1,9 +1,7 @@
 import { makeAutoObservable, observable, runInAction } from 'mobx-miniprogram';
 import type { AdminProductView } from '../../../typings/admin';
-import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
 import { tempFileUrls } from '../services/cloud-files';
-import type { LoadStatus } from './members';
 import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Products asked for per page (the server allows up to 100). */
@@ -31,20 +29,8 @@ export class ProductsStore {
     makeAutoObservable<ProductsStore, 'list'>(this, { list: false, tempUrls: observable.ref });
   }
 
-  get status(): LoadStatus {
-    return this.list.status;
-  }
   get products(): readonly AdminProductView[] {
     return this.list.items;
-  }
-  get error(): EnvelopeError | null {
-    return this.list.error;
-  }
-  get hasMore(): boolean {
-    return this.list.hasMore;
-  }
-  get loadingMore(): boolean {
-    return this.list.loadingMore;
   }
 
   async load(): Promise<void> {

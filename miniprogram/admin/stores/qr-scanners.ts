@@ -1,8 +1,6 @@
 import { makeAutoObservable } from 'mobx-miniprogram';
 import type { ListQrScannersRequest, QrScannerView } from '../../../typings/admin';
-import type { EnvelopeError } from '../../../typings/envelope';
 import { adminClient } from '../services/admin-client';
-import type { LoadStatus } from './members';
 import { fullPage, PagedList, type MoreOutcome } from './paged-list';
 
 /** Scanners asked for per page (the server allows up to 100). */
@@ -40,20 +38,8 @@ export class QrScannersStore {
     makeAutoObservable<QrScannersStore, 'list'>(this, { list: false });
   }
 
-  get status(): LoadStatus {
-    return this.list.status;
-  }
   get scanners(): readonly QrScannerView[] {
     return this.list.items;
-  }
-  get error(): EnvelopeError | null {
-    return this.list.error;
-  }
-  get hasMore(): boolean {
-    return this.list.hasMore;
-  }
-  get loadingMore(): boolean {
-    return this.list.loadingMore;
   }
 
   reset(qrId: string): void {

@@ -26,12 +26,12 @@ ComponentWithStore({
       sessionErrorCode: () => adminSessionStore.error?.code ?? '',
       mayRead: () => adminSessionStore.can('listProducts'),
       mayCreate: () => adminSessionStore.can('createProduct'),
-      status: () => productsStore.status,
-      listError: () => errorText(productsStore.error),
-      listErrorCode: () => productsStore.error?.code ?? '',
+      status: () => productsStore.list.status,
+      listError: () => errorText(productsStore.list.error),
+      listErrorCode: () => productsStore.list.error?.code ?? '',
       products: () => productRows(productsStore.products, productsStore.tempUrls),
-      hasMore: () => productsStore.hasMore,
-      loadingMore: () => productsStore.loadingMore,
+      hasMore: () => productsStore.list.hasMore,
+      loadingMore: () => productsStore.list.loadingMore,
     },
     actions: {},
   } as const,
@@ -48,7 +48,7 @@ ComponentWithStore({
         this.setData({ shown: true });
         return;
       }
-      if (adminSessionStore.can('listProducts') && productsStore.status !== 'loading')
+      if (adminSessionStore.can('listProducts') && productsStore.list.status !== 'loading')
         await productsStore.load();
     },
 
