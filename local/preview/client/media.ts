@@ -4,41 +4,12 @@
  * protocol the seed uses (storage.getUploadMetadata, then a PUT; storage.batchGetDownloadUrl).
  * Shapes and errMsg forms are WeChat's (chooseMedia, UploadTask, GetTempFileURLResult).
  */
-
-type Callbacks = {
-  success?: (result: unknown) => void;
-  fail?: (error: unknown) => void;
-  complete?: (result: unknown) => void;
-};
+import { settle, wxError, type Options } from './wx-api';
 
 interface ProgressUpdate {
   progress: number;
   totalBytesSent: number;
   totalBytesExpectedToSend: number;
-}
-
-const fail = (api: string, reason: string) => ({ errMsg: `${api}:fail ${reason}` });
-
-/** WeChat's convention: callbacks when any is given (the call returns `handle`), else a promise. */
-function settle<R extends object, H>(
-  api: string,
-  options: Callbacks,
-  outcome: Promise<R>,
-  handle: H,
-): Promise<R & { errMsg: string }> | H {
-  const done = outcome.then((result) => ({ errMsg: `${api}:ok`, ...result }));
-  if (!options.success && !options.fail && !options.complete) return done;
-  done.then(
-    (result) => {
-      options.success?.(result);
-      options.complete?.(result);
-    },
-    (error: unknown) => {
-      options.fail?.(error);
-      options.complete?.(error);
-    },
-  );
-  return handle;
 }
 
 /** `POST /admin` with a storage action, as the CloudBase SDK sends it. */
@@ -65,7 +36,7 @@ export function createMedia(frame: Window) {
    * fails with `chooseMedia:fail cancel` as WeChat does. A tempFilePath is an object URL ending
    * in the file's extension (WeChat's own end in it too: `http://tmp/….png`).
    */
-  const chooseMedia = (options: Callbacks & { count?: number; mediaType?: string[] } = {}) => {
+  const chooseMedia = (options: Options & { count?: number; mediaType?: string[] } = {}) => {
     const api = 'chooseMedia';
     const types = options.mediaType ?? ['image', 'video'];
     const outcome = new Promise<{ type: string; tempFiles: unknown[] }>((resolve, reject) => {
@@ -77,13 +48,13 @@ export function createMedia(frame: Window) {
       const finish = () => input.remove();
       input.addEventListener('cancel', () => {
         finish();
-        reject(fail(api, 'cancel'));
+        reject(wxError(api, 'cancel'));
       });
       input.addEventListener('change', () => {
         finish();
         const files = Array.from(input.files ?? []).slice(0, options.count ?? 9);
         if (files.length === 0) {
-          reject(fail(api, 'cancel'));
+          reject(wxError(api, 'cancel'));
           return;
         }
         const tempFiles = files.map((file) => {
@@ -111,7 +82,7 @@ export function createMedia(frame: Window) {
    * as WeChat documents; closing the picker fails with `chooseMessageFile:fail cancel`.
    */
   const chooseMessageFile = (
-    options: Callbacks & { count?: number; type?: string; extension?: string[] } = {},
+    options: Options & { count?: number; type?: string; extension?: string[] } = {},
   ) => {
     const api = 'chooseMessageFile';
     const outcome = new Promise<{ tempFiles: unknown[] }>((resolve, reject) => {
@@ -126,13 +97,13 @@ export function createMedia(frame: Window) {
       const finish = () => input.remove();
       input.addEventListener('cancel', () => {
         finish();
-        reject(fail(api, 'cancel'));
+        reject(wxError(api, 'cancel'));
       });
       input.addEventListener('change', () => {
         finish();
         const files = Array.from(input.files ?? []).slice(0, options.count ?? 1);
         if (files.length === 0) {
-          reject(fail(api, 'cancel'));
+          reject(wxError(api, 'cancel'));
           return;
         }
         resolve({
@@ -162,7 +133,7 @@ export function createMedia(frame: Window) {
   };
 
   /** Returns an UploadTask in callback form, as WeChat does, so pages can show progress. */
-  const uploadFile = (options: Callbacks & { cloudPath?: string; filePath?: string } = {}) => {
+  const uploadFile = (options: Options & { cloudPath?: string; filePath?: string } = {}) => {
     const api = 'cloud.uploadFile';
     const listeners = new Set<(update: ProgressUpdate) => void>();
     let request: XMLHttpRequest | null = null;
@@ -174,12 +145,12 @@ export function createMedia(frame: Window) {
           (response) => (response.ok ? response.blob() : null),
           () => null,
         ));
-      if (!file) throw fail(api, `file not found: ${filePath}`);
+      if (!file) throw wxError(api, `file not found: ${filePath}`);
       let target: Record<string, unknown>;
       try {
         target = await storage('storage.getUploadMetadata', { path: options.cloudPath });
       } catch (error) {
-        throw fail(api, String((error as Error).message));
+        throw wxError(api, String((error as Error).message));
       }
       const status = await new Promise<number>((resolve, reject) => {
         request = new XMLHttpRequest();
@@ -194,11 +165,11 @@ export function createMedia(frame: Window) {
           listeners.forEach((listener) => listener(update));
         };
         request.onload = () => resolve(request!.status);
-        request.onerror = () => reject(fail(api, 'network error'));
-        request.onabort = () => reject(fail(api, 'abort'));
+        request.onerror = () => reject(wxError(api, 'network error'));
+        request.onabort = () => reject(wxError(api, 'abort'));
         request.send(file);
       });
-      if (status !== 200) throw fail(api, `HTTP ${status}`);
+      if (status !== 200) throw wxError(api, `HTTP ${status}`);
       return { fileID: String(target.fileId), statusCode: status };
     })();
     const task = {
@@ -212,7 +183,7 @@ export function createMedia(frame: Window) {
   };
 
   const getTempFileURL = (
-    options: Callbacks & { fileList?: (string | { fileID: string; maxAge?: number })[] } = {},
+    options: Options & { fileList?: (string | { fileID: string; maxAge?: number })[] } = {},
   ) => {
     const api = 'cloud.getTempFileURL';
     const outcome = (async () => {
@@ -223,7 +194,7 @@ export function createMedia(frame: Window) {
       try {
         data = await storage('storage.batchGetDownloadUrl', { file_list: items });
       } catch (error) {
-        throw fail(api, String((error as Error).message));
+        throw wxError(api, String((error as Error).message));
       }
       const list = (data.download_list ?? []) as {
         fileID: string;

@@ -22,25 +22,38 @@ export function wxError(api: string, reason: string, errCode?: number): WxError 
 }
 
 /**
- * WeChat's asynchronous API convention: callbacks when any of success/fail/complete is given,
- * otherwise a promise (base library ≥ 2.10.2); results carry `errMsg: '<api>:ok'`.
+ * WeChat's asynchronous API convention: callbacks when any of success/fail/complete is given (the
+ * call then returns `handle`: undefined, or a task such as an UploadTask), otherwise a promise
+ * (base library ≥ 2.10.2); results carry `errMsg: '<api>:ok'`.
  */
+export function settle<R extends object, H>(
+  api: string,
+  options: Options,
+  outcome: Promise<R>,
+  handle: H,
+): Promise<R & { errMsg: string }> | H {
+  const done = outcome.then((result) => ({ errMsg: `${api}:ok`, ...result }));
+  if (!options.success && !options.fail && !options.complete) return done;
+  done.then(
+    (result) => {
+      options.success?.(result);
+      options.complete?.(result);
+    },
+    (error: unknown) => {
+      options.fail?.(error);
+      options.complete?.(error);
+    },
+  );
+  return handle;
+}
+
+/** An API of that convention from what it does with its options. */
 export function asyncApi<R extends object>(api: string, run: (options: Options) => Promise<R> | R) {
-  return (options: Options = {}): Promise<R & { errMsg: string }> | undefined => {
-    const outcome = Promise.resolve()
-      .then(() => run(options))
-      .then((result) => ({ errMsg: `${api}:ok`, ...result }));
-    if (!options.success && !options.fail && !options.complete) return outcome;
-    outcome.then(
-      (result) => {
-        options.success?.(result);
-        options.complete?.(result);
-      },
-      (error: unknown) => {
-        options.fail?.(error);
-        options.complete?.(error);
-      },
+  return (options: Options = {}): Promise<R & { errMsg: string }> | undefined =>
+    settle(
+      api,
+      options,
+      Promise.resolve().then(() => run(options)),
+      undefined,
     );
-    return undefined;
-  };
 }
