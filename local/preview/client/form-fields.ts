@@ -41,29 +41,38 @@ function syncInput(this: BuiltinThis): void {
   const type = String(this.data.type ?? 'text');
   input.type = this.data.password ? 'password' : 'text';
   input.inputMode = type === 'number' ? 'numeric' : type === 'digit' ? 'decimal' : 'text';
-  input.placeholder = String(this.data.placeholder ?? '');
-  input.disabled = this.data.disabled === true;
-  const maxlength = Number(this.data.maxlength ?? 140);
-  if (maxlength >= 0) input.maxLength = maxlength;
-  else input.removeAttribute('maxlength');
-  if (this.data.focus === true) setTimeout(() => input?.focus());
+  applyFieldData(input, this.data);
 }
 
-const inputProperty = (type: unknown, value: unknown) => ({ type, value, observer: 'sync' });
+/** What `<input>` and `<textarea>` share: placeholder, disabled, maxlength (-1: none), focus. */
+function applyFieldData(
+  field: HTMLInputElement | HTMLTextAreaElement,
+  data: Record<string, unknown>,
+): void {
+  field.placeholder = String(data.placeholder ?? '');
+  field.disabled = data.disabled === true;
+  const maxlength = Number(data.maxlength ?? 140);
+  if (maxlength >= 0) field.maxLength = maxlength;
+  else field.removeAttribute('maxlength');
+  if (data.focus === true) setTimeout(() => field.focus());
+}
+
+/** A property whose every change re-renders the native field. */
+const syncedProperty = (type: unknown, value: unknown) => ({ type, value, observer: 'sync' });
 
 export const input: BuiltinDefinition = {
   behaviors: ['wx://form-field'],
   properties: {
-    value: inputProperty(String, ''),
-    type: inputProperty(String, 'text'),
-    password: inputProperty(Boolean, false),
-    placeholder: inputProperty(String, ''),
-    placeholderClass: inputProperty(String, ''),
-    placeholderStyle: inputProperty(String, ''),
-    disabled: inputProperty(Boolean, false),
-    maxlength: inputProperty(Number, 140),
-    focus: inputProperty(Boolean, false),
-    confirmType: inputProperty(String, 'done'),
+    value: syncedProperty(String, ''),
+    type: syncedProperty(String, 'text'),
+    password: syncedProperty(Boolean, false),
+    placeholder: syncedProperty(String, ''),
+    placeholderClass: syncedProperty(String, ''),
+    placeholderStyle: syncedProperty(String, ''),
+    disabled: syncedProperty(Boolean, false),
+    maxlength: syncedProperty(Number, 140),
+    focus: syncedProperty(Boolean, false),
+    confirmType: syncedProperty(String, 'done'),
     cursorSpacing: { type: Number, value: 0 },
     alwaysEmbed: { type: Boolean, value: false },
     adjustPosition: { type: Boolean, value: true },
@@ -120,27 +129,20 @@ function syncTextarea(this: BuiltinThis & { __textarea?: HTMLTextAreaElement }):
   const value = String(this.data.value ?? '');
   if (area.value !== value) area.value = value;
   fitTextarea(area, this.data.autoHeight === true);
-  area.placeholder = String(this.data.placeholder ?? '');
-  area.disabled = this.data.disabled === true;
-  const maxlength = Number(this.data.maxlength ?? 140);
-  if (maxlength >= 0) area.maxLength = maxlength;
-  else area.removeAttribute('maxlength');
-  if (this.data.focus === true) setTimeout(() => area?.focus());
+  applyFieldData(area, this.data);
 }
-
-const textareaProperty = (type: unknown, value: unknown) => ({ type, value, observer: 'sync' });
 
 export const textarea: BuiltinDefinition = {
   behaviors: ['wx://form-field'],
   properties: {
-    value: textareaProperty(String, ''),
-    placeholder: textareaProperty(String, ''),
-    placeholderClass: textareaProperty(String, ''),
-    placeholderStyle: textareaProperty(String, ''),
-    disabled: textareaProperty(Boolean, false),
-    maxlength: textareaProperty(Number, 140),
-    focus: textareaProperty(Boolean, false),
-    autoHeight: textareaProperty(Boolean, false),
+    value: syncedProperty(String, ''),
+    placeholder: syncedProperty(String, ''),
+    placeholderClass: syncedProperty(String, ''),
+    placeholderStyle: syncedProperty(String, ''),
+    disabled: syncedProperty(Boolean, false),
+    maxlength: syncedProperty(Number, 140),
+    focus: syncedProperty(Boolean, false),
+    autoHeight: syncedProperty(Boolean, false),
     fixed: { type: Boolean, value: false },
     cursorSpacing: { type: Number, value: 0 },
     cursor: { type: Number, value: -1 },
