@@ -45,6 +45,7 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  textsOf,
 } from './harness';
 
 const EDIT_PAGE = 'admin/pages/campaigns/edit/index';
@@ -68,12 +69,6 @@ function sent(calls: CloudCall[], action: string): Record<string, unknown>[] {
   return calls
     .filter((call) => call.data.action === action)
     .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
 }
 
 type Page = Awaited<ReturnType<typeof renderPage>>;
@@ -132,9 +127,9 @@ describe('新建活动', () => {
     const redirectTo = vi.fn();
     stubWx({ redirectTo, showToast: vi.fn() });
     const page = await renderPage(EDIT_PAGE);
-    expect(texts(page, 'product-choice')).toEqual(['☐山泉水 550ml码上山泉', '☐冷泡茶码上山泉']);
+    expect(textsOf(page, 'product-choice')).toEqual(['☐山泉水 550ml码上山泉', '☐冷泡茶码上山泉']);
     // Only the activated segment is offered.
-    expect(texts(page, 'range-choice')).toEqual(['☐山泉水 550ml申请单 1234567890 · 码 1–5000']);
+    expect(textsOf(page, 'range-choice')).toEqual(['☐山泉水 550ml申请单 1234567890 · 码 1–5000']);
 
     await fillValid(page);
     await dispatchIn(page, '.switch-allowTypedCodes', 'change', true);
@@ -190,13 +185,13 @@ describe('新建活动', () => {
 
     const text = visibleText(page);
     expect(text).toContain('请填写活动名称');
-    expect(texts(page, 'issue-end')).toEqual(['结束时间须晚于开始时间']);
+    expect(textsOf(page, 'issue-end')).toEqual(['结束时间须晚于开始时间']);
     expect(text).toContain('预算须为大于 0 的金额（最多两位小数）');
-    expect(texts(page, 'issue-amount')).toEqual(['转账金额须在 0.10–200.00 元之间']);
+    expect(textsOf(page, 'issue-amount')).toEqual(['转账金额须在 0.10–200.00 元之间']);
     expect(text).toContain('每人每日次数不能大于每人每活动次数');
-    expect(texts(page, 'issue-targeting')).toEqual(['请至少选择一个商品或码段']);
+    expect(textsOf(page, 'issue-targeting')).toEqual(['请至少选择一个商品或码段']);
     expect(text).toContain('请填写转账备注');
-    expect(texts(page, 'save-notice')).toEqual(['还有信息需要修改，请查看标红的项目']);
+    expect(textsOf(page, 'save-notice')).toEqual(['还有信息需要修改，请查看标红的项目']);
     expect(sent(calls, 'createCampaign')).toEqual([]);
 
     // Picking a later end clears its message.
@@ -211,14 +206,14 @@ describe('新建活动', () => {
     await dispatchIn(page, '#provider-picker', 'change', { value: 1 });
     // v2 texts count UTF-8 bytes: 11 汉字 = 33 bytes > 32.
     await typeIntoVanField(page, '#sendName-field', '码上矿泉水旗舰店官方品牌');
-    expect(texts(page, 'count-sendName')).toEqual(['36/32 字节']);
+    expect(textsOf(page, 'count-sendName')).toEqual(['36/32 字节']);
     expect(findByClass(page, 'text-count--over')).toHaveLength(1);
     expect(visibleText(page)).toContain('有文案超过微信的长度限制，改短后才能保存');
     await tapVanButton(page, '.save-campaign');
     expect(sent(calls, 'createCampaign')).toEqual([]);
 
     await typeIntoVanField(page, '#sendName-field', '码上矿泉水');
-    expect(texts(page, 'count-sendName')).toEqual(['15/32 字节']);
+    expect(textsOf(page, 'count-sendName')).toEqual(['15/32 字节']);
     expect(findByClass(page, 'text-count--over')).toHaveLength(0);
     await typeIntoVanField(page, '#wishing-field', '感谢扫码');
     await typeIntoVanField(page, '#actName-field', '扫码领红包');
@@ -241,7 +236,7 @@ describe('新建活动', () => {
     stub('marketer');
     const page = await renderPage(EDIT_PAGE);
     await typeIntoVanField(page, '#transferRemark-field', '奖'.repeat(33));
-    expect(texts(page, 'count-transferRemark')).toEqual(['33/32 字']);
+    expect(textsOf(page, 'count-transferRemark')).toEqual(['33/32 字']);
     expect(findByClass(page, 'text-count--over')).toHaveLength(1);
   });
 
@@ -251,14 +246,14 @@ describe('新建活动', () => {
     await fillValid(page);
     await dispatchIn(page, '#amount-kind', 'change', { value: 2 });
     // Two tiers to start with: 1.00 元 × 90, 10.00 元 × 10.
-    expect(texts(page, 'tier-chance')).toEqual(['概率 90.0%', '概率 10.0%']);
-    expect(texts(page, 'amount-average')).toEqual(['每次平均约 1.90 元']);
+    expect(textsOf(page, 'tier-chance')).toEqual(['概率 90.0%', '概率 10.0%']);
+    expect(textsOf(page, 'amount-average')).toEqual(['每次平均约 1.90 元']);
 
     await tapVanButton(page, '.add-tier');
     await typeIntoVanField(page, '.tier-yuan-2', '0.5');
     await typeIntoVanField(page, '.tier-weight-2', '100');
-    expect(texts(page, 'tier-chance')).toEqual(['概率 45.0%', '概率 5.0%', '概率 50.0%']);
-    expect(texts(page, 'amount-average')).toEqual(['每次平均约 1.20 元']);
+    expect(textsOf(page, 'tier-chance')).toEqual(['概率 45.0%', '概率 5.0%', '概率 50.0%']);
+    expect(textsOf(page, 'amount-average')).toEqual(['每次平均约 1.20 元']);
 
     await typeIntoVanField(page, '.tier-weight-1', '0');
     await tapVanButton(page, '.save-campaign');
@@ -285,11 +280,11 @@ describe('新建活动', () => {
     await fillValid(page);
     await tapVanButton(page, '.save-campaign');
     expect(sent(calls, 'createCampaign')).toHaveLength(1);
-    expect(texts(page, 'save-notice')).toEqual([
+    expect(textsOf(page, 'save-notice')).toEqual([
       '活动设置有误，请按提示修改后再保存：红包每人每日最多 10 个（微信限制）',
     ]);
-    expect(texts(page, 'start-date')).toEqual(['2025-03-01']);
-    expect(texts(page, 'start-time')).toEqual(['09:30']);
+    expect(textsOf(page, 'start-date')).toEqual(['2025-03-01']);
+    expect(textsOf(page, 'start-time')).toEqual(['09:30']);
     const instance = page.instance as unknown as { data: { draft: Record<string, unknown> } };
     expect(instance.data.draft).toMatchObject({
       name: '春季扫码红包',
@@ -314,12 +309,12 @@ describe('编辑活动', () => {
     const navigateBack = vi.fn();
     stubWx({ navigateBack, showToast: vi.fn() });
     const page = await renderPage(EDIT_PAGE, { campaignId: 'camp-spring' });
-    expect(texts(page, 'start-date')).toEqual(['2025-03-01']);
-    expect(texts(page, 'start-time')).toEqual(['09:30']);
-    expect(texts(page, 'end-date')).toEqual(['2025-04-01']);
-    expect(texts(page, 'end-time')).toEqual(['00:00']);
-    expect(texts(page, 'provider-name')).toEqual(['商家转账（微信支付 v3）（不可更换）']);
-    expect(texts(page, 'running-note')[0]).toContain('预算不能低于已发出和预留的 1254.50 元');
+    expect(textsOf(page, 'start-date')).toEqual(['2025-03-01']);
+    expect(textsOf(page, 'start-time')).toEqual(['09:30']);
+    expect(textsOf(page, 'end-date')).toEqual(['2025-04-01']);
+    expect(textsOf(page, 'end-time')).toEqual(['00:00']);
+    expect(textsOf(page, 'provider-name')).toEqual(['商家转账（微信支付 v3）（不可更换）']);
+    expect(textsOf(page, 'running-note')[0]).toContain('预算不能低于已发出和预留的 1254.50 元');
 
     // The picker is disabled; a change reaching the page anyway is ignored.
     await dispatchIn(page, '#provider-picker', 'change', { value: 1 });
@@ -351,7 +346,7 @@ describe('编辑活动', () => {
     const page = await renderPage(EDIT_PAGE, { campaignId: 'camp-spring' });
     await typeIntoVanField(page, '#name-field', '春季扫码红包（加码）');
     await tapVanButton(page, '.save-campaign');
-    expect(texts(page, 'save-notice')[0]).toContain('活动刚刚发生了变化');
+    expect(textsOf(page, 'save-notice')[0]).toContain('活动刚刚发生了变化');
     const instance = page.instance as unknown as { data: { draft: { name: string } } };
     expect(instance.data.draft.name).toBe('春季扫码红包（加码）');
   });

@@ -23,6 +23,8 @@ import {
   stubWx,
   tapVanButton,
   visibleText,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const LIST_PAGE = 'admin/pages/campaigns/index';
@@ -60,18 +62,6 @@ function stub(role: MemberRole, handlers: AdminHandlers = {}): CloudCall[] {
   );
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 /** wx.showModal answering as a person who taps confirm (true) or cancel (false). */
 function answerModal(confirm: boolean) {
   const showModal = vi.fn((options: { success?: (r: { confirm: boolean }) => void }) => {
@@ -87,14 +77,14 @@ describe('红包活动 list', () => {
   test('each campaign with its status, China-time window and budget bar in 元', async () => {
     const calls = stub('marketer');
     const page = await renderPage(LIST_PAGE);
-    expect(requests(calls, 'listCampaigns')).toEqual([{ limit: 100 }]);
-    expect(texts(page, 'campaign-name')).toEqual(['春季扫码红包', '夏日回馈']);
-    expect(texts(page, 'campaign-status')).toEqual(['进行中', '草稿']);
-    expect(texts(page, 'campaign-window')[0]).toBe('2025-03-01 09:30 至 2025-04-01 00:00');
-    expect(texts(page, 'legend-paid')[0]).toBe('已发 1251.50 元');
-    expect(texts(page, 'legend-held')[0]).toBe('预留 3.00 元');
-    expect(texts(page, 'legend-remaining')[0]).toBe('剩余 3745.50 元');
-    expect(texts(page, 'budget-total')[0]).toBe('预算 5000.00 元');
+    expect(requestsOf(calls, 'listCampaigns')).toEqual([{ limit: 100 }]);
+    expect(textsOf(page, 'campaign-name')).toEqual(['春季扫码红包', '夏日回馈']);
+    expect(textsOf(page, 'campaign-status')).toEqual(['进行中', '草稿']);
+    expect(textsOf(page, 'campaign-window')[0]).toBe('2025-03-01 09:30 至 2025-04-01 00:00');
+    expect(textsOf(page, 'legend-paid')[0]).toBe('已发 1251.50 元');
+    expect(textsOf(page, 'legend-held')[0]).toBe('预留 3.00 元');
+    expect(textsOf(page, 'legend-remaining')[0]).toBe('剩余 3745.50 元');
+    expect(textsOf(page, 'budget-total')[0]).toBe('预算 5000.00 元');
     // The bar's paid share: 125,150 of 500,000 fen.
     const paid = findByClass(page, 'budget-bar__paid')[0] as unknown as HTMLElement;
     expect(paid.getAttribute('style')).toContain('width: 25%');
@@ -110,13 +100,13 @@ describe('红包活动 list', () => {
         }),
     });
     const page = await renderPage(LIST_PAGE);
-    expect(texts(page, 'status-tab')).toEqual(['全部', '草稿', '进行中', '已暂停', '已结束']);
+    expect(textsOf(page, 'status-tab')).toEqual(['全部', '草稿', '进行中', '已暂停', '已结束']);
     await dispatchIn(page, '.status-tab-2', 'tap');
-    expect(requests(calls, 'listCampaigns').at(-1)).toEqual({ status: 'running', limit: 100 });
-    expect(texts(page, 'campaign-name')).toEqual(['春季扫码红包']);
+    expect(requestsOf(calls, 'listCampaigns').at(-1)).toEqual({ status: 'running', limit: 100 });
+    expect(textsOf(page, 'campaign-name')).toEqual(['春季扫码红包']);
     expect(findByClass(page, 'status-tab--on')).toHaveLength(1);
     await dispatchIn(page, '.status-tab-3', 'tap');
-    expect(texts(page, 'campaigns-empty')[0]).toContain('这个状态下没有活动');
+    expect(textsOf(page, 'campaigns-empty')[0]).toContain('这个状态下没有活动');
   });
 
   test('skeletons while loading, then an empty state offering 新建活动', async () => {
@@ -136,7 +126,7 @@ describe('红包活动 list', () => {
     release();
     await settle();
     expect(findByClass(page, 'list-skeleton')).toHaveLength(0);
-    expect(texts(page, 'empty-text')).toEqual(['还没有红包活动']);
+    expect(textsOf(page, 'empty-text')).toEqual(['还没有红包活动']);
     await tapVanButton(page, '.empty-create');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/campaigns/edit/index' });
   });
@@ -144,7 +134,7 @@ describe('红包活动 list', () => {
   test('a viewer sees the campaigns but no 新建活动', async () => {
     stub('viewer');
     const page = await renderPage(LIST_PAGE);
-    expect(texts(page, 'campaign-name')).toHaveLength(2);
+    expect(textsOf(page, 'campaign-name')).toHaveLength(2);
     expect(findByClass(page, 'create-campaign')).toHaveLength(0);
     expect(visibleText(page)).not.toContain('新建活动');
   });
@@ -159,8 +149,8 @@ describe('红包活动 list', () => {
     expect(visibleText(page)).toContain('网络异常，请检查网络后重试');
     fails = false;
     await dispatchIn(page, '#list-error', 'retry');
-    expect(requests(calls, 'listCampaigns')).toHaveLength(2);
-    expect(texts(page, 'campaign-name')).toEqual(['春季扫码红包']);
+    expect(requestsOf(calls, 'listCampaigns')).toHaveLength(2);
+    expect(textsOf(page, 'campaign-name')).toEqual(['春季扫码红包']);
   });
 
   test('pull to refresh reads the caller and the list again', async () => {
@@ -170,8 +160,8 @@ describe('红包活动 list', () => {
     const page = await renderPage(LIST_PAGE);
     await callPageMethod(page, 'onPullDownRefresh');
     await settle();
-    expect(requests(calls, 'me')).toHaveLength(2);
-    expect(requests(calls, 'listCampaigns')).toHaveLength(2);
+    expect(requestsOf(calls, 'me')).toHaveLength(2);
+    expect(requestsOf(calls, 'listCampaigns')).toHaveLength(2);
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 
@@ -204,18 +194,18 @@ describe('活动详情', () => {
         }),
     });
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(texts(page, 'books-budget')).toEqual(['5000.00 元']);
-    expect(texts(page, 'books-paid')).toEqual(['5000.00 元']);
-    expect(texts(page, 'books-held')).toEqual(['0.00 元']);
-    expect(texts(page, 'books-remaining')).toEqual(['0.00 元']);
-    expect(texts(page, 'books-overspent')).toEqual(['1.50 元']);
+    expect(textsOf(page, 'books-budget')).toEqual(['5000.00 元']);
+    expect(textsOf(page, 'books-paid')).toEqual(['5000.00 元']);
+    expect(textsOf(page, 'books-held')).toEqual(['0.00 元']);
+    expect(textsOf(page, 'books-remaining')).toEqual(['0.00 元']);
+    expect(textsOf(page, 'books-overspent')).toEqual(['1.50 元']);
   });
 
   test('no overspent line while nothing was overspent', async () => {
     stub('marketer');
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(texts(page, 'books-paid')).toEqual(['1251.50 元']);
-    expect(texts(page, 'books-held')).toEqual(['3.00 元']);
+    expect(textsOf(page, 'books-paid')).toEqual(['1251.50 元']);
+    expect(textsOf(page, 'books-held')).toEqual(['3.00 元']);
     expect(findByClass(page, 'books-overspent')).toHaveLength(0);
   });
 
@@ -223,7 +213,7 @@ describe('活动详情', () => {
     const calls = stub('marketer');
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
     // The campaign ended 2025-04-01 00:00 China time: the 14 days before it.
-    expect(requests(calls, 'rewardStats')).toEqual([
+    expect(requestsOf(calls, 'rewardStats')).toEqual([
       {
         from: '2025-03-17T16:00:00.000Z',
         to: '2025-03-31T16:00:00.000Z',
@@ -231,10 +221,10 @@ describe('活动详情', () => {
         campaignId: 'camp-spring',
       },
     ]);
-    expect(texts(page, 'stats-total')).toEqual(['共 12 次领取，已发 16.50 元']);
-    expect(texts(page, 'stats-day')).toEqual(['03-31', '03-30']);
-    expect(texts(page, 'stats-claims')).toEqual(['8 次', '4 次']);
-    expect(texts(page, 'stats-paid')).toEqual(['10.50 元', '6.00 元']);
+    expect(textsOf(page, 'stats-total')).toEqual(['共 12 次领取，已发 16.50 元']);
+    expect(textsOf(page, 'stats-day')).toEqual(['03-31', '03-30']);
+    expect(textsOf(page, 'stats-claims')).toEqual(['8 次', '4 次']);
+    expect(textsOf(page, 'stats-paid')).toEqual(['10.50 元', '6.00 元']);
   });
 
   test('a campaign that has not started has no figures yet', async () => {
@@ -245,8 +235,8 @@ describe('活动详情', () => {
         ok<CampaignResult>({ campaign: { ...DRAFT, startAt: future, endAt: later } }),
     });
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-draft' });
-    expect(requests(calls, 'rewardStats')).toEqual([]);
-    expect(texts(page, 'stats-empty')).toEqual(['活动尚未开始，开始后这里显示每日领取']);
+    expect(requestsOf(calls, 'rewardStats')).toEqual([]);
+    expect(textsOf(page, 'stats-empty')).toEqual(['活动尚未开始，开始后这里显示每日领取']);
   });
 
   test('pause asks first; confirmed, it is sent and the new status shows', async () => {
@@ -255,7 +245,7 @@ describe('活动详情', () => {
     });
     const showModal = answerModal(true);
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(texts(page, 'status-action')).toEqual(['暂停', '结束']);
+    expect(textsOf(page, 'status-action')).toEqual(['暂停', '结束']);
 
     await tapVanButton(page, '.status-action-paused');
     expect(showModal).toHaveBeenCalledWith(
@@ -265,13 +255,13 @@ describe('活动详情', () => {
         confirmText: '暂停',
       }),
     );
-    expect(requests(calls, 'setCampaignStatus')).toEqual([
+    expect(requestsOf(calls, 'setCampaignStatus')).toEqual([
       { campaignId: 'camp-spring', status: 'paused' },
     ]);
-    expect(texts(page, 'detail-status')).toEqual(['已暂停']);
-    expect(texts(page, 'detail-notice')).toEqual(['活动已暂停']);
+    expect(textsOf(page, 'detail-status')).toEqual(['已暂停']);
+    expect(textsOf(page, 'detail-notice')).toEqual(['活动已暂停']);
     // Paused: resume or end.
-    expect(texts(page, 'status-action')).toEqual(['恢复', '结束']);
+    expect(textsOf(page, 'status-action')).toEqual(['恢复', '结束']);
   });
 
   test('ending says it cannot be undone, in red; cancelled, nothing is sent', async () => {
@@ -287,8 +277,8 @@ describe('活动详情', () => {
         confirmColor: '#ee0a24',
       }),
     );
-    expect(requests(calls, 'setCampaignStatus')).toEqual([]);
-    expect(texts(page, 'detail-status')).toEqual(['进行中']);
+    expect(requestsOf(calls, 'setCampaignStatus')).toEqual([]);
+    expect(textsOf(page, 'detail-status')).toEqual(['进行中']);
   });
 
   test('a draft starts after confirmation; a refusal is shown in Chinese', async () => {
@@ -298,12 +288,12 @@ describe('活动详情', () => {
     });
     answerModal(true);
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-draft' });
-    expect(texts(page, 'status-action')).toEqual(['开始', '结束']);
+    expect(textsOf(page, 'status-action')).toEqual(['开始', '结束']);
     await tapVanButton(page, '.status-action-running');
-    expect(requests(calls, 'setCampaignStatus')).toEqual([
+    expect(requestsOf(calls, 'setCampaignStatus')).toEqual([
       { campaignId: 'camp-draft', status: 'running' },
     ]);
-    expect(texts(page, 'detail-notice')).toEqual([
+    expect(textsOf(page, 'detail-notice')).toEqual([
       '活动设置有误，请按提示修改后再保存：请至少选择一个商品或码段',
     ]);
   });
@@ -315,14 +305,14 @@ describe('活动详情', () => {
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
     expect(findByClass(page, 'status-action')).toHaveLength(0);
     expect(findByClass(page, 'edit-campaign')).toHaveLength(0);
-    expect(texts(page, 'detail-status')).toEqual(['已结束']);
+    expect(textsOf(page, 'detail-status')).toEqual(['已结束']);
   });
 
   test('a viewer sees the books and figures but no button that writes', async () => {
     stub('viewer');
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(texts(page, 'books-paid')).toEqual(['1251.50 元']);
-    expect(texts(page, 'stats-claims')).toEqual(['8 次', '4 次']);
+    expect(textsOf(page, 'books-paid')).toEqual(['1251.50 元']);
+    expect(textsOf(page, 'stats-claims')).toEqual(['8 次', '4 次']);
     expect(findByClass(page, 'status-action')).toHaveLength(0);
     expect(findByClass(page, 'edit-campaign')).toHaveLength(0);
     expect(findByClass(page, 'open-payouts')).toHaveLength(1);

@@ -24,6 +24,8 @@ import {
   stubWx,
   tapVanButton,
   typeIntoVanField,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const LIST_PAGE = 'admin/pages/channel-qr/index';
@@ -59,18 +61,6 @@ function stub(role: MemberRole, handlers: AdminHandlers = {}): CloudCall[] {
       exportQrLinks: () => ok<DownloadResult>(download('channel-qr-links.csv', 900)),
     },
     handlers,
-  );
-}
-
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
   );
 }
 
@@ -113,17 +103,17 @@ describe('下载二维码 on the details page', () => {
     const calls = stub('operator');
     const phone = stubPhone('ok');
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
-    expect(texts(page, 'size-choice')).toEqual(['小 258px', '中 430px', '大 1280px', '自定义']);
+    expect(textsOf(page, 'size-choice')).toEqual(['小 258px', '中 430px', '大 1280px', '自定义']);
     await dispatchIn(page, '.size-large', 'tap');
     await dispatchIn(page, '.logo-switch', 'change', true);
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage')).toEqual([{ qrId: 'qr-store', size: 'large', logo: true }]);
+    expect(requestsOf(calls, 'qrImage')).toEqual([{ qrId: 'qr-store', size: 'large', logo: true }]);
     // simulate renders no src attribute: read what the <image> is bound to.
     expect(findByClass(page, 'qr-image')).toHaveLength(1);
     expect((page.data as { image: { url: string } }).image.url).toBe(
       'http://127.0.0.1/exports/dl-1/qr-store-large.png?sign=c',
     );
-    expect(texts(page, 'image-meta')).toEqual(['qr-store-large.png · 60 KB']);
+    expect(textsOf(page, 'image-meta')).toEqual(['qr-store-large.png · 60 KB']);
 
     await tapVanButton(page, '.preview-image');
     expect(phone.previewImage).toHaveBeenCalledWith({
@@ -149,13 +139,13 @@ describe('下载二维码 on the details page', () => {
     await dispatchIn(page, '.size-custom', 'tap');
     await typeIntoVanField(page, '#custom-px', '5000');
     await tapVanButton(page, '.make-image');
-    expect(texts(page, 'image-problem')).toEqual(['自定义尺寸需在 100–3000 像素之间']);
-    expect(requests(calls, 'qrImage')).toEqual([]);
+    expect(textsOf(page, 'image-problem')).toEqual(['自定义尺寸需在 100–3000 像素之间']);
+    expect(requestsOf(calls, 'qrImage')).toEqual([]);
     await typeIntoVanField(page, '#custom-px', '800');
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage')).toEqual([{ qrId: 'qr-store', size: 800, logo: false }]);
+    expect(requestsOf(calls, 'qrImage')).toEqual([{ qrId: 'qr-store', size: 800, logo: false }]);
     expect(findByClass(page, 'image-problem')).toHaveLength(0);
-    expect(texts(page, 'image-meta')).toEqual(['qr-store-800.png · 60 KB']);
+    expect(textsOf(page, 'image-meta')).toEqual(['qr-store-800.png · 60 KB']);
   });
 
   test('changing the size drops the image made for the old one', async () => {
@@ -187,7 +177,7 @@ describe('下载二维码 on the details page', () => {
     stubPhone('ok');
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
     await tapVanButton(page, '.make-image');
-    expect(texts(page, 'image-error')).toEqual(['二维码未创建成功，没有可下载的图片']);
+    expect(textsOf(page, 'image-error')).toEqual(['二维码未创建成功，没有可下载的图片']);
     expect(findByClass(page, 'qr-image')).toHaveLength(0);
   });
 
@@ -217,7 +207,7 @@ describe('batch downloads on the list', () => {
     await dispatchIn(page, '.qr-1 .qr-check', 'tap');
     await tapVanButton(page, '.batch-zip');
     expect(showActionSheet.mock.calls[0]![0].itemList).toHaveLength(6);
-    expect(requests(calls, 'qrImagesZip')).toEqual([
+    expect(requestsOf(calls, 'qrImagesZip')).toEqual([
       { qrIds: ['qr-store', 'qr-live'], size: 'medium', logo: true },
     ]);
     expect(phone.showModal.mock.calls[0]![0].content).toBe(
@@ -233,10 +223,10 @@ describe('batch downloads on the list', () => {
     const phone = stubPhone('ok');
     const page = await renderPage(LIST_PAGE);
     await dispatchIn(page, '.export-all-links', 'tap');
-    expect(requests(calls, 'exportQrLinks')).toEqual([{}]);
+    expect(requestsOf(calls, 'exportQrLinks')).toEqual([{}]);
     await dispatchIn(page, '.qr-1 .qr-check', 'tap');
     await tapVanButton(page, '.batch-links');
-    expect(requests(calls, 'exportQrLinks').at(-1)).toEqual({ qrIds: ['qr-live'] });
+    expect(requestsOf(calls, 'exportQrLinks').at(-1)).toEqual({ qrIds: ['qr-live'] });
     expect(phone.setClipboardData).toHaveBeenLastCalledWith({
       data: 'http://127.0.0.1/exports/dl-1/channel-qr-links.csv?sign=c',
     });
@@ -264,10 +254,10 @@ describe('batch downloads on the list', () => {
       title: '无法下载',
       content: '所选二维码都未创建成功，没有可下载的图片',
     });
-    expect(requests(calls, 'qrImagesZip')).toEqual([]);
+    expect(requestsOf(calls, 'qrImagesZip')).toEqual([]);
     await dispatchIn(page, '.qr-0 .qr-check', 'tap');
     await tapVanButton(page, '.batch-zip');
-    expect(requests(calls, 'qrImagesZip')).toEqual([
+    expect(requestsOf(calls, 'qrImagesZip')).toEqual([
       { qrIds: ['qr-store'], size: 'small', logo: false },
     ]);
     expect(phone.showModal.mock.calls[1]![0].content).toMatch(/^已跳过 1 个未创建成功的二维码。/);

@@ -29,6 +29,7 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  textsOf,
 } from './harness';
 
 const FORM_PAGE = 'admin/pages/channel-qr/edit/index';
@@ -67,12 +68,6 @@ function sent(calls: CloudCall[], action: string): Record<string, unknown>[] {
     .map(({ data: { action: _action, ...request } }) => request);
 }
 
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 interface JNode {
   dom: Element;
   querySelector(selector: string): JNode | undefined;
@@ -108,9 +103,9 @@ describe('新建渠道码', () => {
     await typeIntoVanField(page, '#channel-field', '门店');
     await typeIntoVanField(page, '#tag-field', '门店用户');
     await tapVanButton(page, '.add-tag');
-    expect(texts(page, 'tag-chip')).toEqual(['门店用户']);
+    expect(textsOf(page, 'tag-chip')).toEqual(['门店用户']);
     await typeIntoTextarea(page, '.reply-0 .reply-text', '欢迎关注！\n点菜单领券');
-    expect(texts(page, 'text-count')).toEqual(['11/2000']);
+    expect(textsOf(page, 'text-count')).toEqual(['11/2000']);
     await tapVanButton(page, '.save-qr');
     expect(sent(calls, 'createChannelQr')).toEqual([
       {
@@ -135,7 +130,7 @@ describe('新建渠道码', () => {
     await typeIntoVanField(page, '#tag-field', '一二三四五六七八九十一');
     expect(visibleText(page)).toContain('标签最多 30 字节（约 10 个汉字），当前 33 字节');
     await tapVanButton(page, '.add-tag');
-    expect(texts(page, 'tag-chip')).toEqual([]);
+    expect(textsOf(page, 'tag-chip')).toEqual([]);
   });
 
   test('empty fields, an expiry over 30 days and a bad link are shown before anything is sent', async () => {
@@ -166,7 +161,7 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '#add-reply', 'change', { value: 0 });
     await typeIntoTextarea(page, '.reply-1 .reply-text', '第二条');
     await dispatchIn(page, '#add-reply', 'change', { value: 5 });
-    expect(texts(page, 'reply-kind')).toEqual([
+    expect(textsOf(page, 'reply-kind')).toEqual([
       '第 1 条 · 文字',
       '第 2 条 · 文字',
       '第 3 条 · 小程序卡片',
@@ -174,7 +169,7 @@ describe('新建渠道码', () => {
     expect(findByClass(page, 'add-reply')).toHaveLength(0);
     await dispatchIn(page, '.reply-2 .reply-remove', 'tap');
     await dispatchIn(page, '.reply-1 .reply-up', 'tap');
-    expect(texts(page, 'reply-kind')).toEqual(['第 1 条 · 文字', '第 2 条 · 文字']);
+    expect(textsOf(page, 'reply-kind')).toEqual(['第 1 条 · 文字', '第 2 条 · 文字']);
     await tapVanButton(page, '.save-qr');
     expect(sent(calls, 'createChannelQr')[0]).toMatchObject({
       type: 'permanent',
@@ -202,7 +197,7 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 1 });
     await tapVanButton(page, '.reply-0 .choose-material');
-    expect(texts(page, 'picker-empty')).toEqual(['素材库还没有图片']);
+    expect(textsOf(page, 'picker-empty')).toEqual(['素材库还没有图片']);
     await tapVanButton(page, '#material-picker >>> .picker-upload');
     expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
     expect(chooseMedia).toHaveBeenCalledWith(expect.objectContaining({ mediaType: ['image'] }));
@@ -218,7 +213,7 @@ describe('新建渠道码', () => {
         name: expect.stringMatching(/^图片 \d{4}-\d\d-\d\d \d\d:\d\d\.png$/),
       },
     ]);
-    expect(texts(page, 'material-name')[0]).toMatch(/^图片 \d{4}-\d\d-\d\d \d\d:\d\d\.png$/);
+    expect(textsOf(page, 'material-name')[0]).toMatch(/^图片 \d{4}-\d\d-\d\d \d\d:\d\d\.png$/);
     await tapVanButton(page, '.save-qr');
     expect(sent(calls, 'createChannelQr')[0]?.replies).toEqual({
       enabled: true,
@@ -268,30 +263,30 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '#add-reply', 'change', { value: 3 });
     await tapVanButton(page, '.reply-0 .choose-material');
     expect(sent(calls, 'listMaterials')).toEqual([{ kind: 'news', limit: 20 }]);
-    expect(texts(page, 'picker-title')).toEqual(['选择图文']);
-    expect(texts(page, 'picker-item__name')).toEqual(['旧图文']);
+    expect(textsOf(page, 'picker-title')).toEqual(['选择图文']);
+    expect(textsOf(page, 'picker-item__name')).toEqual(['旧图文']);
     // 图文 are never uploaded from the phone: they come from the hub or the drafts.
     expect(findByClass(page, 'picker-upload')).toHaveLength(0);
 
     await dispatchIn(page, '#material-picker >>> .picker-tab-drafts', 'tap');
     expect(sent(calls, 'listOaDrafts')).toEqual([{ count: 20 }]);
-    expect(texts(page, 'picker-item__name')).toEqual(['春季新品上市', '两篇合集']);
-    expect(texts(page, 'picker-item__meta')[1]).toContain('多篇图文不能作为回复');
+    expect(textsOf(page, 'picker-item__name')).toEqual(['春季新品上市', '两篇合集']);
+    expect(textsOf(page, 'picker-item__meta')[1]).toContain('多篇图文不能作为回复');
     // A draft of two articles cannot be one reply: refused, the sheet stays open.
     await dispatchIn(page, '#material-picker >>> .draft-1', 'tap');
-    expect(texts(page, 'picker-notice')).toEqual(['多篇图文不能作为一条回复，请选择单篇图文']);
+    expect(textsOf(page, 'picker-notice')).toEqual(['多篇图文不能作为一条回复，请选择单篇图文']);
     expect(sent(calls, 'addMaterial')).toEqual([]);
     await dispatchIn(page, '#material-picker >>> .draft-item', 'tap');
     expect(sent(calls, 'addMaterial')).toEqual([
       { kind: 'news', draftMediaId: 'd-1', name: '春季新品上市' },
     ]);
     expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
-    expect(texts(page, 'material-name')[0]).toBe('春季新品上市');
+    expect(textsOf(page, 'material-name')[0]).toBe('春季新品上市');
 
     // The hub's own: picked as it is, nothing added.
     await tapVanButton(page, '.reply-0 .choose-material');
     await dispatchIn(page, '#material-picker >>> .material-item', 'tap');
-    expect(texts(page, 'material-name')[0]).toBe('旧图文');
+    expect(textsOf(page, 'material-name')[0]).toBe('旧图文');
     expect(sent(calls, 'addMaterial')).toHaveLength(1);
   });
 
@@ -328,9 +323,9 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '.reply-0 .reply-remove', 'tap');
     await dispatchIn(page, '#add-reply', 'change', { value: 1 });
     await tapVanButton(page, '.reply-0 .choose-material');
-    expect(texts(page, 'picker-title')).toEqual(['选择图片']);
+    expect(textsOf(page, 'picker-title')).toEqual(['选择图片']);
     expect(findByClass(page, 'material-item')).toHaveLength(20);
-    expect(texts(page, 'picker-item__meta')[0]).toBe('200 KB · 添加于 2025-03-01 09:30');
+    expect(textsOf(page, 'picker-item__meta')[0]).toBe('200 KB · 添加于 2025-03-01 09:30');
 
     await tapVanButton(page, '#material-picker >>> .picker-more-button');
     expect(sent(calls, 'listMaterials').at(-1)).toEqual({ kind: 'image', limit: 20, offset: 20 });
@@ -343,7 +338,7 @@ describe('新建渠道码', () => {
       keyword: '海报',
       limit: 20,
     });
-    expect(texts(page, 'picker-item__name')).toEqual(['门店海报']);
+    expect(textsOf(page, 'picker-item__name')).toEqual(['门店海报']);
 
     await dispatchIn(page, '#material-picker >>> .mine-switch', 'change', true);
     expect(sent(calls, 'listMaterials').at(-1)).toEqual({
@@ -352,12 +347,12 @@ describe('新建渠道码', () => {
       mine: true,
       limit: 20,
     });
-    expect(texts(page, 'picker-empty')).toEqual(['没有符合条件的图片']);
+    expect(textsOf(page, 'picker-empty')).toEqual(['没有符合条件的图片']);
 
     await dispatchIn(page, '#material-picker >>> .mine-switch', 'change', false);
     await dispatchIn(page, '#material-picker >>> .material-item', 'tap');
     expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
-    expect(texts(page, 'material-name')).toEqual(['门店海报']);
+    expect(textsOf(page, 'material-name')).toEqual(['门店海报']);
     await tapVanButton(page, '.save-qr');
     expect(sent(calls, 'createChannelQr')[0]?.replies).toEqual({
       enabled: true,
@@ -387,13 +382,13 @@ describe('新建渠道码', () => {
     await dispatchIn(page, '#add-reply', 'change', { value: 2 });
     await tapVanButton(page, '.reply-0 .choose-material');
     expect(sent(calls, 'listMaterials')).toEqual([{ kind: 'video', limit: 20 }]);
-    expect(texts(page, 'picker-error')[0]).toContain('你的角色没有这项权限，请联系管理员');
+    expect(textsOf(page, 'picker-error')[0]).toContain('你的角色没有这项权限，请联系管理员');
     refuse = false;
     await dispatchIn(page, '#material-picker >>> .picker-retry', 'tap');
-    expect(texts(page, 'picker-item__name')).toEqual(['开箱视频']);
+    expect(textsOf(page, 'picker-item__name')).toEqual(['开箱视频']);
     await dispatchIn(page, '#material-picker >>> .picker-close', 'tap');
     expect(findByClass(page, 'picker-sheet')).toHaveLength(0);
-    expect(texts(page, 'material-name')).toEqual(['未选择素材']);
+    expect(textsOf(page, 'material-name')).toEqual(['未选择素材']);
   });
 
   test("a picture over WeChat's limit is refused before uploading", async () => {
@@ -443,7 +438,7 @@ describe('新建渠道码', () => {
     uploads[0]!.succeed();
     await settle();
     expect(sent(calls, 'addMaterial')[0]).toMatchObject({ kind: 'voice', name: 'hello.mp3' });
-    expect(texts(page, 'material-name')).toEqual(['hello.mp3']);
+    expect(textsOf(page, 'material-name')).toEqual(['hello.mp3']);
   });
 
   test('a server refusal reads in Chinese and the form keeps every value', async () => {
@@ -457,12 +452,12 @@ describe('新建渠道码', () => {
     await typeIntoTextarea(page, '.reply-0 .reply-text', '你好');
     await tapVanButton(page, '.save-qr');
     expect(sent(calls, 'createChannelQr')).toHaveLength(1);
-    expect(texts(page, 'save-notice')).toEqual([
+    expect(textsOf(page, 'save-notice')).toEqual([
       '永久二维码数量已达微信上限（10 万个），请改用临时二维码',
     ]);
     const name = page.querySelector('#name-field') as unknown as { data: { value: string } };
     expect(name.data.value).toBe('永久海报');
-    expect(texts(page, 'text-count')).toEqual(['2/2000']);
+    expect(textsOf(page, 'text-count')).toEqual(['2/2000']);
   });
 
   test('a viewer cannot open the form', async () => {
@@ -481,9 +476,9 @@ describe('编辑渠道码', () => {
     const page = await renderPage(FORM_PAGE, { qrId: 'qr-store' });
     expect(sent(calls, 'getChannelQr')).toEqual([{ qrId: 'qr-store' }]);
     expect(findByClass(page, 'type-choice')).toHaveLength(0);
-    expect(texts(page, 'fixed-note')[0]).toContain('类型、有效期和渠道创建后不能修改');
-    expect(texts(page, 'tag-chip')).toEqual(['门店用户']);
-    expect(texts(page, 'reply-kind')).toEqual(['第 1 条 · 文字', '第 2 条 · 图片']);
+    expect(textsOf(page, 'fixed-note')[0]).toContain('类型、有效期和渠道创建后不能修改');
+    expect(textsOf(page, 'tag-chip')).toEqual(['门店用户']);
+    expect(textsOf(page, 'reply-kind')).toEqual(['第 1 条 · 文字', '第 2 条 · 图片']);
     await dispatchIn(page, '.tag-chip-0', 'close');
     await dispatchIn(page, '.reply-1 .reply-up', 'tap');
     await tapVanButton(page, '.save-qr');

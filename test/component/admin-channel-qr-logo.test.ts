@@ -12,7 +12,6 @@ import { listed, metrics, qrView } from './admin-channel-qr-fixtures';
 import { fail, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import { stubStorage } from './admin-products-fixtures';
 import {
-  type CloudCall,
   cleanup,
   dispatchIn,
   findByClass,
@@ -20,6 +19,8 @@ import {
   settle,
   stubWx,
   tapVanButton,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const LIST_PAGE = 'admin/pages/channel-qr/index';
@@ -79,18 +80,6 @@ function stubPicker(tempFilePath = 'http://tmp/brand.png', size = 48_000) {
   return { chooseMedia, showActionSheet, showModal };
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 /** What the picker's <image> is bound to (simulate renders no src attribute). */
 function thumbnailOf(page: Awaited<ReturnType<typeof renderPage>>, id: string): string {
   const picker = page.querySelector(`#${id}`) as unknown as { instance: { data: any } };
@@ -111,8 +100,8 @@ describe('上传 Logo on the details page', () => {
     const { calls, uploads } = stub();
     const phone = stubPicker();
     const page = await openWithLogoOn();
-    expect(texts(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
-    expect(texts(page, 'logo-thumb')).toEqual(['默认']);
+    expect(textsOf(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
+    expect(textsOf(page, 'logo-thumb')).toEqual(['默认']);
 
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     expect(phone.chooseMedia).toHaveBeenCalledWith(
@@ -121,15 +110,15 @@ describe('上传 Logo on the details page', () => {
     expect(uploads).toHaveLength(1);
     expect(uploads[0]!.cloudPath).toMatch(LOGO_PATH);
     expect(uploads[0]!.filePath).toBe('http://tmp/brand.png');
-    expect(texts(page, 'logo-title')).toEqual(['正在上传 Logo…']);
+    expect(textsOf(page, 'logo-title')).toEqual(['正在上传 Logo…']);
     uploads[0]!.progress(40);
     await settle();
-    expect(texts(page, 'logo-progress-text')).toEqual(['40%']);
+    expect(textsOf(page, 'logo-progress-text')).toEqual(['40%']);
     expect(findByClass(page, 'logo-progress')).toHaveLength(1);
 
     uploads[0]!.succeed();
     await settle();
-    expect(texts(page, 'logo-title')).toEqual(['本批下载使用上传的 Logo']);
+    expect(textsOf(page, 'logo-title')).toEqual(['本批下载使用上传的 Logo']);
     expect(findByClass(page, 'logo-progress')).toHaveLength(0);
     expect(findByClass(page, 'logo-thumb--default')).toHaveLength(0);
     expect(thumbnailOf(page, 'detail-logo')).toBe('http://tmp/brand.png');
@@ -137,7 +126,7 @@ describe('上传 Logo on the details page', () => {
 
     await tapVanButton(page, '.make-image');
     const fileId = `cloud://local.local-local/${uploads[0]!.cloudPath}`;
-    expect(requests(calls, 'qrImage')).toEqual([
+    expect(requestsOf(calls, 'qrImage')).toEqual([
       { qrId: 'qr-store', size: 'medium', logo: true, logoFileId: fileId },
     ]);
     expect(findByClass(page, 'qr-image')).toHaveLength(1);
@@ -155,11 +144,11 @@ describe('上传 Logo on the details page', () => {
     expect(findByClass(page, 'qr-image')).toHaveLength(1);
 
     await tapVanButton(page, '#detail-logo >>> .remove-logo');
-    expect(texts(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
-    expect(texts(page, 'logo-thumb')).toEqual(['默认']);
+    expect(textsOf(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
+    expect(textsOf(page, 'logo-thumb')).toEqual(['默认']);
     expect(findByClass(page, 'qr-image')).toHaveLength(0);
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage').at(-1)).toEqual({
+    expect(requestsOf(calls, 'qrImage').at(-1)).toEqual({
       qrId: 'qr-store',
       size: 'medium',
       logo: true,
@@ -172,10 +161,10 @@ describe('上传 Logo on the details page', () => {
     const page = await openWithLogoOn();
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     expect(uploads).toHaveLength(0);
-    expect(texts(page, 'logo-refusal')).toEqual([
+    expect(textsOf(page, 'logo-refusal')).toEqual([
       'Logo 太大（不超过 2 MB，每边不超过 2048 像素）：图片 3.0 MB，不能超过 2 MB',
     ]);
-    expect(texts(page, 'logo-title')).toEqual(['Logo 未能使用，本批下载使用品牌 Logo']);
+    expect(textsOf(page, 'logo-title')).toEqual(['Logo 未能使用，本批下载使用品牌 Logo']);
 
     phone.chooseMedia.mockResolvedValueOnce({
       type: 'image',
@@ -184,9 +173,11 @@ describe('上传 Logo on the details page', () => {
     });
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     expect(uploads).toHaveLength(0);
-    expect(texts(page, 'logo-refusal')).toEqual(['Logo 须是 PNG 或 JPEG 图片']);
+    expect(textsOf(page, 'logo-refusal')).toEqual(['Logo 须是 PNG 或 JPEG 图片']);
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage')).toEqual([{ qrId: 'qr-store', size: 'medium', logo: true }]);
+    expect(requestsOf(calls, 'qrImage')).toEqual([
+      { qrId: 'qr-store', size: 'medium', logo: true },
+    ]);
   });
 
   test('a failed upload says so; a logo the server refuses is dropped with its reason', async () => {
@@ -201,20 +192,20 @@ describe('上传 Logo on the details page', () => {
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     uploads[0]!.fail('cloud.uploadFile:fail network error');
     await settle();
-    expect(texts(page, 'logo-refusal')).toEqual(['网络异常，请检查网络后重试']);
-    expect(texts(page, 'logo-thumb')).toEqual(['默认']);
+    expect(textsOf(page, 'logo-refusal')).toEqual(['网络异常，请检查网络后重试']);
+    expect(textsOf(page, 'logo-thumb')).toEqual(['默认']);
 
     await tapVanButton(page, '#detail-logo >>> .upload-logo');
     uploads[1]!.succeed();
     await settle();
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage')[0]).toHaveProperty('logoFileId');
-    expect(texts(page, 'image-error')).toEqual(['Logo 图片无法读取，请换一张图片重新上传']);
-    expect(texts(page, 'logo-refusal')).toEqual(['Logo 图片无法读取，请换一张图片重新上传']);
-    expect(texts(page, 'logo-title')).toEqual(['Logo 未能使用，本批下载使用品牌 Logo']);
+    expect(requestsOf(calls, 'qrImage')[0]).toHaveProperty('logoFileId');
+    expect(textsOf(page, 'image-error')).toEqual(['Logo 图片无法读取，请换一张图片重新上传']);
+    expect(textsOf(page, 'logo-refusal')).toEqual(['Logo 图片无法读取，请换一张图片重新上传']);
+    expect(textsOf(page, 'logo-title')).toEqual(['Logo 未能使用，本批下载使用品牌 Logo']);
     // The next image goes out with the brand's logo.
     await tapVanButton(page, '.make-image');
-    expect(requests(calls, 'qrImage').at(-1)).not.toHaveProperty('logoFileId');
+    expect(requestsOf(calls, 'qrImage').at(-1)).not.toHaveProperty('logoFileId');
     expect(findByClass(page, 'qr-image')).toHaveLength(1);
   });
 });
@@ -227,7 +218,7 @@ describe('上传 Logo on the list’s batch download', () => {
     expect(findByClass(page, 'logo-picker')).toHaveLength(0);
     await dispatchIn(page, '.qr-0 .qr-check', 'tap');
     await dispatchIn(page, '.qr-1 .qr-check', 'tap');
-    expect(texts(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
+    expect(textsOf(page, 'logo-title')).toEqual(['本批下载使用品牌 Logo']);
 
     await tapVanButton(page, '#batch-logo >>> .upload-logo');
     expect(uploads[0]!.cloudPath).toMatch(LOGO_PATH);
@@ -237,7 +228,7 @@ describe('上传 Logo on the list’s batch download', () => {
 
     await tapVanButton(page, '.batch-zip');
     expect(phone.showActionSheet.mock.calls[0]![0].itemList).toContain('中 430px · 带上传的 Logo');
-    expect(requests(calls, 'qrImagesZip')).toEqual([
+    expect(requestsOf(calls, 'qrImagesZip')).toEqual([
       {
         qrIds: ['qr-store', 'qr-live'],
         size: 'medium',
@@ -258,11 +249,11 @@ describe('上传 Logo on the list’s batch download', () => {
     uploads[0]!.succeed();
     await settle();
     await tapVanButton(page, '.batch-zip');
-    expect(requests(calls, 'qrImagesZip')).toHaveLength(1);
+    expect(requestsOf(calls, 'qrImagesZip')).toHaveLength(1);
     const said =
       'Logo 太大（不超过 2 MB，每边不超过 2048 像素）：Logo 为 5000×5000 像素，每边不能超过 2048 像素';
     expect(phone.showModal.mock.calls[0]![0]).toMatchObject({ title: '下载失败', content: said });
-    expect(texts(page, 'logo-refusal')).toEqual([said]);
-    expect(texts(page, 'logo-thumb')).toEqual(['默认']);
+    expect(textsOf(page, 'logo-refusal')).toEqual([said]);
+    expect(textsOf(page, 'logo-thumb')).toEqual(['默认']);
   });
 });

@@ -29,6 +29,8 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const PAGE = 'admin/pages/channel-qr/scanners/index';
@@ -98,18 +100,6 @@ function stub(role: MemberRole, handlers: AdminHandlers = {}): CloudCall[] {
   );
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 function answerModal(confirm: boolean) {
   const showModal = vi.fn(
     (options: { content?: string; success?: (r: { confirm: boolean }) => void }) => {
@@ -158,23 +148,25 @@ describe('扫码用户 list', () => {
     release();
     await settle();
     expect(findByClass(page, 'list-skeleton')).toHaveLength(0);
-    expect(requests(calls, 'listQrScanners')).toEqual([{ qrId: QR_ID, order: 'desc', limit: 20 }]);
-    expect(texts(page, 'scanner-openid')).toEqual(['o-scanner-0002', 'o-scanner-0001']);
-    expect(texts(page, 'scanner-time')).toEqual([
+    expect(requestsOf(calls, 'listQrScanners')).toEqual([
+      { qrId: QR_ID, order: 'desc', limit: 20 },
+    ]);
+    expect(textsOf(page, 'scanner-openid')).toEqual(['o-scanner-0002', 'o-scanner-0001']);
+    expect(textsOf(page, 'scanner-time')).toEqual([
       '首次扫码 2025-03-01 09:32',
       '首次扫码 2025-03-01 09:31',
     ]);
-    expect(texts(page, 'scanner-repeat')).toEqual(['扫码 3 次，最近 2025-03-02 12:00']);
-    expect(texts(page, 'scanner-follow')).toEqual(['扫码后关注', '已关注用户扫码']);
-    expect(texts(page, 'scanner-tag')).toEqual(['门店用户']);
-    expect(texts(page, 'scanner-reply')).toEqual(['回复已发送', '回复发送失败']);
-    expect(texts(page, 'list-end')).toEqual(['没有更多用户了']);
+    expect(textsOf(page, 'scanner-repeat')).toEqual(['扫码 3 次，最近 2025-03-02 12:00']);
+    expect(textsOf(page, 'scanner-follow')).toEqual(['扫码后关注', '已关注用户扫码']);
+    expect(textsOf(page, 'scanner-tag')).toEqual(['门店用户']);
+    expect(textsOf(page, 'scanner-reply')).toEqual(['回复已发送', '回复发送失败']);
+    expect(textsOf(page, 'list-end')).toEqual(['没有更多用户了']);
   });
 
   test('no scanners yet: an empty state that says what will appear', async () => {
     stub('operator', { listQrScanners: () => ok<ListQrScannersResult>({ scanners: [] }) });
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(texts(page, 'empty-text')).toEqual(['还没有用户扫码']);
+    expect(textsOf(page, 'empty-text')).toEqual(['还没有用户扫码']);
     expect(visibleText(page)).toContain('未关注用户扫码后未关注不计入');
   });
 
@@ -189,7 +181,7 @@ describe('扫码用户 list', () => {
     expect(visibleText(page)).toContain('QR_NOT_FOUND');
     refuse = false;
     await tapVanButton(page, '#list-error >>> .retry-button');
-    expect(texts(page, 'scanner-openid')).toEqual(['o-scanner-0001']);
+    expect(textsOf(page, 'scanner-openid')).toEqual(['o-scanner-0001']);
   });
 
   test('look up one OpenID, sort oldest first, and clear the lookup', async () => {
@@ -206,29 +198,29 @@ describe('扫码用户 list', () => {
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await typeIntoVanField(page, '#openid-field', '  o-scanner-0001 ');
     await tapVanButton(page, '.search-button');
-    expect(requests(calls, 'listQrScanners').at(-1)).toEqual({
+    expect(requestsOf(calls, 'listQrScanners').at(-1)).toEqual({
       qrId: QR_ID,
       order: 'desc',
       openid: 'o-scanner-0001',
       limit: 20,
     });
-    expect(texts(page, 'scanner-openid')).toEqual(['o-scanner-0001']);
-    expect(texts(page, 'export-button')).toEqual(['导出查找结果']);
+    expect(textsOf(page, 'scanner-openid')).toEqual(['o-scanner-0001']);
+    expect(textsOf(page, 'export-button')).toEqual(['导出查找结果']);
 
     await typeIntoVanField(page, '#openid-field', 'o-nobody');
     await tapVanButton(page, '.search-button');
-    expect(texts(page, 'empty-text')).toEqual(['没有这个 OpenID 的扫码记录']);
+    expect(textsOf(page, 'empty-text')).toEqual(['没有这个 OpenID 的扫码记录']);
 
     await callPageMethod(page, 'onClearSearch');
     await settle();
     await dispatchIn(page, '.order-toggle', 'tap');
-    expect(requests(calls, 'listQrScanners').at(-1)).toEqual({
+    expect(requestsOf(calls, 'listQrScanners').at(-1)).toEqual({
       qrId: QR_ID,
       order: 'asc',
       limit: 20,
     });
-    expect(texts(page, 'order-toggle')).toEqual(['扫码时间：最早扫码在前 ⇅']);
-    expect(texts(page, 'scanner-openid')).toEqual(['o-scanner-0001', 'o-scanner-0002']);
+    expect(textsOf(page, 'order-toggle')).toEqual(['扫码时间：最早扫码在前 ⇅']);
+    expect(textsOf(page, 'scanner-openid')).toEqual(['o-scanner-0001', 'o-scanner-0002']);
   });
 
   test('reaching the bottom loads the next page after the last one shown', async () => {
@@ -243,14 +235,14 @@ describe('扫码用户 list', () => {
     expect(findByClass(page, 'more-button')).toHaveLength(1);
     await callPageMethod(page, 'onReachBottom');
     await settle();
-    expect(requests(calls, 'listQrScanners').at(-1)).toEqual({
+    expect(requestsOf(calls, 'listQrScanners').at(-1)).toEqual({
       qrId: QR_ID,
       order: 'desc',
       limit: 20,
       offset: 20,
     });
-    expect(texts(page, 'scanner-openid').slice(-2)).toEqual(['o-scanner-0080', 'o-scanner-0079']);
-    expect(texts(page, 'list-end')).toEqual(['没有更多用户了']);
+    expect(textsOf(page, 'scanner-openid').slice(-2)).toEqual(['o-scanner-0080', 'o-scanner-0079']);
+    expect(textsOf(page, 'list-end')).toEqual(['没有更多用户了']);
   });
 
   test('a failed next page keeps the list and says why', async () => {
@@ -263,7 +255,7 @@ describe('扫码用户 list', () => {
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.more-button');
     expect(findByClass(page, 'scanner-openid')).toHaveLength(20);
-    expect(texts(page, 'page-notice')).toEqual(['网络异常，请检查网络后重试']);
+    expect(textsOf(page, 'page-notice')).toEqual(['网络异常，请检查网络后重试']);
   });
 });
 
@@ -278,9 +270,9 @@ describe('pull to refresh', () => {
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await callPageMethod(page, 'onPullDownRefresh');
     await settle();
-    expect(requests(calls, 'listQrScanners')).toHaveLength(2);
-    expect(requests(calls, 'getExport')).toHaveLength(2);
-    expect(requests(calls, 'listAudiences')).toHaveLength(2);
+    expect(requestsOf(calls, 'listQrScanners')).toHaveLength(2);
+    expect(requestsOf(calls, 'getExport')).toHaveLength(2);
+    expect(requestsOf(calls, 'listAudiences')).toHaveLength(2);
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 });
@@ -318,27 +310,27 @@ describe('导出扫码用户', () => {
 
     await tapVanButton(page, '.export-button');
     expect(showModal.mock.calls[0]![0].content).toContain('每 10 万行一个文件，最多 200 万行');
-    expect(requests(calls, 'exportQrScanners')).toEqual([{ qrId: QR_ID, order: 'desc' }]);
-    expect(requests(calls, 'getExport')).toEqual([{ exportId: 'exp-1' }]);
+    expect(requestsOf(calls, 'exportQrScanners')).toEqual([{ qrId: QR_ID, order: 'desc' }]);
+    expect(requestsOf(calls, 'getExport')).toEqual([{ exportId: 'exp-1' }]);
     expect(storage.get(STORAGE_KEY)).toEqual({ exportId: 'exp-1' });
-    expect(texts(page, 'export-state')).toEqual(['导出中']);
-    expect(texts(page, 'export-progress')).toEqual(['100,000 / 250,000 行（40%）']);
+    expect(textsOf(page, 'export-state')).toEqual(['导出中']);
+    expect(textsOf(page, 'export-progress')).toEqual(['100,000 / 250,000 行（40%）']);
     const fill = findByClass(page, 'progress-bar__fill')[0]!;
     expect(fill.getAttribute('style')).toContain('width: 40%');
-    expect(texts(page, 'export-file__name')).toEqual(['qr-store-scanners-1.csv']);
+    expect(textsOf(page, 'export-file__name')).toEqual(['qr-store-scanners-1.csv']);
 
     // The scheduler finishes it; the page reads it again on its own.
     vi.advanceTimersByTime(3_000);
     await settle();
-    expect(requests(calls, 'getExport')).toHaveLength(2);
-    expect(texts(page, 'export-state')).toEqual(['已完成']);
-    expect(texts(page, 'export-progress')).toEqual(['已导出 250,012 行，共 3 个文件']);
-    expect(texts(page, 'export-file__name')).toEqual([
+    expect(requestsOf(calls, 'getExport')).toHaveLength(2);
+    expect(textsOf(page, 'export-state')).toEqual(['已完成']);
+    expect(textsOf(page, 'export-progress')).toEqual(['已导出 250,012 行，共 3 个文件']);
+    expect(textsOf(page, 'export-file__name')).toEqual([
       'qr-store-scanners-1.csv',
       'qr-store-scanners-2.csv',
       'qr-store-scanners-3.csv',
     ]);
-    expect(texts(page, 'export-file__size')[0]).toBe('7.0 MB');
+    expect(textsOf(page, 'export-file__size')[0]).toBe('7.0 MB');
     expect(visibleText(page)).toContain('链接有效期至 2025-03-02 09:30');
     await dispatchIn(page, '.export-file-2 .copy-file-link', 'tap');
     expect(setClipboardData).toHaveBeenCalledWith({
@@ -347,7 +339,7 @@ describe('导出扫码用户', () => {
     // Done: no more reads.
     vi.advanceTimersByTime(9_000);
     await settle();
-    expect(requests(calls, 'getExport')).toHaveLength(2);
+    expect(requestsOf(calls, 'getExport')).toHaveLength(2);
   });
 
   test('exports exactly the OpenID looked up, oldest first', async () => {
@@ -366,10 +358,10 @@ describe('导出扫码用户', () => {
     await typeIntoVanField(page, '#openid-field', 'o-scanner-0001');
     await tapVanButton(page, '.search-button');
     await tapVanButton(page, '.export-button');
-    expect(requests(calls, 'exportQrScanners')).toEqual([
+    expect(requestsOf(calls, 'exportQrScanners')).toEqual([
       { qrId: QR_ID, order: 'asc', openid: 'o-scanner-0001' },
     ]);
-    expect(texts(page, 'export-progress')).toEqual(['已导出 1 行，共 1 个文件']);
+    expect(textsOf(page, 'export-progress')).toEqual(['已导出 1 行，共 1 个文件']);
   });
 
   test('cancelling the confirmation exports nothing', async () => {
@@ -378,7 +370,7 @@ describe('导出扫码用户', () => {
     answerModal(false);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.export-button');
-    expect(requests(calls, 'exportQrScanners')).toEqual([]);
+    expect(requestsOf(calls, 'exportQrScanners')).toEqual([]);
   });
 
   test('a failed export says so with the reason', async () => {
@@ -401,8 +393,8 @@ describe('导出扫码用户', () => {
     answerModal(true);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.export-button');
-    expect(texts(page, 'export-state')).toEqual(['导出失败']);
-    expect(texts(page, 'export-failure')).toEqual(['导出多次失败，已停止，请重新导出']);
+    expect(textsOf(page, 'export-state')).toEqual(['导出失败']);
+    expect(textsOf(page, 'export-failure')).toEqual(['导出多次失败，已停止，请重新导出']);
     // Failed is final: the operator may export again.
     expect(findByClass(page, 'export-button')[0]?.outerHTML).not.toContain('disabled');
   });
@@ -416,7 +408,7 @@ describe('导出扫码用户', () => {
     answerModal(true);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.export-button');
-    expect(texts(page, 'export-error')).toEqual(['你已有一个导出正在进行，请等它完成后再导出']);
+    expect(textsOf(page, 'export-error')).toEqual(['你已有一个导出正在进行，请等它完成后再导出']);
     expect(findByClass(page, 'export-progress')).toHaveLength(0);
   });
 
@@ -431,18 +423,18 @@ describe('导出扫码用户', () => {
         ),
     });
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(requests(calls, 'getExport')).toEqual([{ exportId: 'exp-1' }]);
-    expect(texts(page, 'export-progress')).toEqual(['200,000 / 250,000 行（80%）']);
+    expect(requestsOf(calls, 'getExport')).toEqual([{ exportId: 'exp-1' }]);
+    expect(textsOf(page, 'export-progress')).toEqual(['200,000 / 250,000 行（80%）']);
     // The counter was an estimate: past the plan, the bar waits at 99% for the job to say done.
     vi.advanceTimersByTime(3_000);
     await settle();
-    expect(texts(page, 'export-progress')).toEqual(['250,000 / 250,000 行（99%）']);
+    expect(textsOf(page, 'export-progress')).toEqual(['250,000 / 250,000 行（99%）']);
     expect(findByClass(page, 'export-button')[0]?.outerHTML).toContain('disabled');
     // Leaving stops the reads.
     await callPageMethod(page, 'onHide');
     vi.advanceTimersByTime(30_000);
     await settle();
-    expect(requests(calls, 'getExport')).toHaveLength(2);
+    expect(requestsOf(calls, 'getExport')).toHaveLength(2);
   });
 
   test('an export the server no longer knows is forgotten quietly', async () => {
@@ -466,11 +458,11 @@ describe('人群', () => {
         }),
     });
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(requests(calls, 'listAudiences')).toEqual([{ qrId: QR_ID, limit: 20 }]);
-    expect(texts(page, 'audience-name')).toEqual(['三月门店新客', '开业首周']);
-    expect(texts(page, 'audience-state')).toEqual(['已生成', '生成中']);
-    expect(texts(page, 'audience-size')).toEqual(['9 人', '已加入 1000 人，下拉刷新查看进度']);
-    expect(texts(page, 'audience-time')[0]).toBe('截至 2025-03-01 10:00');
+    expect(requestsOf(calls, 'listAudiences')).toEqual([{ qrId: QR_ID, limit: 20 }]);
+    expect(textsOf(page, 'audience-name')).toEqual(['三月门店新客', '开业首周']);
+    expect(textsOf(page, 'audience-state')).toEqual(['已生成', '生成中']);
+    expect(textsOf(page, 'audience-size')).toEqual(['9 人', '已加入 1000 人，下拉刷新查看进度']);
+    expect(textsOf(page, 'audience-time')[0]).toBe('截至 2025-03-01 10:00');
   });
 
   test('audiences that cannot be read say why and retry, the users still shown', async () => {
@@ -480,18 +472,18 @@ describe('人群', () => {
         refuse ? { throws: 'timeout' } : ok<ListAudiencesResult>({ audiences: [audience()] }),
     });
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(texts(page, 'audiences-error')[0]).toContain('网络异常，请检查网络后重试');
-    expect(texts(page, 'scanner-openid')).toHaveLength(2);
+    expect(textsOf(page, 'audiences-error')[0]).toContain('网络异常，请检查网络后重试');
+    expect(textsOf(page, 'scanner-openid')).toHaveLength(2);
     refuse = false;
     await dispatchIn(page, '.retry-audiences', 'tap');
-    expect(texts(page, 'audience-name')).toEqual(['三月门店新客']);
+    expect(textsOf(page, 'audience-name')).toEqual(['三月门店新客']);
     expect(findByClass(page, 'audiences-error')).toHaveLength(0);
   });
 
   test('none yet: says so', async () => {
     stub('operator');
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(texts(page, 'audiences-empty')).toEqual(['还没有保存的人群']);
+    expect(textsOf(page, 'audiences-empty')).toEqual(['还没有保存的人群']);
   });
 
   test('saving one asks first, explaining it is frozen, then lists it', async () => {
@@ -504,10 +496,10 @@ describe('人群', () => {
     await typeIntoVanField(page, '#audience-name', '三月门店新客');
     await tapVanButton(page, '.create-audience');
     expect(showModal.mock.calls[0]![0].content).toContain('之后新扫码的用户不会加入');
-    expect(requests(calls, 'createAudience')).toEqual([{ qrId: QR_ID, name: '三月门店新客' }]);
-    expect(texts(page, 'audience-name')).toEqual(['三月门店新客']);
-    expect(texts(page, 'audience-size')).toEqual(['2 人']);
-    expect(texts(page, 'audience-state')).toEqual(['已生成']);
+    expect(requestsOf(calls, 'createAudience')).toEqual([{ qrId: QR_ID, name: '三月门店新客' }]);
+    expect(textsOf(page, 'audience-name')).toEqual(['三月门店新客']);
+    expect(textsOf(page, 'audience-size')).toEqual(['2 人']);
+    expect(textsOf(page, 'audience-state')).toEqual(['已生成']);
   });
 
   test('unnamed, it is named after the code and the time; cancelled, nothing is made', async () => {
@@ -518,10 +510,10 @@ describe('人群', () => {
     answerModal(false);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.create-audience');
-    expect(requests(calls, 'createAudience')).toEqual([]);
+    expect(requestsOf(calls, 'createAudience')).toEqual([]);
     answerModal(true);
     await tapVanButton(page, '.create-audience');
-    expect(String(requests(calls, 'createAudience')[0]?.name)).toMatch(
+    expect(String(requestsOf(calls, 'createAudience')[0]?.name)).toMatch(
       /^渠道码 扫码用户 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
     );
   });
@@ -531,7 +523,7 @@ describe('人群', () => {
     answerModal(true);
     const page = await renderPage(PAGE, { qrId: QR_ID });
     await tapVanButton(page, '.create-audience');
-    expect(texts(page, 'page-notice')).toEqual(['二维码不存在，可能已被删除，请返回列表刷新']);
+    expect(textsOf(page, 'page-notice')).toEqual(['二维码不存在，可能已被删除，请返回列表刷新']);
     expect(findByClass(page, 'audience-row')).toHaveLength(0);
   });
 });
@@ -542,8 +534,8 @@ describe('roles', () => {
       listAudiences: () => ok<ListAudiencesResult>({ audiences: [audience()] }),
     });
     const page = await renderPage(PAGE, { qrId: QR_ID });
-    expect(texts(page, 'scanner-openid')).toHaveLength(2);
-    expect(texts(page, 'audience-name')).toEqual(['三月门店新客']);
+    expect(textsOf(page, 'scanner-openid')).toHaveLength(2);
+    expect(textsOf(page, 'audience-name')).toEqual(['三月门店新客']);
     expect(findByClass(page, 'export-button')).toHaveLength(0);
     expect(findByClass(page, 'create-audience')).toHaveLength(0);
   });

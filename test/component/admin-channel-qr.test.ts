@@ -27,6 +27,8 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const LIST_PAGE = 'admin/pages/channel-qr/index';
@@ -70,18 +72,6 @@ function stub(role: MemberRole, handlers: AdminHandlers = {}): CloudCall[] {
   );
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 /** wx.showModal answering as a person who taps confirm (true) or cancel (false). */
 function answerModal(confirm: boolean) {
   const showModal = vi.fn(
@@ -99,23 +89,23 @@ describe('渠道二维码 list', () => {
   test('each code with its type, status in Chinese, expiry and figures', async () => {
     const calls = stub('operator');
     const page = await renderPage(LIST_PAGE);
-    expect(requests(calls, 'listChannelQrs')).toEqual([{ limit: 100 }]);
-    expect(texts(page, 'qr-name')).toEqual(['上海门店海报', '直播间', '包裹卡', '去年海报']);
-    expect(texts(page, 'qr-status')).toEqual(['生效中', '生效中', '创建失败', '已过期']);
-    expect(texts(page, 'qr-type')).toEqual([
+    expect(requestsOf(calls, 'listChannelQrs')).toEqual([{ limit: 100 }]);
+    expect(textsOf(page, 'qr-name')).toEqual(['上海门店海报', '直播间', '包裹卡', '去年海报']);
+    expect(textsOf(page, 'qr-status')).toEqual(['生效中', '生效中', '创建失败', '已过期']);
+    expect(textsOf(page, 'qr-type')).toEqual([
       '临时二维码',
       '永久二维码',
       '临时二维码',
       '临时二维码',
     ]);
-    expect(texts(page, 'qr-expiry')).toEqual([
+    expect(textsOf(page, 'qr-expiry')).toEqual([
       '有效期至 2025-03-31 00:00',
       '永久有效',
       '有效期至 2025-03-31 00:00',
       '已于 2025-03-31 00:00 过期',
     ]);
-    expect(texts(page, 'qr-scans').slice(0, 2)).toEqual(['扫码次数 12', '扫码次数 3']);
-    expect(texts(page, 'qr-followers').slice(0, 2)).toEqual(['新增关注 5', '新增关注 1']);
+    expect(textsOf(page, 'qr-scans').slice(0, 2)).toEqual(['扫码次数 12', '扫码次数 3']);
+    expect(textsOf(page, 'qr-followers').slice(0, 2)).toEqual(['新增关注 5', '新增关注 1']);
   });
 
   test('search by name and filter by status ask the server for exactly that', async () => {
@@ -132,17 +122,17 @@ describe('渠道二维码 list', () => {
     const page = await renderPage(LIST_PAGE);
     await typeIntoVanField(page, '#search-field', '直播');
     await tapVanButton(page, '.search-button');
-    expect(requests(calls, 'listChannelQrs').at(-1)).toEqual({ keyword: '直播', limit: 100 });
-    expect(texts(page, 'qr-name')).toEqual(['直播间']);
+    expect(requestsOf(calls, 'listChannelQrs').at(-1)).toEqual({ keyword: '直播', limit: 100 });
+    expect(textsOf(page, 'qr-name')).toEqual(['直播间']);
 
     await dispatchIn(page, '#status-filter', 'change', { value: 4 });
-    expect(requests(calls, 'listChannelQrs').at(-1)).toEqual({
+    expect(requestsOf(calls, 'listChannelQrs').at(-1)).toEqual({
       keyword: '直播',
       status: 'creation_failed',
       limit: 100,
     });
-    expect(texts(page, 'filter-value')[0]).toContain('创建失败');
-    expect(texts(page, 'qrs-empty')[0]).toContain('没有符合条件的二维码');
+    expect(textsOf(page, 'filter-value')[0]).toContain('创建失败');
+    expect(textsOf(page, 'qrs-empty')[0]).toContain('没有符合条件的二维码');
   });
 
   test('skeletons while loading, then an empty state offering 新建渠道码', async () => {
@@ -161,7 +151,7 @@ describe('渠道二维码 list', () => {
     release();
     await settle();
     expect(findByClass(page, 'list-skeleton')).toHaveLength(0);
-    expect(texts(page, 'empty-text')).toEqual(['还没有渠道二维码']);
+    expect(textsOf(page, 'empty-text')).toEqual(['还没有渠道二维码']);
     await tapVanButton(page, '.empty-create');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/admin/pages/channel-qr/edit/index' });
   });
@@ -169,14 +159,14 @@ describe('渠道二维码 list', () => {
   test('a viewer sees the codes but no 新建, 复制 or delete; selecting only downloads', async () => {
     stub('viewer');
     const page = await renderPage(LIST_PAGE);
-    expect(texts(page, 'qr-name')).toHaveLength(4);
+    expect(textsOf(page, 'qr-name')).toHaveLength(4);
     expect(findByClass(page, 'create-qr')).toHaveLength(0);
     expect(findByClass(page, 'qr-copy')).toHaveLength(0);
     expect(visibleText(page)).not.toContain('新建渠道码');
     // Downloads are reads: a viewer selects codes for the zip and the links, never to delete.
     expect(findByClass(page, 'qr-check')).toHaveLength(4);
     await dispatchIn(page, '.qr-check', 'tap');
-    expect(texts(page, 'batch-count')).toEqual(['已选 1 个']);
+    expect(textsOf(page, 'batch-count')).toEqual(['已选 1 个']);
     expect(findByClass(page, 'batch-zip')).toHaveLength(1);
     expect(findByClass(page, 'batch-links')).toHaveLength(1);
     expect(findByClass(page, 'batch-delete')).toHaveLength(0);
@@ -197,14 +187,14 @@ describe('渠道二维码 list', () => {
     const page = await renderPage(LIST_PAGE);
     await dispatchIn(page, '.qr-0 .qr-check', 'tap');
     await dispatchIn(page, '.qr-3 .qr-check', 'tap');
-    expect(texts(page, 'batch-count')).toEqual(['已选 2 个']);
+    expect(textsOf(page, 'batch-count')).toEqual(['已选 2 个']);
     await tapVanButton(page, '.batch-delete');
     expect(showModal.mock.calls[0]![0]).toMatchObject({
       title: '批量删除 2 个二维码',
       content:
         '删除后，受微信限制该二维码仍可扫码关注公众号，但其渠道、标签和自动回复等配置将不再生效。确定删除吗？',
     });
-    expect(requests(calls, 'deleteChannelQrs')).toEqual([{ qrIds: ['qr-store', 'qr-old'] }]);
+    expect(requestsOf(calls, 'deleteChannelQrs')).toEqual([{ qrIds: ['qr-store', 'qr-old'] }]);
     expect(findByClass(page, 'batch-bar')).toHaveLength(0);
   });
 
@@ -218,8 +208,8 @@ describe('渠道二维码 list', () => {
     expect(showModal.mock.calls[0]![0].content).toBe(
       '二维码已过期或创建失败，删除后将不再显示在列表中。确定删除吗？',
     );
-    expect(requests(calls, 'deleteChannelQrs')).toEqual([]);
-    expect(texts(page, 'batch-count')).toEqual(['已选 2 个']);
+    expect(requestsOf(calls, 'deleteChannelQrs')).toEqual([]);
+    expect(textsOf(page, 'batch-count')).toEqual(['已选 2 个']);
   });
 
   test('copy is refused for a failed creation, saying why; otherwise confirmed and opened', async () => {
@@ -236,11 +226,11 @@ describe('渠道二维码 list', () => {
       title: '不能复制',
       content: '创建失败的二维码不能复制，请新建二维码',
     });
-    expect(requests(calls, 'copyChannelQr')).toEqual([]);
+    expect(requestsOf(calls, 'copyChannelQr')).toEqual([]);
 
     await dispatchIn(page, '.qr-0 .qr-copy', 'tap');
     expect(showModal.mock.calls[1]![0].content).toContain('上海门店海报_copy');
-    expect(requests(calls, 'copyChannelQr')).toEqual([{ qrId: 'qr-store' }]);
+    expect(requestsOf(calls, 'copyChannelQr')).toEqual([{ qrId: 'qr-store' }]);
     expect(navigateTo).toHaveBeenCalledWith({
       url: '/admin/pages/channel-qr/edit/index?qrId=qr-copy',
     });
@@ -258,10 +248,10 @@ describe('渠道二维码 list', () => {
     expect(visibleText(page)).toContain('网络异常，请检查网络后重试');
     fails = false;
     await dispatchIn(page, '#list-error', 'retry');
-    expect(texts(page, 'qr-name')).toEqual(['上海门店海报']);
+    expect(textsOf(page, 'qr-name')).toEqual(['上海门店海报']);
     await callPageMethod(page, 'onPullDownRefresh');
     await settle();
-    expect(requests(calls, 'listChannelQrs')).toHaveLength(3);
+    expect(requestsOf(calls, 'listChannelQrs')).toHaveLength(3);
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 });
@@ -272,25 +262,25 @@ describe('二维码详情', () => {
     const setClipboardData = vi.fn();
     stubWx({ setClipboardData });
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
-    expect(requests(calls, 'getChannelQr')).toEqual([{ qrId: 'qr-store' }]);
+    expect(requestsOf(calls, 'getChannelQr')).toEqual([{ qrId: 'qr-store' }]);
     expect(page.querySelector('#channel-qr')).toBeTruthy();
-    expect(texts(page, 'qr-url')).toEqual(['http://weixin.qq.com/q/store-poster']);
+    expect(textsOf(page, 'qr-url')).toEqual(['http://weixin.qq.com/q/store-poster']);
     await tapVanButton(page, '.copy-url');
     expect(setClipboardData).toHaveBeenCalledWith({ data: 'http://weixin.qq.com/q/store-poster' });
-    expect(texts(page, 'qr-status')).toEqual(['生效中']);
-    expect(texts(page, 'qr-expiry')).toEqual(['有效期至 2025-03-31 00:00']);
-    expect(texts(page, 'qr-channel')).toEqual(['门店']);
-    expect(texts(page, 'qr-tag')).toEqual(['门店用户']);
-    expect(texts(page, 'reply-kind')).toEqual(['1. 文字', '2. 图片']);
-    expect(texts(page, 'reply-body')[0]).toBe('欢迎关注码上！');
-    expect(texts(page, 'metric__label')).toEqual([
+    expect(textsOf(page, 'qr-status')).toEqual(['生效中']);
+    expect(textsOf(page, 'qr-expiry')).toEqual(['有效期至 2025-03-31 00:00']);
+    expect(textsOf(page, 'qr-channel')).toEqual(['门店']);
+    expect(textsOf(page, 'qr-tag')).toEqual(['门店用户']);
+    expect(textsOf(page, 'reply-kind')).toEqual(['1. 文字', '2. 图片']);
+    expect(textsOf(page, 'reply-body')[0]).toBe('欢迎关注码上！');
+    expect(textsOf(page, 'metric__label')).toEqual([
       '扫码次数',
       '扫码人数',
       '新增关注',
       '回复发送',
       '回复触达',
     ]);
-    expect(texts(page, 'metric__value')).toEqual(['12', '9', '5', '8', '7']);
+    expect(textsOf(page, 'metric__value')).toEqual(['12', '9', '5', '8', '7']);
   });
 
   test('pull to refresh reads the figures again', async () => {
@@ -302,10 +292,10 @@ describe('二维码详情', () => {
     const stopPullDownRefresh = vi.fn();
     stubWx({ stopPullDownRefresh });
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
-    expect(texts(page, 'metric__value')[0]).toBe('1');
+    expect(textsOf(page, 'metric__value')[0]).toBe('1');
     await callPageMethod(page, 'onPullDownRefresh');
     await settle();
-    expect(texts(page, 'metric__value')[0]).toBe('2');
+    expect(textsOf(page, 'metric__value')[0]).toBe('2');
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 
@@ -325,10 +315,10 @@ describe('二维码详情', () => {
     const showModal = answerModal(true);
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
     expect(page.querySelector('#channel-qr')).toBeFalsy();
-    expect(texts(page, 'qr-failure')).toEqual(['创建失败：45029 qrcode count out of limit']);
+    expect(textsOf(page, 'qr-failure')).toEqual(['创建失败：45029 qrcode count out of limit']);
     await tapVanButton(page, '.copy-qr');
     expect(showModal.mock.calls[0]![0].content).toBe('创建失败的二维码不能复制，请新建二维码');
-    expect(requests(calls, 'copyChannelQr')).toEqual([]);
+    expect(requestsOf(calls, 'copyChannelQr')).toEqual([]);
   });
 
   test("delete asks first with the seed's prompt; a viewer sees no write button", async () => {
@@ -343,12 +333,12 @@ describe('二维码详情', () => {
     const page = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
     await tapVanButton(page, '.delete-qr');
     expect(showModal.mock.calls[0]![0].content).toContain('仍可扫码关注公众号');
-    expect(requests(calls, 'deleteChannelQrs')).toEqual([{ qrIds: ['qr-store'] }]);
+    expect(requestsOf(calls, 'deleteChannelQrs')).toEqual([{ qrIds: ['qr-store'] }]);
     cleanup();
 
     stub('viewer');
     const viewer = await renderPage(DETAIL_PAGE, { qrId: 'qr-store' });
-    expect(texts(viewer, 'metric__value')).toHaveLength(5);
+    expect(textsOf(viewer, 'metric__value')).toHaveLength(5);
     for (const button of ['edit-qr', 'copy-qr', 'delete-qr'])
       expect(findByClass(viewer, button)).toHaveLength(0);
   });

@@ -25,6 +25,8 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const APPLICATION_PAGE = 'admin/pages/codes/application';
@@ -148,18 +150,6 @@ function stubAdmin(handlers: AdminHandlers = {}, role: Role = 'operator'): Cloud
   );
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 function stubUi(confirm = true) {
   const ui = {
     showModal: vi.fn((options: { success?: (r: { confirm: boolean }) => void }) =>
@@ -193,17 +183,17 @@ describe('申请单 page: status and ranges', () => {
     release();
     await settle();
 
-    expect(requests(calls, 'listRanges')).toEqual([{ applicationId: '880002' }]);
-    expect(texts(page, 'application-count')).toEqual(['20,000 个码（2 万）']);
-    expect(texts(page, 'application-status')).toEqual(['已生成']);
-    expect(texts(page, 'range-label')).toEqual(['0–9999', '10000–19999']);
-    expect(texts(page, 'import-state')).toEqual(['已导入 10,000 个', '未导入']);
+    expect(requestsOf(calls, 'listRanges')).toEqual([{ applicationId: '880002' }]);
+    expect(textsOf(page, 'application-count')).toEqual(['20,000 个码（2 万）']);
+    expect(textsOf(page, 'application-status')).toEqual(['已生成']);
+    expect(textsOf(page, 'range-label')).toEqual(['0–9999', '10000–19999']);
+    expect(textsOf(page, 'import-state')).toEqual(['已导入 10,000 个', '未导入']);
     // Imported: export; not imported: import. Both can be activated.
     expect(findByClass(page, 'export-button')).toHaveLength(1);
     expect(findByClass(page, 'import-button')).toHaveLength(1);
     expect(findByClass(page, 'activate-button')).toHaveLength(2);
     // Nothing to poll once FINISH.
-    expect(requests(calls, 'refreshApplication')).toEqual([]);
+    expect(requestsOf(calls, 'refreshApplication')).toEqual([]);
   });
 
   test('a load refused shows our words and retries', async () => {
@@ -229,23 +219,23 @@ describe('申请单 page: status and ranges', () => {
       },
     });
     const page = await renderPage(APPLICATION_PAGE, QUERY);
-    expect(texts(page, 'application-status')).toEqual(['生成中']);
-    expect(texts(page, 'generating-hint')).toEqual(['微信正在生成码包，页面每 3 秒自动刷新']);
-    expect(texts(page, 'ranges-empty')).toEqual(['码包生成后，这里会列出微信生成的码段']);
+    expect(textsOf(page, 'application-status')).toEqual(['生成中']);
+    expect(textsOf(page, 'generating-hint')).toEqual(['微信正在生成码包，页面每 3 秒自动刷新']);
+    expect(textsOf(page, 'ranges-empty')).toEqual(['码包生成后，这里会列出微信生成的码段']);
 
     vi.advanceTimersByTime(POLL_MS);
     await settle();
-    expect(requests(calls, 'refreshApplication')).toEqual([{ applicationId: '880002' }]);
-    expect(texts(page, 'application-status')).toEqual(['生成中']);
+    expect(requestsOf(calls, 'refreshApplication')).toEqual([{ applicationId: '880002' }]);
+    expect(textsOf(page, 'application-status')).toEqual(['生成中']);
 
     vi.advanceTimersByTime(POLL_MS);
     await settle();
-    expect(texts(page, 'application-status')).toEqual(['已生成']);
-    expect(texts(page, 'range-label')).toEqual(['0–9999', '10000–19999']);
+    expect(textsOf(page, 'application-status')).toEqual(['已生成']);
+    expect(textsOf(page, 'range-label')).toEqual(['0–9999', '10000–19999']);
 
     vi.advanceTimersByTime(POLL_MS * 3);
     await settle();
-    expect(requests(calls, 'refreshApplication')).toHaveLength(2);
+    expect(requestsOf(calls, 'refreshApplication')).toHaveLength(2);
   });
 
   test('刷新状态 asks WeChat at once; a refusal is explained', async () => {
@@ -261,10 +251,10 @@ describe('申请单 page: status and ranges', () => {
     });
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.refresh-button');
-    expect(texts(page, 'page-notice')).toEqual(['微信接口调用过于频繁，请稍后重试']);
+    expect(textsOf(page, 'page-notice')).toEqual(['微信接口调用过于频繁，请稍后重试']);
     await tapVanButton(page, '.refresh-button');
-    expect(requests(calls, 'refreshApplication')).toHaveLength(2);
-    expect(texts(page, 'page-notice')).toEqual(['码包已生成，可以导入了']);
+    expect(requestsOf(calls, 'refreshApplication')).toHaveLength(2);
+    expect(textsOf(page, 'page-notice')).toEqual(['码包已生成，可以导入了']);
     expect(findByClass(page, 'refresh-button')).toHaveLength(0);
   });
 });
@@ -294,17 +284,17 @@ describe('申请单 page: import', () => {
     await tapVanButton(page, '.range-0 .import-button');
 
     expect(ui.showLoading).toHaveBeenCalledWith({ title: '正在导入 10,000 个码', mask: true });
-    expect(texts(page, 'import-state')).toEqual(['导入中', '未导入']);
+    expect(textsOf(page, 'import-state')).toEqual(['导入中', '未导入']);
     expect(ui.hideLoading).not.toHaveBeenCalled();
 
     release();
     await settle();
-    expect(requests(calls, 'importRange')).toEqual([
+    expect(requestsOf(calls, 'importRange')).toEqual([
       { applicationId: '880002', codeStart: 0, codeEnd: 9_999 },
     ]);
     expect(ui.hideLoading).toHaveBeenCalled();
-    expect(texts(page, 'page-notice')).toEqual(['已导入 10,000 个码']);
-    expect(texts(page, 'import-state')).toEqual(['已导入 10,000 个', '未导入']);
+    expect(textsOf(page, 'page-notice')).toEqual(['已导入 10,000 个码']);
+    expect(textsOf(page, 'import-state')).toEqual(['已导入 10,000 个', '未导入']);
     expect(findByClass(page, 'export-button')).toHaveLength(1);
   });
 
@@ -318,8 +308,8 @@ describe('申请单 page: import', () => {
     stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .import-button');
-    expect(texts(page, 'page-notice')).toEqual(['已导入 10,000 个码']);
-    expect(texts(page, 'import-state')[0]).toBe('已导入 10,000 个');
+    expect(textsOf(page, 'page-notice')).toEqual(['已导入 10,000 个码']);
+    expect(textsOf(page, 'import-state')[0]).toBe('已导入 10,000 个');
   });
 
   test('a timeout while the server is still importing says so, not failed', async () => {
@@ -338,8 +328,8 @@ describe('申请单 page: import', () => {
     stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .import-button');
-    expect(texts(page, 'page-notice')).toEqual(['导入仍在服务器上进行，请稍后下拉刷新查看结果']);
-    expect(texts(page, 'import-state')[0]).toBe('导入中');
+    expect(textsOf(page, 'page-notice')).toEqual(['导入仍在服务器上进行，请稍后下拉刷新查看结果']);
+    expect(textsOf(page, 'import-state')[0]).toBe('导入中');
     expect(visibleText(page)).not.toContain('导入失败');
   });
 
@@ -348,7 +338,7 @@ describe('申请单 page: import', () => {
     stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .import-button');
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(textsOf(page, 'page-notice')).toEqual([
       '网络异常，请检查网络后重试。导入结果未确认，请下拉刷新查看码段状态后再决定是否重新导入',
     ]);
   });
@@ -373,10 +363,10 @@ describe('申请单 page: import', () => {
     stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .import-button');
-    expect(texts(page, 'page-notice')).toEqual(['码包无法解密：密钥与公众号不符，请联系管理员']);
-    expect(texts(page, 'import-state')[0]).toBe('导入失败');
-    expect(texts(page, 'range-error')).toEqual(['码包无法解密：密钥不对']);
-    expect(texts(page, 'import-button')[0]).toBe('重新导入');
+    expect(textsOf(page, 'page-notice')).toEqual(['码包无法解密：密钥与公众号不符，请联系管理员']);
+    expect(textsOf(page, 'import-state')[0]).toBe('导入失败');
+    expect(textsOf(page, 'range-error')).toEqual(['码包无法解密：密钥不对']);
+    expect(textsOf(page, 'import-button')[0]).toBe('重新导入');
   });
 });
 
@@ -386,11 +376,11 @@ describe('申请单 page: export', () => {
     const ui = stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .export-button');
-    expect(texts(page, 'format-csv')).toEqual(['✓ CSV 码表']);
+    expect(textsOf(page, 'format-csv')).toEqual(['✓ CSV 码表']);
 
     await tapVanButton(page, '.export-submit');
     expect(ui.showLoading).toHaveBeenCalledWith({ title: '正在导出 10,000 个码', mask: true });
-    expect(requests(calls, 'exportRange')).toEqual([
+    expect(requestsOf(calls, 'exportRange')).toEqual([
       {
         applicationId: '880002',
         codeStart: 0,
@@ -400,9 +390,9 @@ describe('申请单 page: export', () => {
         formats: ['csv'],
       },
     ]);
-    expect(texts(page, 'export-title')).toEqual(['已导出 0–9999，共 10,000 个码']);
-    expect(texts(page, 'export-file__name')).toEqual(['codes-880002-0-9999.csv（446.1 KB）']);
-    expect(texts(page, 'export-file__link')).toEqual([EXPORTED.files[0]!.url]);
+    expect(textsOf(page, 'export-title')).toEqual(['已导出 0–9999，共 10,000 个码']);
+    expect(textsOf(page, 'export-file__name')).toEqual(['codes-880002-0-9999.csv（446.1 KB）']);
+    expect(textsOf(page, 'export-file__link')).toEqual([EXPORTED.files[0]!.url]);
 
     await tapVanButton(page, '.copy-link');
     expect(ui.setClipboardData).toHaveBeenCalledWith({ data: EXPORTED.files[0]!.url });
@@ -415,8 +405,8 @@ describe('申请单 page: export', () => {
     await tapVanButton(page, '.range-0 .export-button');
     await dispatchIn(page, '.format-svg', 'tap');
     await tapVanButton(page, '.export-submit');
-    expect(requests(calls, 'exportRange')).toEqual([]);
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(requestsOf(calls, 'exportRange')).toEqual([]);
+    expect(textsOf(page, 'page-notice')).toEqual([
       '含图片的导出每次最多 1,000 个码（本次 10,000 个），请缩小起止序号',
     ]);
 
@@ -424,7 +414,7 @@ describe('申请单 page: export', () => {
     await typeIntoVanField(page, '#export-to', '199');
     await dispatchIn(page, '.format-csv', 'tap');
     await tapVanButton(page, '.export-submit');
-    expect(requests(calls, 'exportRange')).toEqual([
+    expect(requestsOf(calls, 'exportRange')).toEqual([
       {
         applicationId: '880002',
         codeStart: 0,
@@ -472,7 +462,7 @@ describe('申请单 page: export', () => {
     openable = false;
     await tapVanButton(page, '.download-file');
     expect(ui.setClipboardData).toHaveBeenCalledWith({ data: EXPORTED.files[0]!.url });
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(textsOf(page, 'page-notice')).toEqual([
       '微信无法直接打开此类文件，已复制下载链接，请在浏览器中打开或发给印刷厂',
     ]);
   });
@@ -483,7 +473,7 @@ describe('申请单 page: export', () => {
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .export-button');
     await tapVanButton(page, '.export-submit');
-    expect(texts(page, 'page-notice')).toEqual(['该码段尚未导入，请先导入码包再导出']);
+    expect(textsOf(page, 'page-notice')).toEqual(['该码段尚未导入，请先导入码包再导出']);
   });
 });
 
@@ -500,20 +490,20 @@ describe('申请单 page: activate', () => {
     const ui = stubUi();
     const page = await renderPage(APPLICATION_PAGE, QUERY);
     await tapVanButton(page, '.range-0 .activate-button');
-    expect(requests(calls, 'listProducts')).toEqual([{ limit: 100 }]);
+    expect(requestsOf(calls, 'listProducts')).toEqual([{ limit: 100 }]);
 
     await dispatchIn(page, '.product-0', 'tap');
-    expect(texts(page, 'product-chosen')).toEqual(['山泉水 550ml（码上山泉）']);
+    expect(textsOf(page, 'product-chosen')).toEqual(['山泉水 550ml（码上山泉）']);
     await typeIntoVanField(page, '#activate-end', '4999');
     await dispatchIn(page, '.wxa-type-2', 'tap');
-    expect(texts(page, 'wxa-type-chosen')).toEqual(['体验版']);
+    expect(textsOf(page, 'wxa-type-chosen')).toEqual(['体验版']);
     await tapVanButton(page, '.activate-submit');
 
     const modal = ui.showModal.mock.calls[0]![0] as unknown as { content: string };
     expect(modal.content).toBe(
       '把码 0–4999（5,000 个）激活为「山泉水 550ml」，扫码打开 pages/landing/index（体验版）。激活后消费者扫码即生效。',
     );
-    expect(requests(calls, 'activateRange')).toEqual([
+    expect(requestsOf(calls, 'activateRange')).toEqual([
       {
         applicationId: '880002',
         codeStart: 0,
@@ -526,9 +516,11 @@ describe('申请单 page: activate', () => {
         wxaType: 2,
       },
     ]);
-    expect(texts(page, 'page-notice')).toEqual(['已激活 0–4999：山泉水 550ml']);
+    expect(textsOf(page, 'page-notice')).toEqual(['已激活 0–4999：山泉水 550ml']);
     expect(findByClass(page, 'activate-panel')).toHaveLength(0);
-    expect(texts(page, 'legend-activated').length + texts(page, 'legend-scanned').length).toBe(2);
+    expect(textsOf(page, 'legend-activated').length + textsOf(page, 'legend-scanned').length).toBe(
+      2,
+    );
   });
 
   test('cancelled, nothing is activated; a product without an EAN is explained', async () => {
@@ -538,13 +530,13 @@ describe('申请单 page: activate', () => {
     await tapVanButton(page, '.range-0 .activate-button');
     await dispatchIn(page, '.product-1', 'tap');
     await tapVanButton(page, '.activate-submit');
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(textsOf(page, 'page-notice')).toEqual([
       '商品「无码商品」没有商品条码（EAN），请先在商品中填写',
     ]);
 
     await dispatchIn(page, '.product-0', 'tap');
     await tapVanButton(page, '.activate-submit');
-    expect(requests(calls, 'activateRange')).toEqual([]);
+    expect(requestsOf(calls, 'activateRange')).toEqual([]);
   });
 
   test('an activation refused is explained', async () => {
@@ -556,7 +548,7 @@ describe('申请单 page: activate', () => {
     await tapVanButton(page, '.range-0 .activate-button');
     await dispatchIn(page, '.product-0', 'tap');
     await tapVanButton(page, '.activate-submit');
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(textsOf(page, 'page-notice')).toEqual([
       '提交的信息有误：商品条码须为 8、12、13 或 14 位数字',
     ]);
   });
@@ -573,12 +565,12 @@ describe('申请单 page: the range map', () => {
     expect(strip.map((el) => el.getAttribute('style'))).toEqual(['width: 25%', 'width: 75%']);
     expect(strip[0]!.className).toContain('map-segment--scanned');
     expect(strip[1]!.className).toContain('map-segment--not_activated');
-    expect(texts(page, 'legend-item')).toEqual([
+    expect(textsOf(page, 'legend-item')).toEqual([
       '未激活 15,000 个码',
       '已激活 0 个码',
       '已扫码 5,000 个码',
     ]);
-    expect(texts(page, 'map-scanned')).toEqual(['已被扫过的码：12 个 · 点色条查看码段']);
+    expect(textsOf(page, 'map-scanned')).toEqual(['已被扫过的码：12 个 · 点色条查看码段']);
 
     await dispatchIn(page, '.segment-0', 'tap');
     const text = visibleText(page);
@@ -603,6 +595,6 @@ describe('申请单 page: roles', () => {
     expect(findByClass(page, 'map-card')).toHaveLength(1);
     for (const button of ['refresh-button', 'import-button', 'export-button', 'activate-button'])
       expect(findByClass(page, button)).toHaveLength(0);
-    expect(texts(page, 'generating-hint')).toEqual(['微信正在生成码包，生成后即可导入']);
+    expect(textsOf(page, 'generating-hint')).toEqual(['微信正在生成码包，生成后即可导入']);
   });
 });

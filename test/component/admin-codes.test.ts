@@ -11,7 +11,6 @@ import type {
 import type { Envelope } from '../../typings/envelope';
 import { fail, ok, stubAdminAs, type AdminHandlers } from './admin-fixtures';
 import {
-  type CloudCall,
   cleanup,
   dispatchIn,
   findByClass,
@@ -21,6 +20,8 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  requestsOf,
+  textsOf,
 } from './harness';
 
 const CODES_PAGE = 'admin/pages/codes/index';
@@ -87,18 +88,6 @@ function stubAdmin(handlers: AdminHandlers = {}, role: 'operator' | 'viewer' = '
   );
 }
 
-function requests(calls: CloudCall[], action: string): Record<string, unknown>[] {
-  return calls
-    .filter((call) => call.data.action === action)
-    .map(({ data: { action: _action, ...request } }) => request);
-}
-
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 /** wx.showModal answering as a person who taps confirm (true) or cancel (false). */
 function answerModal(confirm: boolean) {
   const showModal = vi.fn((options: { success?: (r: { confirm: boolean }) => void }) => {
@@ -114,13 +103,13 @@ describe('码包 page: applications', () => {
   test('lists applications newest first: count, status in Chinese, order id, time', async () => {
     const calls = stubAdmin();
     const page = await renderPage(CODES_PAGE);
-    expect(requests(calls, 'listApplications')).toEqual([{ limit: 20, offset: 0 }]);
-    expect(texts(page, 'application-count')).toEqual([
+    expect(requestsOf(calls, 'listApplications')).toEqual([{ limit: 20, offset: 0 }]);
+    expect(textsOf(page, 'application-count')).toEqual([
       '30,000 个码（3 万）',
       '10,000 个码（1 万）',
     ]);
-    expect(texts(page, 'application-status')).toEqual(['生成中', '已生成']);
-    expect(texts(page, 'application-order')).toEqual(['订单号 PO-1', '订单号 PO-2']);
+    expect(textsOf(page, 'application-status')).toEqual(['生成中', '已生成']);
+    expect(textsOf(page, 'application-order')).toEqual(['订单号 PO-1', '订单号 PO-2']);
     expect(visibleText(page)).toContain(`申请时间 ${formatDateTime(APPLICATIONS[0]!.appliedAt)}`);
     expect(visibleText(page)).toContain('没有更多申请单了');
   });
@@ -146,7 +135,7 @@ describe('码包 page: applications', () => {
   test('no application yet: an empty state that says how to start', async () => {
     stubAdmin({ listApplications: () => ok<ListApplicationsResult>({ applications: [] }) });
     const page = await renderPage(CODES_PAGE);
-    expect(texts(page, 'codes-empty')).toEqual(['还没有申请过码包，在上方选择数量后申请']);
+    expect(textsOf(page, 'codes-empty')).toEqual(['还没有申请过码包，在上方选择数量后申请']);
   });
 
   test.each(
@@ -199,7 +188,7 @@ describe('码包 page: applications', () => {
     const page = await renderPage(CODES_PAGE);
     await (page.instance as unknown as { onPullDownRefresh(): Promise<void> }).onPullDownRefresh();
     await settle();
-    expect(requests(calls, 'listApplications')).toHaveLength(2);
+    expect(requestsOf(calls, 'listApplications')).toHaveLength(2);
     expect(stopPullDownRefresh).toHaveBeenCalled();
   });
 });
@@ -211,14 +200,14 @@ describe('码包 page: apply', () => {
     const page = await renderPage(CODES_PAGE);
 
     await dispatchIn(page, '#count-stepper', 'change', 20_000);
-    expect(texts(page, 'apply-count')).toEqual(['共 20,000 个码（2 万）']);
+    expect(textsOf(page, 'apply-count')).toEqual(['共 20,000 个码（2 万）']);
     // A typed count off the grid is put back on it.
     await dispatchIn(page, '#count-stepper', 'change', 23_456);
-    expect(texts(page, 'apply-count')).toEqual(['共 20,000 个码（2 万）']);
+    expect(textsOf(page, 'apply-count')).toEqual(['共 20,000 个码（2 万）']);
 
     await tapVanButton(page, '.apply-button');
     expect(showModal).toHaveBeenCalledTimes(1);
-    const [sent] = requests(calls, 'applyCodes');
+    const [sent] = requestsOf(calls, 'applyCodes');
     expect(sent).toMatchObject({ count: 20_000 });
     expect(String(sent!.isvApplicationId)).toMatch(/^MS\d{14}-[0-9a-z]{8}$/);
     const modal = showModal.mock.calls[0]![0] as unknown as { content: string; title: string };
@@ -226,10 +215,10 @@ describe('码包 page: apply', () => {
     expect(modal.content).toContain('20,000 个码');
     expect(modal.content).toContain(String(sent!.isvApplicationId));
 
-    expect(texts(page, 'page-notice')[0]).toBe('已提交申请：20,000 个码（2 万），申请单 880009');
+    expect(textsOf(page, 'page-notice')[0]).toBe('已提交申请：20,000 个码（2 万），申请单 880009');
     // The new application heads the list.
-    expect(texts(page, 'application-count')[0]).toBe('20,000 个码（2 万）');
-    expect(texts(page, 'application-status')[0]).toBe('已提交');
+    expect(textsOf(page, 'application-count')[0]).toBe('20,000 个码（2 万）');
+    expect(textsOf(page, 'application-status')[0]).toBe('已提交');
   });
 
   test('cancelling the confirmation applies for nothing', async () => {
@@ -237,7 +226,7 @@ describe('码包 page: apply', () => {
     answerModal(false);
     const page = await renderPage(CODES_PAGE);
     await tapVanButton(page, '.apply-button');
-    expect(requests(calls, 'applyCodes')).toEqual([]);
+    expect(requestsOf(calls, 'applyCodes')).toEqual([]);
   });
 
   test('a retry after a timeout reuses the order id, so WeChat never orders twice', async () => {
@@ -257,11 +246,11 @@ describe('码包 page: apply', () => {
     const page = await renderPage(CODES_PAGE);
 
     await tapVanButton(page, '.apply-button');
-    const first = String(requests(calls, 'applyCodes')[0]!.isvApplicationId);
-    expect(texts(page, 'page-notice')[0]).toBe(
+    const first = String(requestsOf(calls, 'applyCodes')[0]!.isvApplicationId);
+    expect(textsOf(page, 'page-notice')[0]).toBe(
       `网络异常，请检查网络后重试。再次点击申请将沿用订单号 ${first}，不会重复申请`,
     );
-    expect(texts(page, 'pending-order')).toEqual([
+    expect(textsOf(page, 'pending-order')).toEqual([
       `上次申请结果未确认，重试将沿用订单号 ${first}，不会重复申请`,
     ]);
 
@@ -271,17 +260,17 @@ describe('码包 page: apply', () => {
     expect(modal.content).toContain('沿用上次的订单号');
     await tapVanButton(page, '.apply-button');
 
-    const sent = requests(calls, 'applyCodes').map((r) => r.isvApplicationId);
+    const sent = requestsOf(calls, 'applyCodes').map((r) => r.isvApplicationId);
     expect(sent).toEqual([first, first, first]);
     // The server found the order already made: it says so, and the id is spent.
-    expect(texts(page, 'page-notice')[0]).toBe(
+    expect(textsOf(page, 'page-notice')[0]).toBe(
       '该订单此前已提交成功（申请单 880009），没有重复申请',
     );
     expect(findByClass(page, 'pending-order')).toHaveLength(0);
 
     // The next order is a new one.
     await tapVanButton(page, '.apply-button');
-    const next = requests(calls, 'applyCodes').at(-1)!.isvApplicationId;
+    const next = requestsOf(calls, 'applyCodes').at(-1)!.isvApplicationId;
     expect(next).not.toBe(first);
   });
 
@@ -293,12 +282,12 @@ describe('码包 page: apply', () => {
     answerModal(true);
     const page = await renderPage(CODES_PAGE);
     await tapVanButton(page, '.apply-button');
-    const first = requests(calls, 'applyCodes')[0]!.isvApplicationId;
+    const first = requestsOf(calls, 'applyCodes')[0]!.isvApplicationId;
     // Same singleton store while the Mini Program runs: reopen the page in the same module graph.
     (page.instance as unknown as { onLoad(q: object): Promise<void> }).onLoad({});
     await settle();
     await tapVanButton(page, '.apply-button');
-    expect(requests(calls, 'applyCodes').map((r) => r.isvApplicationId)).toEqual([first, first]);
+    expect(requestsOf(calls, 'applyCodes').map((r) => r.isvApplicationId)).toEqual([first, first]);
   });
 
   test('another count is another order: a new id', async () => {
@@ -309,7 +298,7 @@ describe('码包 page: apply', () => {
     await dispatchIn(page, '#count-stepper', 'change', 30_000);
     expect(findByClass(page, 'pending-order')).toHaveLength(0);
     await tapVanButton(page, '.apply-button');
-    const [a, b] = requests(calls, 'applyCodes');
+    const [a, b] = requestsOf(calls, 'applyCodes');
     expect(a!.count).toBe(10_000);
     expect(b!.count).toBe(30_000);
     expect(a!.isvApplicationId).not.toBe(b!.isvApplicationId);
@@ -320,9 +309,9 @@ describe('码包 page: apply', () => {
     answerModal(true);
     const page = await renderPage(CODES_PAGE);
     await tapVanButton(page, '.apply-button');
-    expect(texts(page, 'page-notice')[0]).toBe(CODES_ERROR_COPY.APPLICATION_CONFLICT);
+    expect(textsOf(page, 'page-notice')[0]).toBe(CODES_ERROR_COPY.APPLICATION_CONFLICT);
     await tapVanButton(page, '.apply-button');
-    const [a, b] = requests(calls, 'applyCodes');
+    const [a, b] = requestsOf(calls, 'applyCodes');
     expect(a!.isvApplicationId).not.toBe(b!.isvApplicationId);
   });
 });
@@ -333,7 +322,7 @@ describe('码包 page: look up a code', () => {
     const page = await renderPage(CODES_PAGE);
     await typeIntoVanField(page, '#lookup-field', ' A1b2C3d4E ');
     await tapVanButton(page, '.lookup-button');
-    expect(requests(calls, 'queryActivation')).toEqual([{ code: 'A1b2C3d4E' }]);
+    expect(requestsOf(calls, 'queryActivation')).toEqual([{ code: 'A1b2C3d4E' }]);
     const text = visibleText(page);
     expect(text).toContain('码 A1b2C3d4E · 已激活');
     expect(text).toContain('商品：山泉水 550ml（码上山泉，条码 6901234567892）');
@@ -349,7 +338,7 @@ describe('码包 page: look up a code', () => {
     expect(url).toHaveLength(28);
     await typeIntoVanField(page, '#lookup-field', `https://${url}`);
     await tapVanButton(page, '.lookup-button');
-    expect(requests(calls, 'queryActivation')).toEqual([{ codeUrl: url }]);
+    expect(requestsOf(calls, 'queryActivation')).toEqual([{ codeUrl: url }]);
   });
 
   test('a code not activated says so; a typo is caught before asking', async () => {
@@ -357,12 +346,12 @@ describe('码包 page: look up a code', () => {
     const page = await renderPage(CODES_PAGE);
     await typeIntoVanField(page, '#lookup-field', 'ZZZZZZZZZ');
     await tapVanButton(page, '.lookup-button');
-    expect(texts(page, 'lookup-error')).toEqual(['该码尚未激活']);
+    expect(textsOf(page, 'lookup-error')).toEqual(['该码尚未激活']);
 
     await typeIntoVanField(page, '#lookup-field', '12345');
     await tapVanButton(page, '.lookup-button');
-    expect(requests(calls, 'queryActivation')).toHaveLength(1);
-    expect(texts(page, 'page-notice')).toEqual(['请输入 9 位码，或 28 位码链接（二维码内容）']);
+    expect(requestsOf(calls, 'queryActivation')).toHaveLength(1);
+    expect(textsOf(page, 'page-notice')).toEqual(['请输入 9 位码，或 28 位码链接（二维码内容）']);
   });
 });
 

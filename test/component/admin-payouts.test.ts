@@ -26,6 +26,7 @@ import {
   tapVanButton,
   typeIntoVanField,
   visibleText,
+  textsOf,
 } from './harness';
 
 const PAYOUTS_PAGE = 'admin/pages/payouts/index';
@@ -94,12 +95,6 @@ function payoutRequests(calls: CloudCall[]): Record<string, unknown>[] {
     .map(({ data: { action: _action, ...request } }) => request);
 }
 
-function texts(page: Awaited<ReturnType<typeof renderPage>>, className: string): string[] {
-  return findByClass(page, className).map((el) =>
-    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  );
-}
-
 afterEach(cleanup);
 
 describe('发放记录 page', () => {
@@ -122,17 +117,17 @@ describe('发放记录 page', () => {
       'me',
     ]);
     expect(payoutRequests(calls)).toEqual([{ limit: 20, offset: 0 }]);
-    expect(texts(page, 'payout-amount')).toEqual(['10.05 元', '1.50 元', '0.88 元']);
-    expect(texts(page, 'payout-state')).toEqual(['已领取', '已领取', '结果待查']);
-    expect(texts(page, 'payout-code')).toEqual([`码 ${CODE}`, '码 CODE00002', '码 CODE00003']);
-    expect(texts(page, 'payout-campaign')).toEqual([
+    expect(textsOf(page, 'payout-amount')).toEqual(['10.05 元', '1.50 元', '0.88 元']);
+    expect(textsOf(page, 'payout-state')).toEqual(['已领取', '已领取', '结果待查']);
+    expect(textsOf(page, 'payout-code')).toEqual([`码 ${CODE}`, '码 CODE00002', '码 CODE00003']);
+    expect(textsOf(page, 'payout-campaign')).toEqual([
       '春季扫码红包',
       '春季扫码红包',
       '春季扫码红包',
     ]);
-    expect(texts(page, 'payout-time')[0]).toBe(formatDateTime(LEDGER_PAYOUT.createdAt));
+    expect(textsOf(page, 'payout-time')[0]).toBe(formatDateTime(LEDGER_PAYOUT.createdAt));
     // Only the flagged one carries its reason.
-    expect(texts(page, 'payout-flag')).toEqual([
+    expect(textsOf(page, 'payout-flag')).toEqual([
       '告警：MISMATCH 金额不一致：微信支付 2.00 元，账上 0.88 元',
     ]);
     expect(findByClass(page, 'ledger-row')).toHaveLength(0);
@@ -147,7 +142,7 @@ describe('发放记录 page', () => {
     });
     stubAdmin({ listPayouts: () => ok<ListPayoutsResult>({ payouts: [overdue] }) });
     const page = await renderPage(PAYOUTS_PAGE);
-    expect(texts(page, 'payout-flag')).toEqual([
+    expect(textsOf(page, 'payout-flag')).toEqual([
       `告警：超时未结清（${formatDateTime(overdue.flaggedAt)} 标记），请核对微信支付账单`,
     ]);
   });
@@ -175,7 +170,7 @@ describe('发放记录 page', () => {
   test('no payouts yet: an empty state that says where they come from', async () => {
     stubAdmin({ listPayouts: () => ok<ListPayoutsResult>({ payouts: [] }) });
     const page = await renderPage(PAYOUTS_PAGE);
-    expect(texts(page, 'payouts-empty')).toEqual([
+    expect(textsOf(page, 'payouts-empty')).toEqual([
       '还没有发放记录，用户扫码领取红包后会出现在这里',
     ]);
   });
@@ -185,10 +180,10 @@ describe('发放记录 page', () => {
     const page = await renderPage(PAYOUTS_PAGE);
 
     await dispatchIn(page, '#campaign-picker', 'change', { value: 2 });
-    expect(texts(page, 'campaign-filter')).toEqual(['夏日回馈 ▾']);
+    expect(textsOf(page, 'campaign-filter')).toEqual(['夏日回馈 ▾']);
     // 全部状态, then the states in STATE_ORDER: 7 is 发放失败.
     await dispatchIn(page, '#state-picker', 'change', { value: 7 });
-    expect(texts(page, 'state-filter')).toEqual(['发放失败 ▾']);
+    expect(textsOf(page, 'state-filter')).toEqual(['发放失败 ▾']);
     await dispatchIn(page, '#flagged-toggle', 'tap');
     expect(findByClass(page, 'flagged-on')).toHaveLength(1);
 
@@ -201,8 +196,8 @@ describe('发放记录 page', () => {
 
     await dispatchIn(page, '#clear-filters', 'tap');
     expect(payoutRequests(calls).at(-1)).toEqual({ limit: 20, offset: 0 });
-    expect(texts(page, 'campaign-filter')).toEqual(['全部活动 ▾']);
-    expect(texts(page, 'state-filter')).toEqual(['全部状态 ▾']);
+    expect(textsOf(page, 'campaign-filter')).toEqual(['全部活动 ▾']);
+    expect(textsOf(page, 'state-filter')).toEqual(['全部状态 ▾']);
     expect(findByClass(page, 'flagged-on')).toHaveLength(0);
   });
 
@@ -233,7 +228,7 @@ describe('发放记录 page', () => {
     const page = await renderPage(PAYOUTS_PAGE);
     await dispatchIn(page, '#flagged-toggle', 'tap');
     expect(payoutRequests(calls).at(-1)).toEqual({ flagged: true, limit: 20, offset: 0 });
-    expect(texts(page, 'payouts-empty')).toEqual(['没有符合筛选条件的发放记录']);
+    expect(textsOf(page, 'payouts-empty')).toEqual(['没有符合筛选条件的发放记录']);
   });
 
   test('searches by code: the exact code is sent, and a code with no payout says so', async () => {
@@ -247,11 +242,11 @@ describe('发放记录 page', () => {
     await typeIntoVanField(page, '#code-field', ` ${CODE} `);
     await tapVanButton(page, '.code-search');
     expect(payoutRequests(calls).at(-1)).toEqual({ code: CODE, limit: 20, offset: 0 });
-    expect(texts(page, 'payout-code')).toEqual([`码 ${CODE}`]);
+    expect(textsOf(page, 'payout-code')).toEqual([`码 ${CODE}`]);
 
     await typeIntoVanField(page, '#code-field', 'ZZZZZZZZZ');
     await tapVanButton(page, '.code-search');
-    expect(texts(page, 'payouts-empty')).toEqual(['码 ZZZZZZZZZ 没有发放记录']);
+    expect(textsOf(page, 'payouts-empty')).toEqual(['码 ZZZZZZZZZ 没有发放记录']);
   });
 
   test('a code that cannot be one is explained without asking the server', async () => {
@@ -260,7 +255,7 @@ describe('发放记录 page', () => {
     await typeIntoVanField(page, '#code-field', '12345');
     await tapVanButton(page, '.code-search');
     expect(payoutRequests(calls)).toHaveLength(1);
-    expect(texts(page, 'page-notice')).toEqual([
+    expect(textsOf(page, 'page-notice')).toEqual([
       '码须为 9 位字符（字母、数字或符号），请核对后再查',
     ]);
   });
@@ -271,8 +266,8 @@ describe('发放记录 page', () => {
     expect(payoutRequests(calls)).toEqual([
       { campaignId: 'camp-summer', code: CODE, limit: 20, offset: 0 },
     ]);
-    expect(texts(page, 'campaign-filter')).toEqual(['夏日回馈 ▾']);
-    expect(texts(page, 'code-filter')).toEqual([`码 ${CODE} ·`]);
+    expect(textsOf(page, 'campaign-filter')).toEqual(['夏日回馈 ▾']);
+    expect(textsOf(page, 'code-filter')).toEqual([`码 ${CODE} ·`]);
     cleanup();
 
     // Filters left from the last visit do not carry over to a plain opening.
@@ -298,15 +293,15 @@ describe('发放记录 page', () => {
     const page = await renderPage(PAYOUTS_PAGE);
     await dispatchIn(page, '.payout-0', 'tap');
 
-    expect(texts(page, 'ledger-transition')).toEqual([
+    expect(textsOf(page, 'ledger-transition')).toEqual([
       '已预留 → 发放中',
       '发放中 → 待用户确认',
       '待用户确认 → 已领取',
     ]);
-    expect(texts(page, 'ledger-at')).toEqual(
+    expect(textsOf(page, 'ledger-at')).toEqual(
       LEDGER_PAYOUT.ledger.map((entry) => formatDateTime(entry.at)),
     );
-    expect(texts(page, 'ledger-detail')).toEqual([
+    expect(textsOf(page, 'ledger-detail')).toEqual([
       'ACCEPTED 1330000071100999991182020050700019480001',
     ]);
     const text = visibleText(page);
@@ -347,12 +342,12 @@ describe('发放记录 page', () => {
     stubAdmin({ listCampaigns: () => replies.shift() });
     const page = await renderPage(PAYOUTS_PAGE);
     expect(findByClass(page, 'payout-card')).toHaveLength(2);
-    expect(texts(page, 'campaigns-failed')).toEqual(['活动列表加载失败，点此重试']);
+    expect(textsOf(page, 'campaigns-failed')).toEqual(['活动列表加载失败，点此重试']);
 
     await dispatchIn(page, '.campaigns-failed', 'tap');
     expect(findByClass(page, 'campaigns-failed')).toHaveLength(0);
     await dispatchIn(page, '#campaign-picker', 'change', { value: 1 });
-    expect(texts(page, 'campaign-filter')).toEqual(['春季扫码红包 ▾']);
+    expect(textsOf(page, 'campaign-filter')).toEqual(['春季扫码红包 ▾']);
   });
 
   test('pages on: 加载更多 and reaching the bottom ask from the next offset and append', async () => {
@@ -380,7 +375,7 @@ describe('发放记录 page', () => {
       [20, 20],
       [40, 20],
     ]);
-    expect(texts(page, 'payout-code').at(-1)).toBe('码 CODE00041');
+    expect(textsOf(page, 'payout-code').at(-1)).toBe('码 CODE00041');
     expect(visibleText(page)).toContain('没有更多记录了');
     // Nothing more to ask for.
     await callPageMethod(page, 'onReachBottom');
@@ -397,7 +392,7 @@ describe('发放记录 page', () => {
     const page = await renderPage(PAYOUTS_PAGE);
     await tapVanButton(page, '.more-button');
     expect(findByClass(page, 'payout-card')).toHaveLength(20);
-    expect(texts(page, 'page-notice')).toEqual(['服务暂时不可用，请稍后重试']);
+    expect(textsOf(page, 'page-notice')).toEqual(['服务暂时不可用，请稍后重试']);
     expect(findByClass(page, 'more-button')).toHaveLength(1);
   });
 
@@ -419,7 +414,7 @@ describe('发放记录 page', () => {
     await dispatchIn(page, '#campaign-picker', 'change', { value: 2 });
     releaseOld();
     await settle();
-    expect(texts(page, 'payout-campaign')).toEqual(['夏日回馈']);
+    expect(textsOf(page, 'payout-campaign')).toEqual(['夏日回馈']);
   });
 
   test('pull to refresh reloads who I am, campaigns and payouts, then stops the spinner', async () => {

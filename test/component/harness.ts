@@ -410,3 +410,17 @@ export async function typeIntoVanField(
   input.dispatchEvent('input', { detail: { value } });
   await settle();
 }
+
+/** The requests a page sent for `action`, without the action's name, in order. */
+export function requestsOf(calls: CloudCall[], action: string): Record<string, unknown>[] {
+  return calls
+    .filter((call) => call.data.action === action)
+    .map(({ data: { action: _action, ...request } }) => request);
+}
+
+/** The text of each element of `className`, whitespace collapsed. */
+export function textsOf(page: RenderedPage, className: string): string[] {
+  return findByClass(page, className).map((el) =>
+    (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
+  );
+}
