@@ -16,6 +16,7 @@ import { MarketcodeClient } from '../../cloudfunctions/core/wechat/marketcode/cl
 import { AccessTokens } from '../../cloudfunctions/core/wechat/oa/access-token';
 import { OfficialAccountClient } from '../../cloudfunctions/core/wechat/oa/client';
 import { wechatTokenIssuer } from '../../cloudfunctions/core/wechat/oa/token-endpoint';
+import { adminClient } from '../../local/admin-client';
 import { DEMO } from '../../local/seed/demo';
 import { rewardKit, V2_PAYOUT, V3_PAYOUT } from '../support/rewards';
 import { sdkFor } from '../support/sdk';
@@ -45,8 +46,7 @@ describe('scan: resolve and verify through the local stack', () => {
     });
     return { status: response.status, body: (await response.json()) as any };
   };
-  const admin = async (event: Record<string, unknown>, user = ADMIN) =>
-    (await stack.call('admin', event, user)).body;
+  const admin = () => adminClient(stack.url, ADMIN);
   /** The user scans code `index` of an application: the launch the Mini Program would get. */
   const scanCode = async (openid: string, applicationId: string, index: number) => {
     const launch = await sim('scan', { openid, applicationId: Number(applicationId), index });
@@ -91,13 +91,12 @@ describe('scan: resolve and verify through the local stack', () => {
     stack = await startTestStack({ seed: true, wechat: { finishDelayMs: 0 } });
     appA = stack.demo!.applicationId;
 
-    const applied = await admin({ action: 'applyCodes', count: 10_000, isvApplicationId: 'T-B' });
-    appB = applied.data.application.applicationId;
-    const refreshed = await admin({ action: 'refreshApplication', applicationId: appB });
-    const range = refreshed.data.ranges[0];
-    expect((await admin({ action: 'importRange', applicationId: appB, ...range })).ok).toBe(true);
-    const activated = await admin({
-      action: 'activateRange',
+    const applied = await admin().call('applyCodes', { count: 10_000, isvApplicationId: 'T-B' });
+    appB = applied.application.applicationId;
+    const refreshed = await admin().call('refreshApplication', { applicationId: appB });
+    const range = refreshed.ranges[0]!;
+    expect((await admin().reply('importRange', { applicationId: appB, ...range })).ok).toBe(true);
+    const activated = await admin().reply('activateRange', {
       applicationId: appB,
       codeStart: range.codeStart,
       codeEnd: range.codeStart + 4_999,
@@ -108,8 +107,7 @@ describe('scan: resolve and verify through the local stack', () => {
       wxaPath: 'pages/landing/index',
     });
     expect(activated.ok).toBe(true);
-    const created = await admin({
-      action: 'createProduct',
+    const created = await admin().call('createProduct', {
       title: '限量矿泉水',
       brand: '码上',
       images: ['https://example.com/limited.png'],
@@ -118,15 +116,13 @@ describe('scan: resolve and verify through the local stack', () => {
       follow: { enabled: false },
       suspicion: STRICT,
     });
-    expect(created.ok).toBe(true);
-    strictProductId = created.data.product.productId;
-    const bound = await admin({
-      action: 'bindProduct',
+    strictProductId = created.product.productId;
+    const bound = await admin().call('bindProduct', {
       applicationId: appB,
       codeStart: range.codeStart,
       productId: strictProductId,
     });
-    expect(bound.data.range).toMatchObject({ productId: strictProductId });
+    expect(bound.range).toMatchObject({ productId: strictProductId });
 
     // Before the first scan, so every scan instance reads them. B's range campaign outranks the
     // product's (narrower targeting first); the one on A's product is never started.
@@ -144,13 +140,13 @@ describe('scan: resolve and verify through the local stack', () => {
       targeting: { productIds: [strictProductId], rangeIds: [] },
       payout: V3_PAYOUT,
     });
-    const draft = await admin({
-      action: 'createCampaign',
-      ...rewardKit(stack).fields({
+    const draft = await admin().reply(
+      'createCampaign',
+      rewardKit(stack).fields({
         payout: V2_PAYOUT,
         targeting: { productIds: [stack.demo!.productId], rangeIds: [] },
       }),
-    });
+    );
     expect(draft.ok).toBe(true);
     // The scheduler creates the day's rollup documents ahead of the scans, as in production.
     const tick = await stack.runtime.invoke(
@@ -716,20 +712,32 @@ describe('scan: resolve and verify through the local stack', () => {
 
   describe('product admin actions', () => {
     it('are for administrators only', async () => {
-      for (const event of [
-        { action: 'listProducts' },
-        { action: 'getProduct', productId: strictProductId },
-        { action: 'createProduct', title: 'x', brand: 'x', images: [], attributes: [], trace: [] },
-        { action: 'bindProduct', applicationId: appA, codeStart: 0, productId: strictProductId },
-      ]) {
-        const reply = await admin(event, { openid: DEMO.users.alice });
-        expect(reply.error?.code, event.action).toBe('FORBIDDEN');
+      const alice = admin().as(DEMO.users.alice);
+      const attempts = {
+        listProducts: () => alice.reply('listProducts'),
+        getProduct: () => alice.reply('getProduct', { productId: strictProductId }),
+        createProduct: () =>
+          alice.reply('createProduct', {
+            title: 'x',
+            brand: 'x',
+            images: [],
+            attributes: [],
+            trace: [],
+          }),
+        bindProduct: () =>
+          alice.reply('bindProduct', {
+            applicationId: appA,
+            codeStart: 0,
+            productId: strictProductId,
+          }),
+      };
+      for (const [action, attempt] of Object.entries(attempts)) {
+        expect(await attempt(), action).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       }
     });
 
     it('create, update, get and list a product, with defaults filled in', async () => {
-      const created = await admin({
-        action: 'createProduct',
+      const created = await admin().call('createProduct', {
         title: '气泡水 330ml',
         brand: '码上',
         ean: '6901234567892',
@@ -737,69 +745,77 @@ describe('scan: resolve and verify through the local stack', () => {
         attributes: [],
         trace: [{ name: '灌装', time: '2025-03-01T08:00:00+08:00' }],
       });
-      expect(created.data.product).toMatchObject({
+      expect(created.product).toMatchObject({
         title: '气泡水 330ml',
         follow: { enabled: true, officialAccountName: '码上' },
         suspicion: { windowMinutes: 1440, maxScans: 20, maxScanners: 5, maxPlaces: 3 },
       });
-      const productId = created.data.product.productId;
-      const updated = await admin({
-        action: 'updateProduct',
+      const productId = created.product.productId;
+      const updated = await admin().call('updateProduct', {
         productId,
         title: '气泡水 330ml（青柠）',
         ean: '',
         suspicion: { maxScans: 10 },
       });
-      expect(updated.data.product).toMatchObject({
+      expect(updated.product).toMatchObject({
         title: '气泡水 330ml（青柠）',
         suspicion: { maxScans: 10, maxScanners: 5 },
         images: ['cloud://local.local-local/product-images/p/1.png', 'https://example.com/2.png'],
       });
-      expect(updated.data.product).not.toHaveProperty('ean');
-      const got = await admin({ action: 'getProduct', productId });
-      expect(got.data.product).toEqual(updated.data.product);
-      const listed = await admin({ action: 'listProducts' });
-      expect(listed.data.products[0].productId).toBe(productId);
+      expect(updated.product).not.toHaveProperty('ean');
+      const got = await admin().call('getProduct', { productId });
+      expect(got.product).toEqual(updated.product);
+      const listed = await admin().call('listProducts');
+      expect(listed.products[0]!.productId).toBe(productId);
     });
 
     it('refuse bad input with Chinese messages', async () => {
-      const base = { action: 'createProduct', title: 'x', brand: 'x', attributes: [], trace: [] };
-      const image = await admin({ ...base, images: ['http://example.com/a.png'] });
-      expect(image.error).toEqual({
-        code: 'INVALID_ARGUMENT',
-        message: expect.stringContaining('cloud://'),
+      const base = { title: 'x', brand: 'x', attributes: [], trace: [] };
+      const image = await admin().reply('createProduct', {
+        ...base,
+        images: ['http://example.com/a.png'],
       });
-      const ean = await admin({ ...base, images: [], ean: '6901234567890' });
-      expect(ean.error).toEqual({
-        code: 'INVALID_ARGUMENT',
-        message: expect.stringContaining('校验位'),
+      expect(image).toEqual({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('cloud://') },
       });
-      const limit = await admin({ ...base, images: [], suspicion: { maxScans: 500 } });
-      expect(limit.error.code).toBe('INVALID_ARGUMENT');
-      const missing = await admin({ action: 'getProduct', productId: 'nope' });
-      expect(missing.error.code).toBe('NOT_FOUND');
+      const ean = await admin().reply('createProduct', {
+        ...base,
+        images: [],
+        ean: '6901234567890',
+      });
+      expect(ean).toEqual({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('校验位') },
+      });
+      const limit = await admin().reply('createProduct', {
+        ...base,
+        images: [],
+        suspicion: { maxScans: 500 },
+      });
+      expect(limit).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      const missing = await admin().reply('getProduct', { productId: 'nope' });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     });
 
     it('bind only to an activated range that exists', async () => {
-      const notStart = await admin({
-        action: 'bindProduct',
+      const notStart = await admin().reply('bindProduct', {
         applicationId: appB,
         codeStart: 5_000,
         productId: strictProductId,
       });
-      expect(notStart.error).toEqual({
-        code: 'RANGE_NOT_ACTIVATED',
-        message: expect.stringContaining('激活'),
+      expect(notStart).toEqual({
+        ok: false,
+        error: { code: 'RANGE_NOT_ACTIVATED', message: expect.stringContaining('激活') },
       });
-      const noProduct = await admin({
-        action: 'bindProduct',
+      const noProduct = await admin().reply('bindProduct', {
         applicationId: appA,
         codeStart: 0,
         productId: 'nope',
       });
-      expect(noProduct.error.code).toBe('NOT_FOUND');
-      const listed = await admin({ action: 'listRanges', applicationId: appA });
-      expect(listed.data.segments[0].activation).toMatchObject({
+      expect(noProduct).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const listed = await admin().call('listRanges', { applicationId: appA });
+      expect(listed.segments[0]!.activation).toMatchObject({
         productId: stack.demo!.productId,
         traceSteps: expect.arrayContaining([expect.objectContaining({ name: '门店上架' })]),
       });
