@@ -96,6 +96,8 @@ const PRODUCT = {
 
 describe('roles and members', () => {
   let stack: TestStack;
+  // Raw events, not the typed admin client: the role matrix sends every action of the table by
+  // name with whatever parameters (often none): the permission check must answer before the schema.
   const as = (openid: string | undefined, action: string, params: Record<string, unknown> = {}) =>
     stack.call('admin', { action, ...params }, openid ? { openid } : {}).then(({ body }) => body);
 
