@@ -6,6 +6,7 @@
  * forged fileID cannot make the server read (and draw) another file of the bucket, and a small
  * file that claims a huge canvas cannot exhaust the function's memory.
  */
+import { isCloudFileInside } from './cloud-paths.js';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { AppError } from '../errors.js';
@@ -25,19 +26,7 @@ const MAX_DECODE_MB = 128;
 
 /** cloud://<env>.<bucket>/<path> with <path> strictly inside QR_LOGO_PREFIX (no dot segments). */
 export function isLogoFileId(fileId: string): boolean {
-  const cloudPath = /^cloud:\/\/[^/]+\/(.*)$/.exec(fileId)?.[1] ?? '';
-  const segments = cloudPath.split('/');
-  return (
-    cloudPath.startsWith(QR_LOGO_PREFIX) &&
-    segments.every(
-      (segment) =>
-        segment !== '' &&
-        segment !== '.' &&
-        segment !== '..' &&
-        !segment.includes('\\') &&
-        !segment.includes('%'),
-    )
-  );
+  return isCloudFileInside(fileId, QR_LOGO_PREFIX);
 }
 
 export function requireLogoFileId(fileId: string): void {

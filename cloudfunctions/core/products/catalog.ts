@@ -22,6 +22,7 @@ import {
 } from '../data/products.js';
 import { effectiveThresholds } from '../domain/verdict.js';
 import { checkProductCode } from '../domain/marketcode.js';
+import { isCloudFileInside } from '../domain/cloud-paths.js';
 import { AppError, invalidArgument, notFound } from '../errors.js';
 import { followSettings } from '../scan/landing.js';
 import { activationView } from '../codes/activation.js';
@@ -41,19 +42,7 @@ function requireProductImages(images: readonly string[] | undefined): void {
   for (const image of images ?? []) {
     if (!image.startsWith('cloud://')) continue;
     // cloud://<env>.<bucket>/<path>: the path must stay inside the product-images folder.
-    const cloudPath = /^cloud:\/\/[^/]+\/(.*)$/.exec(image)?.[1] ?? '';
-    const segments = cloudPath.split('/');
-    const inside =
-      cloudPath.startsWith(PRODUCT_IMAGE_PREFIX) &&
-      segments.length > 1 &&
-      segments.every(
-        (segment) =>
-          segment !== '' &&
-          segment !== '.' &&
-          segment !== '..' &&
-          !segment.includes('\\') &&
-          !segment.includes('%'),
-      );
+    const inside = isCloudFileInside(image, PRODUCT_IMAGE_PREFIX);
     if (!inside) {
       throw invalidArgument(
         `图片须是上传到 ${PRODUCT_IMAGE_PREFIX} 目录的云存储文件（cloud://…/${PRODUCT_IMAGE_PREFIX}…）或 https 链接，不能引用其他云存储文件（如导出的码文件）：${image}`,
