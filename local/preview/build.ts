@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { CLIENT_DIR, bundleClient } from './client-bundle';
+import { BROWSER_SCRIPT, CLIENT_DIR, bundleClient } from './client-bundle';
 import type { PreviewAppInfo, PreviewComponent } from './protocol';
 import { readWxss, transformWxss } from './wxss';
 
@@ -217,13 +217,7 @@ async function bundleMiniprogram(root: string, components: ComponentSource[]): P
   ];
   const result = await build({
     stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'miniprogram-entry.js' },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    sourcemap: 'inline',
-    logLevel: 'silent',
+    ...BROWSER_SCRIPT,
     tsconfig: path.join(root, 'tsconfig.json'),
     define: { 'process.env.NODE_ENV': '"development"' },
     plugins: [miniprogramNpmPlugin(root)],

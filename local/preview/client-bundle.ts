@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 export const CLIENT_DIR = path.join(__dirname, 'client');
 
@@ -87,16 +87,21 @@ function browserRuntimePlugin(): Plugin {
     },
   };
 }
+/** How every script the preview sends to the browser is bundled: one inline-mapped IIFE in memory. */
+export const BROWSER_SCRIPT = {
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  sourcemap: 'inline',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
 export async function bundleClient(entry: string): Promise<string> {
   const result = await build({
     entryPoints: [path.join(CLIENT_DIR, entry)],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    sourcemap: 'inline',
-    logLevel: 'silent',
+    ...BROWSER_SCRIPT,
     tsconfig: path.join(CLIENT_DIR, 'tsconfig.json'),
     // simulate assigns Component, Behavior and wx on Node's `global`.
     define: { global: 'globalThis' },
