@@ -51,6 +51,10 @@ export async function previewPage(browser: Browser): Promise<Preview> {
         await phone().getByText(text, { exact: true }).first().waitFor(WAIT);
     },
     screenshot: async (name) => {
+      // A click on the control bar (e.g. the admin link) scrolls the preview down: the phone first.
+      await page.evaluate(() =>
+        (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+      );
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
     },
   };
