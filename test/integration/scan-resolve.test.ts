@@ -307,10 +307,15 @@ describe('scan: resolve and verify through the local stack', () => {
         firstScanByCaller: true,
       });
       // 7 (no index read: the code has a state; the product comes with the range; the allowance
-      // of a user's later call in a window the instance saw is one conditional _.inc), and 4 for
-      // the figures (marks, the scan's keys, the two rollups), each beside the scan's own round.
+      // of a user's later call in a window the instance saw is one conditional _.inc), and 3 for
+      // the figures (marks, the two rollups), each beside the scan's own round: the instance has
+      // read this range before, so the scan's keys went into its insert.
       // The rollups' two requests are sent together and may arrive in either order.
-      expect(database).toHaveLength(11);
+      expect(database).toHaveLength(10);
+      expect(database.filter((r) => r.endsWith(' scans'))).toEqual([
+        'database.getDocument scans',
+        'database.insertDocument scans',
+      ]);
       expect(database.filter((r) => /scannerMarks|Rollups/.test(r)).sort()).toEqual([
         'database.modifyAndReturnDoc scannerMarks',
         'database.modifyDocument scanHourRollups',
@@ -409,6 +414,82 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(kinds).toEqual(['GENUINE_FIRST', 'GENUINE_REPEAT', 'GENUINE_REPEAT', 'SUSPICIOUS']);
       const last = await scanCode('o-s4', appB, 11);
       expect((await resolve('o-s4', last.ticket)).data.verdict.reasons).toEqual(['TOO_MANY_SCANS']);
+    });
+
+    it('counts a scan under the product its range is bound to now, also right after a rebind', async () => {
+      // A warm instance puts the keys into the scan's insert from the binding it last read
+      // (core/scan/known-ranges.ts); a rebind since is caught by the fresh read, which notes
+      // the keys again and counts under the new product.
+      const activated = await admin().reply('activateRange', {
+        applicationId: appB,
+        codeStart: 6_000,
+        codeEnd: 6_099,
+        activityName: '改绑测试',
+        productBrand: '码上',
+        productTitle: '山泉水',
+        productCode: DEMO.product.ean,
+        wxaPath: 'pages/landing/index',
+      });
+      expect(activated.ok).toBe(true);
+      const bind = (productId: string) =>
+        admin().call('bindProduct', { applicationId: appB, codeStart: 6_000, productId });
+      const db = sdkFor(stack.url).database();
+      const recorded = async (scanId: string) =>
+        (await db.collection('scans').where({ _id: scanId }).get()).data[0] as any;
+      const now = Date.now();
+      const productScans = async (productId: string): Promise<number> => {
+        const { buckets } = await admin().call('scanStats', {
+          from: new Date(now - 86_400_000).toISOString(),
+          to: new Date(now + 86_400_000).toISOString(),
+          granularity: 'day',
+          groupBy: 'product',
+        });
+        return buckets
+          .filter((bucket) => bucket.key === productId)
+          .reduce((sum, bucket) => sum + bucket.scans, 0);
+      };
+      const scanAt = async (index: number) => {
+        const { ticket } = await scanCode('o-rebind', appB, index);
+        const { result, database } = await measured(() => resolve('o-rebind', ticket));
+        expect(result.ok).toBe(true);
+        return { scan: await recorded(result.data.scanId), database };
+      };
+      const noted = (database: string[]) =>
+        database.filter((r) => r === 'database.modifyDocument scans');
+
+      await bind(stack.demo!.productId);
+      await scanAt(6_000);
+      // The instance has read this range: the keys travel in the insert, nothing is noted after.
+      const hinted = await scanAt(6_001);
+      expect(hinted.scan).toMatchObject({ productId: stack.demo!.productId });
+      expect(hinted.scan).not.toHaveProperty('campaignId');
+      expect(noted(hinted.database)).toEqual([]);
+      // A code's first scan: 11 (12 before the keys travelled in the insert).
+      expect(hinted.database).toHaveLength(11);
+
+      // Bound to the strict product, which a running campaign targets: the insert carried the
+      // old product, the fresh read corrects it with one more write, and the figures count the
+      // new product.
+      await bind(strictProductId);
+      const before = {
+        strict: await productScans(strictProductId),
+        demo: await productScans(stack.demo!.productId),
+      };
+      const rebound = await scanAt(6_002);
+      expect(rebound.scan).toMatchObject({
+        productId: strictProductId,
+        campaignId: expect.any(String),
+      });
+      expect(noted(rebound.database)).toEqual(['database.modifyDocument scans']);
+      expect(await productScans(strictProductId)).toBe(before.strict + 1);
+      expect(await productScans(stack.demo!.productId)).toBe(before.demo);
+
+      // And back: the campaign the insert carried no longer applies and is removed.
+      await bind(stack.demo!.productId);
+      const back = await scanAt(6_003);
+      expect(back.scan).toMatchObject({ productId: stack.demo!.productId });
+      expect(back.scan).not.toHaveProperty('campaignId');
+      expect(noted(back.database)).toEqual(['database.modifyDocument scans']);
     });
 
     it('shows NOT_ACTIVATED for a code WeChat activated that was never activated here', async () => {

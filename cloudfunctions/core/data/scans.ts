@@ -25,7 +25,7 @@ export interface ScanRecord {
   /** Where it happened (scan/where.ts), when the location or the IP told. */
   province?: string;
   city?: string;
-  /** The keys its figures counted it under, noted after the range was read (noteScanKeys). */
+  /** The keys its figures counted it under: in its insert, or noted once its range was read (noteScanKeys). */
   productId?: string;
   campaignId?: string;
 }
@@ -53,15 +53,26 @@ export async function findScan(scanId: string): Promise<ScanRecord | undefined> 
   return data[0] as ScanRecord | undefined;
 }
 
+/** The keys a scan's figures count it under, as noted on it. */
+export type ScanKeyNotes = Pick<ScanRecord, 'productId' | 'campaignId'>;
+
 /**
  * Notes the product and campaign a scan's figures count it under, so a rebuild of the rollups
  * recounts exactly what was counted live (a range bound to another product later, a campaign
- * ended, change nothing). Nothing to note, no request.
+ * ended, change nothing). `inserted` is what the scan's insert carried: a key it carried that
+ * no longer applies is removed. Nothing to change, no request.
  */
 export async function noteScanKeys(
   scanId: string,
-  keys: Pick<ScanRecord, 'productId' | 'campaignId'>,
+  keys: ScanKeyNotes,
+  inserted: ScanKeyNotes = {},
 ): Promise<void> {
-  if (!keys.productId && !keys.campaignId) return;
-  await db().collection(SCANS).doc(scanId).update({ data: keys });
+  const _ = db().command;
+  const data: Record<string, unknown> = {};
+  for (const field of ['productId', 'campaignId'] as const) {
+    if (keys[field] === inserted[field]) continue;
+    data[field] = keys[field] ?? _.remove();
+  }
+  if (Object.keys(data).length === 0) return;
+  await db().collection(SCANS).doc(scanId).update({ data });
 }

@@ -33,6 +33,13 @@ export class ExpiringList<T> {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** The list, when this instance holds one younger than the TTL; no read. */
+  peek(): T[] | undefined {
+    return this.kept && this.clock() - this.kept.loadedAt < this.ttlMs
+      ? this.kept.items
+      : undefined;
+  }
+
   /** Never rejects. */
   get(): Promise<T[]> {
     const now = this.clock();
@@ -69,6 +76,11 @@ const running = new ExpiringList<Campaign>(
 /** Running campaigns as this instance last read them (see the module comment). Never rejects. */
 export function runningCampaigns(): Promise<Campaign[]> {
   return running.get();
+}
+
+/** The running campaigns this instance holds, if it holds them now (a warm instance): no read. */
+export function keptRunningCampaigns(): Campaign[] | undefined {
+  return running.peek();
 }
 
 /** What the landing view knows about the scanned code. */

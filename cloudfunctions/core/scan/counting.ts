@@ -1,5 +1,6 @@
 /**
- * What a scan counts under, fixed when it is recorded (resolve.ts, round 2): the figures' keys
+ * What a scan counts under, fixed when it is recorded (resolve.ts: from the range this instance
+ * knows before the scan's insert, checked against the fresh read in round 2): the figures' keys
  * (domain/rollups.ts) and the claim facts the code's state carries for a later claim
  * (rewards/claim-code.ts), so neither has to be read again.
  */
@@ -21,6 +22,7 @@ import {
 } from '../domain/rollups.js';
 import type { Place } from '../domain/regions.js';
 import { effectiveThresholds } from '../domain/verdict.js';
+import type { RangeBinding } from './known-ranges.js';
 
 /**
  * The keys a scan counts under (domain/rollups.ts), fixed when it is recorded: the range's
@@ -32,7 +34,7 @@ export function countingOf(scan: {
   code: string;
   via: ScanRecord['via'];
   at: number;
-  range: ActivatedRange;
+  range: RangeBinding;
   where: Place | undefined;
   campaigns: readonly Campaign[];
 }) {

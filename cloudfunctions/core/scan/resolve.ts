@@ -8,19 +8,24 @@
  *
  *   round 0  the caller's allowance (limits.ts) ‖ the scan by this id, if recorded before   2
  *            then tickettocode (WeChat), only once the allowance is taken
- *   round 1  claim the scan (with its province and city: where.ts, no I/O) ‖ the activated
- *            range with its product (one aggregate, `lookup`) ‖ the code's state             3
+ *   round 1  claim the scan (with its province and city: where.ts, no I/O; and the product
+ *            and campaign its figures count it under, when this instance knows the range's
+ *            product: known-ranges.ts) ‖ the activated range with its product (one
+ *            aggregate, `lookup`, read fresh every time) ‖ the code's state                  3
  *   round 2  claim "new scanner" ‖ the user's figure marks (one find-and-modify: which
- *            buckets this scan is the user's first in, data/rollups.ts) ‖ note the product
- *            and campaign the figures count it under on the scan (none: no request) ‖ the
- *            code's index, only when it has no state yet (its first scan)                   3 (+1)
+ *            buckets this scan is the user's first in, data/rollups.ts) ‖ the code's index,
+ *            only when it has no state yet (its first scan) ‖ note the product and campaign
+ *            on the scan, only when its insert could not carry them or the fresh read
+ *            disagrees (a range this instance has not read yet, or bound anew since)        2 (+1) (+1)
  *   round 3  count the scan: one atomic update (a ticket scan of a code first typed in also
  *            takes its first ticket scan in it), or the insert of a first scan ‖ its
  *            figures: one `_.inc` of its day's rollup shard ‖ one of its hours-by-key shard
  *            (domain/rollups.ts)                                                              3
  *
- * So 11 for a repeat, 12 for a code's first scan (13 and 14 before issue 13; 9 before the
- * figures). The allowance is one request whenever this instance saw the user's window made
+ * So 10 for a repeat, 11 for a code's first scan on an instance that has read the code's range
+ * before, one more on one that has not (11 and 12 before the keys travelled in the insert; 13
+ * and 14 before issue 13; 9 before the figures). The allowance is one request whenever this
+ * instance saw the user's window made
  * (data/rate-limits.ts); a later call in a window another instance made costs one more (a
  * failed insert, then the conditional `_.inc`). A user's first scan ever inserts their marks
  * after the failed update (+1); a day's shard missing (the scheduler makes them a day ahead)
@@ -40,11 +45,16 @@
  * state), counts nothing and asks WeChat nothing. The rare loser of a race to create a code's
  * state makes 2 more (count, then read the state back).
  *
- * Left for issue 13's 5 in two rounds: the scan's keys are noted by a second write because the
- * range that names the product is read beside the scan's insert, not before it; the two rollup
- * documents are two collections; "new scanner" (codeScanners, also the CRM export's source)
- * and the marks must follow the scan's claim (see below), so the count follows them.
- *
+ * Left for issue 13's 5 in two rounds (docs/scan.md has the whole argument): rounds 1–3 are a
+ * chain, not a choice. The scan's claim (a unique insert) must come before "new scanner" and
+ * the marks, or one request of a double tap could learn the user was new while the other
+ * counts the scan; the marks need the scan's keys, which need the range's product, which only
+ * the range read after WeChat names (or this instance's hint); and the rollups' distinct
+ * counters need the marks' answer. Requests beyond 5: the allowance and the replay read before
+ * WeChat, the range and the state reads, the scanner claim apart from the marks (codeScanners is
+ * also the CRM export's source), and the two rollup documents (day figures kept apart from
+ * hours by key so the console's day reads stay small).
+
  * The allowance is taken before WeChat is asked, so a flood of made-up tickets or codes spends
  * the flooder's allowance, not the Official Account's daily API quota.
  *
@@ -89,9 +99,10 @@ import {
   type CodeScanState,
   type RecentScan,
 } from '../domain/verdict.js';
-import { runningCampaigns } from '../rewards/offer.js';
+import { keptRunningCampaigns, runningCampaigns } from '../rewards/offer.js';
 import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { countingOf, claimFactsOf } from './counting.js';
+import { knownRange, rememberRange } from './known-ranges.js';
 import { emptyView, landingView, scanView } from './landing.js';
 import { takeScanAllowance, takeWeChatLookup } from './limits.js';
 import { codeScanId, scannerKey, ticketScanId } from './scan-ids.js';
@@ -206,20 +217,23 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ? { at, by: scannerKey(scanner.openid), ...(place ? { place } : {}) }
       : undefined;
 
-  // A verify of an imported code knows its range already: the keys its figures count it under go
-  // into the scan's own insert (the running campaigns first, on a cold instance, a round before).
-  // The same campaigns then choose the keys counted below, so the noted and counted ones agree.
-  const knownCampaigns = scan.known ? await runningCampaigns() : undefined;
-  const knownKeys =
-    scan.known && knownCampaigns
+  // The keys its figures count it under go into the scan's own insert when its range is known
+  // before it: a verify of an imported code read it (with the running campaigns, on a cold
+  // instance, a round before), and a warm instance remembers the product each range it read was
+  // bound to (known-ranges.ts, a hint the fresh read below checks). The same campaigns then
+  // choose the keys counted below, so the noted and counted ones agree.
+  const keyRange = scan.known ? scan.known.activated.range : knownRange(applicationId, codeStart);
+  const keyCampaigns = scan.known ? await runningCampaigns() : keptRunningCampaigns();
+  const insertedKeys =
+    keyRange && keyCampaigns
       ? countingOf({
           scanId,
           code,
           via: scan.via,
           at,
-          range: scan.known.activated.range,
+          range: keyRange,
           where,
-          campaigns: knownCampaigns,
+          campaigns: keyCampaigns,
         }).noted
       : undefined;
   // Round 1 (and, on a cold instance, the running campaigns).
@@ -236,12 +250,13 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(scan.scene !== undefined ? { scene: scan.scene } : {}),
       ...(location ? { location } : {}),
       ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
-      ...knownKeys,
+      ...insertedKeys,
     }),
     scan.known ? scan.known.activated : findActivationWithProduct(applicationId, codeStart),
     findCode(code),
-    knownCampaigns ?? runningCampaigns(),
+    keyCampaigns ?? runningCampaigns(),
   ]);
+  if (!scan.known) rememberRange(applicationId, codeStart, activated?.range);
   const range = activated?.range;
   const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
@@ -269,7 +284,8 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     claimScanner(code, scanner.openid, at),
     existing ? undefined : scan.known ? scan.known.index : findCodeIndex(code),
     markScan(scanner.openid, counted.markIncrements),
-    knownKeys ? undefined : noteScanKeys(scanId, counted.noted),
+    // Only when the insert could not carry them, or carried a product the range has left since.
+    noteScanKeys(scanId, counted.noted, insertedKeys),
     where && isOutsideRegions(where, range.salesRegions)
       ? countDiversion(range, where, at)
       : undefined,
