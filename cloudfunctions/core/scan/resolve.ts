@@ -256,7 +256,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
     findCode(code),
     keyCampaigns ?? runningCampaigns(),
   ]);
-  if (!scan.known) rememberRange(applicationId, codeStart, activated?.range);
+  rememberRange(applicationId, codeStart, activated?.range);
   const range = activated?.range;
   const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
