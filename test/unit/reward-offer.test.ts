@@ -124,6 +124,18 @@ describe('ExpiringList', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('lets a caller see the list it holds without reading, only while it is fresh', async () => {
+    const { expiring, load, advance } = list();
+    expect(expiring.peek()).toBeUndefined();
+    expect(load).not.toHaveBeenCalled();
+    await expiring.get();
+    advance(59_999);
+    expect(expiring.peek()).toEqual(['read at 0']);
+    advance(1);
+    expect(expiring.peek()).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
   it('shares one read among concurrent callers', async () => {
     const { expiring, load } = list();
     const answers = await Promise.all([expiring.get(), expiring.get(), expiring.get()]);
