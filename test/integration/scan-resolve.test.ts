@@ -20,7 +20,7 @@ import { adminClient } from '../../local/admin-client';
 import { DEMO } from '../../local/seed/demo';
 import { rewardKit, V2_PAYOUT, V3_PAYOUT } from '../support/rewards';
 import { sdkFor } from '../support/sdk';
-import { onDatabaseRequest, onStorageRequest } from '../support/requests';
+import { holdDatabaseRequest, onDatabaseRequest, onStorageRequest } from '../support/requests';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const ADMIN = { openid: 'o-local-admin' };
@@ -780,6 +780,69 @@ describe('scan: resolve and verify through the local stack', () => {
       expect(answered.every((reply) => reply.data.verdict.kind === 'INVALID')).toBe(true);
       expect(replies.filter((reply) => reply.error?.code === 'RATE_LIMITED')).toHaveLength(5);
       expect((await sim('state', undefined, 'GET')).body.calls.codeactivequery - before).toBe(20);
+    });
+
+    it('reads the range covering an imported code beside the scan, when the instance knows one', async () => {
+      // The instance learns A's range (a verify reads the covering range first, then remembers
+      // it); the next verify's covering read is held back: the scan's insert goes out meanwhile,
+      // so they are one round, not two.
+      expect((await verify('o-verify-round', await codeOf(appA, 24))).ok).toBe(true);
+      const code = await codeOf(appA, 25);
+      const held = holdDatabaseRequest(
+        stack,
+        (action, collection) =>
+          action === 'database.aggregateDocuments' && collection === 'codeRanges',
+      );
+      requests.length = 0;
+      const reply = verify('o-verify-round', code);
+      await held.reached;
+      const inserted = async (): Promise<boolean> => {
+        for (let waited = 0; waited < 3_000; waited += 50) {
+          if (requests.includes('database.insertDocument scans')) return true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return false;
+      };
+      const insertedWhileHeld = await inserted();
+      held.release();
+      expect(insertedWhileHeld).toBe(true);
+      expect((await reply).data).toMatchObject({
+        code,
+        product: { title: DEMO.product.title },
+        verdict: { kind: 'GENUINE_FIRST', scanCount: 1 },
+      });
+      expect(await codeState(code)).toMatchObject({ rangeStart: 0, index: 25 });
+    });
+
+    it('counts a verify under the range now covering the code, after a range activated anew over it', async () => {
+      // The instance knows B's first range (0–4999, the strict product); 4000–4099 is activated
+      // anew, with no product: the newest covering activation wins, and the scan's insert, made
+      // from the known range, is corrected.
+      expect((await verify('o-verify-anew', await codeOf(appB, 3_999))).ok).toBe(true);
+      const anew = await admin().reply('activateRange', {
+        applicationId: appB,
+        codeStart: 4_000,
+        codeEnd: 4_099,
+        activityName: '重新激活',
+        productBrand: '码上',
+        productTitle: '限量矿泉水',
+        productCode: DEMO.product.ean,
+        wxaPath: 'pages/landing/index',
+      });
+      expect(anew.ok).toBe(true);
+      const code = await codeOf(appB, 4_050);
+      const reply = await verify('o-verify-anew', code);
+      // Shown as the new activation names it (no product bound), with no campaign's offer.
+      expect(reply.data).toMatchObject({ code, product: { title: '限量矿泉水' } });
+      expect(reply.data.product.id).not.toBe(strictProductId);
+      expect(reply.data).not.toHaveProperty('reward');
+      const db = sdkFor(stack.url).database();
+      const recorded = (await db.collection('scans').where({ _id: reply.data.scanId }).get())
+        .data[0] as any;
+      expect(recorded).toMatchObject({ code, applicationId: appB, rangeStart: 4_000 });
+      expect(recorded).not.toHaveProperty('productId');
+      expect(recorded).not.toHaveProperty('campaignId');
+      expect(await codeState(code)).toMatchObject({ rangeStart: 4_000, index: 4_050 });
     });
 
     it('refuses what is not a 9-character code', async () => {

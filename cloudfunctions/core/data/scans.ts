@@ -54,13 +54,16 @@ export async function findScan(scanId: string): Promise<ScanRecord | undefined> 
 }
 
 /** The keys a scan's figures count it under, as noted on it. */
-export type ScanKeyNotes = Pick<ScanRecord, 'productId' | 'campaignId'>;
+export type ScanKeyNotes = Pick<ScanRecord, 'productId' | 'campaignId'> & {
+  rangeStart?: number;
+};
 
 /**
  * Notes the product and campaign a scan's figures count it under, so a rebuild of the rollups
  * recounts exactly what was counted live (a range bound to another product later, a campaign
  * ended, change nothing). `inserted` is what the scan's insert carried: a key it carried that
- * no longer applies is removed. Nothing to change, no request.
+ * no longer applies is removed, a range start it carried that the code's covering range does
+ * not have is replaced. Nothing to change, no request.
  */
 export async function noteScanKeys(
   scanId: string,
@@ -69,7 +72,7 @@ export async function noteScanKeys(
 ): Promise<void> {
   const _ = db().command;
   const data: Record<string, unknown> = {};
-  for (const field of ['productId', 'campaignId'] as const) {
+  for (const field of ['productId', 'campaignId', 'rangeStart'] as const) {
     if (keys[field] === inserted[field]) continue;
     data[field] = keys[field] ?? _.remove();
   }

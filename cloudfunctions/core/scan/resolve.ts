@@ -36,7 +36,10 @@
  * answered from our data — its covering activation with its product (1 aggregate), then rounds
  * 1–3 without the range and index reads, the scan's keys in its insert (the range is known
  * before it) — and costs no WeChat call: 10 for a code's first scan
- * (NOT_ACTIVATED after 3 when no activation covers it). Only a code unknown here is asked of
+ * (NOT_ACTIVATED after 3 when no activation covers it). When this instance knows a range covering
+ * the code (known-ranges.ts), the covering read goes in round 1 instead of the range read, so the
+ * verify is four rounds, not five; the scan's insert names the known range, and a range
+ * activated anew over the code since is corrected by the keys' note (+1). Only a code unknown here is asked of
  * WeChat (codeactivequery), after the caller's daily WeChat allowance (1 more). Amortised on
  * top: the OA token read (an instance keeps it 30 s), the temporary image URLs (kept an hour)
  * and the running campaigns the reward offer is chosen from (rewards/offer.ts: read beside
@@ -102,7 +105,7 @@ import {
 import { keptRunningCampaigns, runningCampaigns } from '../rewards/offer.js';
 import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { countingOf, claimFactsOf } from './counting.js';
-import { knownRange, rememberRange } from './known-ranges.js';
+import { forgetRange, knownCoveringRange, knownRange, rememberRange } from './known-ranges.js';
 import { emptyView, landingView, scanView } from './landing.js';
 import { takeScanAllowance, takeWeChatLookup } from './limits.js';
 import { codeScanId, scannerKey, ticketScanId } from './scan-ids.js';
@@ -157,6 +160,16 @@ export async function verifyCode(request: VerifyRequest, scanner: Scanner): Prom
   const scan = { via: 'code' as const, scanId, scanner, scene: request.scene, at };
   if (imported) {
     // Our own package says the code exists: what is activated here decides, WeChat is not asked.
+    // A range this instance knows covers it: read fresh beside the scan's insert, not before.
+    const hinted = knownCoveringRange(imported.applicationId, imported.index);
+    if (hinted) {
+      return recordScan({
+        ...scan,
+        activation: { code, applicationId: hinted.applicationId, codeStart: hinted.codeStart },
+        covering: { index: imported.index },
+        location: request.location,
+      });
+    }
     const activated = await findCoveringActivationWithProduct(
       imported.applicationId,
       imported.index,
@@ -197,6 +210,11 @@ interface ScanOfCode {
   activation: ScannedCode;
   /** The range, its product and the index, when our own data answered (verify of an imported code). */
   known?: { activated: ActivationWithProduct; index: number };
+  /**
+   * The index, when our own data named it and `activation` is the covering range this instance
+   * knows (known-ranges.ts): the range covering the index is read fresh in round 1.
+   */
+  covering?: { index: number };
   scanner: Scanner;
   scene?: number;
   location?: ScanLocation;
@@ -252,11 +270,16 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
       ...(where ? { province: where.province, ...(where.city ? { city: where.city } : {}) } : {}),
       ...insertedKeys,
     }),
-    scan.known ? scan.known.activated : findActivationWithProduct(applicationId, codeStart),
+    scan.known
+      ? scan.known.activated
+      : scan.covering
+        ? findCoveringActivationWithProduct(applicationId, scan.covering.index)
+        : findActivationWithProduct(applicationId, codeStart),
     findCode(code),
     keyCampaigns ?? runningCampaigns(),
   ]);
-  rememberRange(applicationId, codeStart, activated?.range);
+  if (activated) rememberRange(activated.range);
+  else forgetRange(applicationId, codeStart);
   const range = activated?.range;
   const product = activated?.product;
   // Another request holds this very scan (a double tap): show it, count nothing.
@@ -282,10 +305,15 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   const counted = countingOf({ scanId, code, via: scan.via, at, range, where, campaigns });
   const [newScanner, index, marks] = await Promise.all([
     claimScanner(code, scanner.openid, at),
-    existing ? undefined : scan.known ? scan.known.index : findCodeIndex(code),
+    existing ? undefined : (scan.known?.index ?? scan.covering?.index ?? findCodeIndex(code)),
     markScan(scanner.openid, counted.markIncrements),
-    // Only when the insert could not carry them, or carried a product the range has left since.
-    noteScanKeys(scanId, counted.noted, insertedKeys),
+    // Only when the insert could not carry them, or carried a product the range has left since
+    // (or, for a covering range known here, a range activated anew over the code since).
+    noteScanKeys(
+      scanId,
+      { ...counted.noted, rangeStart: range.codeStart },
+      { ...insertedKeys, rangeStart: codeStart },
+    ),
     where && isOutsideRegions(where, range.salesRegions)
       ? countDiversion(range, where, at)
       : undefined,
@@ -329,7 +357,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
         code,
         applicationId,
         ...(index !== undefined ? { index } : {}),
-        rangeStart: codeStart,
+        rangeStart: range.codeStart,
         lastScannedAt: at,
         lastScanId: scanId,
         claimFacts,
