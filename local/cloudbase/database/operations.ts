@@ -161,6 +161,16 @@ export class CollectionOperations {
     }
     const omit = droppedFields(options.projection, filter, options.order);
     const documents = this.matching(collection, filter, omit).map((row) => row.document);
+    // Nothing to project or sort (a document by its id, most reads): the page is a slice, with
+    // no second query built around the documents.
+    const unordered = !options.order || Object.keys(options.order).length === 0;
+    if (unordered && !options.projection) {
+      const start = options.offset ?? 0;
+      return documents.slice(
+        start,
+        options.limit === undefined ? undefined : start + options.limit,
+      );
+    }
     return withQueryEngine(() => {
       let cursor = new Query<AnyObject>({}, {}).find<Document>(documents, options.projection);
       if (options.order && Object.keys(options.order).length > 0)
