@@ -60,6 +60,11 @@ export class DocumentStore implements DocumentReader, OrderedReader {
   /** Writes per collection, so cached facts about its contents know when they are stale. */
   private readonly versions = new Map<string, number>();
   private readonly typeChecks = new Map<string, { version: number; types: ReadonlySet<string> }>();
+  /**
+   * The one transaction function every request runs in: better-sqlite3 builds a new wrapper (and
+   * its deferred/immediate/exclusive variants) per `transaction()` call, which each request paid.
+   */
+  private readonly inTransaction: (work: () => unknown) => unknown;
 
   constructor(
     private readonly file: string,
@@ -68,6 +73,7 @@ export class DocumentStore implements DocumentReader, OrderedReader {
     this.sqlite = new Database(file);
     this.sqlite.pragma('journal_mode = WAL');
     this.sqlite.pragma('synchronous = NORMAL');
+    this.inTransaction = this.sqlite.transaction((work: () => unknown) => work());
     this.sqlite.exec('CREATE TABLE IF NOT EXISTS created_collections (name TEXT PRIMARY KEY)');
     const applyDeclaration = this.sqlite.transaction(() => {
       for (const spec of declared) this.openTable(spec.name, spec.indexes);
@@ -281,7 +287,7 @@ export class DocumentStore implements DocumentReader, OrderedReader {
 
   /** Runs `work` as one SQLite transaction (a savepoint inside another). */
   atomically<T>(work: () => T): T {
-    return this.sqlite.transaction(work)();
+    return this.inTransaction(work) as T;
   }
 
   close(): void {
