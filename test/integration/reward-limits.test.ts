@@ -9,7 +9,7 @@
  * Claims go through `POST /functions/reward`; WeChat Pay is the stack's simulator.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { holdDatabaseRequest } from '../support/requests';
+import { holdDatabaseRequest, onDatabaseRequest } from '../support/requests';
 import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 
@@ -19,9 +19,21 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
   let stack: TestStack;
   let kit: ReturnType<typeof rewardKit>;
 
+  /** Database requests the functions made so far, by `<collection> <action>`. */
+  const seen = new Map<string, number>();
+  const seenCount = (key: string): number => seen.get(key) ?? 0;
+  /** Resolves once `key` has been requested `count` times in all. */
+  const untilSeen = async (key: string, count: number): Promise<void> => {
+    while (seenCount(key) < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
   beforeAll(async () => {
     stack = await startRewardStack();
     kit = rewardKit(stack);
+    onDatabaseRequest(stack, (action, collection) => {
+      const key = `${collection ?? '(tx)'} ${action.replace('database.', '')}`;
+      seen.set(key, seenCount(key) + 1);
+    });
   }, 180_000);
   afterAll(() => stack?.destroy());
   // Each test's campaign must be the only candidate for its claims.
@@ -184,6 +196,81 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       ).toEqual(new Set(['IP_RATE_LIMITED']));
       expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(3);
       await expectBooksBalanced(campaign.campaignId, 300);
+    });
+  });
+
+  describe('one user tapping claim twice at once on one code', () => {
+    /**
+     * Two parallel claims of one scan, the winner held at its payout insert until the loser has
+     * been refused where the winner's take left nothing (`loserRefused`): both must answer the
+     * one payout, as a repeated claim does.
+     */
+    const doubleTap = async (
+      scan: { scanId: string; openid: string },
+      loserRefused: () => Promise<void>,
+    ) => {
+      const insert = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.insertDocument' && collection === 'payouts',
+      );
+      const taps = Promise.all([claim(scan), claim(scan)]);
+      await insert.reached;
+      await loserRefused();
+      insert.release();
+      return taps;
+    };
+
+    const expectOnePayout = async (
+      campaignId: string,
+      taps: any[],
+      scan: { code: string },
+    ): Promise<void> => {
+      for (const tap of taps) expect(tap.ok, JSON.stringify(tap)).toBe(true);
+      const [first, second] = taps.map((tap) => tap.data.payout);
+      expect(second.claimedAt).toBe(first.claimedAt);
+      expect(second.amountFen).toBe(first.amountFen);
+      expect(second.campaignId).toBe(campaignId);
+      const payouts = await kit.payoutsOf(campaignId);
+      expect(payouts.map((payout) => payout.code)).toEqual([scan.code]);
+      expect(await billsFor(payouts.map((payout) => payout.outNo))).toHaveLength(1);
+      await expectBooksBalanced(campaignId, 100);
+    };
+
+    it('with a limit of one claim a day: both taps answer the one payout', async () => {
+      const campaign = await kit.startCampaign({
+        name: '每人每天一次',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 1 },
+      });
+      const [scan] = await kit.bulkScans('double-tap', 4_700, 1);
+      await kit.warmUp(2);
+      // The loser's quota take finds the winner's, and it reads the quota to say which limit.
+      const reads = seenCount('claimQuotas getDocument');
+      const taps = await doubleTap(scan!, () => untilSeen('claimQuotas getDocument', reads + 1));
+      await expectOnePayout(campaign.campaignId, taps, scan!);
+      expect((await kit.books(campaign.campaignId)).remainingFen).toBe(campaign.budgetFen - 100);
+
+      // Another code of the same user is still refused by the limit.
+      const [other] = await kit.bulkScans('double-tap-other', 4_701, 1, { openid: scan!.openid });
+      expect((await claim(other!)).error.code).toBe('USER_DAILY_LIMIT');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+    });
+
+    it('with budget for exactly one claim: both taps answer the one payout', async () => {
+      const campaign = await kit.startCampaign({ name: '预算仅够一份', budgetFen: 100 });
+      const [scan] = await kit.bulkScans('double-tap-budget', 4_710, 1);
+      await kit.warmUp(2);
+      // The loser's hold misses: the winner's took the whole budget.
+      const holds = seenCount('campaigns modifyDocument');
+      const taps = await doubleTap(scan!, () => untilSeen('campaigns modifyDocument', holds + 2));
+      await expectOnePayout(campaign.campaignId, taps, scan!);
+      expect((await kit.books(campaign.campaignId)).remainingFen).toBe(0);
+
+      // Another code of the same user finds the budget gone.
+      const [other] = await kit.bulkScans('double-tap-budget-other', 4_711, 1, {
+        openid: scan!.openid,
+      });
+      expect((await claim(other!)).error.code).toBe('BUDGET_EXHAUSTED');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
     });
   });
 

@@ -43,6 +43,8 @@ export interface BudgetHold {
   fen: number;
   /** Epoch ms. */
   at: number;
+  /** The code claimed (absent on holds made before it was kept). */
+  code?: string;
 }
 
 const CAMPAIGNS = 'campaigns';
@@ -244,6 +246,18 @@ export async function returnHold(campaignId: string, hold: BudgetHold): Promise<
       },
     });
   return stats.updated > 0;
+}
+
+/**
+ * Whether a claim of `code` holds budget on the campaign: a claim refused for budget learns that
+ * another claim of its own code took it (its payout is on its way).
+ */
+export async function codeHoldsBudget(campaignId: string, code: string): Promise<boolean> {
+  const { total } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId, 'holds.code': code, ...serverWritten() })
+    .count();
+  return total > 0;
 }
 
 /** Forgets holds whose payouts exist: the payouts carry the reservation from here on. */

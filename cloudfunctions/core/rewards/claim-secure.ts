@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  codeHoldsBudget,
   findCampaign,
   reserveBudget,
   returnHold,
@@ -35,6 +36,17 @@ export interface Secured {
 }
 
 /**
+ * A claim refused by secure, and whether another claim of the same code may hold what it was
+ * refused — a second tap of the same user: `holding` when the quota or the budget names the code
+ * (that claim's payout is on its way), `maybe` when nothing says (an IP quota names no code),
+ * `no` when what refused it is held by other codes only.
+ */
+export interface Refused {
+  refusal: AppError;
+  sameCode: 'holding' | 'maybe' | 'no';
+}
+
+/**
  * Takes the quotas of one campaign (in one round), then holds its budget. All or nothing: when
  * one is refused, whatever the others took is given back, and the refusal says why in the rules'
  * order (IP, then the user's day, then the user's campaign, then the campaign itself). The
@@ -45,25 +57,34 @@ export async function secure(
   campaign: Campaign,
   claimant: Claimant,
   keys: QuotaKeys,
-): Promise<Secured | AppError> {
-  const takes = quotaTakes(campaign, claimant);
+  code: string,
+): Promise<Secured | Refused> {
+  const takes = quotaTakes(campaign, claimant, code);
   const taken = await Promise.all(takes.map((take) => takeQuota(take, keys)));
   const refusedTakes = takes.filter((_, i) => !taken[i]);
   if (refusedTakes.length > 0) {
     await giveBack(campaign.id, { quotas: takes.filter((_, i) => taken[i]) }, keys);
     const ipRefused = refusedTakes.find((take) => take.kind === 'ip');
-    if (ipRefused) return refusal('IP_RATE_LIMITED');
+    if (ipRefused) return { refusal: refusal('IP_RATE_LIMITED'), sameCode: 'maybe' };
     const userRefused = refusedTakes.find((take) => take.kind === 'user')!;
     const now = (await readQuotas([userRefused.id])).get(userRefused.id);
     const today = now?.days?.[keys.day] ?? 0;
-    return refusal(
-      today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
-    );
+    return {
+      refusal: refusal(
+        today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
+      ),
+      sameCode: now?.codes?.includes(code) ? 'holding' : 'no',
+    };
   }
-  const hold = await reserve(record, campaign);
+  const hold = await reserve(record, campaign, code);
   if (!(hold instanceof AppError)) return { hold, quotas: takes };
   await giveBack(campaign.id, { quotas: takes }, keys);
-  return hold;
+  // Out of budget: perhaps because this code's other claim holds the last of it.
+  const sameCode =
+    hold.code === 'BUDGET_EXHAUSTED' && (await codeHoldsBudget(campaign.id, code))
+      ? 'holding'
+      : 'no';
+  return { refusal: hold, sameCode };
 }
 
 /** Gives back a hold and quotas whose claim makes no payout; each return matches only once. */
@@ -79,12 +100,13 @@ export async function giveBack(
 }
 
 /** The quotas a claim in this campaign must take. */
-function quotaTakes(campaign: Campaign, claimant: Claimant): QuotaTake[] {
+function quotaTakes(campaign: Campaign, claimant: Claimant, code: string): QuotaTake[] {
   const takes: QuotaTake[] = [
     {
       kind: 'user',
       id: userQuotaId(campaign.id, claimant.openid),
       campaignId: campaign.id,
+      code,
       perDay: campaign.limits.perUserPerDay,
       perCampaign: campaign.limits.perUserPerCampaign,
     },
@@ -109,12 +131,16 @@ function quotaTakes(campaign: Campaign, claimant: Claimant): QuotaTake[] {
  * cannot shrink, so the campaign is out of budget for it. A hold refused because the campaign
  * was paused, ended or left its window meanwhile is refused as such.
  */
-async function reserve(record: CampaignRecord, campaign: Campaign): Promise<BudgetHold | AppError> {
+async function reserve(
+  record: CampaignRecord,
+  campaign: Campaign,
+  code: string,
+): Promise<BudgetHold | AppError> {
   let remaining = record.remainingFen;
   for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
     const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
     if (amount === null) break;
-    const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now() };
+    const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now(), code };
     if (await reserveBudget(campaign.id, hold)) return hold;
     const fresh = await findCampaign(campaign.id);
     if (!fresh || fresh.status !== 'running') return refusal('NOT_RUNNING');

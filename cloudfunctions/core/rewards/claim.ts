@@ -63,8 +63,8 @@ import { AppError } from '../errors.js';
 import { miniProgramAppid } from '../config.js';
 import { claimFacts, claimedCode, ownedScan, refusal, type Claimant } from './claim-code.js';
 import { sendingPayout } from './claim-lock.js';
-import { freshened, payoutView, resume, view } from './claim-resume.js';
-import { giveBack, secure, type Secured } from './claim-secure.js';
+import { freshened, payoutOnItsWay, payoutView, resume, view } from './claim-resume.js';
+import { giveBack, secure, type Refused, type Secured } from './claim-secure.js';
 import { sendOut } from './dispatch.js';
 import { requireMerchant } from './providers.js';
 
@@ -163,21 +163,34 @@ async function claimOnce(
   let secured: Secured;
   let mchId: string;
   let firstRefusal: AppError | undefined;
+  let sameCode: Refused['sameCode'] = 'no';
   for (;;) {
     const selection = selectCampaign(candidates);
     if (!selection.ok) {
+      // A second tap of this code, refused where the first tap's claim took the last of a limit
+      // or of the budget, answers that claim's payout, as a repeated claim does (+1, or a few
+      // looks while that claim is between its hold and its payout).
+      const winner =
+        sameCode === 'no' ? undefined : await payoutOnItsWay(scan.code, sameCode === 'holding');
+      if (winner) {
+        about.campaignId = winner.campaignId;
+        return resume(winner, claimant.openid);
+      }
       about.campaignId ??= selection.campaign?.id;
       throw firstRefusal ?? new AppError(selection.refusal.code, selection.refusal.message);
     }
     campaign = selection.campaign;
     mchId = requireMerchant(campaign.payout.provider);
-    const outcome = await secure(records.get(campaign.id)!, campaign, claimant, keys);
-    if (!(outcome instanceof AppError)) {
+    const outcome = await secure(records.get(campaign.id)!, campaign, claimant, keys, scan.code);
+    if (!('refusal' in outcome)) {
       secured = outcome;
       break;
     }
+    if (outcome.sameCode === 'holding' || (outcome.sameCode === 'maybe' && sameCode === 'no')) {
+      sameCode = outcome.sameCode;
+    }
     if (!firstRefusal) about.campaignId = campaign.id;
-    firstRefusal ??= outcome;
+    firstRefusal ??= outcome.refusal;
     const refused = campaign.id;
     candidates = candidates.filter((candidate) => candidate.campaign.id !== refused);
   }
