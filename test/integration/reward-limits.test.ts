@@ -274,6 +274,79 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
     });
   });
 
+  describe('campaigns as the reward instance keeps them (a minute)', () => {
+    // Calls one after another reach the same warm instance (the runtime hands out the idle
+    // instance used last), so the second claim of each test decides on the kept campaign first.
+    const holdsTried = () => seenCount('campaigns modifyDocument');
+
+    it('an amount edited since the instance read the campaign: the next claim pays the new amount', async () => {
+      const campaign = await kit.startCampaign({
+        name: '改金额',
+        amount: { kind: 'fixed', fen: 100 },
+      });
+      const [first, second] = await kit.bulkScans('edited', 4_800, 2);
+      const paid = await claim(first!);
+      expect(paid.data.payout.amountFen).toBe(100);
+
+      await kit.admin.call('updateCampaign', {
+        campaignId: campaign.campaignId,
+        ...kit.fields({ name: '改金额', amount: { kind: 'fixed', fen: 250 } }),
+      });
+      const before = holdsTried();
+      const again = await claim(second!);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      expect(again.data.payout.amountFen).toBe(250);
+      // The hold on the revision the instance kept missed, and the one on the edited campaign paid.
+      expect(holdsTried() - before).toBe(2);
+      const payouts = await kit.payoutsOf(campaign.campaignId);
+      expect(payouts.map((payout) => payout.amountFen).sort()).toEqual([100, 250]);
+      await expectBooksBalanced(campaign.campaignId, 350);
+    });
+
+    it('a campaign paused since the instance read it: the next claim is refused and takes nothing', async () => {
+      const campaign = await kit.startCampaign({
+        name: '暂停后领取',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 1 },
+      });
+      const [first, second] = await kit.bulkScans('paused-warm', 4_820, 2);
+      expect((await claim(first!)).ok).toBe(true);
+
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'paused',
+      });
+      const refused = await claim(second!);
+      expect(refused.ok).toBe(false);
+      expect(refused.error.code).toBe('NOT_RUNNING');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+      await expectBooksBalanced(campaign.campaignId, 100);
+
+      // Running again, the same user's claim pays: the refused one gave its quota back.
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'running',
+      });
+      const resumed = await claim(second!);
+      expect(resumed.ok, JSON.stringify(resumed)).toBe(true);
+      await expectBooksBalanced(campaign.campaignId, 200);
+    });
+
+    it('a campaign started since the instance read the list: a claim no kept campaign pays is paid by it', async () => {
+      const old = await kit.startCampaign({ name: '旧活动' });
+      const [first, second] = await kit.bulkScans('started', 4_840, 2);
+      expect((await claim(first!)).data.payout.campaignName).toBe('旧活动');
+
+      await kit.endCampaign(old.campaignId);
+      const started = await kit.startCampaign({ name: '新活动' });
+      const paid = await claim(second!);
+      expect(paid.ok, JSON.stringify(paid)).toBe(true);
+      expect(paid.data.payout.campaignName).toBe('新活动');
+      expect(await kit.payoutsOf(started.campaignId)).toHaveLength(1);
+      await expectBooksBalanced(old.campaignId, 100);
+      await expectBooksBalanced(started.campaignId, 100);
+    });
+  });
+
   describe('the world moves while a claim is in flight', () => {
     it('pausing the campaign stops a claim that already read it as running', async () => {
       const campaign = await kit.startCampaign({ name: '暂停即停' });

@@ -47,10 +47,19 @@ export interface Refused {
 }
 
 /**
- * Takes the quotas of one campaign (in one round), then holds its budget. All or nothing: when
- * one is refused, whatever the others took is given back, and the refusal says why in the rules'
- * order (IP, then the user's day, then the user's campaign, then the campaign itself). The
- * quotas go first so that a user past a limit costs the campaign's document no write.
+ * The campaign changed (an edit: amount, limits, targeting, payout, blacklist…) since the claim
+ * read it: nothing was taken, and the claim decides again on the campaign as it is now.
+ */
+export interface Stale {
+  stale: CampaignRecord;
+}
+
+/**
+ * Takes the quotas of one campaign (in one round), then holds its budget, on the revision of
+ * `record` only. All or nothing: when one is refused, whatever the others took is given back,
+ * and the refusal says why in the rules' order (IP, then the user's day, then the user's
+ * campaign, then the campaign itself). The quotas go first so that a user past a limit costs the
+ * campaign's document no write.
  */
 export async function secure(
   record: CampaignRecord,
@@ -58,7 +67,7 @@ export async function secure(
   claimant: Claimant,
   keys: QuotaKeys,
   code: string,
-): Promise<Secured | Refused> {
+): Promise<Secured | Refused | Stale> {
   const takes = quotaTakes(campaign, claimant, code);
   const taken = await Promise.all(takes.map((take) => takeQuota(take, keys)));
   const refusedTakes = takes.filter((_, i) => !taken[i]);
@@ -77,8 +86,9 @@ export async function secure(
     };
   }
   const hold = await reserve(record, campaign, code);
-  if (!(hold instanceof AppError)) return { hold, quotas: takes };
+  if (!(hold instanceof AppError) && !('stale' in hold)) return { hold, quotas: takes };
   await giveBack(campaign.id, { quotas: takes }, keys);
+  if ('stale' in hold) return hold;
   // Out of budget: perhaps because this code's other claim holds the last of it.
   const sameCode =
     hold.code === 'BUDGET_EXHAUSTED' && (await codeHoldsBudget(campaign.id, code))
@@ -129,22 +139,24 @@ function quotaTakes(campaign: Campaign, claimant: Claimant, code: string): Quota
  * Draws an amount that fits what remains and holds it. Losing the hold to other claims means
  * less remains now: a variable amount is drawn again under the new remainder; a fixed one
  * cannot shrink, so the campaign is out of budget for it. A hold refused because the campaign
- * was paused, ended or left its window meanwhile is refused as such.
+ * was paused, ended or left its window meanwhile is refused as such; one refused because the
+ * campaign was edited since `record` was read answers the campaign as it is now.
  */
 async function reserve(
   record: CampaignRecord,
   campaign: Campaign,
   code: string,
-): Promise<BudgetHold | AppError> {
+): Promise<BudgetHold | AppError | Stale> {
   let remaining = record.remainingFen;
   for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
     const amount = drawAmount(campaign.amount, undefined, { capFen: remaining });
     if (amount === null) break;
     const hold: BudgetHold = { id: randomUUID(), fen: amount, at: Date.now(), code };
-    if (await reserveBudget(campaign.id, hold)) return hold;
+    if (await reserveBudget(campaign.id, hold, record.revision)) return hold;
     const fresh = await findCampaign(campaign.id);
     if (!fresh || fresh.status !== 'running') return refusal('NOT_RUNNING');
     if (hold.at < fresh.startAt || hold.at >= fresh.endAt) return refusal('OUTSIDE_WINDOW');
+    if (fresh.revision !== record.revision) return { stale: fresh };
     if (campaign.amount.kind === 'fixed') break;
     remaining = fresh.remainingFen;
   }
