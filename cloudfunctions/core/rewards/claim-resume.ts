@@ -22,13 +22,13 @@ export async function resume(payout: PayoutRecord, openid: string): Promise<Clai
   return view(await freshened(payout));
 }
 
-/** Pauses between looks for a payout another claim of the code is making: about 3 s in all. */
-const PAYOUT_ON_ITS_WAY_PAUSES_MS = [50, 100, 200, 400, 800, 1_600];
+/** Pauses between looks for a payout another claim of the code is making: about 6 s in all. */
+const PAYOUT_ON_ITS_WAY_PAUSES_MS = [50, 100, 200, 400, 800, 1_600, 1_600, 1_600];
 
 /**
  * The code's payout, looked for once, or — when another claim of the code holds what this one
  * was refused (`holding`: it is between its budget hold and its payout) — until it is there or
- * about 3 s have passed. Undefined when there is none.
+ * about 6 s have passed (a busy function; the reward function's limit is 20 s). Undefined when there is none.
  */
 export async function payoutOnItsWay(
   code: string,

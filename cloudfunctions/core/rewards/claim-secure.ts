@@ -82,7 +82,7 @@ export async function secure(
       refusal: refusal(
         today >= campaign.limits.perUserPerDay ? 'USER_DAILY_LIMIT' : 'USER_CAMPAIGN_LIMIT',
       ),
-      sameCode: now?.codes?.includes(code) ? 'holding' : 'no',
+      sameCode: now?.holders?.some((holder) => holder.code === code) ? 'holding' : 'no',
     };
   }
   const hold = await reserve(record, campaign, code);
@@ -116,7 +116,7 @@ function quotaTakes(campaign: Campaign, claimant: Claimant, code: string): Quota
       kind: 'user',
       id: userQuotaId(campaign.id, claimant.openid),
       campaignId: campaign.id,
-      code,
+      holder: { id: randomUUID(), code },
       perDay: campaign.limits.perUserPerDay,
       perCampaign: campaign.limits.perUserPerCampaign,
     },

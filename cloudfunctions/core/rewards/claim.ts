@@ -193,6 +193,7 @@ async function claimOnce(
   let secured: Secured;
   let mchId: string;
   let firstRefusal: AppError | undefined;
+  let gone: { refusal: AppError; campaignId: string } | undefined;
   let sameCode: Refused['sameCode'] = 'no';
   let edits = 0;
   for (;;) {
@@ -217,8 +218,15 @@ async function claimOnce(
         about.campaignId = winner.campaignId;
         return resume(winner, claimant.openid);
       }
-      about.campaignId ??= selection.campaign?.id;
-      throw firstRefusal ?? new AppError(selection.refusal.code, selection.refusal.message);
+      if (firstRefusal) throw firstRefusal;
+      // A campaign found paused, ended or out of its window at its hold speaks only when no
+      // running one had anything to say: read afresh, it would not have been listed.
+      if (gone && !selection.campaign) {
+        about.campaignId = gone.campaignId;
+        throw gone.refusal;
+      }
+      about.campaignId = selection.campaign?.id;
+      throw new AppError(selection.refusal.code, selection.refusal.message);
     }
     campaign = selection.campaign;
     appid ??= miniProgramAppid() ?? claimant.appid;
@@ -238,14 +246,19 @@ async function claimOnce(
       secured = outcome;
       break;
     }
-    if (outcome.refusal.code === 'NOT_RUNNING') forgetRunningCampaigns();
+    refused.add(campaign.id);
+    candidates = candidatesNow();
+    const { code: reason } = outcome.refusal;
+    if (reason === 'NOT_RUNNING' || reason === 'OUTSIDE_WINDOW') {
+      if (reason === 'NOT_RUNNING') forgetRunningCampaigns();
+      gone ??= { refusal: outcome.refusal, campaignId: campaign.id };
+      continue;
+    }
     if (outcome.sameCode === 'holding' || (outcome.sameCode === 'maybe' && sameCode === 'no')) {
       sameCode = outcome.sameCode;
     }
     if (!firstRefusal) about.campaignId = campaign.id;
     firstRefusal ??= outcome.refusal;
-    refused.add(campaign.id);
-    candidates = candidatesNow();
   }
 
   // Round 5: lock the code with the payout (claim-lock.ts), written as `sending` at once.
