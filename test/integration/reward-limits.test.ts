@@ -199,6 +199,92 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
     });
   });
 
+  describe('the world moves while a claim is in flight', () => {
+    it('pausing the campaign stops a claim that already read it as running', async () => {
+      const campaign = await kit.startCampaign({ name: '暂停即停' });
+      const [scan] = await kit.bulkScans('paused', 4_500, 1);
+      // The claim has read the campaign as running and is about to hold its budget…
+      const hold = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.modifyDocument' && collection === 'campaigns',
+      );
+      const pending = claim(scan!);
+      await hold.reached;
+      // …when the marketer pauses it.
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'paused',
+      });
+      hold.release();
+      const answer = await pending;
+      expect(answer.ok).toBe(false);
+      expect(answer.error.code).toBe('NOT_RUNNING');
+      expect(await kit.payoutsOf(campaign.campaignId)).toEqual([]);
+      expect(await kit.books(campaign.campaignId)).toEqual({
+        budgetFen: campaign.budgetFen,
+        remainingFen: campaign.budgetFen,
+        reservedFen: 0,
+        paidFen: 0,
+      });
+    });
+
+    it('a claim frozen past the holds sweep pays nothing from the budget given back', async () => {
+      const campaign = await kit.startCampaign({ name: '超时回收', budgetFen: 1_000 });
+      const id = campaign.campaignId;
+      const [scan] = await kit.bulkScans('frozen', 4_600, 1);
+      const db = kit.database();
+      const billsBefore = (await kit.payState()).bills.length;
+
+      // The claim holds 100 fen, then freezes on its way to lock the code with its payout.
+      const insert = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.insertDocument' && collection === 'payouts',
+      );
+      const pending = claim(scan!);
+      await insert.reached;
+      const record = async (): Promise<any> =>
+        (await db.collection('campaigns').where({ _id: id }).get()).data[0];
+      const held = (await record()).holds;
+      expect(held).toHaveLength(1);
+      expect((await kit.books(id)).reservedFen).toBe(100);
+
+      // Minutes pass (the hold is aged past the grace), and the sweep runs.
+      await db
+        .collection('campaigns')
+        .doc(id)
+        .update({ data: { holds: db.command.set([{ ...held[0], at: Date.now() - 5 * MINUTE }]) } });
+      const outcome: any = await stack.runtime.invoke(
+        'scheduler',
+        { Type: 'Timer', TriggerName: 'every-minute' },
+        { SOURCE: 'wx_trigger' },
+      );
+      expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+      const sweep = outcome.result.jobs.find((job: any) => job.name === 'holds');
+      expect(sweep.result).toEqual({ cleared: 0, returned: 1, returnedFen: 100 });
+      expect((await kit.books(id)).remainingFen).toBe(1_000);
+
+      // The claim wakes up: its payout may not be made from budget no longer held for it.
+      insert.release();
+      const answer = await pending;
+      expect(answer.ok).toBe(false);
+      expect(answer.error.code).toBe('CLAIM_INTERRUPTED');
+      expect(await kit.payoutsOf(id)).toEqual([]);
+      expect(await kit.books(id)).toEqual({
+        budgetFen: 1_000,
+        remainingFen: 1_000,
+        reservedFen: 0,
+        paidFen: 0,
+      });
+      expect((await kit.payState()).bills).toHaveLength(billsBefore);
+
+      // Claiming again starts afresh and pays once; the sweep gives nothing back twice.
+      const again = await claim(scan!);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      await expectBooksBalanced(id, 100);
+      expect((await kit.payoutsOf(id)).map((payout) => payout.code)).toEqual([scan!.code]);
+    });
+  });
+
   describe('one user tapping claim twice at once on one code', () => {
     /**
      * Two parallel claims of one scan, the winner held at its payout insert until the loser has
@@ -344,92 +430,6 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       expect(await kit.payoutsOf(started.campaignId)).toHaveLength(1);
       await expectBooksBalanced(old.campaignId, 100);
       await expectBooksBalanced(started.campaignId, 100);
-    });
-  });
-
-  describe('the world moves while a claim is in flight', () => {
-    it('pausing the campaign stops a claim that already read it as running', async () => {
-      const campaign = await kit.startCampaign({ name: '暂停即停' });
-      const [scan] = await kit.bulkScans('paused', 4_500, 1);
-      // The claim has read the campaign as running and is about to hold its budget…
-      const hold = holdDatabaseRequest(
-        stack,
-        (action, collection) => action === 'database.modifyDocument' && collection === 'campaigns',
-      );
-      const pending = claim(scan!);
-      await hold.reached;
-      // …when the marketer pauses it.
-      await kit.admin.call('setCampaignStatus', {
-        campaignId: campaign.campaignId,
-        status: 'paused',
-      });
-      hold.release();
-      const answer = await pending;
-      expect(answer.ok).toBe(false);
-      expect(answer.error.code).toBe('NOT_RUNNING');
-      expect(await kit.payoutsOf(campaign.campaignId)).toEqual([]);
-      expect(await kit.books(campaign.campaignId)).toEqual({
-        budgetFen: campaign.budgetFen,
-        remainingFen: campaign.budgetFen,
-        reservedFen: 0,
-        paidFen: 0,
-      });
-    });
-
-    it('a claim frozen past the holds sweep pays nothing from the budget given back', async () => {
-      const campaign = await kit.startCampaign({ name: '超时回收', budgetFen: 1_000 });
-      const id = campaign.campaignId;
-      const [scan] = await kit.bulkScans('frozen', 4_600, 1);
-      const db = kit.database();
-      const billsBefore = (await kit.payState()).bills.length;
-
-      // The claim holds 100 fen, then freezes on its way to lock the code with its payout.
-      const insert = holdDatabaseRequest(
-        stack,
-        (action, collection) => action === 'database.insertDocument' && collection === 'payouts',
-      );
-      const pending = claim(scan!);
-      await insert.reached;
-      const record = async (): Promise<any> =>
-        (await db.collection('campaigns').where({ _id: id }).get()).data[0];
-      const held = (await record()).holds;
-      expect(held).toHaveLength(1);
-      expect((await kit.books(id)).reservedFen).toBe(100);
-
-      // Minutes pass (the hold is aged past the grace), and the sweep runs.
-      await db
-        .collection('campaigns')
-        .doc(id)
-        .update({ data: { holds: db.command.set([{ ...held[0], at: Date.now() - 5 * MINUTE }]) } });
-      const outcome: any = await stack.runtime.invoke(
-        'scheduler',
-        { Type: 'Timer', TriggerName: 'every-minute' },
-        { SOURCE: 'wx_trigger' },
-      );
-      expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
-      const sweep = outcome.result.jobs.find((job: any) => job.name === 'holds');
-      expect(sweep.result).toEqual({ cleared: 0, returned: 1, returnedFen: 100 });
-      expect((await kit.books(id)).remainingFen).toBe(1_000);
-
-      // The claim wakes up: its payout may not be made from budget no longer held for it.
-      insert.release();
-      const answer = await pending;
-      expect(answer.ok).toBe(false);
-      expect(answer.error.code).toBe('CLAIM_INTERRUPTED');
-      expect(await kit.payoutsOf(id)).toEqual([]);
-      expect(await kit.books(id)).toEqual({
-        budgetFen: 1_000,
-        remainingFen: 1_000,
-        reservedFen: 0,
-        paidFen: 0,
-      });
-      expect((await kit.payState()).bills).toHaveLength(billsBefore);
-
-      // Claiming again starts afresh and pays once; the sweep gives nothing back twice.
-      const again = await claim(scan!);
-      expect(again.ok, JSON.stringify(again)).toBe(true);
-      await expectBooksBalanced(id, 100);
-      expect((await kit.payoutsOf(id)).map((payout) => payout.code)).toEqual([scan!.code]);
     });
   });
 });

@@ -61,7 +61,7 @@
  * payout is still open).
  */
 import type { ClaimResult, RewardErrorCode, StatusResult } from '../../../typings/reward.js';
-import { toCampaign } from '../data/campaigns.js';
+import { codeHoldsBudget, toCampaign } from '../data/campaigns.js';
 import { findCodeState } from '../data/codes.js';
 import { quotaKeys } from '../data/claim-quotas.js';
 import { findPayoutByCode, insertPayout } from '../data/payouts.js';
@@ -94,6 +94,9 @@ export type { Claimant };
 
 /** A scan older than this cannot be claimed: the user scans again (a screenshot is not a scan). */
 export const CLAIM_WINDOW_MS = 30 * 60_000;
+
+/** Refusals at the hold that say the campaign is no longer running. */
+const GONE = new Set<string>(['NOT_RUNNING', 'OUTSIDE_WINDOW']);
 
 /** Edits of the campaigns a claim finds at its holds before it gives up (each costs a retry). */
 const MAX_EDITS_SEEN = 3;
@@ -192,8 +195,7 @@ async function claimOnce(
   let campaign: Campaign;
   let secured: Secured;
   let mchId: string;
-  let firstRefusal: AppError | undefined;
-  let gone: { refusal: AppError; campaignId: string } | undefined;
+  const refusals: { campaignId: string; refusal: AppError }[] = [];
   let sameCode: Refused['sameCode'] = 'no';
   let edits = 0;
   for (;;) {
@@ -211,22 +213,39 @@ async function claimOnce(
       }
       // A second tap of this code, refused where the first tap's claim took the last of a limit
       // or of the budget, answers that claim's payout, as a repeated claim does (+1, or a few
-      // looks while that claim is between its hold and its payout).
+      // looks while that claim is between its hold and its payout). The budget may already read
+      // as spent by the first tap when the rules see it (+1 to ask whether it holds it).
+      if (
+        sameCode !== 'holding' &&
+        selection.campaign &&
+        selection.refusal.code === 'BUDGET_EXHAUSTED' &&
+        (await codeHoldsBudget(selection.campaign.id, scan.code))
+      ) {
+        sameCode = 'holding';
+      }
       const winner =
         sameCode === 'no' ? undefined : await payoutOnItsWay(scan.code, sameCode === 'holding');
       if (winner) {
         about.campaignId = winner.campaignId;
         return resume(winner, claimant.openid);
       }
-      if (firstRefusal) throw firstRefusal;
-      // A campaign found paused, ended or out of its window at its hold speaks only when no
-      // running one had anything to say: read afresh, it would not have been listed.
-      if (gone && !selection.campaign) {
-        about.campaignId = gone.campaignId;
-        throw gone.refusal;
-      }
-      about.campaignId = selection.campaign?.id;
-      throw new AppError(selection.refusal.code, selection.refusal.message);
+      // Refusals by campaigns still running (as last read) speak first, then the rules'; a
+      // campaign found paused, ended or out of its window at its hold only when no running one
+      // had anything to say (read afresh, it would not have been listed), and what a campaign
+      // the fresh read no longer lists refused by its quotas, never.
+      const live = refusals.find(
+        (entry) => records.has(entry.campaignId) && !GONE.has(entry.refusal.code),
+      );
+      const chosen =
+        live ??
+        (selection.campaign
+          ? {
+              campaignId: selection.campaign.id,
+              refusal: new AppError(selection.refusal.code, selection.refusal.message),
+            }
+          : refusals.find((entry) => GONE.has(entry.refusal.code)));
+      about.campaignId = chosen?.campaignId;
+      throw chosen?.refusal ?? new AppError(selection.refusal.code, selection.refusal.message);
     }
     campaign = selection.campaign;
     appid ??= miniProgramAppid() ?? claimant.appid;
@@ -248,17 +267,11 @@ async function claimOnce(
     }
     refused.add(campaign.id);
     candidates = candidatesNow();
-    const { code: reason } = outcome.refusal;
-    if (reason === 'NOT_RUNNING' || reason === 'OUTSIDE_WINDOW') {
-      if (reason === 'NOT_RUNNING') forgetRunningCampaigns();
-      gone ??= { refusal: outcome.refusal, campaignId: campaign.id };
-      continue;
-    }
+    refusals.push({ campaignId: campaign.id, refusal: outcome.refusal });
+    if (outcome.refusal.code === 'NOT_RUNNING') forgetRunningCampaigns();
     if (outcome.sameCode === 'holding' || (outcome.sameCode === 'maybe' && sameCode === 'no')) {
       sameCode = outcome.sameCode;
     }
-    if (!firstRefusal) about.campaignId = campaign.id;
-    firstRefusal ??= outcome.refusal;
   }
 
   // Round 5: lock the code with the payout (claim-lock.ts), written as `sending` at once.
