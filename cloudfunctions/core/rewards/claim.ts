@@ -50,11 +50,13 @@
  * update takes it), the IP's updated (+1 for an IP new to the campaign). A code last scanned
  * before its state carried the range and product reads them (+2). Each campaign refused
  * meanwhile costs what it took, given back, before the next is tried (a refused quota one read
- * more, to say which limit; a budget refused one more, to learn whether this code's other claim
- * holds it). A refusal by a limit or the budget that this code's other claim holds reads the
- * code's payout and answers it (+1, or a look every 50–1,600 ms, about 3 s at most, while that
- * claim is between its hold and its payout); an IP refusal reads it once (+1). A hold refused
- * because the campaign was edited reads it (+1), gives the quotas back and decides again.
+ * more, to say which limit; a budget refused, at the hold or by the rules, one more, to learn
+ * whether this code's other claim holds it). A refusal by a limit or the budget that this code's
+ * other claim holds reads the code's payout and answers it (+1, or a look every 50–1,600 ms,
+ * about 6 s at most, while that claim is between its hold and its payout); an IP refusal reads
+ * it once (+1). A hold refused because the campaign was edited reads it (+1), gives the quotas
+ * back and decides again; a kept campaign found ended at its hold costs its quota take, the
+ * hold, the read and the give-back (+4) once per instance, which then reads the list again.
  * A claim that loses the code lock at round 5 gives its hold and quotas back and reads the winner
  * (3 more, 4 with an IP limit). A repeated claim stops after round 2 (plus one write when it must
  * resend, and a provider query with its write when the last look is more than 3 s old and the
