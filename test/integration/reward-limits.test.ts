@@ -9,7 +9,7 @@
  * Claims go through `POST /functions/reward`; WeChat Pay is the stack's simulator.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { holdDatabaseRequest } from '../support/requests';
+import { holdDatabaseRequest, onDatabaseRequest } from '../support/requests';
 import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 
@@ -19,9 +19,21 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
   let stack: TestStack;
   let kit: ReturnType<typeof rewardKit>;
 
+  /** Database requests the functions made so far, by `<collection> <action>`. */
+  const seen = new Map<string, number>();
+  const seenCount = (key: string): number => seen.get(key) ?? 0;
+  /** Resolves once `key` has been requested `count` times in all. */
+  const untilSeen = async (key: string, count: number): Promise<void> => {
+    while (seenCount(key) < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
   beforeAll(async () => {
     stack = await startRewardStack();
     kit = rewardKit(stack);
+    onDatabaseRequest(stack, (action, collection) => {
+      const key = `${collection ?? '(tx)'} ${action.replace('database.', '')}`;
+      seen.set(key, seenCount(key) + 1);
+    });
   }, 180_000);
   afterAll(() => stack?.destroy());
   // Each test's campaign must be the only candidate for its claims.
@@ -270,6 +282,154 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       expect(again.ok, JSON.stringify(again)).toBe(true);
       await expectBooksBalanced(id, 100);
       expect((await kit.payoutsOf(id)).map((payout) => payout.code)).toEqual([scan!.code]);
+    });
+  });
+
+  describe('one user tapping claim twice at once on one code', () => {
+    /**
+     * Two parallel claims of one scan, the winner held at its payout insert until the loser has
+     * been refused where the winner's take left nothing (`loserRefused`): both must answer the
+     * one payout, as a repeated claim does.
+     */
+    const doubleTap = async (
+      scan: { scanId: string; openid: string },
+      loserRefused: () => Promise<void>,
+    ) => {
+      const insert = holdDatabaseRequest(
+        stack,
+        (action, collection) => action === 'database.insertDocument' && collection === 'payouts',
+      );
+      const taps = Promise.all([claim(scan), claim(scan)]);
+      await insert.reached;
+      await loserRefused();
+      insert.release();
+      return taps;
+    };
+
+    const expectOnePayout = async (
+      campaignId: string,
+      taps: any[],
+      scan: { code: string },
+    ): Promise<void> => {
+      for (const tap of taps) expect(tap.ok, JSON.stringify(tap)).toBe(true);
+      const [first, second] = taps.map((tap) => tap.data.payout);
+      expect(second.claimedAt).toBe(first.claimedAt);
+      expect(second.amountFen).toBe(first.amountFen);
+      expect(second.campaignId).toBe(campaignId);
+      const payouts = await kit.payoutsOf(campaignId);
+      expect(payouts.map((payout) => payout.code)).toEqual([scan.code]);
+      expect(await billsFor(payouts.map((payout) => payout.outNo))).toHaveLength(1);
+      await expectBooksBalanced(campaignId, 100);
+    };
+
+    it('with a limit of one claim a day: both taps answer the one payout', async () => {
+      const campaign = await kit.startCampaign({
+        name: '每人每天一次',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 1 },
+      });
+      const [scan] = await kit.bulkScans('double-tap', 4_700, 1);
+      await kit.warmUp(2);
+      // The loser's quota take finds the winner's, and it reads the quota to say which limit.
+      const reads = seenCount('claimQuotas getDocument');
+      const taps = await doubleTap(scan!, () => untilSeen('claimQuotas getDocument', reads + 1));
+      await expectOnePayout(campaign.campaignId, taps, scan!);
+      expect((await kit.books(campaign.campaignId)).remainingFen).toBe(campaign.budgetFen - 100);
+
+      // Another code of the same user is still refused by the limit.
+      const [other] = await kit.bulkScans('double-tap-other', 4_701, 1, { openid: scan!.openid });
+      expect((await claim(other!)).error.code).toBe('USER_DAILY_LIMIT');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+    });
+
+    it('with budget for exactly one claim: both taps answer the one payout', async () => {
+      const campaign = await kit.startCampaign({ name: '预算仅够一份', budgetFen: 100 });
+      const [scan] = await kit.bulkScans('double-tap-budget', 4_710, 1);
+      await kit.warmUp(2);
+      // The loser's hold misses: the winner's took the whole budget.
+      const holds = seenCount('campaigns modifyDocument');
+      const taps = await doubleTap(scan!, () => untilSeen('campaigns modifyDocument', holds + 2));
+      await expectOnePayout(campaign.campaignId, taps, scan!);
+      expect((await kit.books(campaign.campaignId)).remainingFen).toBe(0);
+
+      // Another code of the same user finds the budget gone.
+      const [other] = await kit.bulkScans('double-tap-budget-other', 4_711, 1, {
+        openid: scan!.openid,
+      });
+      expect((await claim(other!)).error.code).toBe('BUDGET_EXHAUSTED');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+    });
+  });
+
+  describe('campaigns as the reward instance keeps them (a minute)', () => {
+    // Calls one after another reach the same warm instance (the runtime hands out the idle
+    // instance used last), so the second claim of each test decides on the kept campaign first.
+    const holdsTried = () => seenCount('campaigns modifyDocument');
+
+    it('an amount edited since the instance read the campaign: the next claim pays the new amount', async () => {
+      const campaign = await kit.startCampaign({
+        name: '改金额',
+        amount: { kind: 'fixed', fen: 100 },
+      });
+      const [first, second] = await kit.bulkScans('edited', 4_800, 2);
+      const paid = await claim(first!);
+      expect(paid.data.payout.amountFen).toBe(100);
+
+      await kit.admin.call('updateCampaign', {
+        campaignId: campaign.campaignId,
+        ...kit.fields({ name: '改金额', amount: { kind: 'fixed', fen: 250 } }),
+      });
+      const before = holdsTried();
+      const again = await claim(second!);
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      expect(again.data.payout.amountFen).toBe(250);
+      // The hold on the revision the instance kept missed, and the one on the edited campaign paid.
+      expect(holdsTried() - before).toBe(2);
+      const payouts = await kit.payoutsOf(campaign.campaignId);
+      expect(payouts.map((payout) => payout.amountFen).sort()).toEqual([100, 250]);
+      await expectBooksBalanced(campaign.campaignId, 350);
+    });
+
+    it('a campaign paused since the instance read it: the next claim is refused and takes nothing', async () => {
+      const campaign = await kit.startCampaign({
+        name: '暂停后领取',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 1 },
+      });
+      const [first, second] = await kit.bulkScans('paused-warm', 4_820, 2);
+      expect((await claim(first!)).ok).toBe(true);
+
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'paused',
+      });
+      const refused = await claim(second!);
+      expect(refused.ok).toBe(false);
+      expect(refused.error.code).toBe('NOT_RUNNING');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(1);
+      await expectBooksBalanced(campaign.campaignId, 100);
+
+      // Running again, the same user's claim pays: the refused one gave its quota back.
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'running',
+      });
+      const resumed = await claim(second!);
+      expect(resumed.ok, JSON.stringify(resumed)).toBe(true);
+      await expectBooksBalanced(campaign.campaignId, 200);
+    });
+
+    it('a campaign started since the instance read the list: a claim no kept campaign pays is paid by it', async () => {
+      const old = await kit.startCampaign({ name: '旧活动' });
+      const [first, second] = await kit.bulkScans('started', 4_840, 2);
+      expect((await claim(first!)).data.payout.campaignName).toBe('旧活动');
+
+      await kit.endCampaign(old.campaignId);
+      const started = await kit.startCampaign({ name: '新活动' });
+      const paid = await claim(second!);
+      expect(paid.ok, JSON.stringify(paid)).toBe(true);
+      expect(paid.data.payout.campaignName).toBe('新活动');
+      expect(await kit.payoutsOf(started.campaignId)).toHaveLength(1);
+      await expectBooksBalanced(old.campaignId, 100);
+      await expectBooksBalanced(started.campaignId, 100);
     });
   });
 });

@@ -57,3 +57,27 @@ export function holdDatabaseRequest(
   };
   return { reached, release: go };
 }
+
+/**
+ * Resolves when the next database request that `matches` arrives (it goes on unchanged). Arm it
+ * before holdDatabaseRequest when both are used: a hold, once it matched, puts back the handler
+ * it found.
+ */
+export function nextDatabaseRequest(
+  stack: Pick<Stack, 'database'>,
+  matches: (action: string, collection: string | undefined) => boolean,
+): Promise<void> {
+  const { database } = stack;
+  const handle = database.handle.bind(database);
+  let armed = true;
+  return new Promise<void>((arrived) => {
+    database.handle = (action, body, signal) => {
+      const collection = typeof body.collectionName === 'string' ? body.collectionName : undefined;
+      if (armed && matches(action, collection)) {
+        armed = false;
+        arrived();
+      }
+      return handle(action, body, signal);
+    };
+  });
+}

@@ -1,14 +1,12 @@
 /**
  * The landing page's reward offer (core/rewards/offer.ts): which campaign is offered for a code,
- * and the per-instance list of running campaigns that keeps a scan's round trips fixed.
+ * and the per-instance list of running campaigns that keeps a scan's and a claim's round trips
+ * fixed (core/rewards/running-campaigns.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Campaign } from '../../cloudfunctions/core/domain/campaign';
-import {
-  ExpiringList,
-  rewardOffer,
-  type OfferedCode,
-} from '../../cloudfunctions/core/rewards/offer';
+import { rewardOffer, type OfferedCode } from '../../cloudfunctions/core/rewards/offer';
+import { ExpiringList } from '../../cloudfunctions/core/rewards/running-campaigns';
 
 const NOW = Date.parse('2025-03-10T12:00:00+08:00');
 const DAY = 24 * 3_600_000;
@@ -171,5 +169,35 @@ describe('ExpiringList', () => {
     expect(await expiring.get()).toEqual([]);
     expect(await expiring.get()).toEqual(['ok']);
     warn.mockRestore();
+  });
+
+  it('reads now when asked for a fresh list, keeps it, and says when each list was read', async () => {
+    const { expiring, load, advance } = list();
+    expect(await expiring.read()).toEqual({ items: ['read at 0'], loadedAt: 0 });
+    advance(10);
+    expect(await expiring.fresh()).toEqual({ items: ['read at 10'], loadedAt: 10 });
+    advance(10);
+    expect(await expiring.read()).toEqual({ items: ['read at 10'], loadedAt: 10 });
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('a fresh read that fails rejects, and keeps the last list', async () => {
+    let now = 0;
+    const load = vi.fn<() => Promise<string[]>>().mockResolvedValueOnce(['kept']);
+    const expiring = new ExpiringList(load, 1_000, 'items', () => now);
+    await expiring.read();
+    now = 5;
+    load.mockRejectedValueOnce(new Error('down'));
+    await expect(expiring.fresh()).rejects.toThrow('down');
+    expect(await expiring.read()).toEqual({ items: ['kept'], loadedAt: 0 });
+  });
+
+  it('a forgotten list is read again by the next caller, TTL or not', async () => {
+    const { expiring, load, advance } = list();
+    await expiring.get();
+    advance(1);
+    expiring.forget();
+    expect(await expiring.get()).toEqual(['read at 1']);
+    expect(load).toHaveBeenCalledTimes(2);
   });
 });

@@ -30,6 +30,12 @@ export interface CampaignRecord extends Omit<Campaign, 'id'> {
   overspentFen?: number;
   /** Reservations whose payout was not yet seen (only read by the holds sweep). */
   holds?: BudgetHold[];
+  /**
+   * Moves by one with every change of the definition or the status (absent on campaigns not
+   * changed since it was kept): a claim that read the campaign earlier holds budget only while
+   * it is the revision it read (reserveBudget).
+   */
+  revision?: number;
   /** Epoch ms. */
   updatedAt: number;
   createdBy: string;
@@ -43,6 +49,8 @@ export interface BudgetHold {
   fen: number;
   /** Epoch ms. */
   at: number;
+  /** The code claimed (absent on holds made before it was kept). */
+  code?: string;
 }
 
 const CAMPAIGNS = 'campaigns';
@@ -82,6 +90,7 @@ export async function insertCampaign(def: CampaignDefinition, by: string): Promi
         remainingFen: def.budgetFen,
         reservedFen: 0,
         paidFen: 0,
+        revision: 0,
         createdAt: now,
         updatedAt: now,
         createdBy: by,
@@ -178,6 +187,7 @@ export async function replaceDefinition(
         limits: _.set(def.limits),
         payout: _.set(def.payout),
         risk: _.set(def.risk),
+        revision: _.inc(1),
         updatedAt: Date.now(),
         updatedBy: by,
       },
@@ -192,25 +202,33 @@ export async function changeStatus(
   to: CampaignStatus,
   by: string,
 ): Promise<boolean> {
+  const _ = db().command;
   const { stats } = await db()
     .collection(CAMPAIGNS)
     .where({ _id: campaignId, status: from })
-    .update({ data: { status: to, updatedAt: Date.now(), updatedBy: by } });
+    .update({ data: { status: to, revision: _.inc(1), updatedAt: Date.now(), updatedBy: by } });
   return stats.updated > 0;
 }
 
 /**
  * Holds `amountFen` of the budget for one payout: one conditional update that matches only while
- * at least that much remains, so concurrent claims can never overspend, and only while the
- * campaign is running and inside its window, so pausing or ending it stops claims already in
- * flight. False = not enough left, or no longer running (findCampaign tells which).
+ * at least that much remains, so concurrent claims can never overspend, only while the campaign
+ * is running and inside its window, so pausing or ending it stops claims already in flight, and
+ * only while it is the `revision` the claim read, so a claim decided on an older definition
+ * (amount, limits, targeting, payout) pays nothing from it. False = not enough left, no longer
+ * running, or changed since (findCampaign tells which).
  */
-export async function reserveBudget(campaignId: string, hold: BudgetHold): Promise<boolean> {
+export async function reserveBudget(
+  campaignId: string,
+  hold: BudgetHold,
+  revision: number | undefined,
+): Promise<boolean> {
   const _ = db().command;
   const { stats } = await db()
     .collection(CAMPAIGNS)
     .where({
       _id: campaignId,
+      revision: revision ?? _.exists(false),
       status: 'running',
       startAt: _.lte(hold.at),
       endAt: _.gt(hold.at),
@@ -244,6 +262,18 @@ export async function returnHold(campaignId: string, hold: BudgetHold): Promise<
       },
     });
   return stats.updated > 0;
+}
+
+/**
+ * Whether a claim of `code` holds budget on the campaign: a claim refused for budget learns that
+ * another claim of its own code took it (its payout is on its way).
+ */
+export async function codeHoldsBudget(campaignId: string, code: string): Promise<boolean> {
+  const { total } = await db()
+    .collection(CAMPAIGNS)
+    .where({ _id: campaignId, 'holds.code': code, ...serverWritten() })
+    .count();
+  return total > 0;
 }
 
 /** Forgets holds whose payouts exist: the payouts carry the reservation from here on. */

@@ -9,13 +9,18 @@ import { isDuplicateKeyError } from './errors.js';
  * twenty claims by one user at once cannot all pass a count read before any of them wrote (a
  * limit of 3 pays exactly 3).
  *
- *   user quota  `_id` = u|<campaignId>|<openid>  { total, days: { d<YYYYMMDD>: n } }
+ *   user quota  `_id` = u|<campaignId>|<openid>  { total, days: { d<YYYYMMDD>: n }, holders }
  *   IP quota    `_id` = i|<campaignId>|<ip>      { hours: { h<YYYYMMDDHH>: n } }
  *
  * Days and hours are China time (UTC+8); the IP limit counts per clock hour. A taken quota is
  * given back when the claim makes no payout (budget gone, code locked by another claim). A claim
  * that dies between taking it and making its payout keeps it taken: the user loses one claim,
  * never gains one.
+ *
+ * A user quota also lists the claims that hold it and their codes (`holders`, one entry pushed
+ * with each take and pulled by its own id with each return, so never longer than the campaign's
+ * limit): a claim refused by the limit whose own code is listed is the user's second tap on that
+ * code, and answers the payout the first one is making (rewards/claim.ts).
  */
 const QUOTAS = 'claimQuotas';
 
@@ -40,6 +45,8 @@ export interface QuotaRecord {
   campaignId: string;
   total?: number;
   days?: Record<string, number>;
+  /** The claims holding this user quota (absent on quotas taken before it was kept). */
+  holders?: QuotaHolder[];
   hours?: Record<string, number>;
 }
 
@@ -55,11 +62,19 @@ export async function readQuotas(ids: string[]): Promise<Map<string, QuotaRecord
   return new Map((data as QuotaRecord[]).map((record) => [record._id, record]));
 }
 
+/** One claim holding a user quota: its own random id, and the code it claims. */
+export interface QuotaHolder {
+  id: string;
+  code: string;
+}
+
 /** One claim of a user quota: at most `perCampaign` ever and `perDay` on the day of `keys`. */
 export interface UserQuotaTake {
   kind: 'user';
   id: string;
   campaignId: string;
+  /** The claim taking it. */
+  holder: QuotaHolder;
   perDay: number;
   perCampaign: number;
 }
@@ -100,7 +115,13 @@ async function insertQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
       .add({
         data:
           take.kind === 'user'
-            ? { _id: take.id, campaignId: take.campaignId, total: 1, days: { [keys.day]: 1 } }
+            ? {
+                _id: take.id,
+                campaignId: take.campaignId,
+                total: 1,
+                days: { [keys.day]: 1 },
+                holders: [take.holder],
+              }
             : { _id: take.id, campaignId: take.campaignId, hours: { [keys.hour]: 1 } },
       });
     return true;
@@ -124,7 +145,7 @@ async function updateQuota(take: QuotaTake, keys: QuotaKeys): Promise<boolean> {
       : _.and([{ _id: take.id, ...serverWritten() }, under(`hours.${keys.hour}`, take.perHour)]);
   const data =
     take.kind === 'user'
-      ? { total: _.inc(1), [`days.${keys.day}`]: _.inc(1) }
+      ? { total: _.inc(1), [`days.${keys.day}`]: _.inc(1), holders: _.push([take.holder]) }
       : { [`hours.${keys.hour}`]: _.inc(1) };
   const { stats } = await db().collection(QUOTAS).where(where).update({ data });
   return stats.updated > 0;
@@ -139,7 +160,11 @@ export async function returnQuota(take: QuotaTake, keys: QuotaKeys): Promise<voi
     .update({
       data:
         take.kind === 'user'
-          ? { total: _.inc(-1), [`days.${keys.day}`]: _.inc(-1) }
+          ? {
+              total: _.inc(-1),
+              [`days.${keys.day}`]: _.inc(-1),
+              holders: _.pull({ id: take.holder.id }),
+            }
           : { [`hours.${keys.hour}`]: _.inc(-1) },
     });
 }

@@ -4,7 +4,7 @@
  * claimant reads it.
  */
 import type { ClaimResult, PayoutView } from '../../../typings/reward.js';
-import type { PayoutRecord } from '../data/payouts.js';
+import { findPayoutByCode, type PayoutRecord } from '../data/payouts.js';
 import { formatYuan } from '../domain/amount.js';
 import { CLAIMANT_STATE_LABELS, isTerminal } from '../domain/payout.js';
 import { refusal } from './claim-code.js';
@@ -20,6 +20,27 @@ export async function resume(payout: PayoutRecord, openid: string): Promise<Clai
   if (payout.openid !== openid) throw refusal('CODE_ALREADY_REWARDED');
   if (payout.state === 'reserved') return view(await sendReserved(payout));
   return view(await freshened(payout));
+}
+
+/** Pauses between looks for a payout another claim of the code is making: about 6 s in all. */
+const PAYOUT_ON_ITS_WAY_PAUSES_MS = [50, 100, 200, 400, 800, 1_600, 1_600, 1_600];
+
+/**
+ * The code's payout, looked for once, or — when another claim of the code holds what this one
+ * was refused (`holding`: it is between its budget hold and its payout) — until it is there or
+ * about 6 s have passed (a busy function; the reward function's limit is 20 s). Undefined when there is none.
+ */
+export async function payoutOnItsWay(
+  code: string,
+  holding: boolean,
+): Promise<PayoutRecord | undefined> {
+  let payout = await findPayoutByCode(code);
+  for (const pause of holding ? PAYOUT_ON_ITS_WAY_PAUSES_MS : []) {
+    if (payout) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    payout = await findPayoutByCode(code);
+  }
+  return payout;
 }
 
 /** A claimant asking again may ask the provider again, but not more often than this. */

@@ -102,7 +102,7 @@ import {
   type CodeScanState,
   type RecentScan,
 } from '../domain/verdict.js';
-import { keptRunningCampaigns, runningCampaigns } from '../rewards/offer.js';
+import { runningCampaigns, runningCampaignsAtHand } from '../rewards/offer.js';
 import { marketcodeClient } from '../wechat/marketcode/client.js';
 import { countingOf, claimFactsOf } from './counting.js';
 import { forgetRange, knownCoveringRange, knownRange, rememberRange } from './known-ranges.js';
@@ -241,7 +241,7 @@ async function recordScan(scan: ScanOfCode): Promise<LandingView> {
   // bound to (known-ranges.ts, a hint the fresh read below checks). The same campaigns then
   // choose the keys counted below, so the noted and counted ones agree.
   const keyRange = scan.known ? scan.known.activated.range : knownRange(applicationId, codeStart);
-  const keyCampaigns = scan.known ? await runningCampaigns() : keptRunningCampaigns();
+  const keyCampaigns = scan.known ? await runningCampaigns() : runningCampaignsAtHand();
   const insertedKeys =
     keyRange && keyCampaigns
       ? countingOf({
