@@ -1,6 +1,6 @@
 /**
  * The order test files start in: the longest first, so two workers finish together instead of
- * one waiting on a three-minute file that happened to start last.
+ * one waiting on a two-minute file that happened to start last.
  *
  * Vitest orders by the durations of the previous run, which a developer's machine remembers and
  * a fresh clone (CI) does not; without them it falls back to file size, which says little here
