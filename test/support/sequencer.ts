@@ -1,26 +1,33 @@
 /**
  * The order test files start in: the longest first, so two workers finish together instead of
- * one waiting on a three-minute file that happened to start last.
+ * one waiting on a two-minute file that happened to start last.
  *
  * Vitest orders by the durations of the previous run, which a developer's machine remembers and
  * a fresh clone (CI) does not; without them it falls back to file size, which says little here
  * (the 2,000,000-row export test is one of the shortest files and the longest run). So the files
- * known to take over half a minute on two cores go first, longest first, and the rest follow in
+ * known to take about 20 s or more on two cores go first, longest first, and the rest follow in
  * vitest's own order. Update the list when a test's length changes much (the summary reporter and
  * `npx vitest run --reporter=json` print each file's time).
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Paths relative to test/, longest first (seconds on a quiet 2-core machine, 2026-12). */
+/**
+ * Paths relative to test/, longest first: seconds on a quiet 2-core machine in a fresh-clone CI run
+ * (2026-12), the two export files as estimated since their volume is seeded straight into the
+ * emulator's storage.
+ */
 export const LONGEST_FIRST = [
-  'integration/data-exports-2m.test.ts', // ~150 s: 2,000,000 scans written and exported
-  'integration/reward-reconcile.test.ts', // ~85 s: 500 claims under faults
-  'integration/channel-qr-exports.test.ts', // ~60 s: 250,000 scanners exported
-  'integration/reward-claims.test.ts', // ~50 s
-  'integration/codes-tokens.test.ts', // ~38 s
-  'integration/data-exports.test.ts', // ~34 s
-  'browser/channel-qr.test.ts', // ~34 s
+  'integration/data-exports-2m.test.ts', // ~125 s: 2,000,000 scans seeded (~25 s) and exported
+  'integration/reward-reconcile.test.ts', // ~68 s: 500 claims under faults
   'browser/console-day.test.ts', // ~33 s
+  'integration/channel-qr-exports.test.ts', // ~29 s: 250,000 scanners exported
+  'unit/wechat-compile.test.ts', // ~27 s: miniprogram-ci compiles the Mini Program
+  'integration/reward-claims.test.ts', // ~27 s
+  'integration/codes-tokens.test.ts', // ~26 s
+  'integration/process.test.ts', // ~25 s: npm start as a process, twice
+  'browser/channel-qr.test.ts', // ~25 s
+  'browser/codes.test.ts', // ~21 s
+  'integration/data-exports.test.ts', // ~19 s
 ];
 
 const rank = (spec: TestSpecification): number => {
