@@ -28,6 +28,8 @@ describe('CRM exports', () => {
   let kit: ReturnType<typeof rewardKit>;
   let campaignId: string;
   const real: { openid: string; scanId: string; code: string }[] = [];
+  /** When the real scans were made (beforeAll). */
+  let realScansAt = Date.now();
 
   const as = (who: { openid: string }) => adminClient(stack.url, who);
   const admin = () => as(ADMIN);
@@ -44,13 +46,16 @@ describe('CRM exports', () => {
     expect(text.startsWith('\ufeff')).toBe(true);
     return text.slice(1).split('\r\n').slice(0, -1);
   };
-  const today = () => {
-    const midnight = Date.now() - ((Date.now() + 8 * 3600_000) % 86_400_000);
-    return {
-      from: new Date(midnight).toISOString(),
-      to: new Date(midnight + 86_400_000).toISOString(),
-    };
-  };
+  /** China midnight starting the day of `at` (epoch ms). */
+  const chinaMidnight = (at: number) => at - ((at + 8 * 3600_000) % 86_400_000);
+  /**
+   * Whole China days from the day the real scans were made to today's end: a run across
+   * midnight (China time) keeps them in its period.
+   */
+  const realScanDays = () => ({
+    from: new Date(chinaMidnight(realScansAt)).toISOString(),
+    to: new Date(chinaMidnight(Date.now()) + 86_400_000).toISOString(),
+  });
   /** Starts an export and runs the scheduler until it is done; its progress. */
   const exportAll = async (who: { openid: string }, params: ExportDataRequest) => {
     const { exportId } = await as(who).call('exportData', params);
@@ -68,6 +73,7 @@ describe('CRM exports', () => {
     const campaign = await kit.startCampaign({ name: '春季扫码红包' });
     campaignId = campaign.campaignId;
     // Real scans: alice two codes, bob one; alice claims her first.
+    realScansAt = Date.now();
     for (const [openid, index] of [
       ['o-demo-alice', 11],
       ['o-demo-alice', 12],
@@ -179,7 +185,7 @@ describe('CRM exports', () => {
   it('exports real scans of a product with what the scan recorded', async () => {
     const progress = await exportAll(MARKETER, {
       kind: 'scans',
-      ...today(),
+      ...realScanDays(),
       productId: stack.demo!.productId,
     });
     expect(progress).toMatchObject({ state: 'done', rowsDone: 3, filesDone: 1, rowsPlanned: 3 });
@@ -199,7 +205,7 @@ describe('CRM exports', () => {
     });
     const none = await exportAll(MARKETER, {
       kind: 'scans',
-      ...today(),
+      ...realScanDays(),
       productId: product.productId,
     });
     expect(none).toMatchObject({ state: 'done', rowsDone: 0, filesDone: 1 });
@@ -207,7 +213,7 @@ describe('CRM exports', () => {
   }, 60_000);
 
   it("exports a campaign's payouts and the scanners of the day", async () => {
-    const payouts = await exportAll(MARKETER, { kind: 'payouts', ...today(), campaignId });
+    const payouts = await exportAll(MARKETER, { kind: 'payouts', ...realScanDays(), campaignId });
     expect(payouts).toMatchObject({ state: 'done', rowsDone: 1 });
     const [header, row] = await csvLines(payouts.files[0].url);
     expect(header).toBe('领取时间,活动ID,活动,码,OpenID,金额（元）,状态,状态时间,商户单号');
@@ -223,7 +229,7 @@ describe('CRM exports', () => {
     expect(fields[6]).toBe(PAYOUT_STATE_LABELS[stored.state as keyof typeof PAYOUT_STATE_LABELS]);
     expect(fields[8]).toBe(stored.outNo);
 
-    const scanners = await exportAll(MARKETER, { kind: 'scanners', ...today() });
+    const scanners = await exportAll(MARKETER, { kind: 'scanners', ...realScanDays() });
     expect(scanners).toMatchObject({ state: 'done', rowsDone: 3 });
     const lines = await csvLines(scanners.files[0].url);
     expect(lines[0]).toBe('OpenID,码,首次扫码时间');
@@ -249,11 +255,13 @@ describe('CRM exports', () => {
   }, 60_000);
 
   it('refuses a viewer, a reversed or too long period and a filter the data has not', async () => {
-    expect(await as(VIEWER).reply('exportData', { kind: 'scans', ...today() })).toMatchObject({
+    expect(
+      await as(VIEWER).reply('exportData', { kind: 'scans', ...realScanDays() }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
-    const { from, to } = today();
+    const { from, to } = realScanDays();
     expect(await admin().reply('exportData', { kind: 'scans', from: to, to: from })).toMatchObject({
       ok: false,
       error: {
