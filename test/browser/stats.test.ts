@@ -93,9 +93,23 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     // Alice scans codes 21 and 22 in Shanghai, Bob 23 in Guangzhou, Carol 21 again (a repeat
     // scan of a code: 4 scans, 3 codes first scanned).
     const first = await scan(DEMO.users.alice, 21, SHANGHAI);
-    await scan(DEMO.users.alice, 22, SHANGHAI);
-    await scan(DEMO.users.bob, 23, GUANGZHOU);
-    await scan('o-demo-carol', 21, SHANGHAI);
+    const scanIds = [
+      first.scanId,
+      (await scan(DEMO.users.alice, 22, SHANGHAI)).scanId,
+      (await scan(DEMO.users.bob, 23, GUANGZHOU)).scanId,
+      (await scan('o-demo-carol', 21, SHANGHAI)).scanId,
+    ];
+    // When the stack recorded them: the hour and the day they count in (China time), whenever
+    // the page is read.
+    const { data: recorded } = await kit
+      .database()
+      .collection('scans')
+      .where({ _id: kit.database().command.in(scanIds) })
+      .get();
+    const scannedAt: number[] = recorded.map((row) => Number(row.scannedAt));
+    expect(scannedAt).toHaveLength(4);
+    const chinaHour = (at: number) => new Date(at + 8 * 3_600_000).getUTCHours();
+    const chinaDay = (at: number) => Math.floor((at + 8 * 3_600_000) / 86_400_000);
     const claimed = await kit.reward('claim', first.scanId, DEMO.users.alice);
     expect(claimed.ok, JSON.stringify(claimed)).toBe(true);
     const [payout] = (await demoAdmin(stack).call('listPayouts', { code: first.code })).payouts;
@@ -149,19 +163,33 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await preview.expectTexts(['3 人首次扫码 · 回头客 1 人 · 复购 1 人']);
     expect(await rows('campaign-row')).toEqual(['浏览器扫码红包 4 次']);
     expect(await rows('province-row')).toEqual(['上海市 3 2 75%', '广东省 1 1 25%']);
-    // The hour-of-day heat: every scan in this hour (China time), the busiest.
-    const hour = new Date(Date.now() + 8 * 3_600_000).getUTCHours();
-    await preview.expectTexts([`扫码最多的时段：${hour}:00–${hour + 1}:00（4 次）`]);
-    expect(await phone.locator(cls('heat-cell--4')).allInnerTexts()).toEqual([String(hour)]);
+    // The hour-of-day heat: the hours the scans were made in (China time), the busiest named
+    // (every scan in one hour but at the turn of one).
+    const perHour = Array.from(
+      { length: 24 },
+      (_, hour) => scannedAt.filter((at) => chinaHour(at) === hour).length,
+    );
+    const peak = Math.max(...perHour);
+    const hour = perHour.indexOf(peak);
+    await preview.expectTexts([`扫码最多的时段：${hour}:00–${hour + 1}:00（${peak} 次）`]);
+    expect(await phone.locator(cls('heat-cell--4')).allInnerTexts()).toEqual(
+      perHour.flatMap((count, h) => (count === peak ? [String(h)] : [])),
+    );
     await preview.expectTexts(['没有窜货告警']);
     await preview.screenshot('stats-page');
     await phone.locator(cls('heat-grid')).scrollIntoViewIfNeeded();
     await preview.screenshot('stats-breakdowns');
 
-    // Today, by hour: the same figures.
+    // Today, by hour: the scans of the day the tap falls in (all four unless midnight, China
+    // time, passed since they were made).
+    const tappedOn = chinaDay(Date.now());
     await phone.locator(cls('range-chip')).getByText('今天', { exact: true }).tap();
-    await expect.poll(cards, WAIT).toContain('扫码次数 4');
+    const todays = scannedAt.filter((at) => chinaDay(at) === tappedOn).length;
+    await expect.poll(cards, WAIT).toContain(`扫码次数 ${todays}`);
     await preview.screenshot('stats-today');
+    // Back to 近7天, where the campaign's row is whichever day its scans fell on.
+    await phone.locator(cls('range-chip')).getByText('近7天', { exact: true }).tap();
+    await expect.poll(cards, WAIT).toContain('扫码次数 4');
 
     // The campaign's own page draws its curve.
     await phone.locator(cls('campaign-row')).first().tap();

@@ -82,13 +82,63 @@ describe('admin dashboard', () => {
       },
     });
 
-    const after = await until(figures, (value) => value.rewardsPaid > before.rewardsPaid);
+    // The day's figures: before's, plus what this test recorded in the day counted. Times are
+    // the ones the stack recorded, so a run across midnight (China time) expects the new day's.
+    const recorded = {
+      scans: (
+        await db
+          .collection('scans')
+          .where({ openid: db.command.in(['o-dash-a', 'o-dash-b', 'o-dash-c', 'o-dash-d']) })
+          .get()
+      ).data,
+      codes: (
+        await db
+          .collection('codes')
+          .where({ code: db.command.in(scans.map((s) => s.code)) })
+          .get()
+      ).data,
+      payouts: (
+        await db
+          .collection('payouts')
+          .where({ _id: db.command.in(outNos) })
+          .get()
+      ).data,
+    };
+    expect(recorded).toMatchObject({
+      scans: { length: 4 },
+      codes: { length: 3 },
+      payouts: { length: 2 },
+    });
+    const expected = (day: string) => {
+      const start = Date.parse(`${day}T00:00:00+08:00`);
+      const on = (at: number) => at >= start && at < start + 86_400_000;
+      const base = day === before.day ? before : undefined;
+      const count = (rows: any[], at: (row: any) => number) =>
+        rows.filter((row) => on(at(row))).length;
+      return {
+        day,
+        scans: (base?.scans ?? 0) + count(recorded.scans, (s) => s.scannedAt),
+        firstScans: (base?.firstScans ?? 0) + count(recorded.codes, (c) => c.firstScannedAt),
+        rewardsClaimed: (base?.rewardsClaimed ?? 0) + count(recorded.payouts, (p) => p.createdAt),
+        rewardsPaid:
+          (base?.rewardsPaid ?? 0) +
+          count(
+            recorded.payouts.filter((p) => p._id === outNos[0]),
+            (p) => p.createdAt,
+          ),
+      };
+    };
+    const after = await until(
+      figures,
+      (value) => value.rewardsPaid === expected(value.day).rewardsPaid,
+    );
+    // Today, or the next day when midnight fell since `before`.
+    expect([
+      before.day,
+      new Date(dayStart(before) + 32 * 3_600_000).toISOString().slice(0, 10),
+    ]).toContain(after.day);
     expect(after).toMatchObject({
-      day: before.day,
-      scans: before.scans + 4,
-      firstScans: before.firstScans + 3,
-      rewardsClaimed: before.rewardsClaimed + 2,
-      rewardsPaid: before.rewardsPaid + 1,
+      ...expected(after.day),
       runningCampaigns: before.runningCampaigns + 2,
       // 100.00 + 25.00 元, less the two rewards of 1.00 元 held or paid.
       budgetLeftFen: before.budgetLeftFen + 10_000 + 2_500 - 200,

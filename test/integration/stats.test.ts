@@ -38,7 +38,12 @@ const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
 describe('figures from write-time rollups', () => {
   let stack: TestStack;
   const today = chinaMidnight(Date.now());
-  const window = { from: iso(today), to: iso(today + DAY) };
+  /**
+   * Today and tomorrow (China time): scans land on the day they happen, so a run across
+   * midnight keeps every scan it made in the window.
+   */
+  const window = { from: iso(today), to: iso(today + 2 * DAY) };
+  const days = [today, today + DAY];
 
   const admin = (user: { openid: string } = ADMIN) => adminClient(stack.url, user);
   const ticketFor = async (openid: string, index: number): Promise<string> => {
@@ -70,11 +75,11 @@ describe('figures from write-time rollups', () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     return reply.data;
   };
-  /** Today's window unless the request names its own. */
+  /** The window's days unless the request names its own. */
   const stats = (
     request: Omit<ScanStatsRequest, 'from' | 'to'> & Partial<Pick<ScanStatsRequest, 'from' | 'to'>>,
   ) => admin().call('scanStats', { ...window, ...request });
-  /** Today's scans as stored: the raw data the figures must agree with. */
+  /** The window's scans as stored: the raw data the figures must agree with. */
   const rawScans = async () => {
     const db = sdkFor(stack.url).database();
     const _ = db.command;
@@ -98,6 +103,39 @@ describe('figures from write-time rollups', () => {
     return { scans, firsts };
   };
 
+  /** Scans, distinct scanners and first scans of some raw scans. */
+  const figuresOf = (rows: any[], firsts: Set<string>) => ({
+    scans: rows.length,
+    scanners: new Set(rows.map((s) => s.openid)).size,
+    firstScans: rows.filter((s) => firsts.has(s._id)).length,
+  });
+  /**
+   * The buckets scanStats must give for raw scans: per bucket (`unit` long, China time), per key
+   * when grouped (busiest first, empty keys left out), every bucket when not.
+   */
+  const bucketsOf = (
+    scans: any[],
+    firsts: Set<string>,
+    unit: number,
+    keyOf?: (scan: any) => string,
+  ) =>
+    days
+      .flatMap((day) => Array.from({ length: DAY / unit }, (_, i) => day + i * unit))
+      .flatMap((start) => {
+        const rows = scans.filter((s) => s.scannedAt >= start && s.scannedAt < start + unit);
+        if (!keyOf) return [{ start: iso(start), ...figuresOf(rows, firsts) }];
+        return [...new Set(rows.map(keyOf))]
+          .map((key) => ({
+            start: iso(start),
+            key,
+            ...figuresOf(
+              rows.filter((s) => keyOf(s) === key),
+              firsts,
+            ),
+          }))
+          .sort((a, b) => b.scans - a.scans || (a.key < b.key ? -1 : 1));
+      });
+
   beforeAll(async () => {
     stack = await startTestStack({ seed: { campaign: true }, wechat: { finishDelayMs: 0 } });
   }, 120_000);
@@ -119,43 +157,30 @@ describe('figures from write-time rollups', () => {
 
     const { scans, firsts } = await rawScans();
     expect(scans).toHaveLength(48);
+    // Each day as the raw scans have it: in a run within one day, one bucket of everything.
     const day = await stats({ granularity: 'day' });
-    expect(day.buckets).toEqual([
-      {
-        start: iso(today),
-        scans: 48,
-        scanners: 16,
-        firstScans: scans.filter((s) => firsts.has(s._id)).length,
-      },
-    ]);
-    expect(day.buckets[0].firstScans).toBe(20);
+    expect(day.buckets).toEqual(bucketsOf(scans, firsts, DAY));
+    expect(day.totals).toMatchObject({ scans: 48, firstScans: 20 });
+    expect(new Set(scans.map((s) => s.openid)).size).toBe(16);
 
     // Per province: scans, distinct scanners and first scans as the raw rows have them.
     const byProvince = await stats({ granularity: 'day', groupBy: 'province' });
-    const expected = ['上海市', '广东省', '北京市'].map((province) => {
-      const rows = scans.filter((s) => s.province === province);
-      return {
-        start: iso(today),
-        key: province,
-        scans: rows.length,
-        scanners: new Set(rows.map((s) => s.openid)).size,
-        firstScans: rows.filter((s) => firsts.has(s._id)).length,
-      };
-    });
-    expect(byProvince.buckets).toEqual(
-      expected.sort((a, b) => b.scans - a.scans || (a.key < b.key ? -1 : 1)),
+    expect(byProvince.buckets).toEqual(bucketsOf(scans, firsts, DAY, (s) => s.province));
+    expect(new Set(byProvince.buckets.map((b) => b.key))).toEqual(
+      new Set(['上海市', '广东省', '北京市']),
     );
     // The demo campaign targets the demo product: every scan counted under both.
     const byCampaign = await stats({ granularity: 'day', groupBy: 'campaign' });
-    expect(byCampaign.buckets).toEqual([
-      { start: iso(today), key: scans[0].campaignId, scans: 48, scanners: 16, firstScans: 20 },
-    ]);
+    expect(byCampaign.buckets).toEqual(bucketsOf(scans, firsts, DAY, (s) => s.campaignId));
+    expect(byCampaign.totals).toMatchObject({ scans: 48, firstScans: 20 });
+    expect(new Set(scans.map((s) => s.campaignId)).size).toBe(1);
     expect(scans.every((s) => s.productId === stack.demo!.productId)).toBe(true);
 
-    // Hours: the burst's hour holds everything, and hours sum to the day.
+    // Hours: each hour as the raw scans have it (China time); their scans sum to the day's.
     const hours = await stats({ granularity: 'hour' });
-    expect(hours.buckets).toHaveLength(24);
-    expect(hours.totals).toEqual(day.totals);
+    expect(hours.buckets).toHaveLength(48);
+    expect(hours.buckets).toEqual(bucketsOf(scans, firsts, HOUR));
+    expect(hours.totals).toMatchObject({ scans: 48, firstScans: 20 });
 
     // A rebuild from raw data gives the very same figures.
     const before = await Promise.all([
