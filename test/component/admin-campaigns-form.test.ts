@@ -20,11 +20,11 @@ import {
   MAX_TIERS,
   PROVIDER_AMOUNT_LIMITS,
   splitChinaTime,
-  utf8Bytes,
   V2_SCENE_IDS,
   yuanToFen,
   type CampaignDraft,
 } from '../../miniprogram/admin/pages/campaigns/form';
+import { utf8Bytes } from '../../miniprogram/admin/utils/text';
 import type {
   CampaignFields,
   CampaignResult,

@@ -4,6 +4,7 @@
  * into `CampaignFields` and checks it; it re-exports this module. Pure: no `wx`.
  */
 import type { AmountRuleInput, CampaignPayoutSettings } from '../../../../typings/admin';
+import { utf8Bytes } from '../../utils/text';
 
 export type AmountKind = AmountRuleInput['kind'];
 export type Provider = CampaignPayoutSettings['provider'];
@@ -133,16 +134,6 @@ export const PROVIDER_TEXT_FIELDS: Readonly<Record<Provider, readonly TextField[
   'v2-redpacket': ['sendName', 'wishing', 'actName', 'remark'],
   'v3-transfer': ['transferRemark', 'reportActivityName', 'reportRewardDescription'],
 };
-
-/** UTF-8 length without Buffer (not in the Mini Program runtime). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
 
 export function measureText(text: string, measure: TextLimit['measure']): number {
   return measure === 'bytes' ? utf8Bytes(text) : [...text].length;

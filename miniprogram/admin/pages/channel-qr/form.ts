@@ -11,6 +11,7 @@ import type {
   MaterialKind,
   ReplyItem,
 } from '../../../../typings/admin';
+import { utf8Bytes } from '../../utils/text';
 
 export const QR_LIMITS = {
   name: 64,
@@ -155,16 +156,6 @@ export function draftOf(qr: ChannelQrView): QrDraft {
     repliesEnabled: qr.replies.enabled,
     replies: qr.replies.items.map(replyDraftOf),
   };
-}
-
-/** UTF-8 length, as WeChat and the server count tag names (no TextEncoder on older phones). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 /** Why `name` cannot be added to `tags` ('' when it can), checked as the operator types. */
