@@ -113,12 +113,12 @@ describe('ExpiringList', () => {
 
   it('reads once, then answers from memory until the TTL is up', async () => {
     const { expiring, load, advance } = list();
-    expect(await expiring.get()).toEqual(['read at 0']);
+    expect((await expiring.read()).items).toEqual(['read at 0']);
     advance(59_999);
-    expect(await expiring.get()).toEqual(['read at 0']);
+    expect((await expiring.read()).items).toEqual(['read at 0']);
     expect(load).toHaveBeenCalledTimes(1);
     advance(1);
-    expect(await expiring.get()).toEqual(['read at 60000']);
+    expect((await expiring.read()).items).toEqual(['read at 60000']);
     expect(load).toHaveBeenCalledTimes(2);
   });
 
@@ -126,7 +126,7 @@ describe('ExpiringList', () => {
     const { expiring, load, advance } = list();
     expect(expiring.peek()).toBeUndefined();
     expect(load).not.toHaveBeenCalled();
-    await expiring.get();
+    await expiring.read();
     advance(59_999);
     expect(expiring.peek()).toEqual(['read at 0']);
     advance(1);
@@ -136,8 +136,12 @@ describe('ExpiringList', () => {
 
   it('shares one read among concurrent callers', async () => {
     const { expiring, load } = list();
-    const answers = await Promise.all([expiring.get(), expiring.get(), expiring.get()]);
-    expect(answers).toEqual([['read at 0'], ['read at 0'], ['read at 0']]);
+    const answers = await Promise.all([expiring.read(), expiring.read(), expiring.read()]);
+    expect(answers.map((answer) => answer.items)).toEqual([
+      ['read at 0'],
+      ['read at 0'],
+      ['read at 0'],
+    ]);
     expect(load).toHaveBeenCalledTimes(1);
   });
 
@@ -146,12 +150,12 @@ describe('ExpiringList', () => {
     let now = 0;
     const load = vi.fn<() => Promise<string[]>>().mockRejectedValueOnce(new Error('boom'));
     const expiring = new ExpiringList(load, 1_000, 'items', () => now);
-    expect(await expiring.get()).toEqual([]);
+    expect((await expiring.read()).items).toEqual([]);
     load.mockResolvedValueOnce(['fresh']);
-    expect(await expiring.get()).toEqual(['fresh']);
+    expect((await expiring.read()).items).toEqual(['fresh']);
     now = 1_000;
     load.mockRejectedValueOnce(new Error('down again'));
-    expect(await expiring.get()).toEqual(['fresh']);
+    expect((await expiring.read()).items).toEqual(['fresh']);
     expect(load).toHaveBeenCalledTimes(3);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('reading items failed'));
     warn.mockRestore();
@@ -166,8 +170,8 @@ describe('ExpiringList', () => {
       })
       .mockResolvedValueOnce(['ok']);
     const expiring = new ExpiringList(load, 1_000, 'items', () => 0);
-    expect(await expiring.get()).toEqual([]);
-    expect(await expiring.get()).toEqual(['ok']);
+    expect((await expiring.read()).items).toEqual([]);
+    expect((await expiring.read()).items).toEqual(['ok']);
     warn.mockRestore();
   });
 
@@ -194,10 +198,10 @@ describe('ExpiringList', () => {
 
   it('a forgotten list is read again by the next caller, TTL or not', async () => {
     const { expiring, load, advance } = list();
-    await expiring.get();
+    await expiring.read();
     advance(1);
     expiring.forget();
-    expect(await expiring.get()).toEqual(['read at 1']);
+    expect((await expiring.read()).items).toEqual(['read at 1']);
     expect(load).toHaveBeenCalledTimes(2);
   });
 });

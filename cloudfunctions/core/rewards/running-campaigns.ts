@@ -39,20 +39,14 @@ export class ExpiringList<T> {
 
   /** The list, when this instance holds one younger than the TTL; no read. */
   peek(): T[] | undefined {
-    return this.kept && this.clock() - this.kept.loadedAt < this.ttlMs
-      ? this.kept.items
-      : undefined;
-  }
-
-  /** Never rejects. */
-  async get(): Promise<T[]> {
-    return (await this.read()).items;
+    return this.young(this.clock())?.items;
   }
 
   /** The list with the time of its read. Never rejects. */
   read(): Promise<Listed<T>> {
     const now = this.clock();
-    if (this.kept && now - this.kept.loadedAt < this.ttlMs) return Promise.resolve(this.kept);
+    const young = this.young(now);
+    if (young) return Promise.resolve(young);
     if (!this.inFlight) {
       const pending = this.reload(now);
       this.inFlight = pending;
@@ -74,6 +68,11 @@ export class ExpiringList<T> {
   /** Drops the kept list: the next caller reads it again (it was found out of date). */
   forget(): void {
     this.kept = undefined;
+  }
+
+  /** The kept list while younger than the TTL at `now`. */
+  private young(now: number): Listed<T> | undefined {
+    return this.kept && now - this.kept.loadedAt < this.ttlMs ? this.kept : undefined;
   }
 
   private async reload(startedAt: number): Promise<Listed<T>> {
