@@ -159,6 +159,10 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
     ]);
     await chooser.setFiles({ name: 'welcome.png', mimeType: 'image/png', buffer: welcomePng() });
     await preview.phoneButton('更换').first().waitFor(WAIT);
+    // The list re-rendered twice: reply 1 still shows its text, not only its counter.
+    expect(
+      await phone().getByPlaceholder('回复文字，支持表情、换行、链接和小程序链接').inputValue(),
+    ).toBe(GREETING);
     await preview.screenshot('channel-qr-form');
 
     await preview.phoneButton('创建二维码').tap();

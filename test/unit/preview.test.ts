@@ -147,4 +147,132 @@ describe('preview re-render of a bound value', () => {
     expect(rerender(data, [[['showClear'], true]], '门店')).toBe('门店');
     expect(rerender(data, [[['value'], '门店']], '门店')).toBe('门店');
   });
+
+  /** A virtual node; `key` as `wx:key` gives it. */
+  const vnode = (
+    tagName: string,
+    attrs: VirtualNode['attrs'],
+    children: VirtualNode[] = [],
+    key?: string,
+  ): VirtualNode => ({ type: 17, tagName, componentId: tagName, key, attrs, children });
+
+  /** A fake form control showing `shown`; what rebindValues applies lands in `shown`. */
+  function control(shown: string) {
+    const element = { shown };
+    return {
+      element,
+      runtime: (generate: (data: Record<string, unknown>) => VirtualNode) => ({
+        generate,
+        current: (node: unknown) => (node === element ? { value: element.shown } : undefined),
+        apply: (_node: unknown, value: unknown) => {
+          element.shown = String(value);
+        },
+      }),
+    };
+  }
+
+  /** vant's field as its template is: the textarea while `type === 'textarea'`, else an input. */
+  const vantField = (data: Record<string, unknown>): VirtualNode =>
+    vnode(
+      'shadow',
+      [],
+      [
+        vnode(
+          'view',
+          [{ name: 'class', value: `van-field__body--${String(data.type)}` }],
+          [
+            data.type === 'textarea'
+              ? vnode('textarea', [{ name: 'value', value: data.innerValue }])
+              : vnode('input', [{ name: 'value', value: data.innerValue }]),
+          ],
+        ),
+        ...(data.errorMessage ? [vnode('label', [], [])] : []),
+      ],
+    );
+
+  function rerenderField(data: Record<string, unknown>, changes: DataChange[], shown: string) {
+    const tree = vantField(data);
+    const { element, runtime } = control(shown);
+    tree.children[0].children[0].exparserNode = element;
+    rebindValues(tree, changes, data, runtime(vantField));
+    return element.shown;
+  }
+
+  it('keeps the typed text when a parent sets the field again, `type` (its wx:if) included', () => {
+    // 新建渠道码: typed reply 1, added reply 2; the list re-renders and reply 1's van-field gets
+    // type, placeholder, error message and value again, innerValue untouched.
+    const data = {
+      type: 'textarea',
+      innerValue: '',
+      value: '欢迎关注',
+      placeholder: '回复文字',
+      errorMessage: '',
+      autosize: true,
+    };
+    const touched: DataChange[] = [
+      [['autosize'], true],
+      [['errorMessage'], ''],
+      [['placeholder'], '回复文字'],
+      [['type'], 'textarea'],
+      [['value'], '欢迎关注'],
+    ];
+    expect(rerenderField(data, touched, '欢迎关注')).toBe('欢迎关注');
+  });
+
+  it('clears the field when innerValue is set again in the same setData as its wx:if data', () => {
+    const data = { type: 'textarea', innerValue: '', value: '' };
+    const touched: DataChange[] = [
+      [['type'], 'textarea'],
+      [['innerValue'], ''],
+    ];
+    expect(rerenderField(data, touched, '欢迎关注')).toBe('');
+  });
+
+  it('applies a list item bound to a replaced keyed list, and keeps one bound elsewhere', () => {
+    // <view wx:for="{{rows}}" wx:key="key"><input wx:if="{{item.kind === 'text'}}"
+    //   value="{{item.text}}"/></view><input value="{{note}}"/>
+    type Row = { key: string; kind: string; text: string };
+    const page = (data: Record<string, unknown>): VirtualNode =>
+      vnode(
+        'shadow',
+        [],
+        [
+          ...(data.rows as Row[]).map((row) =>
+            vnode(
+              'view',
+              [],
+              row.kind === 'text' ? [vnode('input', [{ name: 'value', value: row.text }])] : [],
+              row.key,
+            ),
+          ),
+          vnode('input', [{ name: 'value', value: data.note }]),
+        ],
+      );
+    const rows: Row[] = [
+      { key: 'r1', kind: 'text', text: '' },
+      { key: 'r2', kind: 'image', text: '' },
+    ];
+    const data = { rows, note: '' };
+    const tree = page(data);
+    const typedRow = control('第一条');
+    const typedNote = control('备注');
+    tree.children[0].children[0].exparserNode = typedRow.element;
+    tree.children[2].exparserNode = typedNote.element;
+    const runtime = {
+      generate: page,
+      current: (node: unknown) =>
+        node === typedRow.element
+          ? { value: typedRow.element.shown }
+          : node === typedNote.element
+            ? { value: typedNote.element.shown }
+            : undefined,
+      apply: (node: unknown, value: unknown) => {
+        (node as { shown: string }).shown = String(value);
+      },
+    };
+    // The page sets the whole list again: WeChat re-applies item.text ('') to the row's input.
+    rebindValues(tree, [[['rows'], rows]], data, runtime);
+    expect(typedRow.element.shown).toBe('');
+    expect(typedNote.element.shown).toBe('备注');
+  });
 });
