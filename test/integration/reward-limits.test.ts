@@ -14,8 +14,35 @@ import { rewardKit, startRewardStack } from '../support/rewards';
 import type { TestStack } from '../support/stack';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 /** The China-time day `at` falls in, as a day number: the day a user's daily limit counts. */
-const chinaDay = (at: number): number => Math.floor((at + 8 * 60 * MINUTE) / (24 * 60 * MINUTE));
+const chinaDay = (at: number): number => Math.floor((at + 8 * HOUR) / (24 * HOUR));
+/** China time of `at` as `YYYYMMDDHH`. */
+const chinaHourText = (at: number): string =>
+  new Date(at + 8 * HOUR).toISOString().slice(0, 13).replace(/[-T]/g, '');
+/** The quota's field of the China day `at` falls in (`days.d<YYYYMMDD>`). */
+const dayField = (at: number): string => `d${chinaHourText(at).slice(0, 8)}`;
+
+/** A claim's answer with when the test asked it and had the answer: the claim's clock read between. */
+interface TimedAnswer {
+  answer: any;
+  askedAt: number;
+  answeredAt: number;
+}
+
+/** How many of `items` fall under each key. */
+const countBy = <T>(
+  items: T[],
+  keyOf: (item: T) => string | number,
+): Map<string | number, number> => {
+  const counts = new Map<string | number, number>();
+  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+  return counts;
+};
+
+/** A quota's counters (`days` or `hours`) without the entries every take of which was given back. */
+const countersOf = (counters: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(counters ?? {}).filter(([, n]) => n !== 0));
 
 describe('reward: limits under parallel claims, pauses and stalls', () => {
   let stack: TestStack;
@@ -43,6 +70,43 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
 
   const claim = (scan: { scanId: string; openid: string }) =>
     kit.reward('claim', scan.scanId, scan.openid);
+  /** Claims at once, each answer with when it was asked and answered. */
+  const timedClaims = (scans: { scanId: string; openid: string }[]): Promise<TimedAnswer[]> =>
+    Promise.all(
+      scans.map(async (scan) => {
+        const askedAt = Date.now();
+        const answer = await claim(scan);
+        return { answer, askedAt, answeredAt: Date.now() };
+      }),
+    );
+  const quotaOf = async (id: string): Promise<any> =>
+    (await kit.database().collection('claimQuotas').where({ _id: id }).get()).data[0];
+
+  /**
+   * A burst of claims under a limit per period (a China day, a clock hour; `periodOf` numbers
+   * them) holds it in every period the claims fell in, as their payouts were made: never more
+   * than `limit` paid in one, and exactly `limit` in a period a refused claim was asked and
+   * answered in (its refusal says that period's were taken). In a run within one period, exactly
+   * `limit` paid; a burst across a boundary (a run across midnight) may pay a period's more.
+   */
+  const expectLimitPerPeriod = (
+    claims: TimedAnswer[],
+    payouts: any[],
+    periodOf: (at: number) => number,
+    limit: number,
+  ): void => {
+    expect(payouts).toHaveLength(claims.filter((c) => c.answer.ok).length);
+    const paid = countBy(payouts, (payout) => periodOf(payout.createdAt));
+    for (const count of paid.values()) expect(count).toBeLessThanOrEqual(limit);
+    const refusedIn = new Set(
+      claims
+        .filter((c) => !c.answer.ok && periodOf(c.askedAt) === periodOf(c.answeredAt))
+        .map((c) => periodOf(c.askedAt)),
+    );
+    for (const period of refusedIn) expect(paid.get(period) ?? 0).toBe(limit);
+    // Some period holds at least `limit` claims of the burst: its limit was reached.
+    expect(payouts.length).toBeGreaterThanOrEqual(limit);
+  };
 
   /**
    * A claim by a user whose day and campaign limits are both used up by the claims made at
@@ -172,12 +236,20 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
         limits: { perUserPerDay: 2, perUserPerCampaign: 5 },
       });
       const scans = await kit.bulkScans('daily', 4_200, 12, { openid: 'o-daily' });
-      const answers = await Promise.all(scans.map(claim));
-      expect(answers.filter((answer) => answer.ok)).toHaveLength(2);
-      expect(
-        new Set(answers.filter((answer) => !answer.ok).map((answer) => answer.error.code)),
-      ).toEqual(new Set(['USER_DAILY_LIMIT']));
-      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(2);
+      const claims = await timedClaims(scans);
+      // Two a day (China time), as the payouts were made: exactly 2 in a run within one day.
+      const payouts = await kit.payoutsOf(campaign.campaignId);
+      expectLimitPerPeriod(claims, payouts, chinaDay, 2);
+      // Never more than 2 a day leaves the campaign's 5 unreached: the day's limit refuses.
+      expect(new Set(claims.filter((c) => !c.answer.ok).map((c) => c.answer.error.code))).toEqual(
+        new Set(['USER_DAILY_LIMIT']),
+      );
+      // The user's quota counts each claim in the day its payout was made.
+      const quota = await quotaOf(`u|${campaign.campaignId}|o-daily`);
+      expect(quota.total).toBe(payouts.length);
+      expect(countersOf(quota.days)).toEqual(
+        Object.fromEntries(countBy(payouts, (payout) => dayField(payout.createdAt))),
+      );
     });
 
     it('a campaign limit reached over several days: refused as the campaign’s limit', async () => {
