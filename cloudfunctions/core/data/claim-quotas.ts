@@ -12,7 +12,8 @@ import { isDuplicateKeyError } from './errors.js';
  *   user quota  `_id` = u|<campaignId>|<openid>  { total, days: { d<YYYYMMDD>: n }, holders }
  *   IP quota    `_id` = i|<campaignId>|<ip>      { hours: { h<YYYYMMDDHH>: n } }
  *
- * Days and hours are China time (UTC+8); the IP limit counts per clock hour. A taken quota is
+ * Days and hours are China time (UTC+8) of the claim's instant, the one its payout is dated
+ * (`createdAt`, rewards/claim-lock.ts); the IP limit counts per clock hour. A taken quota is
  * given back when the claim makes no payout (budget gone, code locked by another claim). A claim
  * that dies between taking it and making its payout keeps it taken: the user loses one claim,
  * never gains one.

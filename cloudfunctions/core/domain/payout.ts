@@ -220,7 +220,10 @@ function describeEvent(event: PayoutEvent): string | undefined {
 export interface PayoutSnapshot {
   provider: PayoutProvider;
   state: PayoutState;
-  /** Epoch ms the payout was reserved. */
+  /**
+   * Epoch ms of the claim that made the payout (the instant its limits counted it in), a claim's
+   * few round trips before its reservation.
+   */
   createdAt: number;
   /** Epoch ms of the last transition (createdAt until the first). */
   stateSince: number;

@@ -13,7 +13,12 @@ import { outNumber } from '../domain/payout-bill-numbers.js';
 import type { Claimant } from './claim-code.js';
 import { dueAfter } from './ledger.js';
 
-/** The `sending` payout of this claim, ready to insert (due for a look in a minute). */
+/**
+ * The `sending` payout of this claim, ready to insert (due for a look in a minute). It is dated
+ * `claimedAt`, the claim's instant, which its quotas counted it in (data/claim-quotas.ts
+ * quotaKeys): a claim across midnight (China time) or the hour is the day's or hour's the limits
+ * say, in the user's record and the figures alike, never one day's quota and the next's payout.
+ */
 export function sendingPayout({
   scan,
   campaign,
@@ -21,6 +26,7 @@ export function sendingPayout({
   appid,
   mchId,
   hold,
+  claimedAt,
 }: {
   scan: ScanRecord;
   campaign: Campaign;
@@ -28,6 +34,7 @@ export function sendingPayout({
   appid: string;
   mchId: string;
   hold: BudgetHold;
+  claimedAt: number;
 }): PayoutRecord {
   const reservedAt = Date.now();
   const outNo = outNumber(campaign.payout.provider, {
@@ -52,7 +59,7 @@ export function sendingPayout({
     request: frozenRequest(campaign.payout),
     provider: campaign.payout.provider,
     state: 'reserved',
-    createdAt: reservedAt,
+    createdAt: claimedAt,
     stateSince: reservedAt,
     checks: 0,
     ledger: [],

@@ -277,7 +277,15 @@ async function claimOnce(
   }
 
   // Round 5: lock the code with the payout (claim-lock.ts), written as `sending` at once.
-  const payout = sendingPayout({ scan, campaign, claimant, appid, mchId, hold: secured.hold });
+  const payout = sendingPayout({
+    scan,
+    campaign,
+    claimant,
+    appid,
+    mchId,
+    hold: secured.hold,
+    claimedAt: now,
+  });
   if ((await insertPayout(payout)) === 'duplicate') {
     // Another claim locked this code first — or this claim stalled so long that the holds sweep
     // fenced its hold and gave the budget back (rewards/holds.ts). Either way nothing is paid

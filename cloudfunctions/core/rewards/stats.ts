@@ -4,7 +4,7 @@
  * payouts happen (rewards/rollup.ts), never from raw payouts: days × shards small documents
  * whatever the number of claims.
  *
- * A claim counts in the bucket its payout was reserved in (`createdAt`); `paid`, `paidFen` and
+ * A claim counts in the bucket it was made in (its payout's `createdAt`); `paid`, `paidFen` and
  * `released` count the fate of those claims, whenever it came. Refusals count when they happen.
  */
 import type {
