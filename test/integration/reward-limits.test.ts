@@ -17,11 +17,15 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** The China-time day `at` falls in, as a day number: the day a user's daily limit counts. */
 const chinaDay = (at: number): number => Math.floor((at + 8 * HOUR) / (24 * HOUR));
+/** The clock hour `at` falls in, as an hour number: the hour an IP's hourly limit counts. */
+const clockHour = (at: number): number => Math.floor(at / HOUR);
 /** China time of `at` as `YYYYMMDDHH`. */
 const chinaHourText = (at: number): string =>
   new Date(at + 8 * HOUR).toISOString().slice(0, 13).replace(/[-T]/g, '');
 /** The quota's field of the China day `at` falls in (`days.d<YYYYMMDD>`). */
 const dayField = (at: number): string => `d${chinaHourText(at).slice(0, 8)}`;
+/** The quota's field of the clock hour `at` falls in, China time (`hours.h<YYYYMMDDHH>`). */
+const hourField = (at: number): string => `h${chinaHourText(at)}`;
 
 /** A claim's answer with when the test asked it and had the answer: the claim's clock read between. */
 interface TimedAnswer {
@@ -95,15 +99,16 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
     periodOf: (at: number) => number,
     limit: number,
   ): void => {
-    expect(payouts).toHaveLength(claims.filter((c) => c.answer.ok).length);
+    const answered = JSON.stringify(claims.map((c) => c.answer.error?.code ?? 'ok'));
+    expect(payouts, answered).toHaveLength(claims.filter((c) => c.answer.ok).length);
     const paid = countBy(payouts, (payout) => periodOf(payout.createdAt));
-    for (const count of paid.values()) expect(count).toBeLessThanOrEqual(limit);
+    for (const count of paid.values()) expect(count, answered).toBeLessThanOrEqual(limit);
     const refusedIn = new Set(
       claims
         .filter((c) => !c.answer.ok && periodOf(c.askedAt) === periodOf(c.answeredAt))
         .map((c) => periodOf(c.askedAt)),
     );
-    for (const period of refusedIn) expect(paid.get(period) ?? 0).toBe(limit);
+    for (const period of refusedIn) expect(paid.get(period) ?? 0, answered).toBe(limit);
     // Some period holds at least `limit` claims of the burst: its limit was reached.
     expect(payouts.length).toBeGreaterThanOrEqual(limit);
   };
@@ -303,16 +308,19 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       // Every call of the test reaches the stack from 127.0.0.1, reported as one CLIENTIP
       // (LOCAL_CLIENT_IP, local/server.ts).
       const scans = await kit.bulkScans('same-ip', 4_400, 20);
-      const answers = await Promise.all(scans.map(claim));
-      expect(
-        answers.filter((answer) => answer.ok),
-        JSON.stringify(answers.map((a) => a.error?.code ?? 'ok')),
-      ).toHaveLength(3);
-      expect(
-        new Set(answers.filter((answer) => !answer.ok).map((answer) => answer.error.code)),
-      ).toEqual(new Set(['IP_RATE_LIMITED']));
-      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(3);
-      await expectBooksBalanced(campaign.campaignId, 300);
+      const claims = await timedClaims(scans);
+      // Three an hour (clock hour), as the payouts were made: exactly 3 in a run within one hour.
+      const payouts = await kit.payoutsOf(campaign.campaignId);
+      expectLimitPerPeriod(claims, payouts, clockHour, 3);
+      expect(new Set(claims.filter((c) => !c.answer.ok).map((c) => c.answer.error.code))).toEqual(
+        new Set(['IP_RATE_LIMITED']),
+      );
+      // The IP's quota counts each claim in the hour its payout was made.
+      const quota = await quotaOf(`i|${campaign.campaignId}|${payouts[0].clientIp}`);
+      expect(countersOf(quota.hours)).toEqual(
+        Object.fromEntries(countBy(payouts, (payout) => hourField(payout.createdAt))),
+      );
+      await expectBooksBalanced(campaign.campaignId, 100 * payouts.length);
     });
   });
 
