@@ -322,6 +322,36 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       );
       await expectBooksBalanced(campaign.campaignId, 100 * payouts.length);
     });
+
+    it('a claim is dated when it was made, the instant its limits counted it in, however long its takes wait', async () => {
+      const campaign = await kit.startCampaign({
+        name: '领取时刻',
+        limits: { perUserPerDay: 1, perUserPerCampaign: 1 },
+      });
+      const [scan] = await kit.bulkScans('dated', 4_450, 1);
+      // The claim has counted itself in its day and is taking the user's quota (a new one)…
+      const take = holdDatabaseRequest(
+        stack,
+        (action, collection) =>
+          action === 'database.insertDocument' && collection === 'claimQuotas',
+      );
+      const askedAt = Date.now();
+      const pending = claim(scan!);
+      await take.reached;
+      const takingAt = Date.now();
+      // …and the clock moves on before it is through (across midnight, this is the next day).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      take.release();
+      const answer = await pending;
+      expect(answer.ok, JSON.stringify(answer)).toBe(true);
+
+      const [payout] = await kit.payoutsOf(campaign.campaignId);
+      expect(payout.createdAt).toBeGreaterThanOrEqual(askedAt);
+      expect(payout.createdAt).toBeLessThanOrEqual(takingAt);
+      expect(answer.data.payout.claimedAt).toBe(new Date(payout.createdAt).toISOString());
+      const quota = await quotaOf(`u|${campaign.campaignId}|${scan!.openid}`);
+      expect(countersOf(quota.days)).toEqual({ [dayField(payout.createdAt)]: 1 });
+    });
   });
 
   describe('the world moves while a claim is in flight', () => {
