@@ -31,16 +31,8 @@ describe.skipIf(!hasChromium)('web preview in Chromium', () => {
     expect(await session.page.locator('#scan-button').textContent()).toBe('扫码 第 42 个码');
     await session.page.tap('#scan-button');
 
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.title, { exact: true })
-      .first()
-      .waitFor(WAIT);
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.brand, { exact: true })
-      .first()
-      .waitFor(WAIT);
+    await session.preview.expectTexts([DEMO.product.title]);
+    await session.preview.expectTexts([DEMO.product.brand]);
     await session.preview.expectTexts(FIRST_SCAN);
     // The call went to the local stack as alice, through wx.cloud.callFunction.
     expect(await session.page.locator('#call-log li').first().textContent()).toMatch(
@@ -50,11 +42,7 @@ describe.skipIf(!hasChromium)('web preview in Chromium', () => {
 
     await session.page.tap('#scan-button');
     await session.preview.expectTexts(REPEAT_BY_SAME_USER);
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.title, { exact: true })
-      .first()
-      .waitFor(WAIT);
+    await session.preview.expectTexts([DEMO.product.title]);
     await session.preview.screenshot('landing');
 
     expect(session.preview.problems).toEqual([]);

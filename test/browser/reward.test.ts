@@ -31,11 +31,7 @@ describe.skipIf(!hasChromium)('web preview: claiming the demo reward', () => {
   const scan = async (index: number) => {
     await session.page.fill('#scan-index', String(index));
     await session.page.tap('#scan-button');
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.title, { exact: true })
-      .first()
-      .waitFor(WAIT);
+    await session.preview.expectTexts([DEMO.product.title]);
     await session.preview.expectTexts([DEMO.campaign.name, '拆开看金额']);
   };
 
@@ -104,11 +100,7 @@ describe.skipIf(!hasChromium)('web preview: claiming the demo reward', () => {
   test('reopening the page (重置, the same ticket) offers nothing new', async () => {
     const before = await envelopes();
     await session.page.tap('#reset-button');
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.title, { exact: true })
-      .first()
-      .waitFor(WAIT);
+    await session.preview.expectTexts([DEMO.product.title]);
     // Where the payout stands comes from `reward.status`: 已领取 once the server has heard from
     // WeChat Pay that the envelope was opened; until then 继续领取, which opens the same
     // envelope again (WeChat shows an opened envelope's details) and ends in 已领取 too.
@@ -142,11 +134,7 @@ describe.skipIf(!hasChromium)('web preview: claiming the demo reward', () => {
     await field.tap();
     await field.pressSequentially(code);
     await phoneButton('查询').tap();
-    await session.preview
-      .phone()
-      .getByText(DEMO.product.title, { exact: true })
-      .first()
-      .waitFor(WAIT);
+    await session.preview.expectTexts([DEMO.product.title]);
     // The demo campaign pays ticket scans only (allowTypedCodes off): a typed code is offered
     // nothing it could not claim.
     expect(await session.preview.phone().getByText(DEMO.campaign.name).count()).toBe(0);
