@@ -60,6 +60,37 @@ export async function previewPage(browser: Browser): Promise<Preview> {
   };
 }
 
+/** The DOM the line count reads in the page (this project's typings have no DOM). */
+interface TextBoxes {
+  ownerDocument: {
+    createTreeWalker(root: unknown, whatToShow: number): { nextNode(): unknown };
+    createRange(): {
+      selectNodeContents(node: unknown): void;
+      getClientRects(): ArrayLike<{ top: number; width: number }>;
+    };
+  };
+}
+
+/**
+ * How many lines the element's text takes on the phone: one per distinct line box of its text
+ * nodes. 1 for a value that fits; more for one wrapped (e.g. a time broken after its date).
+ */
+export async function lineCount(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const node = element as unknown as TextBoxes;
+    const document = node.ownerDocument;
+    const texts = document.createTreeWalker(node, 4 /* NodeFilter.SHOW_TEXT */);
+    const tops = new Set<number>();
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const box of Array.from(range.getClientRects()))
+        if (box.width > 0) tops.add(Math.round(box.top));
+    }
+    return tops.size;
+  });
+}
+
 /** The `admin` function as the stack's administrator calls it from the Mini Program. */
 export function demoAdmin(stack: { url: string }): AdminClient {
   return adminClient(stack.url, DEMO.admin);

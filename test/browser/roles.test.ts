@@ -10,7 +10,11 @@ import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, previewPage, type Preview } from './preview';
+import { WAIT, lineCount, previewPage, type Preview } from './preview';
+
+/** A template class in the phone: simulate prefixes it with its component (`main--first-seen`). */
+const cls = (name: string): string =>
+  `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
 
 describe.skipIf(!hasChromium)('web preview: demo roles', () => {
   let stack: TestStack;
@@ -36,7 +40,14 @@ describe.skipIf(!hasChromium)('web preview: demo roles', () => {
   const openConsoleAs = async (openid: string) => {
     await page.selectOption('#user-select', openid);
     await page.click('#admin-link');
-    await preview.expectTexts(['今日数据']);
+    await preview.expectTexts(['今日数据', '首次访问', '最近访问']);
+    // Each visit time whole on its row (they once shared a label that broke 最近 across lines).
+    for (const name of ['first-seen', 'last-seen']) {
+      const value = preview.phone().locator(cls(name));
+      expect(await value.count()).toBe(1);
+      expect(await value.innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      expect(await lineCount(value)).toBe(1);
+    }
   };
   /** The console's shortcuts, by the line under each title (the title shares its element). */
   const AREAS = {
