@@ -19,7 +19,7 @@ import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { unzip } from '../support/zip';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, lineCount, previewPage, type Preview } from './preview';
 
 const cls = (name: string): string =>
   `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
@@ -355,7 +355,9 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
       mimeType: 'image/png',
       buffer: solidPng(LOGO_GREEN),
     });
-    await preview.expectTexts(['本批下载使用上传的 Logo']);
+    await preview.expectTexts(['本批下载使用上传的 Logo', '已选 1 个']);
+    // The count whole on one line beside the bar's four buttons (it broke before 个).
+    expect(await lineCount(phone().locator(cls('batch-count')))).toBe(1);
     await preview.screenshot('channel-qr-batch-logo');
     await preview.phoneButton('下载图片').tap();
     await page.locator('.action-sheet__item', { hasText: '中 430px · 带上传的 Logo' }).click();
