@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { startTestStack, type TestStack } from '../support/stack';
 import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { WAIT, demoAdmin, lineCount, previewPage, type Preview } from './preview';
 
 const LONG_WAIT = { timeout: 90_000 };
 
@@ -123,6 +123,13 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     await preview.expectTexts([`已激活 ${label}：${DEMO.product.title}`, '已激活 10,000 个码']);
     await preview.phone().locator('[class*="segment-0"]').tap();
     await preview.expectTexts([`码段 ${label} · 已激活`]);
+    // A number is never broken inside: the barcode wraps whole to the next line or not at all.
+    const barcodeIn = (className: string) =>
+      lineCount(
+        preview.phone().locator(`[class*="${className}"]`, { hasText: DEMO.product.ean }),
+        DEMO.product.ean,
+      );
+    expect(await barcodeIn('segment-product')).toBe(1);
     await preview.screenshot('codes-range-map');
 
     // Back to 码包: the code from the CSV is activated for the demo product.
@@ -136,6 +143,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
       `商品：${DEMO.product.title}（${DEMO.product.brand}，条码 ${DEMO.product.ean}）`,
       `序号：${range!.codeStart + 4}`,
     ]);
+    expect(await barcodeIn('lookup-product')).toBe(1);
     await preview.screenshot('codes-lookup');
     expect(preview.problems).toEqual([]);
   }, 300_000);
