@@ -17,7 +17,7 @@ import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { unzip } from '../support/zip';
 import { hasChromium } from './chromium';
-import { WAIT, cls, demoAdmin, previewSession } from './preview';
+import { WAIT, cls, demoAdmin, lineCount, previewSession } from './preview';
 
 /** A small green square: the welcome picture the operator "takes" with the phone. */
 function welcomePng(): Buffer {
@@ -334,7 +334,9 @@ describe.skipIf(!hasChromium)('web preview: 渠道二维码', () => {
       mimeType: 'image/png',
       buffer: solidPng(LOGO_GREEN),
     });
-    await session.preview.expectTexts(['本批下载使用上传的 Logo']);
+    await session.preview.expectTexts(['本批下载使用上传的 Logo', '已选 1 个']);
+    // The count whole on one line beside the bar's four buttons (it broke before 个).
+    expect(await lineCount(phone().locator(cls('batch-count')))).toBe(1);
     await session.preview.screenshot('channel-qr-batch-logo');
     await session.preview.phoneButton('下载图片').tap();
     await session.page

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { hasChromium } from './chromium';
-import { WAIT, demoAdmin, previewSession } from './preview';
+import { WAIT, demoAdmin, lineCount, previewSession } from './preview';
 
 const LONG_WAIT = { timeout: 90_000 };
 
@@ -112,6 +112,13 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     ]);
     await session.preview.phone().locator('[class*="segment-0"]').tap();
     await session.preview.expectTexts([`码段 ${label} · 已激活`]);
+    // A number is never broken inside: the barcode wraps whole to the next line or not at all.
+    const barcodeIn = (className: string) =>
+      lineCount(
+        session.preview.phone().locator(`[class*="${className}"]`, { hasText: DEMO.product.ean }),
+        DEMO.product.ean,
+      );
+    expect(await barcodeIn('segment-product')).toBe(1);
     await session.preview.screenshot('codes-range-map');
 
     // Back to 码包: the code from the CSV is activated for the demo product.
@@ -125,6 +132,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
       `商品：${DEMO.product.title}（${DEMO.product.brand}，条码 ${DEMO.product.ean}）`,
       `序号：${range!.codeStart + 4}`,
     ]);
+    expect(await barcodeIn('lookup-product')).toBe(1);
     await session.preview.screenshot('codes-lookup');
     expect(session.preview.problems).toEqual([]);
   }, 300_000);

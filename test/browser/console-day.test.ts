@@ -179,10 +179,10 @@ describe.skipIf(!hasChromium)('web preview: an operator’s and a marketer’s d
     // 7. He binds it to his new range (not the demo's, which has the same numbers), confirming.
     await button('绑定到码段').tap();
     const card = phone().locator('[class*="range-card"]', { hasText: `申请单 ${applicationId}` });
-    await card.getByText('绑定到此号段', { exact: true }).tap();
+    await card.getByText('绑定到此码段', { exact: true }).tap();
     await button('绑定').tap();
     await confirmDialog(`扫码后将显示「${PRODUCT.title}」`);
-    await session.preview.expectTexts([`已绑定号段 ${label}`]);
+    await session.preview.expectTexts([`已绑定码段 ${label}`]);
     await session.preview.screenshot('day-05-bound');
 
     // 8. The marketer creates a campaign on that range and starts it.

@@ -66,6 +66,47 @@ export async function previewPage(browser: Browser): Promise<Preview> {
   };
 }
 
+/** The DOM the line count reads in the page (this project's typings have no DOM). */
+interface TextBoxes {
+  ownerDocument: {
+    createTreeWalker(root: unknown, whatToShow: number): { nextNode(): unknown };
+    createRange(): {
+      selectNodeContents(node: unknown): void;
+      setStart(node: unknown, offset: number): void;
+      setEnd(node: unknown, offset: number): void;
+      getClientRects(): ArrayLike<{ top: number; width: number }>;
+    };
+  };
+}
+
+/**
+ * How many lines the element's text takes on the phone: one per distinct line box of its text
+ * nodes. 1 for a value that fits; more for one wrapped (e.g. a time broken after its date). With
+ * `part`, only that run of its text (e.g. a barcode inside a longer line): 0 when it is not there.
+ */
+export async function lineCount(locator: Locator, part?: string): Promise<number> {
+  return locator.evaluate((element, part) => {
+    const node = element as unknown as TextBoxes;
+    const document = node.ownerDocument;
+    const texts = document.createTreeWalker(node, 4 /* NodeFilter.SHOW_TEXT */);
+    const tops = new Set<number>();
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      const data = (text as { data: string }).data;
+      if (part === undefined) range.selectNodeContents(text);
+      else {
+        const at = data.indexOf(part);
+        if (at < 0) continue;
+        range.setStart(text, at);
+        range.setEnd(text, at + part.length);
+      }
+      for (const box of Array.from(range.getClientRects()))
+        if (box.width > 0) tops.add(Math.round(box.top));
+    }
+    return tops.size;
+  }, part);
+}
+
 /** The `admin` function as the stack's administrator calls it from the Mini Program. */
 export function demoAdmin(stack: { url: string }): AdminClient {
   return adminClient(stack.url, DEMO.admin);

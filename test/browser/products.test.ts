@@ -123,15 +123,15 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     // Bind it to the demo's activated range.
     await phone().getByText(TITLE, { exact: true }).tap();
     await session.preview.phoneButton('绑定到码段').tap();
-    await session.preview.expectTexts([`号段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
-    await phone().getByText('绑定到此号段', { exact: true }).first().tap();
+    await session.preview.expectTexts([`码段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
+    await phone().getByText('绑定到此码段', { exact: true }).first().tap();
     await session.preview.phoneButton('绑定').tap();
     const dialog = session.page.locator('.dialog');
     await dialog.waitFor(WAIT);
     expect(await dialog.textContent()).toContain(`扫码后将显示「${TITLE}」`);
     await session.preview.screenshot('products-bind-confirm');
     await dialog.locator('.dialog__confirm').click();
-    await session.preview.expectTexts([`已绑定号段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
+    await session.preview.expectTexts([`已绑定码段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
     await session.preview.screenshot('products-bound');
 
     // A consumer scanning a code of that range now sees the new product and its trace.

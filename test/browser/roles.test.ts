@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
 import { hasChromium } from './chromium';
-import { WAIT, previewSession } from './preview';
+import { WAIT, cls, lineCount, previewSession } from './preview';
 
 describe.skipIf(!hasChromium)('web preview: demo roles', () => {
   const session = previewSession({ seed: { campaign: true } });
@@ -17,7 +17,14 @@ describe.skipIf(!hasChromium)('web preview: demo roles', () => {
   const openConsoleAs = async (openid: string) => {
     await session.page.selectOption('#user-select', openid);
     await session.page.click('#admin-link');
-    await session.preview.expectTexts(['今日数据']);
+    await session.preview.expectTexts(['今日数据', '首次访问', '最近访问']);
+    // Each visit time whole on its row (they once shared a label that broke 最近 across lines).
+    for (const name of ['first-seen', 'last-seen']) {
+      const value = session.preview.phone().locator(cls(name));
+      expect(await value.count()).toBe(1);
+      expect(await value.innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      expect(await lineCount(value)).toBe(1);
+    }
   };
   /** The console's shortcuts, by the line under each title (the title shares its element). */
   const AREAS = {
