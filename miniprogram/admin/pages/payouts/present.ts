@@ -4,6 +4,7 @@ import type { PayoutProviderKind, PayoutStateKind } from '../../../../typings/re
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
 import { yuanText } from '../../utils/figures';
+import { maskOpenid } from '../../utils/text';
 import type { PayoutFilters } from '../../stores/payouts';
 
 /**
@@ -52,11 +53,6 @@ const PROVIDER_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
 };
 
 export { yuanText };
-
-/** `oMAS…fXYZ`: enough to tell users apart on a phone without showing the whole identifier. */
-export function maskOpenid(openid: string): string {
-  return openid.length > 8 ? `${openid.slice(0, 4)}…${openid.slice(-4)}` : openid;
-}
 
 export interface PickerChoice {
   value: string;
