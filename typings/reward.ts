@@ -24,11 +24,19 @@ export interface RewardOffer {
   provider: PayoutProviderKind;
 }
 
-/** `reward` / `claim` and `status`: the scan the reward is claimed for (LandingView.scanId). */
-export interface ClaimRequest {
+/** `reward` / `status`: the scan the reward is claimed for (LandingView.scanId). */
+export interface StatusRequest {
   scanId: string;
 }
-export type StatusRequest = ClaimRequest;
+
+/**
+ * `reward` / `claim`: the scan, and the campaign the landing offered (RewardOffer.campaignId).
+ * The server decides the campaign itself; the offered one only words a refusal: a campaign paused
+ * or ended since the page opened is refused as NOT_RUNNING, not as NOT_TARGETED.
+ */
+export interface ClaimRequest extends StatusRequest {
+  campaignId?: string;
+}
 
 /** One payout as its claimant sees it. */
 export interface PayoutView {

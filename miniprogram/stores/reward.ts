@@ -147,7 +147,7 @@ export class RewardStore {
     const generation = this.generation;
     this.phase = 'claiming';
     this.error = null;
-    const reply = await claimReward({ scanId });
+    const reply = await claimReward({ scanId, campaignId: this.offer.campaignId });
     if (generation !== this.generation) return;
     if (!reply.ok) {
       runInAction(() => {

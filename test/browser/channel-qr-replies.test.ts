@@ -5,39 +5,20 @@
  * page's data), and the saved code has both texts in order. Skipped, loudly, without
  * /usr/bin/chromium.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO } from '../../local/seed/demo';
-import { startTestStack, type TestStack } from '../support/stack';
-import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import type { Locator } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { hasChromium } from './chromium';
+import { WAIT, cls, demoAdmin, previewSession } from './preview';
 
 const NAME = '浏览器双条回复';
 const FIRST = '欢迎关注码上！\n到店出示本消息领取新人礼';
 const SECOND = '第二条：回复“门店”查看附近门店';
 const REPLY_PLACEHOLDER = '回复文字，支持表情、换行、链接和小程序链接';
 
-const cls = (name: string): string =>
-  `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
-
 describe.skipIf(!hasChromium)('web preview: 渠道码 replies keep their text', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let preview: Preview;
-  let page: Page;
+  const session = previewSession();
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack({ seed: true }), launchChromium()]);
-    preview = await previewPage(browser);
-    page = preview.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
-
-  const phone = () => preview.phone();
+  const phone = () => session.preview.phone();
   /** The reply textareas, in the order the form shows them. */
   const replyAreas = (): Locator => phone().getByPlaceholder(REPLY_PLACEHOLDER);
   const shownReplies = async (): Promise<string[]> => {
@@ -49,23 +30,17 @@ describe.skipIf(!hasChromium)('web preview: 渠道码 replies keep their text', 
   };
   const addTextReply = async (heading: string) => {
     await phone().getByText('＋ 添加回复内容', { exact: true }).tap();
-    await page.locator('.picker-sheet__option', { hasText: '文字' }).click();
-    await page.locator('.picker-sheet__confirm').click();
-    await preview.expectTexts([heading]);
+    await session.page.locator('.picker-sheet__option', { hasText: '文字' }).click();
+    await session.page.locator('.picker-sheet__confirm').click();
+    await session.preview.expectTexts([heading]);
   };
 
   test('type reply 1, add and type reply 2, reorder: both show their text and both are saved', async () => {
-    await page.goto(`${stack.url}/preview/`);
-    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
-    await page.selectOption('#user-select', DEMO.admin);
-    await page.click('#admin-link');
-    await preview.expectTexts(['公众号渠道码与关注统计']);
+    await session.openConsole();
+    await session.preview.expectTexts(['公众号渠道码与关注统计']);
     await phone().getByText('公众号渠道码与关注统计', { exact: true }).tap();
-    await preview.phoneButton('新建渠道码').first().tap();
-    await preview.expectTexts(['基本信息', '用户标签', '扫码回复']);
+    await session.preview.phoneButton('新建渠道码').first().tap();
+    await session.preview.expectTexts(['基本信息', '用户标签', '扫码回复']);
 
     const name = phone().getByPlaceholder('如：上海门店海报');
     await name.tap();
@@ -80,7 +55,7 @@ describe.skipIf(!hasChromium)('web preview: 渠道码 replies keep their text', 
     // Adding a reply re-renders the list: the first keeps showing what was typed.
     await addTextReply('第 2 条 · 文字');
     await expect.poll(shownReplies, WAIT).toEqual([FIRST, '']);
-    await preview.screenshot('channel-qr-replies');
+    await session.preview.screenshot('channel-qr-replies');
 
     const second = replyAreas().nth(1);
     await second.tap();
@@ -90,11 +65,11 @@ describe.skipIf(!hasChromium)('web preview: 渠道码 replies keep their text', 
     // 上移 on the second: each text moves with its reply.
     await phone().locator(cls('reply-1')).locator(cls('reply-up')).tap();
     await expect.poll(shownReplies, WAIT).toEqual([SECOND, FIRST]);
-    await preview.expectTexts([`${SECOND.length}/2000`, `${FIRST.length}/2000`]);
+    await session.preview.expectTexts([`${SECOND.length}/2000`, `${FIRST.length}/2000`]);
 
-    await preview.phoneButton('创建二维码').tap();
-    await preview.expectTexts([NAME, '1. 文字', '2. 文字']);
-    const [qr] = (await demoAdmin(stack).call('listChannelQrs', { keyword: NAME })).qrs;
+    await session.preview.phoneButton('创建二维码').tap();
+    await session.preview.expectTexts([NAME, '1. 文字', '2. 文字']);
+    const [qr] = (await demoAdmin(session.stack).call('listChannelQrs', { keyword: NAME })).qrs;
     expect(qr?.replies).toEqual({
       enabled: true,
       items: [
@@ -102,6 +77,6 @@ describe.skipIf(!hasChromium)('web preview: 渠道码 replies keep their text', 
         { kind: 'text', text: FIRST },
       ],
     });
-    expect(preview.problems).toEqual([]);
+    expect(session.preview.problems).toEqual([]);
   });
 });

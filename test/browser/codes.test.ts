@@ -6,52 +6,33 @@
  * reads the range map, and looks up a code from the CSV. Skipped, loudly, without Chromium.
  */
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
-import { startTestStack, type TestStack } from '../support/stack';
-import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { hasChromium } from './chromium';
+import { WAIT, demoAdmin, lineCount, previewSession } from './preview';
 
 const LONG_WAIT = { timeout: 90_000 };
 
 describe.skipIf(!hasChromium)('web preview: 码包', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let preview: Preview;
-  let page: Page;
+  const session = previewSession();
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack({ seed: true }), launchChromium()]);
-    preview = await previewPage(browser);
-    page = preview.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
-
-  const phoneButton = (label: string) => preview.phoneButton(label);
-  const confirmDialog = () => page.locator('.dialog__confirm').click();
+  const phoneButton = (label: string) => session.preview.phoneButton(label);
+  const confirmDialog = () => session.page.locator('.dialog__confirm').click();
   test('apply, wait for FINISH, import, export and download, activate, map, look up', async () => {
-    const admin = demoAdmin(stack);
-    await page.goto(`${stack.url}/preview/`);
-    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
-    await page.selectOption('#user-select', DEMO.admin);
-    await page.click('#admin-link');
-    await preview.expectTexts(['申请一物一码、下载并解密码包']);
-    await preview.phone().getByText('申请一物一码、下载并解密码包', { exact: true }).tap();
+    const admin = demoAdmin(session.stack);
+    await session.openConsole();
+    await session.preview.expectTexts(['申请一物一码、下载并解密码包']);
+    await session.preview.phone().getByText('申请一物一码、下载并解密码包', { exact: true }).tap();
 
     // The demo's application is listed; apply for another 10,000.
-    await preview.expectTexts([`订单号 ${DEMO.isvApplicationId}`, '共 10,000 个码（1 万）']);
-    await preview.screenshot('codes-list');
+    await session.preview.expectTexts([
+      `订单号 ${DEMO.isvApplicationId}`,
+      '共 10,000 个码（1 万）',
+    ]);
+    await session.preview.screenshot('codes-list');
     await phoneButton('申请码包').tap();
-    await page.locator('.dialog__content', { hasText: '10,000 个码' }).waitFor(WAIT);
-    await preview.screenshot('codes-apply-confirm');
+    await session.page.locator('.dialog__content', { hasText: '10,000 个码' }).waitFor(WAIT);
+    await session.preview.screenshot('codes-apply-confirm');
     await confirmDialog();
 
     const { applications } = await (async () => {
@@ -65,34 +46,39 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     const made = applications.find((a) => a.isvApplicationId !== DEMO.isvApplicationId)!;
     expect(made.codeCount).toBe(10_000);
     expect(made.isvApplicationId).toMatch(/^MS\d{14}-[0-9a-z]{8}$/);
-    await preview.expectTexts([`已提交申请：10,000 个码（1 万），申请单 ${made.applicationId}`]);
-    await preview.screenshot('codes-applied');
+    await session.preview.expectTexts([
+      `已提交申请：10,000 个码（1 万），申请单 ${made.applicationId}`,
+    ]);
+    await session.preview.screenshot('codes-applied');
 
     // The application page refreshes the status by itself until WeChat reports FINISH.
-    await preview.phone().getByText(`申请单 ${made.applicationId}`, { exact: true }).tap();
-    await preview.expectTexts(['已生成', '未导入']);
+    await session.preview.phone().getByText(`申请单 ${made.applicationId}`, { exact: true }).tap();
+    await session.preview.expectTexts(['已生成', '未导入']);
     const { application } = await admin.call('listRanges', { applicationId: made.applicationId });
     const [range] = application.ranges;
     const label = `${range!.codeStart}–${range!.codeEnd}`;
-    await preview.expectTexts([label, '未激活 10,000 个码']);
-    await preview.screenshot('codes-application-finished');
+    await session.preview.expectTexts([label, '未激活 10,000 个码']);
+    await session.preview.screenshot('codes-application-finished');
 
     await phoneButton('导入').tap();
-    await preview.phone().getByText('已导入 10,000 个码', { exact: true }).waitFor(LONG_WAIT);
-    await preview.expectTexts(['已导入 10,000 个']);
-    await preview.screenshot('codes-imported');
+    await session.preview
+      .phone()
+      .getByText('已导入 10,000 个码', { exact: true })
+      .waitFor(LONG_WAIT);
+    await session.preview.expectTexts(['已导入 10,000 个']);
+    await session.preview.screenshot('codes-imported');
 
     await phoneButton('导出').tap();
     await phoneButton('生成文件').tap();
     const fileName = `codes-${made.applicationId}-${range!.codeStart}-${range!.codeEnd}.csv`;
-    await preview
+    await session.preview
       .phone()
       .getByText(new RegExp(`^\\s*${fileName}（`))
       .waitFor(LONG_WAIT);
-    await preview.screenshot('codes-exported');
+    await session.preview.screenshot('codes-exported');
 
     await phoneButton('复制链接').tap();
-    const link = await page.evaluate(
+    const link = await session.page.evaluate(
       () =>
         (
           globalThis as { __mashangDevice?: { clipboard(): string } }
@@ -102,7 +88,7 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
     expect(link).toContain(fileName);
 
     const [download] = await Promise.all([
-      page.waitForEvent('download', WAIT),
+      session.page.waitForEvent('download', WAIT),
       phoneButton('下载').tap(),
     ]);
     expect(download.suggestedFilename()).toBe(fileName);
@@ -116,27 +102,38 @@ describe.skipIf(!hasChromium)('web preview: 码包', () => {
 
     await phoneButton('激活').tap();
     const productName = `${DEMO.product.title}（${DEMO.product.brand}）`;
-    await preview.phone().getByText(productName, { exact: true }).tap();
+    await session.preview.phone().getByText(productName, { exact: true }).tap();
     await phoneButton('提交激活').tap();
-    await page.locator('.dialog__content', { hasText: '10,000 个' }).waitFor(WAIT);
+    await session.page.locator('.dialog__content', { hasText: '10,000 个' }).waitFor(WAIT);
     await confirmDialog();
-    await preview.expectTexts([`已激活 ${label}：${DEMO.product.title}`, '已激活 10,000 个码']);
-    await preview.phone().locator('[class*="segment-0"]').tap();
-    await preview.expectTexts([`码段 ${label} · 已激活`]);
-    await preview.screenshot('codes-range-map');
+    await session.preview.expectTexts([
+      `已激活 ${label}：${DEMO.product.title}`,
+      '已激活 10,000 个码',
+    ]);
+    await session.preview.phone().locator('[class*="segment-0"]').tap();
+    await session.preview.expectTexts([`码段 ${label} · 已激活`]);
+    // A number is never broken inside: the barcode wraps whole to the next line or not at all.
+    const barcodeIn = (className: string) =>
+      lineCount(
+        session.preview.phone().locator(`[class*="${className}"]`, { hasText: DEMO.product.ean }),
+        DEMO.product.ean,
+      );
+    expect(await barcodeIn('segment-product')).toBe(1);
+    await session.preview.screenshot('codes-range-map');
 
     // Back to 码包: the code from the CSV is activated for the demo product.
-    await page.click('#nav-back');
-    const field = preview.phone().getByPlaceholder('9 位码或码链接');
+    await session.page.click('#nav-back');
+    const field = session.preview.phone().getByPlaceholder('9 位码或码链接');
     await field.tap();
     await field.pressSequentially(code);
     await phoneButton('查询').tap();
-    await preview.expectTexts([
+    await session.preview.expectTexts([
       `码 ${code} · 已激活`,
       `商品：${DEMO.product.title}（${DEMO.product.brand}，条码 ${DEMO.product.ean}）`,
       `序号：${range!.codeStart + 4}`,
     ]);
-    await preview.screenshot('codes-lookup');
-    expect(preview.problems).toEqual([]);
+    expect(await barcodeIn('lookup-product')).toBe(1);
+    await session.preview.screenshot('codes-lookup');
+    expect(session.preview.problems).toEqual([]);
   }, 300_000);
 });

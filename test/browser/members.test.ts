@@ -6,83 +6,63 @@
  * taps 加入 and lands on the console home as 运营. Skipped, loudly, without /usr/bin/chromium.
  */
 import jsQR from 'jsqr';
-import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
-import { startTestStack, type TestStack } from '../support/stack';
-import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { hasChromium } from './chromium';
+import { WAIT, demoAdmin, previewSession } from './preview';
 
 describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let preview: Preview;
-  let page: Page;
+  const session = previewSession({});
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-    preview = await previewPage(browser);
-    page = preview.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
-
-  const phoneButton = (label: string) => preview.phoneButton(label);
+  const phoneButton = (label: string) => session.preview.phoneButton(label);
 
   test('an admin invites 运营 and bob joins with the link', async () => {
-    await page.goto(`${stack.url}/preview/`);
-    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
-    await page.selectOption('#user-select', DEMO.admin);
-    await page.click('#admin-link');
+    await session.openConsole();
     // The 成员 shortcut, by its description (its title shares an element with it).
-    await preview.expectTexts(['管理员', '成员与角色、邀请、操作记录']);
-    await preview.screenshot('members-home-admin');
+    await session.preview.expectTexts(['管理员', '成员与角色、邀请、操作记录']);
+    await session.preview.screenshot('members-home-admin');
 
-    await preview.phone().getByText('成员与角色、邀请、操作记录', { exact: true }).tap();
-    await preview.expectTexts(['成员与角色', '操作记录']);
-    await preview.screenshot('members-list');
+    await session.preview.phone().getByText('成员与角色、邀请、操作记录', { exact: true }).tap();
+    await session.preview.expectTexts(['成员与角色', '操作记录']);
+    await session.preview.screenshot('members-list');
 
     await phoneButton('邀请成员').tap();
-    await page.locator('.action-sheet__item', { hasText: '运营' }).click();
-    await preview.expectTexts(['邀请「运营」加入']);
+    await session.page.locator('.action-sheet__item', { hasText: '运营' }).click();
+    await session.preview.expectTexts(['邀请「运营」加入']);
     const link =
-      (await preview.phone().locator('[class*="invite-card__link"]').textContent())?.trim() ?? '';
+      (
+        await session.preview.phone().locator('[class*="invite-card__link"]').textContent()
+      )?.trim() ?? '';
     expect(link).toMatch(/^\/admin\/pages\/join\/index\?invite=[\w-]+&role=operator$/);
     // The invite card's QR code, read from the screen by an independent reader as a camera
     // would: it holds exactly the link shown under it.
     const scanned = async (): Promise<string | null> => {
       const shot = PNG.sync.read(
-        await preview.phone().locator('[class*="invite-card__qr"]').screenshot(),
+        await session.preview.phone().locator('[class*="invite-card__qr"]').screenshot(),
       );
       return jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data ?? null;
     };
     await expect.poll(scanned, WAIT).toBe(link);
-    await preview.screenshot('members-invite');
+    await session.preview.screenshot('members-invite');
     await phoneButton('复制链接').tap();
 
     // Bob's phone opens the path his camera read from the QR code.
     const path = (await scanned()) ?? '';
-    await page.selectOption('#user-select', DEMO.users.bob);
-    await page.fill('#open-link', path);
-    await page.click('#open-link-button');
-    await preview.expectTexts(['邀请你以「运营」身份加入运营后台']);
-    await preview.screenshot('members-join');
+    await session.page.selectOption('#user-select', DEMO.users.bob);
+    await session.page.fill('#open-link', path);
+    await session.page.click('#open-link-button');
+    await session.preview.expectTexts(['邀请你以「运营」身份加入运营后台']);
+    await session.preview.screenshot('members-join');
     await phoneButton('加入').tap();
 
     // The console home, as bob: his new role and its shortcuts, no 成员.
-    await preview.expectTexts(['运营', '申请一物一码、下载并解密码包']);
-    await preview.screenshot('members-joined-home');
-    expect(await preview.phone().getByText('成员与角色、邀请、操作记录').count()).toBe(0);
+    await session.preview.expectTexts(['运营', '申请一物一码、下载并解密码包']);
+    await session.preview.screenshot('members-joined-home');
+    expect(await session.preview.phone().getByText('成员与角色、邀请、操作记录').count()).toBe(0);
 
     // The server's side: bob is an operator who joined by invite, and the log says so.
-    const admin = demoAdmin(stack);
+    const admin = demoAdmin(session.stack);
     const { members } = await admin.call('listMembers', {});
     expect(members.find((member) => member.openid === DEMO.users.bob)).toMatchObject({
       role: 'operator',
@@ -94,6 +74,6 @@ describe.skipIf(!hasChromium)('web preview: inviting a member', () => {
       'acceptInvite',
       'createInvite',
     ]);
-    expect(preview.problems).toEqual([]);
+    expect(session.preview.problems).toEqual([]);
   });
 });

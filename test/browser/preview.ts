@@ -6,13 +6,19 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { adminClient, type AdminClient } from '../../local/admin-client';
 import { DEMO } from '../../local/seed/demo';
 import { REPO_ROOT } from '../../local/stack';
-import type { Browser } from './chromium';
+import { startTestStack, type TestStack } from '../support/stack';
+import { launchChromium, type Browser } from './chromium';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 export const WAIT = { timeout: 30_000 };
+
+/** A template class in the phone: simulate prefixes it with its component (`main--start-date`). */
+export const cls = (name: string): string =>
+  `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
 
 export interface Preview {
   page: Page;
@@ -60,7 +66,93 @@ export async function previewPage(browser: Browser): Promise<Preview> {
   };
 }
 
+/** The DOM the line count reads in the page (this project's typings have no DOM). */
+interface TextBoxes {
+  ownerDocument: {
+    createTreeWalker(root: unknown, whatToShow: number): { nextNode(): unknown };
+    createRange(): {
+      selectNodeContents(node: unknown): void;
+      setStart(node: unknown, offset: number): void;
+      setEnd(node: unknown, offset: number): void;
+      getClientRects(): ArrayLike<{ top: number; width: number }>;
+    };
+  };
+}
+
+/**
+ * How many lines the element's text takes on the phone: one per distinct line box of its text
+ * nodes. 1 for a value that fits; more for one wrapped (e.g. a time broken after its date). With
+ * `part`, only that run of its text (e.g. a barcode inside a longer line): 0 when it is not there.
+ */
+export async function lineCount(locator: Locator, part?: string): Promise<number> {
+  return locator.evaluate((element, part) => {
+    const node = element as unknown as TextBoxes;
+    const document = node.ownerDocument;
+    const texts = document.createTreeWalker(node, 4 /* NodeFilter.SHOW_TEXT */);
+    const tops = new Set<number>();
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      const data = (text as { data: string }).data;
+      if (part === undefined) range.selectNodeContents(text);
+      else {
+        const at = data.indexOf(part);
+        if (at < 0) continue;
+        range.setStart(text, at);
+        range.setEnd(text, at + part.length);
+      }
+      for (const box of Array.from(range.getClientRects()))
+        if (box.width > 0) tops.add(Math.round(box.top));
+    }
+    return tops.size;
+  }, part);
+}
+
 /** The `admin` function as the stack's administrator calls it from the Mini Program. */
 export function demoAdmin(stack: { url: string }): AdminClient {
   return adminClient(stack.url, DEMO.admin);
+}
+
+/** What a browser test file works with; set before its first test, stopped after its last. */
+export interface PreviewSession {
+  stack: TestStack;
+  browser: Browser;
+  preview: Preview;
+  page: Page;
+  /**
+   * Opens the preview and, once the control bar lists the stack's users, the console as `openid`
+   * (the administrator unless told).
+   */
+  openConsole(openid?: string): Promise<void>;
+}
+
+/**
+ * Starts a stack (the demo seeded unless `stackOptions` say otherwise) and Chromium side by side
+ * before the file's tests, opens the preview page, and stops both after them.
+ */
+export function previewSession(
+  stackOptions: Parameters<typeof startTestStack>[0] = { seed: true },
+): PreviewSession {
+  const session = {
+    openConsole: async (openid: string = DEMO.admin) => {
+      await session.page.goto(`${session.stack.url}/preview/`);
+      await session.page
+        .locator(`#user-select option[value="${openid}"]`)
+        .waitFor({ state: 'attached', ...WAIT });
+      await session.page.selectOption('#user-select', openid);
+      await session.page.click('#admin-link');
+    },
+  } as PreviewSession;
+  beforeAll(async () => {
+    [session.stack, session.browser] = await Promise.all([
+      startTestStack(stackOptions),
+      launchChromium(),
+    ]);
+    session.preview = await previewPage(session.browser);
+    session.page = session.preview.page;
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.stack?.destroy();
+  });
+  return session;
 }

@@ -5,15 +5,13 @@
  * activated range, and a consumer's scan of a code there shows the new product. Skipped, loudly,
  * without /usr/bin/chromium.
  */
-import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import type { LandingView } from '../../typings/scan';
 import { rewardKit } from '../support/rewards';
-import { startTestStack, type TestStack } from '../support/stack';
-import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { hasChromium } from './chromium';
+import { WAIT, demoAdmin, previewSession } from './preview';
 
 /** A small picture of a rose-coloured square: what the operator "takes" with the phone. */
 function rosePng(): Buffer {
@@ -30,23 +28,9 @@ function rosePng(): Buffer {
 const TITLE = '玫瑰花茶 50g';
 
 describe.skipIf(!hasChromium)('web preview: 商品', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let preview: Preview;
-  let page: Page;
+  const session = previewSession();
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack({ seed: true }), launchChromium()]);
-    preview = await previewPage(browser);
-    page = preview.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
-
-  const phone = () => preview.phone();
+  const phone = () => session.preview.phone();
   const typeInto = async (placeholder: string, text: string, nth = 0) => {
     const field = phone().getByPlaceholder(placeholder).nth(nth);
     await field.tap();
@@ -54,32 +38,26 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
   };
 
   test('create with an uploaded picture and a trace, see it listed, bind it, scan it', async () => {
-    await page.goto(`${stack.url}/preview/`);
-    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
-    await page.selectOption('#user-select', DEMO.admin);
-    await page.click('#admin-link');
-    await preview.expectTexts(['商品信息、图片、溯源环节与绑定码段']);
+    await session.openConsole();
+    await session.preview.expectTexts(['商品信息、图片、溯源环节与绑定码段']);
     await phone().getByText('商品信息、图片、溯源环节与绑定码段', { exact: true }).tap();
 
     // The demo product is listed with its picture.
-    await preview.expectTexts([DEMO.product.title]);
-    await preview.screenshot('products-list-demo');
+    await session.preview.expectTexts([DEMO.product.title]);
+    await session.preview.screenshot('products-list-demo');
 
-    await preview.phoneButton('新建商品').first().tap();
-    await preview.expectTexts(['基本信息']);
+    await session.preview.phoneButton('新建商品').first().tap();
+    await session.preview.expectTexts(['基本信息']);
     await typeInto('如 山泉水 550ml', TITLE);
     await typeInto('如 码上山泉', '码上茶园');
 
     // Closing the picker without a file (chooseMedia:fail cancel) is no error on the page.
     const [closed] = await Promise.all([
-      page.waitForEvent('filechooser', WAIT),
+      session.page.waitForEvent('filechooser', WAIT),
       phone().getByText('添加图片', { exact: true }).first().tap(),
     ]);
     await closed.setFiles([]);
-    await page.waitForTimeout(300);
+    await session.page.waitForTimeout(300);
     expect(
       await phone()
         .getByText(/^无法选择图片/)
@@ -89,7 +67,7 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
 
     // The picture: the preview's file picker stands in for the album.
     const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser', WAIT),
+      session.page.waitForEvent('filechooser', WAIT),
       phone().getByText('添加图片', { exact: true }).first().tap(),
     ]);
     await chooser.setFiles({ name: 'rose.png', mimeType: 'image/png', buffer: rosePng() });
@@ -110,17 +88,17 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
       [0, '采摘', '2025-04-01'],
       [1, '烘干', '2025-04-03'],
     ] as const) {
-      await preview.phoneButton('添加溯源环节').tap();
+      await session.preview.phoneButton('添加溯源环节').tap();
       await typeInto('如 原料产地、灌装、质检', name, n);
       await typeInto('如 2025-03-01', date, n);
     }
-    await preview.screenshot('products-form');
+    await session.preview.screenshot('products-form');
 
-    await preview.phoneButton('创建商品').tap();
-    await preview.expectTexts(['保存修改']);
-    await preview.screenshot('products-form-saved');
+    await session.preview.phoneButton('创建商品').tap();
+    await session.preview.expectTexts(['保存修改']);
+    await session.preview.screenshot('products-form-saved');
 
-    const admin = demoAdmin(stack);
+    const admin = demoAdmin(session.stack);
     const created = (await admin.call('listProducts', {})).products.find((p) => p.title === TITLE);
     expect(created).toBeDefined();
     expect(created!.images).toHaveLength(1);
@@ -131,8 +109,8 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     ]);
 
     // Back to the list: the new product first, with its picture loaded from storage.
-    await page.click('#nav-back');
-    await preview.expectTexts([TITLE]);
+    await session.page.click('#nav-back');
+    await session.preview.expectTexts([TITLE]);
     const cover = phone().locator('[class*="product-0"] img.wx-image__native');
     await expect
       .poll(
@@ -140,31 +118,31 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
         WAIT,
       )
       .toBe(64);
-    await preview.screenshot('products-list');
+    await session.preview.screenshot('products-list');
 
     // Bind it to the demo's activated range.
     await phone().getByText(TITLE, { exact: true }).tap();
-    await preview.phoneButton('绑定到码段').tap();
-    await preview.expectTexts([`号段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
-    await phone().getByText('绑定到此号段', { exact: true }).first().tap();
-    await preview.phoneButton('绑定').tap();
-    const dialog = page.locator('.dialog');
+    await session.preview.phoneButton('绑定到码段').tap();
+    await session.preview.expectTexts([`码段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
+    await phone().getByText('绑定到此码段', { exact: true }).first().tap();
+    await session.preview.phoneButton('绑定').tap();
+    const dialog = session.page.locator('.dialog');
     await dialog.waitFor(WAIT);
     expect(await dialog.textContent()).toContain(`扫码后将显示「${TITLE}」`);
-    await preview.screenshot('products-bind-confirm');
+    await session.preview.screenshot('products-bind-confirm');
     await dialog.locator('.dialog__confirm').click();
-    await preview.expectTexts([`已绑定号段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
-    await preview.screenshot('products-bound');
+    await session.preview.expectTexts([`已绑定码段 ${DEMO.activated.from}–${DEMO.activated.to}`]);
+    await session.preview.screenshot('products-bound');
 
     // A consumer scanning a code of that range now sees the new product and its trace.
-    const scan = (await rewardKit(stack).resolveScan(
+    const scan = (await rewardKit(session.stack).resolveScan(
       DEMO.users.alice,
       42,
     )) as unknown as LandingView;
     expect(scan.product?.title).toBe(TITLE);
     // The range kept its own steps (the bind page offered them): they follow the product's.
     const { segments } = await admin.call('listRanges', {
-      applicationId: stack.demo!.applicationId,
+      applicationId: session.stack.demo!.applicationId,
     });
     const rangeSteps = (segments.find((s) => s.activation)?.activation?.traceSteps ?? []).map(
       (step) => step.name,
@@ -172,6 +150,6 @@ describe.skipIf(!hasChromium)('web preview: 商品', () => {
     expect(rangeSteps.length).toBeGreaterThan(0);
     expect(scan.trace.map((step) => step.name)).toEqual(['采摘', '烘干', ...rangeSteps]);
     expect(scan.product?.images[0]).toMatch(/^https?:\/\//);
-    expect(preview.problems).toEqual([]);
+    expect(session.preview.problems).toEqual([]);
   }, 240_000);
 });

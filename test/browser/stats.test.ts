@@ -8,19 +8,14 @@
  * /usr/bin/chromium.
  */
 import type { FrameLocator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEMO } from '../../local/seed/demo';
 import { rewardKit } from '../support/rewards';
-import { startTestStack, type TestStack } from '../support/stack';
-import { hasChromium, launchChromium, type Browser } from './chromium';
-import { WAIT, demoAdmin, previewPage, type Preview } from './preview';
+import { hasChromium } from './chromium';
+import { WAIT, cls, demoAdmin, previewSession } from './preview';
 
 const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
 const GUANGZHOU = { latitude: 23.1291, longitude: 113.2644 };
-
-/** A template class in the phone: simulate prefixes it with its component (`main--figure-card`). */
-const cls = (name: string): string =>
-  `[class~="${name}"], [class*="--${name} "], [class$="--${name}"]`;
 
 /** The part of a browser `<canvas>` read back (this project's typings have no DOM). */
 interface PixelCanvas {
@@ -48,31 +43,23 @@ async function drawnPixels(phone: FrameLocator, chartClass: string): Promise<num
 }
 
 describe.skipIf(!hasChromium)('web preview: 数据', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let preview: Preview;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack({ seed: true }), launchChromium()]);
-    preview = await previewPage(browser);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
+  const session = previewSession();
 
   /** A consumer's 一物一码 scan of demo code `index`, from `location` when given. */
   const scan = async (openid: string, index: number, location?: typeof SHANGHAI) => {
     const launch = (await (
-      await fetch(`${stack.url}/wechat/_sim/scan`, {
+      await fetch(`${session.stack.url}/wechat/_sim/scan`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ openid, applicationId: Number(stack.demo!.applicationId), index }),
+        body: JSON.stringify({
+          openid,
+          applicationId: Number(session.stack.demo!.applicationId),
+          index,
+        }),
       })
     ).json()) as { query: { code_ticket: string } };
     const view = (
-      await stack.call(
+      await session.stack.call(
         'scan',
         {
           action: 'resolve',
@@ -88,7 +75,7 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
   };
 
   test('figures, charts, breakdowns and heat after scripted scans and a claim; the export', async () => {
-    const kit = rewardKit(stack);
+    const kit = rewardKit(session.stack);
     const campaign = await kit.startCampaign({ name: '浏览器扫码红包' });
     // Alice scans codes 21 and 22 in Shanghai, Bob 23 in Guangzhou, Carol 21 again (a repeat
     // scan of a code: 4 scans, 3 codes first scanned).
@@ -112,30 +99,25 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     const chinaDay = (at: number) => Math.floor((at + 8 * 3_600_000) / 86_400_000);
     const claimed = await kit.reward('claim', first.scanId, DEMO.users.alice);
     expect(claimed.ok, JSON.stringify(claimed)).toBe(true);
-    const [payout] = (await demoAdmin(stack).call('listPayouts', { code: first.code })).payouts;
+    const [payout] = (await demoAdmin(session.stack).call('listPayouts', { code: first.code }))
+      .payouts;
     await kit.paySim('confirm-transfer', { out_bill_no: payout!.outNo });
     await expect
       .poll(
         async () =>
-          (await demoAdmin(stack).call('listPayouts', { code: first.code })).payouts[0]?.state,
+          (await demoAdmin(session.stack).call('listPayouts', { code: first.code })).payouts[0]
+            ?.state,
         WAIT,
       )
       .toBe('received');
 
-    const { page } = preview;
-    await page.goto(`${stack.url}/preview/`);
-    await page.locator(`#user-select option[value="${DEMO.admin}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
-    await page.selectOption('#user-select', DEMO.admin);
-    await page.click('#admin-link');
+    await session.openConsole();
     const menu = '扫码与领取趋势、商品与地区、时段、窜货告警与导出';
-    await preview.expectTexts([menu]);
-    await preview.phone().getByText(menu, { exact: true }).tap();
-    await preview.expectTexts(['扫码趋势', '领取趋势']);
+    await session.preview.expectTexts([menu]);
+    await session.preview.phone().getByText(menu, { exact: true }).tap();
+    await session.preview.expectTexts(['扫码趋势', '领取趋势']);
 
-    const phone = preview.phone();
+    const phone = session.preview.phone();
     const cards = async () =>
       (await phone.locator(cls('figure-card')).allInnerTexts()).map((text) =>
         text.replace(/\s+/g, ' ').trim(),
@@ -160,7 +142,7 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
       );
     expect(await rows('product-row')).toEqual(['山泉水 550ml 4 次']);
     // Alice scanned two codes of it: a returning scanner and a repurchase.
-    await preview.expectTexts(['3 人首次扫码 · 回头客 1 人 · 复购 1 人']);
+    await session.preview.expectTexts(['3 人首次扫码 · 回头客 1 人 · 复购 1 人']);
     expect(await rows('campaign-row')).toEqual(['浏览器扫码红包 4 次']);
     expect(await rows('province-row')).toEqual(['上海市 3 2 75%', '广东省 1 1 25%']);
     // The hour-of-day heat: the hours the scans were made in (China time), the busiest named
@@ -171,14 +153,14 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     );
     const peak = Math.max(...perHour);
     const hour = perHour.indexOf(peak);
-    await preview.expectTexts([`扫码最多的时段：${hour}:00–${hour + 1}:00（${peak} 次）`]);
+    await session.preview.expectTexts([`扫码最多的时段：${hour}:00–${hour + 1}:00（${peak} 次）`]);
     expect(await phone.locator(cls('heat-cell--4')).allInnerTexts()).toEqual(
       perHour.flatMap((count, h) => (count === peak ? [String(h)] : [])),
     );
-    await preview.expectTexts(['没有窜货告警']);
-    await preview.screenshot('stats-page');
+    await session.preview.expectTexts(['没有窜货告警']);
+    await session.preview.screenshot('stats-page');
     await phone.locator(cls('heat-grid')).scrollIntoViewIfNeeded();
-    await preview.screenshot('stats-breakdowns');
+    await session.preview.screenshot('stats-breakdowns');
 
     // Today, by hour: the scans of the day the tap falls in (all four unless midnight, China
     // time, passed since they were made).
@@ -186,32 +168,34 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await phone.locator(cls('range-chip')).getByText('今天', { exact: true }).tap();
     const todays = scannedAt.filter((at) => chinaDay(at) === tappedOn).length;
     await expect.poll(cards, WAIT).toContain(`扫码次数 ${todays}`);
-    await preview.screenshot('stats-today');
+    // The day's curve by hour is drawn too (the screenshot once showed a blank white chart).
+    await expect.poll(() => drawnPixels(phone, 'scan-chart-host'), WAIT).toBeGreaterThan(500);
+    await session.preview.screenshot('stats-today');
     // Back to 近7天, where the campaign's row is whichever day its scans fell on.
     await phone.locator(cls('range-chip')).getByText('近7天', { exact: true }).tap();
     await expect.poll(cards, WAIT).toContain('扫码次数 4');
 
     // The campaign's own page draws its curve.
     await phone.locator(cls('campaign-row')).first().tap();
-    await preview.expectTexts(['浏览器扫码红包', '每日领取']);
+    await session.preview.expectTexts(['浏览器扫码红包', '每日领取']);
     await expect
-      .poll(() => drawnPixels(preview.phone(), 'campaign-chart'), WAIT)
+      .poll(() => drawnPixels(session.preview.phone(), 'campaign-chart'), WAIT)
       .toBeGreaterThan(300);
-    await preview.screenshot('stats-campaign-curve');
-    await page.tap('#nav-back');
+    await session.preview.screenshot('stats-campaign-curve');
+    await session.page.tap('#nav-back');
 
     // 导出: today's scans as CSV, followed to 已完成.
-    await preview.phone().getByText('导出 ›', { exact: true }).tap();
-    await preview.expectTexts(['导出什么', '还没有导出。选好数据和日期后点「开始导出」']);
-    await preview.phoneButton('开始导出').tap();
-    await preview.expectTexts(['已完成', '共 4 行，1 个文件']);
-    await preview.screenshot('stats-export');
-    const [done] = (await demoAdmin(stack).call('listExports', {})).exports;
+    await session.preview.phone().getByText('导出 ›', { exact: true }).tap();
+    await session.preview.expectTexts(['导出什么', '还没有导出。选好数据和日期后点「开始导出」']);
+    await session.preview.phoneButton('开始导出').tap();
+    await session.preview.expectTexts(['已完成', '共 4 行，1 个文件']);
+    await session.preview.screenshot('stats-export');
+    const [done] = (await demoAdmin(session.stack).call('listExports', {})).exports;
     expect(done).toMatchObject({ kind: 'scans', state: 'done', rowsDone: 4, filesDone: 1 });
     const csv = await (await fetch(done!.files[0]!.url)).text();
     expect(csv.trim().split('\r\n')).toHaveLength(5);
     expect(csv).toContain(`${first.code},${DEMO.users.alice},一物一码`);
     expect(campaign.campaignId).toBeTruthy();
-    expect(preview.problems).toEqual([]);
+    expect(session.preview.problems).toEqual([]);
   }, 240_000);
 });

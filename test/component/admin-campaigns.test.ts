@@ -81,10 +81,10 @@ describe('红包活动 list', () => {
     expect(textsOf(page, 'campaign-name')).toEqual(['春季扫码红包', '夏日回馈']);
     expect(textsOf(page, 'campaign-status')).toEqual(['进行中', '草稿']);
     expect(textsOf(page, 'campaign-window')[0]).toBe('2025-03-01 09:30 至 2025-04-01 00:00');
-    expect(textsOf(page, 'legend-paid')[0]).toBe('已发 1251.50 元');
+    expect(textsOf(page, 'legend-paid')[0]).toBe('已发 1,251.50 元');
     expect(textsOf(page, 'legend-held')[0]).toBe('预留 3.00 元');
-    expect(textsOf(page, 'legend-remaining')[0]).toBe('剩余 3745.50 元');
-    expect(textsOf(page, 'budget-total')[0]).toBe('预算 5000.00 元');
+    expect(textsOf(page, 'legend-remaining')[0]).toBe('剩余 3,745.50 元');
+    expect(textsOf(page, 'budget-total')[0]).toBe('预算 5,000.00 元');
     // The bar's paid share: 125,150 of 500,000 fen.
     const paid = findByClass(page, 'budget-bar__paid')[0] as unknown as HTMLElement;
     expect(paid.getAttribute('style')).toContain('width: 25%');
@@ -194,8 +194,8 @@ describe('活动详情', () => {
         }),
     });
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(textsOf(page, 'books-budget')).toEqual(['5000.00 元']);
-    expect(textsOf(page, 'books-paid')).toEqual(['5000.00 元']);
+    expect(textsOf(page, 'books-budget')).toEqual(['5,000.00 元']);
+    expect(textsOf(page, 'books-paid')).toEqual(['5,000.00 元']);
     expect(textsOf(page, 'books-held')).toEqual(['0.00 元']);
     expect(textsOf(page, 'books-remaining')).toEqual(['0.00 元']);
     expect(textsOf(page, 'books-overspent')).toEqual(['1.50 元']);
@@ -204,7 +204,7 @@ describe('活动详情', () => {
   test('no overspent line while nothing was overspent', async () => {
     stub('marketer');
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(textsOf(page, 'books-paid')).toEqual(['1251.50 元']);
+    expect(textsOf(page, 'books-paid')).toEqual(['1,251.50 元']);
     expect(textsOf(page, 'books-held')).toEqual(['3.00 元']);
     expect(findByClass(page, 'books-overspent')).toHaveLength(0);
   });
@@ -311,7 +311,7 @@ describe('活动详情', () => {
   test('a viewer sees the books and figures but no button that writes', async () => {
     stub('viewer');
     const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
-    expect(textsOf(page, 'books-paid')).toEqual(['1251.50 元']);
+    expect(textsOf(page, 'books-paid')).toEqual(['1,251.50 元']);
     expect(textsOf(page, 'stats-claims')).toEqual(['8 次', '4 次']);
     expect(findByClass(page, 'status-action')).toHaveLength(0);
     expect(findByClass(page, 'edit-campaign')).toHaveLength(0);

@@ -132,9 +132,10 @@ describe('绑定码段', () => {
     expect(sent(calls, 'listRanges')).toEqual([{ applicationId: '1001' }]);
     const cards = findByClass(page, 'range-card').map((el) => el.textContent?.replace(/\s+/g, ' '));
     expect(cards).toHaveLength(2);
-    expect(cards[0]).toContain('号段 0–9999');
+    expect(cards[0]).toContain('码段 0–9999');
+    expect(cards[0]).toContain('10,000 个码 · 申请单 1001');
     expect(cards[0]).toContain('已绑定：山泉水 550ml');
-    expect(cards[1]).toContain('号段 10000–19999');
+    expect(cards[1]).toContain('码段 10000–19999');
     expect(cards[1]).toContain('未绑定商品（激活时商品名：山泉水（激活时））');
     expect(visibleText(page)).toContain('商品：气泡水 330ml');
   });
@@ -153,7 +154,7 @@ describe('绑定码段', () => {
       expect.objectContaining({
         title: '绑定商品',
         content: expect.stringContaining(
-          '号段 10000–19999 的 10000 个码扫码后将显示「气泡水 330ml」',
+          '码段 10000–19999 的 10,000 个码扫码后将显示「气泡水 330ml」',
         ),
       }),
     );
@@ -165,7 +166,7 @@ describe('绑定码段', () => {
         traceSteps: [{ name: '出厂', time: '2025-03-04' }],
       },
     ]);
-    expect(visibleText(page)).toContain('已绑定号段 10000–19999');
+    expect(visibleText(page)).toContain('已绑定码段 10000–19999');
     expect(findByClass(page, 'range-1')[0]?.textContent).toContain('已绑定本商品');
   });
 
@@ -202,7 +203,7 @@ describe('绑定码段', () => {
     await dispatchIn(page, '.range-1 .range-choose', 'tap');
     await tapVanButton(page, '#confirm-bind');
     expect(visibleText(page)).toContain(
-      '绑定失败：这个号段还没有激活，请先在「激活码段」中激活后再绑定',
+      '绑定失败：这个码段还没有激活，请先在「激活码段」中激活后再绑定',
     );
   });
 
@@ -213,7 +214,7 @@ describe('绑定码段', () => {
     expect(visibleText(page)).toContain('服务暂时不可用，请稍后重试');
     callPageMethod(page, 'onRetryLoad');
     await settle();
-    expect(visibleText(page)).toContain('还没有已激活的号段，请先在「激活码段」中激活号段');
+    expect(visibleText(page)).toContain('还没有已激活的码段，请先在「激活码段」中激活码段');
   });
 
   test('a viewer sees the bindings but no bind button', async () => {

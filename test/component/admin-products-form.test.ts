@@ -187,7 +187,9 @@ describe('商品 form: trace steps', () => {
     await typeIntoVanField(page, '.step-name', '采摘');
     await typeIntoVanField(page, '.step-time', '3月1日');
     await tapVanButton(page, '#save-button');
-    expect(visibleText(page)).toContain('时间须为日期，如 2025-03-01');
+    expect(visibleText(page)).toContain(
+      '时间须为日期或日期加时刻，如 2025-03-01 或 2025-03-01 09:30',
+    );
   });
 });
 
@@ -366,6 +368,32 @@ describe('商品 form: save', () => {
       ean: '',
       images: ['cloud://local.local-local/product-images/demo/bottle.png'],
     });
+  });
+
+  test('a step stored with its moment reads as China time, not ISO text, and saves the same', async () => {
+    const { calls } = stubAdmin('operator', {
+      getProduct: () =>
+        ok<ProductResult>({
+          product: productView({
+            trace: [
+              { name: '灌装', time: '2025-03-03T01:20:00Z' },
+              { name: '出厂', time: '2025-03-04' },
+            ],
+          }),
+        }),
+    });
+    const page = await renderPage(FORM_PAGE, { productId: 'prod-1' });
+    const shown = () =>
+      page
+        .querySelectorAll('.step-time')
+        .map((field) => (field as unknown as { data: { value: string } }).data.value);
+    expect(shown()).toEqual(['2025-03-03 09:20', '2025-03-04']);
+    await typeIntoVanField(page, '#brand-field', '码上');
+    await tapVanButton(page, '#save-button');
+    expect(sent(calls, 'updateProduct')[0]?.trace).toEqual([
+      { name: '灌装', time: '2025-03-03T09:20:00+08:00' },
+      { name: '出厂', time: '2025-03-04' },
+    ]);
   });
 
   test('unsaved changes turn on WeChat’s leave prompt; saving turns it off', async () => {

@@ -7,7 +7,8 @@ import {
   queryParam,
   validateRawCode,
 } from '../../miniprogram/pages/landing/scan-input';
-import { maskMiddle } from '../../miniprogram/utils/mask';
+import { maskOpenid } from '../../miniprogram/admin/utils/text';
+import { maskOpenid as serverMask } from '../../cloudfunctions/core/domain/permissions';
 import { formatDateTime } from '../../miniprogram/utils/time';
 
 describe('raw code input', () => {
@@ -81,10 +82,12 @@ describe('scan results', () => {
 });
 
 describe('display helpers', () => {
-  test('maskMiddle keeps the ends and hides short values entirely', () => {
-    expect(maskMiddle('oMASH1234567890abcdefXYZ')).toBe('oMAS****fXYZ');
-    expect(maskMiddle('5f1c8c0e2d6b4a7f9e3b1d2c4a6f8e0b', 6, 4)).toBe('5f1c8c****8e0b');
-    expect(maskMiddle('short')).toBe('*****');
+  test('maskOpenid keeps the ends as the server masks them, so a user reads the same everywhere', () => {
+    expect(maskOpenid('oMASH1234567890abcdefXYZ')).toBe('oMAS…fXYZ');
+    expect(maskOpenid('o-demo-admin')).toBe('o-de…dmin');
+    expect(maskOpenid('o-short')).toBe('o-…rt');
+    expect(serverMask('oMASH1234567890abcdefXYZ')).toBe(maskOpenid('oMASH1234567890abcdefXYZ'));
+    expect(serverMask('o-short')).toBe(maskOpenid('o-short'));
   });
 
   test('formatDateTime prints local minutes and a dash for bad input', () => {

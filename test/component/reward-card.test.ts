@@ -242,7 +242,8 @@ describe('claiming', () => {
     expect(hasAction(page)).toBe(false);
     expect(rewardCalls(calls)).toEqual([
       { action: 'status', scanId: SCAN_ID },
-      { action: 'claim', scanId: SCAN_ID },
+      // The offer's campaign goes with the claim, to word a refusal if it stopped meanwhile.
+      { action: 'claim', scanId: SCAN_ID, campaignId: 'camp-spring' },
       { action: 'status', scanId: SCAN_ID },
     ]);
   });

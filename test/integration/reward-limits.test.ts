@@ -575,6 +575,40 @@ describe('reward: limits under parallel claims, pauses and stalls', () => {
       await expectBooksBalanced(campaign.campaignId, 200);
     });
 
+    it('a campaign paused before the claim: refused as not running on a fresh read too, when the landing offered it', async () => {
+      const campaign = await kit.startCampaign({ name: '领取前暂停' });
+      const [first, second, third, fourth] = await kit.bulkScans('paused-fresh', 4_860, 4);
+      await kit.admin.call('setCampaignStatus', {
+        campaignId: campaign.campaignId,
+        status: 'paused',
+      });
+      /** A claim as the landing sends it: with the campaign its offer showed. */
+      const claimOffered = async (scan: { scanId: string; openid: string }, offered: string) =>
+        (
+          await stack.call(
+            'reward',
+            { action: 'claim', scanId: scan.scanId, campaignId: offered },
+            { openid: scan.openid },
+          )
+        ).body;
+
+      // An instance that kept the campaign finds it paused at its hold and reads the list again;
+      // one that read the list since never sees it: both say the campaign stopped.
+      expect((await claimOffered(first!, campaign.campaignId)).error.code).toBe('NOT_RUNNING');
+      const before = seenCount('campaigns getDocument');
+      const fresh = await claimOffered(second!, campaign.campaignId);
+      expect(fresh.error.code).toBe('NOT_RUNNING');
+      expect(fresh.error.message).toBe('活动未在进行中');
+      // Its list had no running campaign for the code: the offered one was read to say why.
+      expect(seenCount('campaigns getDocument') - before).toBeGreaterThanOrEqual(1);
+      // Without the offer (an older client) the same claim can only say no campaign pays.
+      expect((await claim(third!)).error.code).toBe('NOT_TARGETED');
+      // An offer the code is not in (or no campaign at all) changes nothing.
+      expect((await claimOffered(fourth!, 'camp-not-there')).error.code).toBe('NOT_TARGETED');
+      expect(await kit.payoutsOf(campaign.campaignId)).toHaveLength(0);
+      await expectBooksBalanced(campaign.campaignId, 0);
+    });
+
     it('a campaign started since the instance read the list: a claim no kept campaign pays is paid by it', async () => {
       const old = await kit.startCampaign({ name: '旧活动' });
       const [first, second] = await kit.bulkScans('started', 4_840, 2);

@@ -45,7 +45,8 @@
  *      ‖ count the claim in the figures (rewards/rollup.ts)                      1
  * 8 in all (9 on a cold instance, and once a minute on a warm one). A refused claim records and
  * counts its refusal (+2, side by side), and decides it on a fresh read of the running campaigns
- * unless round 1 read them (+1). Nothing is read to know the limits: the user's quota is
+ * unless round 1 read them (+1); when none of them pays for the code, the campaign the landing
+ * offered is read to say it was paused or ended since (+1, offeredAndGone). Nothing is read to know the limits: the user's quota is
  * inserted (+1 when the user claimed in this campaign before: the insert finds it, a conditional
  * update takes it), the IP's updated (+1 for an IP new to the campaign). A code last scanned
  * before its state carried the range and product reads them (+2). Each campaign refused
@@ -63,7 +64,7 @@
  * payout is still open).
  */
 import type { ClaimResult, RewardErrorCode, StatusResult } from '../../../typings/reward.js';
-import { codeHoldsBudget, toCampaign } from '../data/campaigns.js';
+import { codeHoldsBudget, findCampaign, toCampaign } from '../data/campaigns.js';
 import { findCodeState } from '../data/codes.js';
 import { quotaKeys } from '../data/claim-quotas.js';
 import { findPayoutByCode, insertPayout } from '../data/payouts.js';
@@ -74,6 +75,7 @@ import {
   REFUSAL_MESSAGES,
   rankCampaigns,
   selectCampaign,
+  targets,
   type ClaimedCode,
   type EligibilityContext,
 } from '../domain/campaign-eligibility.js';
@@ -112,12 +114,20 @@ const REFUSAL_CODES = new Set<string>([
   ...Object.keys(REFUSAL_MESSAGES),
 ]);
 
-export async function claimReward(scanId: string, claimant: Claimant): Promise<ClaimResult> {
+/**
+ * `offered` is the campaign the landing page offered (RewardOffer.campaignId), as the client says:
+ * it is never trusted to pay, only to word a refusal (offeredAndGone).
+ */
+export async function claimReward(
+  scanId: string,
+  claimant: Claimant,
+  offered?: string,
+): Promise<ClaimResult> {
   const now = Date.now();
   // The campaign a refusal is about, once the rules reached one.
   const about: { campaignId?: string } = {};
   try {
-    return await claimOnce(scanId, claimant, now, about);
+    return await claimOnce(scanId, claimant, now, about, offered);
   } catch (error) {
     if (error instanceof AppError && REFUSAL_CODES.has(error.code)) {
       await countRefusal(error.code as RewardErrorCode, about.campaignId, Date.now());
@@ -131,6 +141,7 @@ async function claimOnce(
   claimant: Claimant,
   now: number,
   about: { campaignId?: string },
+  offered: string | undefined,
 ): Promise<ClaimResult> {
   // Round 1: the scan, beside the running campaigns when this instance's are a minute old.
   const [found, listed] = await Promise.all([findScan(scanId), keptRunningCampaigns()]);
@@ -245,7 +256,8 @@ async function claimOnce(
               campaignId: selection.campaign.id,
               refusal: new AppError(selection.refusal.code, selection.refusal.message),
             }
-          : refusals.find((entry) => GONE.has(entry.refusal.code)));
+          : refusals.find((entry) => GONE.has(entry.refusal.code))) ??
+        (offered && !records.has(offered) ? await offeredAndGone(offered, code, now) : undefined);
       about.campaignId = chosen?.campaignId;
       throw chosen?.refusal ?? new AppError(selection.refusal.code, selection.refusal.message);
     }
@@ -314,4 +326,27 @@ export async function rewardStatus(scanId: string, openid: string): Promise<Stat
   const payout = await findPayoutByCode(scan.code);
   if (!payout || payout.openid !== openid) return { payout: null };
   return { payout: payoutView(await freshened(payout)) };
+}
+
+/**
+ * No running campaign pays for the code, and the landing had offered one: when that campaign
+ * still targets the code but was paused, ended or left its window since, the refusal says so
+ * (活动未在进行中 / 不在活动时间内) rather than that the code is in no campaign — which is what a
+ * fresh read alone would say, while an instance that still kept the campaign finds it paused at
+ * its hold (+1 read, on this refusal only).
+ */
+async function offeredAndGone(
+  campaignId: string,
+  code: ClaimedCode,
+  now: number,
+): Promise<{ campaignId: string; refusal: AppError } | undefined> {
+  const record = await findCampaign(campaignId);
+  if (!record) return undefined;
+  const campaign = toCampaign(record);
+  if (!targets(campaign, code)) return undefined;
+  if (campaign.status !== 'running') return { campaignId, refusal: refusal('NOT_RUNNING') };
+  if (now < campaign.startAt || now >= campaign.endAt) {
+    return { campaignId, refusal: refusal('OUTSIDE_WINDOW') };
+  }
+  return undefined;
 }

@@ -150,7 +150,7 @@ export class ProductBindStore {
 
   async bind(): Promise<BindOutcome> {
     const range = this.selected;
-    if (!range || !this.product || this.binding) return { ok: false, message: '请先选择号段' };
+    if (!range || !this.product || this.binding) return { ok: false, message: '请先选择码段' };
     const problem = this.check();
     if (problem) return { ok: false, message: problem };
     this.binding = true;

@@ -10,3 +10,14 @@ export function utf8Bytes(text: string): number {
   }
   return bytes;
 }
+
+/**
+ * `oMAS…fXYZ`: enough to tell two users apart or read one to support, without putting the whole
+ * openid on screen or in screenshots. The same form as the server's (core/domain/permissions.ts
+ * maskOpenid, for members and the operations log), so one user reads the same on every page.
+ */
+export function maskOpenid(openid: string): string {
+  return openid.length <= 10
+    ? `${openid.slice(0, 2)}…${openid.slice(-2)}`
+    : `${openid.slice(0, 4)}…${openid.slice(-4)}`;
+}

@@ -6,7 +6,8 @@ import type {
 } from '../../../../typings/admin';
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
-import { chinaDateTimeText, fenToYuan } from './form';
+import { yuanText } from '../../utils/figures';
+import { chinaDateTimeText } from './form';
 
 /** The server's words for each status (core/rewards/campaigns.ts STATUS_LABELS). */
 export const CAMPAIGN_STATUS_LABELS: Readonly<Record<CampaignStatusKind, string>> = {
@@ -37,9 +38,7 @@ export const STATUS_TABS: readonly StatusTab[] = [
   { value: 'ended', name: '已结束' },
 ];
 
-export function yuanText(fen: number): string {
-  return `${fenToYuan(fen)} 元`;
-}
+export { yuanText };
 
 /** The budget as a bar: paid, held and remaining as shares of the budget (percent widths). */
 export interface BudgetBar {

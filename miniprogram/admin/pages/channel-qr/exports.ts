@@ -8,6 +8,7 @@ import type {
   QrScannerView,
   ScannerReplyStatus,
 } from '../../../../typings/admin';
+import { countText } from '../../utils/figures';
 import { chinaTimeText } from './present';
 
 export const REPLY_STATUS_LABELS: Readonly<Record<ScannerReplyStatus, string>> = {
@@ -63,10 +64,6 @@ export interface ExportCard {
   failure: string;
 }
 
-function groupDigits(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 function sizeText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${Math.ceil(bytes / 1024)} KB`;
@@ -82,8 +79,8 @@ export function exportCard(progress: ExportProgress): ExportCard {
       ? Math.min(99, Math.floor((progress.rowsDone * 100) / planned))
       : 0;
   const progressText = done
-    ? `已导出 ${groupDigits(progress.rowsDone)} 行，共 ${progress.filesDone} 个文件`
-    : `${groupDigits(progress.rowsDone)} / ${groupDigits(planned)} 行（${percent}%）`;
+    ? `已导出 ${countText(progress.rowsDone)} 行，共 ${progress.filesDone} 个文件`
+    : `${countText(progress.rowsDone)} / ${countText(planned)} 行（${percent}%）`;
   return {
     state: progress.state,
     progressText,

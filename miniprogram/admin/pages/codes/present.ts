@@ -8,6 +8,7 @@ import type {
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
+import { countText } from '../../utils/figures';
 
 /**
  * Pure view-models of the 码包 pages (applications, one application, lookups): what each card
@@ -27,10 +28,8 @@ export const MAX_IMAGE_CODES = 1_000;
 export const POLL_MS = 3_000;
 export const MAX_POLLS = 100;
 
-/** `12,345`: counts of codes are long; separators keep them readable on a phone. */
-export function countText(count: number): string {
-  return String(Math.trunc(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+// Counts of codes are long: the console's one count format (`12,345`), for this page's importers.
+export { countText };
 
 /** `1.2 万` style is ambiguous for printers; we show the exact count and its 万 when round. */
 export function codeCountText(count: number): string {

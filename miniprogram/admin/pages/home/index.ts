@@ -1,8 +1,8 @@
 import { ComponentWithStore } from 'mobx-miniprogram-bindings';
-import { maskMiddle } from '../../../utils/mask';
 import { formatDateTime } from '../../../utils/time';
 import { dashboardStore } from '../../stores/dashboard';
 import { adminSessionStore } from '../../stores/session';
+import { maskOpenid } from '../../utils/text';
 import { ROLE_TAG_TYPES, roleLabel } from '../../utils/roles';
 import { menuFor } from './menu';
 import { describeDashboardError, figureCards, figuresCaption } from './present';
@@ -29,7 +29,7 @@ ComponentWithStore({
       menu: () => menuFor(adminSessionStore.me),
       errorMessage: () => adminSessionStore.error?.message ?? '',
       errorCode: () => adminSessionStore.error?.code ?? '',
-      maskedOpenid: () => maskMiddle(adminSessionStore.me?.openid ?? ''),
+      maskedOpenid: () => maskOpenid(adminSessionStore.me?.openid ?? ''),
       visits: () => adminSessionStore.me?.visits ?? 0,
       firstSeenAt: () => formatDateTime(adminSessionStore.me?.firstSeenAt),
       lastSeenAt: () => formatDateTime(adminSessionStore.me?.lastSeenAt),

@@ -2,6 +2,7 @@ import type { DashboardFigures } from '../../../../typings/admin';
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
+import { countText, yuanText } from '../../utils/figures';
 
 /** 发放记录 opened on the payouts flagged for attention. */
 export const FLAGGED_PAYOUTS_URL = '/admin/pages/payouts/index?flagged=1';
@@ -17,18 +18,6 @@ export interface FigureCard {
   url: string;
   /** Drawn in the warning colour: something waits for an operator. */
   alert: boolean;
-}
-
-/** `12,345`: counts as people read them. */
-function countText(count: number): string {
-  return count.toLocaleString('en-US');
-}
-
-/** `1,234.50 元`, from integer fen (no floating point on money). */
-export function budgetText(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(fen));
-  return `${sign}${countText(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')} 元`;
 }
 
 /** The cards in reading order: today's traffic, today's money, then what needs attention. */
@@ -70,7 +59,7 @@ export function figureCards(figures: DashboardFigures): FigureCard[] {
     {
       key: 'budget',
       label: '进行中活动剩余预算',
-      value: budgetText(figures.budgetLeftFen),
+      value: yuanText(figures.budgetLeftFen),
       hint: `${figures.runningCampaigns} 个活动进行中`,
       url: '',
       alert: false,

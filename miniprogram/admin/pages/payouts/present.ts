@@ -3,6 +3,8 @@ import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelop
 import type { PayoutProviderKind, PayoutStateKind } from '../../../../typings/reward';
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
+import { yuanText } from '../../utils/figures';
+import { maskOpenid } from '../../utils/text';
 import type { PayoutFilters } from '../../stores/payouts';
 
 /**
@@ -50,17 +52,7 @@ const PROVIDER_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
   'v3-transfer': '商家转账',
 };
 
-/** `1.50 元`, from integer fen (no floating point on money). */
-export function yuanText(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(fen));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} 元`;
-}
-
-/** `oMAS…fXYZ`: enough to tell users apart on a phone without showing the whole identifier. */
-export function maskOpenid(openid: string): string {
-  return openid.length > 8 ? `${openid.slice(0, 4)}…${openid.slice(-4)}` : openid;
-}
+export { yuanText };
 
 export interface PickerChoice {
   value: string;

@@ -122,7 +122,7 @@ export function stepDraft(step: TraceStepInput): StepDraft {
   return {
     key: newKey('step'),
     name: step.name,
-    time: step.time ?? '',
+    time: stepTimeField(step.time),
     place: step.place ?? '',
     operator: step.operator ?? '',
     note: step.note ?? '',
@@ -221,6 +221,24 @@ export function suspicionMessage(key: SuspicionKey, typed: string): string {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** A moment as the operator reads and types it: `2025-03-03 09:20`, China time like the console. */
+const CLOCK = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * A stored step time in its field: a day as stored, a moment (`2025-03-03T09:20:00+08:00`, as the
+ * API and the demo write it) as `2025-03-03 09:20` China time, never the raw ISO text.
+ */
+export function stepTimeField(time: string | undefined): string {
+  if (!time) return '';
+  if (!DATE_TIME.test(time)) return time;
+  return new Date(Date.parse(time) + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The field as the server takes it: a day as is, `2025-03-03 09:20` as China time with its offset. */
+function storedStepTime(time: string): string {
+  return CLOCK.test(time) ? `${time.replace(' ', 'T')}:00+08:00` : time;
+}
 
 function lengthMessage(label: string, text: string, max: number, required: boolean): string {
   const value = text.trim();
@@ -292,7 +310,8 @@ export function stepErrors(step: StepDraft, prefix: string): DraftErrors {
   };
   put('name', lengthMessage('环节名称', step.name, PRODUCT_LIMITS.stepName, true));
   const time = step.time.trim();
-  if (time && !DATE.test(time) && !DATE_TIME.test(time)) put('time', '时间须为日期，如 2025-03-01');
+  if (time && !DATE.test(time) && !CLOCK.test(time) && !DATE_TIME.test(time))
+    put('time', '时间须为日期或日期加时刻，如 2025-03-01 或 2025-03-01 09:30');
   put('place', lengthMessage('地点', step.place, PRODUCT_LIMITS.stepPlace, false));
   put('operator', lengthMessage('操作方', step.operator, PRODUCT_LIMITS.stepOperator, false));
   put('note', lengthMessage('说明', step.note, PRODUCT_LIMITS.stepNote, false));
@@ -320,7 +339,7 @@ export function stepInput(step: StepDraft): TraceStepInput {
   const place = optional(step.place);
   const operator = optional(step.operator);
   const note = optional(step.note);
-  if (time) input.time = time;
+  if (time) input.time = storedStepTime(time);
   if (place) input.place = place;
   if (operator) input.operator = operator;
   if (note) input.note = note;

@@ -7,6 +7,7 @@ import type { AdminProductView, RangeSegmentView, TraceStepInput } from '../../.
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
+import { countText } from '../../utils/figures';
 import type { ImageSlot } from './draft';
 
 export * from './draft';
@@ -115,8 +116,8 @@ export function rangeRows(
 ): RangeRow[] {
   return ranges.map((range) => ({
     key: range.key,
-    label: `号段 ${range.codeStart}–${range.codeEnd}`,
-    count: `${range.codeEnd - range.codeStart + 1} 个码 · 申请单 ${range.applicationId}`,
+    label: `码段 ${range.codeStart}–${range.codeEnd}`,
+    count: `${countText(range.codeEnd - range.codeStart + 1)} 个码 · 申请单 ${range.applicationId}`,
     binding:
       range.productId === productId
         ? '已绑定本商品'
@@ -144,7 +145,7 @@ export const PRODUCT_ERROR_COPY: Readonly<Record<ProductPageErrorCode, string>> 
   CONFLICT: '数据刚被他人修改，请刷新后再试',
   UPSTREAM_ERROR: '微信服务繁忙，请稍后重试',
   INTERNAL: '服务暂时不可用，请稍后重试',
-  RANGE_NOT_ACTIVATED: '这个号段还没有激活，请先在「激活码段」中激活后再绑定',
+  RANGE_NOT_ACTIVATED: '这个码段还没有激活，请先在「激活码段」中激活后再绑定',
   NETWORK_ERROR: '网络异常，请检查网络后重试（已填写的内容不会丢失）',
   BAD_REPLY: '服务返回了无法识别的结果，请稍后重试',
   CLOUD_UNAVAILABLE: '当前微信版本过低，无法连接服务，请升级微信后重试',

@@ -11,6 +11,7 @@ import type {
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import type { ChartSpec } from '../../utils/chart';
+import { yuanText } from '../../utils/figures';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -124,10 +125,7 @@ export function rewardTrendChart(
   };
 }
 
-/** Fen as `12.30 元`. */
-export function yuanText(fen: number): string {
-  return `${(fen / 100).toFixed(2)} 元`;
-}
+export { yuanText };
 
 export interface FigureCard {
   key: string;

@@ -4,6 +4,7 @@ import { productBindStore } from '../../../stores/product-bind';
 import type { StepField } from '../../../stores/product-form';
 import { adminSessionStore } from '../../../stores/session';
 import { confirmAction } from '../../../utils/confirm';
+import { countText } from '../../../utils/figures';
 import { describeProductError, rangeRows, shownErrors } from '../present';
 
 function errorText(error: EnvelopeError | null): string {
@@ -119,21 +120,21 @@ ComponentWithStore({
         this.setData({ notice: problem, noticeType: 'error' });
         return;
       }
-      const count = range.codeEnd - range.codeStart + 1;
+      const count = countText(range.codeEnd - range.codeStart + 1);
       const replacing =
         range.productId && range.productId !== product.productId
           ? `，替换原来绑定的「${productBindStore.titles[range.productId] ?? '其他商品'}」`
           : '';
       const ok = await confirmAction({
         title: '绑定商品',
-        content: `号段 ${range.codeStart}–${range.codeEnd} 的 ${count} 个码扫码后将显示「${product.title}」${replacing}，码段溯源 ${productBindStore.steps.length} 步。立即生效，确定绑定吗？`,
+        content: `码段 ${range.codeStart}–${range.codeEnd} 的 ${count} 个码扫码后将显示「${product.title}」${replacing}，码段溯源 ${productBindStore.steps.length} 步。立即生效，确定绑定吗？`,
         confirmText: '绑定',
       });
       if (!ok) return;
       const outcome = await productBindStore.bind();
       if (outcome.ok) {
         this.setData({
-          notice: `已绑定号段 ${range.codeStart}–${range.codeEnd}`,
+          notice: `已绑定码段 ${range.codeStart}–${range.codeEnd}`,
           noticeType: 'success',
         });
         void wx.showToast({ title: '已绑定', icon: 'success' });

@@ -1,0 +1,18 @@
+/**
+ * Counts and money as every console page shows them: `12,345` and `1,234.50 元`. One place, so
+ * the same budget never reads `1000.00 元` on one page and `1,000.00 元` on the next. A regex
+ * rather than `toLocaleString`: not every Mini Program runtime ships Intl.
+ */
+
+/** `12,345`: thousands separated, as people read long counts on a phone. */
+export function countText(count: number): string {
+  const whole = Math.trunc(count);
+  return `${whole < 0 ? '-' : ''}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+}
+
+/** `1,234.50 元`, from integer fen (no floating point on money). */
+export function yuanText(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(fen));
+  return `${sign}${countText(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')} 元`;
+}
