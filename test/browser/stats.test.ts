@@ -125,9 +125,9 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await expect
       .poll(cards, WAIT)
       .toEqual([
-        '扫码次数 4',
+        '扫码次数 4 次',
         '扫码人数 3 按时段累计',
-        '首次扫码 3 码',
+        '首次扫码 3 个码',
         '红包领取 1 次',
         '已到账 1.00 元 1 笔',
         '被拒领取 0 次',

@@ -16,3 +16,16 @@ export function yuanText(fen: number): string {
   const abs = Math.abs(Math.trunc(fen));
   return `${sign}${countText(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')} 元`;
 }
+
+/**
+ * The unit each figure is counted in, one word for the same figure on every page (工作台's today
+ * and 数据's range alike): a first scan counts codes, a claim counts attempts, a payout counts
+ * transfers.
+ */
+export const FIGURE_UNITS = {
+  scans: '次',
+  firstScans: '个码',
+  claims: '次',
+  paid: '笔',
+  refused: '次',
+} as const;
