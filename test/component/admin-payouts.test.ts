@@ -384,6 +384,7 @@ describe('发放记录 page', () => {
       'NOTENOUGH 帐号余额不足',
       `微信单号 ${ref}`,
       'SOMETHING_NEW',
+      'TRANSPORT（网络超时，结果待查） connect ETIMEDOUT',
     ]);
     expect(visibleText(page)).not.toContain('ref=');
   });

@@ -64,7 +64,7 @@ const PROVIDER_REF_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
 
 /**
  * Operators' words for the codes a ledger step records (core/domain/payout-provider-events.ts):
- * WeChat Pay's documented err_codes of both APIs and our own. Shown only when the step stored no
+ * WeChat Pay's documented err_codes of both APIs and our own. Shown unless the step stored a Chinese
  * message of WeChat's own; a code not listed stays as recorded.
  */
 export const PROVIDER_CODE_MEANINGS: Readonly<Record<string, string>> = {
@@ -115,7 +115,9 @@ export function ledgerDetail(detail: string, provider: PayoutProviderKind): stri
   const code = /^[A-Z][A-Z0-9_]*$/.test(first) ? first : '';
   const message = (code ? rest.slice(1) : rest).join(' ');
   const meaning = code ? PROVIDER_CODE_MEANINGS[code] : undefined;
-  const codeText = code && !message && meaning ? `${code}（${meaning}）` : code;
+  // WeChat's own Chinese message says it already; a bare code or a transport error does not.
+  const saidInChinese = /[\u4e00-\u9fff]/.test(message);
+  const codeText = meaning && !saidInChinese ? `${code}（${meaning}）` : code;
   return [codeText, message, ...refs].filter(Boolean).join(' ');
 }
 
