@@ -370,6 +370,13 @@ describe('发放记录 page', () => {
                   at: '2025-03-03T09:59:30.000Z',
                   detail: 'SOMETHING_NEW',
                 },
+                {
+                  from: 'unknown',
+                  to: 'unknown',
+                  toText: '结果待查',
+                  at: '2025-03-03T10:00:00.000Z',
+                  detail: 'TRANSPORT connect ETIMEDOUT',
+                },
               ],
             }),
           ],
