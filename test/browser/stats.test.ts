@@ -125,9 +125,9 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     await expect
       .poll(cards, WAIT)
       .toEqual([
-        '扫码次数 4',
+        '扫码次数 4 次',
         '扫码人数 3 按时段累计',
-        '首次扫码 3 码',
+        '首次扫码 3 个码',
         '红包领取 1 次',
         '已到账 1.00 元 1 笔',
         '被拒领取 0 次',
@@ -167,13 +167,13 @@ describe.skipIf(!hasChromium)('web preview: 数据', () => {
     const tappedOn = chinaDay(Date.now());
     await phone.locator(cls('range-chip')).getByText('今天', { exact: true }).tap();
     const todays = scannedAt.filter((at) => chinaDay(at) === tappedOn).length;
-    await expect.poll(cards, WAIT).toContain(`扫码次数 ${todays}`);
+    await expect.poll(cards, WAIT).toContain(`扫码次数 ${todays} 次`);
     // The day's curve by hour is drawn too (the screenshot once showed a blank white chart).
     await expect.poll(() => drawnPixels(phone, 'scan-chart-host'), WAIT).toBeGreaterThan(500);
     await session.preview.screenshot('stats-today');
     // Back to 近7天, where the campaign's row is whichever day its scans fell on.
     await phone.locator(cls('range-chip')).getByText('近7天', { exact: true }).tap();
-    await expect.poll(cards, WAIT).toContain('扫码次数 4');
+    await expect.poll(cards, WAIT).toContain('扫码次数 4 次');
 
     // The campaign's own page draws its curve.
     await phone.locator(cls('campaign-row')).first().tap();

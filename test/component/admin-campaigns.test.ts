@@ -225,6 +225,27 @@ describe('活动详情', () => {
     expect(textsOf(page, 'stats-day')).toEqual(['03-31', '03-30']);
     expect(textsOf(page, 'stats-claims')).toEqual(['8 次', '4 次']);
     expect(textsOf(page, 'stats-paid')).toEqual(['10.50 元', '6.00 元']);
+    // The chart names its days as the rows under it do, oldest first.
+    const chart = (page.data as { statsChart: { categories: string[] } }).statsChart;
+    expect(chart.categories).toEqual(['03-30', '03-31']);
+    expect(page.querySelector('.stats-chart__empty')).toBeFalsy();
+  });
+
+  test('a started campaign nobody claimed shows the empty state alone: no total, no zero rows', async () => {
+    stub('marketer', {
+      rewardStats: () =>
+        ok<RewardStatsResult>({
+          buckets: [
+            { start: '2025-03-29T16:00:00.000Z', ...figures(0, 0, 0) },
+            { start: '2025-03-30T16:00:00.000Z', ...figures(0, 0, 0) },
+          ],
+          totals: figures(0, 0, 0),
+        }),
+    });
+    const page = await renderPage(DETAIL_PAGE, { campaignId: 'camp-spring' });
+    expect(textsOf(page, 'stats-chart__empty')).toEqual(['还没有人领取']);
+    expect(findByClass(page, 'stats-row')).toHaveLength(0);
+    expect(findByClass(page, 'stats-total')).toHaveLength(0);
   });
 
   test('a campaign that has not started has no figures yet', async () => {

@@ -70,9 +70,16 @@ const LEDGER_PAYOUT = payout(1, {
       to: 'waiting_user',
       toText: '待用户确认',
       at: '2025-03-03T09:59:01.000Z',
-      detail: 'ACCEPTED 1330000071100999991182020050700019480001',
+      // As describeEvent stores it (and ledgers already stored keep it).
+      detail: 'ref=1330000071100999991182020050700019480001',
     },
-    { from: 'waiting_user', to: 'received', toText: '已领取', at: '2025-03-03T10:02:00.000Z' },
+    {
+      from: 'waiting_user',
+      to: 'received',
+      toText: '已领取',
+      at: '2025-03-03T10:02:00.000Z',
+      detail: 'ref=1330000071100999991182020050700019480001',
+    },
   ],
 });
 
@@ -302,7 +309,8 @@ describe('发放记录 page', () => {
       LEDGER_PAYOUT.ledger.map((entry) => formatDateTime(entry.at)),
     );
     expect(textsOf(page, 'ledger-detail')).toEqual([
-      'ACCEPTED 1330000071100999991182020050700019480001',
+      '微信转账单号 1330000071100999991182020050700019480001',
+      '微信转账单号 1330000071100999991182020050700019480001',
     ]);
     const text = visibleText(page);
     expect(text).toContain('发放方式：商家转账');
@@ -314,6 +322,78 @@ describe('发放记录 page', () => {
     // Tap again: closed.
     await dispatchIn(page, '.payout-0', 'tap');
     expect(findByClass(page, 'ledger-row')).toHaveLength(0);
+  });
+
+  test('a ledger step reads its reference labelled and a bare WeChat code in Chinese', async () => {
+    const ref = '1000041701202612043000000000001';
+    stubAdmin({
+      listPayouts: () =>
+        ok<ListPayoutsResult>({
+          payouts: [
+            payout(1, {
+              code: CODE,
+              provider: 'v2-redpacket',
+              state: 'sent',
+              stateText: '已发出',
+              ledger: [
+                {
+                  from: 'reserved',
+                  to: 'sending',
+                  toText: '发放中',
+                  at: '2025-03-03T09:58:00.000Z',
+                },
+                {
+                  from: 'sending',
+                  to: 'unknown',
+                  toText: '结果待查',
+                  at: '2025-03-03T09:58:01.000Z',
+                  detail: 'SYSTEMERROR',
+                },
+                {
+                  from: 'unknown',
+                  to: 'reserved',
+                  toText: '已预留',
+                  at: '2025-03-03T09:58:30.000Z',
+                  detail: 'NOTENOUGH 帐号余额不足',
+                },
+                {
+                  from: 'reserved',
+                  to: 'sent',
+                  toText: '已发出',
+                  at: '2025-03-03T09:59:00.000Z',
+                  detail: `ref=${ref}`,
+                },
+                {
+                  from: 'sent',
+                  to: 'unknown',
+                  toText: '结果待查',
+                  at: '2025-03-03T09:59:30.000Z',
+                  detail: 'SOMETHING_NEW',
+                },
+                {
+                  from: 'unknown',
+                  to: 'unknown',
+                  toText: '结果待查',
+                  at: '2025-03-03T10:00:00.000Z',
+                  detail: 'TRANSPORT connect ETIMEDOUT',
+                },
+              ],
+            }),
+          ],
+        }),
+    });
+    const page = await renderPage(PAYOUTS_PAGE);
+    await dispatchIn(page, '.payout-0', 'tap');
+
+    expect(textsOf(page, 'ledger-detail')).toEqual([
+      'SYSTEMERROR（微信支付系统繁忙，结果待查）',
+      // WeChat's own message stands; no second wording beside it.
+      'NOTENOUGH 帐号余额不足',
+      `微信单号 ${ref}`,
+      'SOMETHING_NEW',
+      'TRANSPORT（网络超时，结果待查） connect ETIMEDOUT',
+    ]);
+    expect(visibleText(page)).not.toContain('ref=');
   });
 
   test.each(Object.entries(PAYOUT_ERROR_COPY))(

@@ -109,6 +109,10 @@ describe('商品 form: checks as you type', () => {
   test('suspicion limits outside the server’s bounds are named as typed', async () => {
     stubAdmin();
     const page = await renderPage(FORM_PAGE);
+    // The bounds as people read them: the 30-day window in days, not 43200 分钟.
+    expect(findByClass(page, 'suspicion-bounds').map((node) => node.textContent?.trim())).toEqual([
+      '次数、人数、地点上限为 1–60，统计时长为 1 分钟–30 天',
+    ]);
     // A new product starts with the server's defaults.
     expect((page.data as { draft: { suspicion: Record<string, string> } }).draft.suspicion).toEqual(
       {
@@ -121,7 +125,7 @@ describe('商品 form: checks as you type', () => {
     await typeIntoVanField(page, '#suspicion-maxScans', '61');
     expect(visibleText(page)).toContain('扫码次数上限须在 1–60 之间');
     await typeIntoVanField(page, '#suspicion-windowMinutes', '0');
-    expect(visibleText(page)).toContain('统计时长（分钟）须在 1–43200 之间');
+    expect(visibleText(page)).toContain('统计时长（分钟）须在 1–43,200 之间（1 分钟–30 天）');
     await typeIntoVanField(page, '#suspicion-maxScans', '60');
     expect(visibleText(page)).not.toContain('扫码次数上限须在');
   });

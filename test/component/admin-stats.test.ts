@@ -203,9 +203,9 @@ describe('数据', () => {
     });
     expect(text).toContain('2026-03-08 至 2026-03-14（北京时间），按天');
     expect(rowTexts(page, 'figure-card')).toEqual([
-      '扫码次数 48',
+      '扫码次数 48 次',
       '扫码人数 25 按时段累计',
-      '首次扫码 14 码',
+      '首次扫码 14 个码',
       '红包领取 21 次',
       '已到账 31.50 元 21 笔',
       '被拒领取 2 次',
@@ -240,6 +240,24 @@ describe('数据', () => {
     expect(text).toContain('山泉水 550ml · 码段 0–9999');
     expect(text).toContain('在 广东省 深圳市 扫码 12 次（阈值 10）');
     expect(actionsOf(calls)).toContain('listDiversionAlerts');
+  });
+
+  test('counts read with separators and in the units 工作台 uses for the same figures', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-03-14T12:00:00+08:00') });
+    stubAdminAs('viewer', {
+      ...statsHandlers([3_000, 0, 8_000, 5_000, 0, 12_000, 20_000]),
+      rewardStats: () =>
+        ok({ ...REWARD, totals: { ...REWARD.totals, claims: 4_321, paid: 4_000, refused: 1_234 } }),
+    });
+    const page = await renderPage(STATS_PAGE);
+    await settle(6);
+    const cards = rowTexts(page, 'figure-card');
+    // 工作台 reads `今日扫码 12,345 次`, `今日首次扫码 678 个码`, `今日领取红包 90 次`, `… 88 笔`.
+    expect(cards).toContain('扫码次数 48,000 次');
+    expect(cards).toContain('首次扫码 15,998 个码');
+    expect(cards).toContain('红包领取 4,321 次');
+    expect(cards).toContain('被拒领取 1,234 次');
+    expect(cards.find((card) => card.startsWith('已到账'))).toMatch(/ 4,000 笔$/);
   });
 
   test('a period without scans says so instead of drawing empty charts', async () => {

@@ -16,3 +16,27 @@ export function yuanText(fen: number): string {
   const abs = Math.abs(Math.trunc(fen));
   return `${sign}${countText(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')} 元`;
 }
+
+/**
+ * A span of minutes in the largest whole unit it fills, as people say it: `30 天`, `2 小时`,
+ * `90 分钟` (never `43200 分钟`).
+ */
+export function minutesText(minutes: number): string {
+  const whole = Math.trunc(minutes);
+  if (whole !== 0 && whole % (24 * 60) === 0) return `${countText(whole / (24 * 60))} 天`;
+  if (whole !== 0 && whole % 60 === 0) return `${countText(whole / 60)} 小时`;
+  return `${countText(whole)} 分钟`;
+}
+
+/**
+ * The unit each figure is counted in, one word for the same figure on every page (工作台's today
+ * and 数据's range alike): a first scan counts codes, a claim counts attempts, a payout counts
+ * transfers.
+ */
+export const FIGURE_UNITS = {
+  scans: '次',
+  firstScans: '个码',
+  claims: '次',
+  paid: '笔',
+  refused: '次',
+} as const;

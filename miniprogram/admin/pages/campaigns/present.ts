@@ -6,6 +6,7 @@ import type {
 } from '../../../../typings/admin';
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
+import type { ChartSpec } from '../../utils/chart';
 import { yuanText } from '../../utils/figures';
 import { chinaDateTimeText } from './form';
 
@@ -152,13 +153,42 @@ export interface StatsRow {
   pct: number;
 }
 
-/** Newest first; label `03-02` for days (China time). */
+/** A day as both the chart and the rows under it read it: `03-02`, China time. */
+export function dayLabel(start: string): string {
+  return chinaDateTimeText(start).slice(5, 10);
+}
+
+/** Whether any day has a claim or a payout received: else the empty state stands alone. */
+export function hasClaims(stats: RewardStatsResult): boolean {
+  return stats.buckets.some((bucket) => bucket.claims > 0 || bucket.paid > 0);
+}
+
+/** `共 12 次领取，已发 16.50 元`; '' when nothing happened (the empty state says it). */
+export function statsTotal(stats: RewardStatsResult): string {
+  if (!hasClaims(stats)) return '';
+  return `共 ${stats.totals.claims} 次领取，已发 ${yuanText(stats.totals.paidFen)}`;
+}
+
+/** The campaign's own curve: claims and payouts received per day, oldest first. */
+export function claimsChart(stats: RewardStatsResult): ChartSpec {
+  return {
+    kind: 'line',
+    categories: stats.buckets.map((bucket) => dayLabel(bucket.start)),
+    series: [
+      { name: '领取', data: stats.buckets.map((bucket) => bucket.claims) },
+      { name: '已到账', data: stats.buckets.map((bucket) => bucket.paid) },
+    ],
+  };
+}
+
+/** Newest first; none while no day has a claim (the chart's empty state says so alone). */
 export function statsRows(stats: RewardStatsResult): StatsRow[] {
+  if (!hasClaims(stats)) return [];
   const most = Math.max(1, ...stats.buckets.map((bucket) => bucket.claims));
   return stats.buckets
     .map((bucket) => ({
       key: bucket.start,
-      label: chinaDateTimeText(bucket.start).slice(5, 10),
+      label: dayLabel(bucket.start),
       claims: bucket.claims,
       paid: yuanText(bucket.paidFen),
       pct: Math.round((bucket.claims / most) * 100),

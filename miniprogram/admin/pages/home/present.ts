@@ -2,7 +2,7 @@ import type { DashboardFigures } from '../../../../typings/admin';
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import { formatDateTime } from '../../../utils/time';
-import { countText, yuanText } from '../../utils/figures';
+import { FIGURE_UNITS, countText, yuanText } from '../../utils/figures';
 
 /** 发放记录 opened on the payouts flagged for attention. */
 export const FLAGGED_PAYOUTS_URL = '/admin/pages/payouts/index?flagged=1';
@@ -28,7 +28,7 @@ export function figureCards(figures: DashboardFigures): FigureCard[] {
       key: 'scans',
       label: '今日扫码',
       value: countText(figures.scans),
-      hint: '次',
+      hint: FIGURE_UNITS.scans,
       url: '',
       alert: false,
     },
@@ -36,7 +36,7 @@ export function figureCards(figures: DashboardFigures): FigureCard[] {
       key: 'first-scans',
       label: '今日首次扫码',
       value: countText(figures.firstScans),
-      hint: '个码',
+      hint: FIGURE_UNITS.firstScans,
       url: '',
       alert: false,
     },
@@ -44,7 +44,7 @@ export function figureCards(figures: DashboardFigures): FigureCard[] {
       key: 'claimed',
       label: '今日领取红包',
       value: countText(figures.rewardsClaimed),
-      hint: '笔',
+      hint: FIGURE_UNITS.claims,
       url: '',
       alert: false,
     },
@@ -52,7 +52,7 @@ export function figureCards(figures: DashboardFigures): FigureCard[] {
       key: 'paid',
       label: '今日到账',
       value: countText(figures.rewardsPaid),
-      hint: '笔',
+      hint: FIGURE_UNITS.paid,
       url: '',
       alert: false,
     },

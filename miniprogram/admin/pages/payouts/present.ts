@@ -52,6 +52,75 @@ const PROVIDER_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
   'v3-transfer': '商家转账',
 };
 
+/**
+ * What the provider's reference in a ledger step is called on each provider's own bill:
+ * sendminiprogramhb's `send_listid` (gethbinfo's `detail_id`) and transfer-bills'
+ * `transfer_bill_no`.
+ */
+const PROVIDER_REF_LABELS: Readonly<Record<PayoutProviderKind, string>> = {
+  'v2-redpacket': '微信单号',
+  'v3-transfer': '微信转账单号',
+};
+
+/**
+ * Operators' words for the codes a ledger step records (core/domain/payout-provider-events.ts):
+ * WeChat Pay's documented err_codes of both APIs and our own. Shown unless the step stored a Chinese
+ * message of WeChat's own; a code not listed stays as recorded.
+ */
+export const PROVIDER_CODE_MEANINGS: Readonly<Record<string, string>> = {
+  SYSTEMERROR: '微信支付系统繁忙，结果待查',
+  SYSTEM_ERROR: '微信支付系统繁忙，结果待查',
+  PROCESSING: '微信支付处理中',
+  ACCEPTED: '微信支付已受理',
+  FATAL_ERROR: '单号已用于不同参数，需人工核对',
+  SEND_FAILED: '红包发放失败',
+  NOTENOUGH: '商户余额不足，请充值',
+  NOT_ENOUGH: '商户运营账户余额不足，请充值',
+  SENDNUM_LIMIT: '该用户今日领取次数已达上限',
+  FREQ_LIMIT: '请求过于频繁',
+  FREQUENCY_LIMITED: '请求过于频繁',
+  FREQUENCY_LIMIT_EXCEED: '请求过于频繁',
+  SECOND_OVER_LIMITED: '每分钟发放数已达上限',
+  DAY_OVER_LIMITED: '今日发放额度已达上限',
+  MONEY_LIMIT: '金额超出商户设置的范围',
+  NO_AUTH: '商户无此权限或用户被风控拦截',
+  CA_ERROR: '商户证书有误',
+  SIGN_ERROR: '签名错误，请核对商户密钥',
+  XML_ERROR: '请求格式有误',
+  PARAM_ERROR: '请求参数有误',
+  INVALID_REQUEST: '请求不符合微信支付规则',
+  OPENID_ERROR: '用户 openid 与公众号不匹配',
+  ILLEGAL_APPID: 'appid 与商户号不匹配',
+  NOT_FOUND: '微信支付查无此单',
+  TRANSPORT: '网络超时，结果待查',
+  RETURN_FAIL: '微信支付通信失败',
+  FAILED: '微信支付发放失败',
+  REFUND: '红包未领取，已退款',
+};
+
+/**
+ * A stored step detail as operators read it. The server writes `CODE message ref=REF` (each part
+ * optional; core/domain/payout.ts describeEvent) and ledgers already stored keep that form, so it
+ * is read here: the reference labelled by its provider, a bare code with its Chinese meaning.
+ */
+export function ledgerDetail(detail: string, provider: PayoutProviderKind): string {
+  const words = detail.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '';
+  const refLabel = PROVIDER_REF_LABELS[provider] ?? '微信单号';
+  const refs = words
+    .filter((word) => word.startsWith('ref='))
+    .map((word) => `${refLabel} ${word.slice('ref='.length)}`);
+  const rest = words.filter((word) => !word.startsWith('ref='));
+  const first = rest[0] ?? '';
+  const code = /^[A-Z][A-Z0-9_]*$/.test(first) ? first : '';
+  const message = (code ? rest.slice(1) : rest).join(' ');
+  const meaning = code ? PROVIDER_CODE_MEANINGS[code] : undefined;
+  // WeChat's own Chinese message says it already; a bare code or a transport error does not.
+  const saidInChinese = /[\u4e00-\u9fff]/.test(message);
+  const codeText = meaning && !saidInChinese ? `${code}（${meaning}）` : code;
+  return [codeText, message, ...refs].filter(Boolean).join(' ');
+}
+
 export { yuanText };
 
 export interface PickerChoice {
@@ -108,7 +177,7 @@ export interface LedgerRow {
   /** `已预留 → 发放中` */
   transition: string;
   at: string;
-  /** The provider's code, reference and message, as recorded. */
+  /** The provider's code, message and labelled reference (ledgerDetail). */
   detail: string;
 }
 
@@ -165,7 +234,7 @@ export function payoutRows(
           entry.toText || PAYOUT_STATE_LABELS[entry.to]
         }`,
         at: formatDateTime(entry.at),
-        detail: entry.detail ?? '',
+        detail: ledgerDetail(entry.detail ?? '', payout.provider),
       })),
     };
   });

@@ -9,6 +9,7 @@ import type {
   SuspicionThresholds,
   TraceStepInput,
 } from '../../../../typings/admin';
+import { countText, minutesText } from '../../utils/figures';
 
 /**
  * The server's bounds (cloudfunctions/admin/products.ts and core/domain/verdict.ts), copied so the
@@ -31,6 +32,12 @@ export const PRODUCT_LIMITS = {
   maxLimit: 60,
   maxWindowMinutes: 30 * 24 * 60,
 } as const;
+
+/**
+ * The limits' bounds as the form states them: the window in days and minutes as people read
+ * them (`1 分钟–30 天`), from the same constants the checks use.
+ */
+export const SUSPICION_BOUNDS_TEXT = `次数、人数、地点上限为 1–${PRODUCT_LIMITS.maxLimit}，统计时长为 ${minutesText(1)}–${minutesText(PRODUCT_LIMITS.maxWindowMinutes)}`;
 
 /** The limits a product gets when the operator sets none (core/domain/verdict.ts). */
 export const DEFAULT_SUSPICION: Readonly<SuspicionThresholds> = {
@@ -215,7 +222,11 @@ export function suspicionMessage(key: SuspicionKey, typed: string): string {
   if (text === '') return `请填写${SUSPICION_LABELS[key]}`;
   if (!/^\d+$/.test(text)) return `${SUSPICION_LABELS[key]}须为整数`;
   const value = Number(text);
-  if (value < 1 || value > max) return `${SUSPICION_LABELS[key]}须在 1–${max} 之间`;
+  if (value >= 1 && value <= max) return '';
+  // Typed in minutes, so the bound in minutes too, beside the span it makes.
+  return key === 'windowMinutes'
+    ? `${SUSPICION_LABELS[key]}须在 1–${countText(max)} 之间（${minutesText(1)}–${minutesText(max)}）`
+    : `${SUSPICION_LABELS[key]}须在 1–${max} 之间`;
   return '';
 }
 

@@ -11,7 +11,7 @@ import type {
 import type { CommonErrorCode, EnvelopeError } from '../../../../typings/envelope';
 import type { ClientErrorCode } from '../../../services/cloud';
 import type { ChartSpec } from '../../utils/chart';
-import { yuanText } from '../../utils/figures';
+import { FIGURE_UNITS, countText, yuanText } from '../../utils/figures';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -140,26 +140,46 @@ export function figureCards(
   single: boolean,
 ): FigureCard[] {
   const cards: FigureCard[] = [
-    { key: 'scans', label: '扫码次数', value: String(scan.totals.scans), hint: '' },
+    {
+      key: 'scans',
+      label: '扫码次数',
+      value: countText(scan.totals.scans),
+      hint: FIGURE_UNITS.scans,
+    },
     {
       key: 'scanners',
       label: '扫码人数',
-      value: String(scan.totals.scanners),
+      value: countText(scan.totals.scanners),
       // Summed over buckets: a user in two buckets counts twice (the contract says so).
       hint: single ? '' : '按时段累计',
     },
-    { key: 'first-scans', label: '首次扫码', value: String(scan.totals.firstScans), hint: '码' },
+    {
+      key: 'first-scans',
+      label: '首次扫码',
+      value: countText(scan.totals.firstScans),
+      hint: FIGURE_UNITS.firstScans,
+    },
   ];
   if (reward) {
     cards.push(
-      { key: 'claims', label: '红包领取', value: String(reward.totals.claims), hint: '次' },
+      {
+        key: 'claims',
+        label: '红包领取',
+        value: countText(reward.totals.claims),
+        hint: FIGURE_UNITS.claims,
+      },
       {
         key: 'paid',
         label: '已到账',
         value: yuanText(reward.totals.paidFen),
-        hint: `${reward.totals.paid} 笔`,
+        hint: `${countText(reward.totals.paid)} ${FIGURE_UNITS.paid}`,
       },
-      { key: 'refused', label: '被拒领取', value: String(reward.totals.refused), hint: '次' },
+      {
+        key: 'refused',
+        label: '被拒领取',
+        value: countText(reward.totals.refused),
+        hint: FIGURE_UNITS.refused,
+      },
     );
   }
   return cards;

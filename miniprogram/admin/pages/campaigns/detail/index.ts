@@ -5,12 +5,13 @@ import { confirmAction } from '../../../utils/confirm';
 import { adminSessionStore } from '../../../stores/session';
 import { campaignDetailStore } from '../../../stores/campaign-detail';
 import { chinaDateTimeText, fenToYuan } from '../form';
-import { bucketLabel } from '../../stats/present';
 import {
   budgetBar,
   CAMPAIGN_STATUS_LABELS,
+  claimsChart,
   describeCampaignError,
   statsRows,
+  statsTotal,
   statusActions,
   yuanText,
 } from '../present';
@@ -101,25 +102,8 @@ ComponentWithStore({
       statsStatus: () => campaignDetailStore.statsStatus,
       statsError: () => errorText(campaignDetailStore.statsError),
       statsRows: () => (campaignDetailStore.stats ? statsRows(campaignDetailStore.stats) : []),
-      statsTotal: () => {
-        const totals = campaignDetailStore.stats?.totals;
-        return totals ? `共 ${totals.claims} 次领取，已发 ${yuanText(totals.paidFen)}` : '';
-      },
-      // The campaign's own curve: claims and payouts received per day.
-      statsChart: () => {
-        const stats = campaignDetailStore.stats;
-        if (!stats) return {};
-        return {
-          kind: 'line',
-          categories: stats.buckets.map((bucket) =>
-            bucketLabel(bucket.start, 'day', stats.buckets.length),
-          ),
-          series: [
-            { name: '领取', data: stats.buckets.map((bucket) => bucket.claims) },
-            { name: '已到账', data: stats.buckets.map((bucket) => bucket.paid) },
-          ],
-        };
-      },
+      statsTotal: () => (campaignDetailStore.stats ? statsTotal(campaignDetailStore.stats) : ''),
+      statsChart: () => (campaignDetailStore.stats ? claimsChart(campaignDetailStore.stats) : {}),
       notStarted: () => campaignDetailStore.statsStatus === 'ready' && !campaignDetailStore.stats,
     },
     actions: {},

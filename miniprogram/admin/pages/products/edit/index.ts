@@ -12,6 +12,7 @@ import { adminSessionStore } from '../../../stores/session';
 import { confirmAction } from '../../../utils/confirm';
 import {
   PRODUCT_LIMITS,
+  SUSPICION_BOUNDS_TEXT,
   SUSPICION_KEYS,
   SUSPICION_LABELS,
   describeProductError,
@@ -52,6 +53,7 @@ ComponentWithStore({
   data: {
     notice: '',
     limits: PRODUCT_LIMITS,
+    suspicionBounds: SUSPICION_BOUNDS_TEXT,
     suspicionFields: SUSPICION_KEYS.map((key) => ({ key, label: SUSPICION_LABELS[key] })),
   },
 
