@@ -1,9 +1,12 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { PAYOUT_STATE_LABELS as SERVER_STATE_LABELS } from '../../cloudfunctions/core/domain/payout';
+import { RED_PACKET_ERROR_TABLE } from '../../cloudfunctions/core/wechat/pay/v2/outcomes';
+import { classifyTransferError } from '../../cloudfunctions/core/wechat/pay/v3/transfer-errors';
 import {
   PAYOUT_ERROR_COPY,
   PAYOUT_STATE_LABELS,
+  PROVIDER_CODE_MEANINGS,
 } from '../../miniprogram/admin/pages/payouts/present';
 import type {
   CampaignView,
@@ -206,6 +209,35 @@ describe('发放记录 page', () => {
     expect(textsOf(page, 'campaign-filter')).toEqual(['全部活动 ▾']);
     expect(textsOf(page, 'state-filter')).toEqual(['全部状态 ▾']);
     expect(findByClass(page, 'flagged-on')).toHaveLength(0);
+  });
+
+  test('every code the server records in a ledger step has operators’ words', () => {
+    // The red-packet err_codes the server's table documents, the transfer codes it classifies
+    // by name (anything else falls to its HTTP status), and the codes of our own events.
+    const transferCodes = [
+      'FREQUENCY_LIMITED',
+      'FREQUENCY_LIMIT_EXCEED',
+      'NOT_ENOUGH',
+      'SYSTEM_ERROR',
+      'NO_AUTH',
+      'PARAM_ERROR',
+      'INVALID_REQUEST',
+      'NOT_FOUND',
+    ];
+    const unnamed = classifyTransferError(400, 'NO_SUCH_CODE');
+    for (const code of transferCodes) {
+      // Named by the classifier: a code it stopped naming leaves this list.
+      expect([code, classifyTransferError(400, code)]).not.toEqual([code, unnamed]);
+    }
+    const recorded = [
+      ...Object.keys(RED_PACKET_ERROR_TABLE),
+      ...transferCodes,
+      'TRANSPORT',
+      'RETURN_FAIL',
+      'FAILED',
+      'REFUND',
+    ];
+    expect(recorded.filter((code) => !PROVIDER_CODE_MEANINGS[code])).toEqual([]);
   });
 
   test('the state picker offers every state in Chinese, the same words as the server', async () => {
