@@ -39,8 +39,6 @@ export const STATUS_TABS: readonly StatusTab[] = [
   { value: 'ended', name: '已结束' },
 ];
 
-export { yuanText };
-
 /** The budget as a bar: paid, held and remaining as shares of the budget (percent widths). */
 export interface BudgetBar {
   paidPct: number;

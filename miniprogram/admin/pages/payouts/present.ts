@@ -121,8 +121,6 @@ export function ledgerDetail(detail: string, provider: PayoutProviderKind): stri
   return [codeText, message, ...refs].filter(Boolean).join(' ');
 }
 
-export { yuanText };
-
 export interface PickerChoice {
   value: string;
   name: string;

@@ -125,8 +125,6 @@ export function rewardTrendChart(
   };
 }
 
-export { yuanText };
-
 export interface FigureCard {
   key: string;
   label: string;

@@ -13,8 +13,8 @@ import {
   statsRows,
   statsTotal,
   statusActions,
-  yuanText,
 } from '../present';
+import { yuanText } from '../../../utils/figures';
 
 function errorText(error: EnvelopeError | null): string {
   return error ? describeCampaignError(error) : '';
